@@ -1,0 +1,15 @@
+// One jest run for the whole workspace: unit (*.spec.ts) and integration (*.int-spec.ts) tests.
+const swc = require('./tools/swc-options.cjs');
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
+  transform: { '^.+\\.[cm]?[tj]s$': ['@swc/jest', swc.jestOptions()] },
+  transformIgnorePatterns: ['/node_modules/'],
+  moduleNameMapper: { '^@keel/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  testTimeout: 60000,
+  maxWorkers: 2,
+  forceExit: false,
+};

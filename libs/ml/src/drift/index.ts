@@ -1,0 +1,2 @@
+// Drift statistics and streaming summaries (issue 7).
+export {};

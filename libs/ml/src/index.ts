@@ -1,0 +1,3 @@
+// libs/ml: pure computation on typed arrays (no I/O, no Nest, no Kafka, no TypeORM).
+export * from './learn';
+export * from './drift';

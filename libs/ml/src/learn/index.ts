@@ -1,0 +1,2 @@
+// Learners, preprocessing, metrics and ONNX export (issue 6).
+export {};
