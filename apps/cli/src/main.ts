@@ -1,0 +1,11 @@
+// `keel`: the operator's command line. Each sub-command is one file under ./commands.
+import { Command } from 'commander';
+import { commands } from './commands';
+
+const program = new Command('keel').description('Keel MLOps platform command line').showHelpAfterError();
+for (const register of commands) register(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`keel: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
