@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { TOPICS } from '../topics';
+import { idSchema, modelNameSchema, tensorSchema, versionSchema } from './common';
+import { defineEvent } from './define-event';
+
+export const inferenceLoggedSchema = z.object({
+  requestId: idSchema,
+  model: modelNameSchema,
+  version: versionSchema,
+  /** Joins the prediction to ground truth arriving later on keel.feedback. */
+  entityId: idSchema.optional(),
+  inputs: z.array(tensorSchema).min(1),
+  outputs: z.array(tensorSchema).min(1),
+  latencyMs: z.number().min(0),
+});
+
+export type InferenceLogged = z.infer<typeof inferenceLoggedSchema>;
+
+export const inferenceLogged = defineEvent({
+  type: TOPICS.inferenceLogged,
+  version: 1,
+  topic: { kind: 'fixed', name: TOPICS.inferenceLogged },
+  key: 'model name',
+  description: 'One prediction served: request id, model version, input and output tensors.',
+  schema: inferenceLoggedSchema,
+});

@@ -1,0 +1,36 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_TYPES, eventJsonSchema, renderEventJsonSchemas } from './index';
+import { EVENTS_DOCS_DIR } from './write-json-schemas';
+
+describe('docs/events', () => {
+  it('should match the zod schemas when checked in (else run npm run events:schemas)', () => {
+    const expected = renderEventJsonSchemas();
+    const present = readdirSync(EVENTS_DOCS_DIR).filter((f) => f.endsWith('.schema.json')).sort();
+    expect(present).toEqual([...expected.keys()].sort());
+    for (const [name, text] of expected) {
+      const onDisk = readFileSync(join(EVENTS_DOCS_DIR, name), 'utf8');
+      if (onDisk !== text) throw new Error(`docs/events/${name} is stale: run npm run events:schemas`);
+    }
+  });
+});
+
+describe('eventJsonSchema', () => {
+  it('should describe a required, typed object with the envelope facts when generated', () => {
+    const schema = eventJsonSchema('keel.model.promoted') as {
+      type: string;
+      required: string[];
+      properties: Record<string, unknown>;
+      'x-keel-event': { topic: string; version: number };
+    };
+    expect(schema.type).toBe('object');
+    expect(schema.required).toEqual(expect.arrayContaining(['model', 'alias', 'fromVersion', 'toVersion']));
+    expect(schema['x-keel-event']).toMatchObject({ topic: 'keel.model.promoted', version: 1 });
+    expect(schema.properties['fromVersion']).toEqual({ anyOf: [{ type: 'integer', minimum: 1, maximum: 9007199254740991 }, { type: 'null' }] });
+  });
+
+  it('should name the topic family when the event is an ingest record', () => {
+    expect(eventJsonSchema('keel.ingest.record')['x-keel-event']).toMatchObject({ topic: 'keel.ingest.<dataset>' });
+    expect(EVENT_TYPES.map((t) => eventJsonSchema(t).title)).toEqual(EVENT_TYPES);
+  });
+});

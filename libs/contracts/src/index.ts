@@ -1,0 +1,4 @@
+// libs/contracts: Keel's wire contracts, no I/O. Events (zod schema, type, topic, version per event,
+// one typed map by ce_type), the topic builder, and generated proto types.
+export * from './topics';
+export * from './events';
