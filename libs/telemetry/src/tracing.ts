@@ -67,6 +67,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   return current;
 }
 
+/** The telemetry started in this process, if any. */
+export function currentTelemetry(): Telemetry | undefined {
+  return current;
+}
+
 export function tracer(name = 'keel') {
   return trace.getTracer(name);
 }

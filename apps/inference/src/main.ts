@@ -1,0 +1,5 @@
+import './instrument';
+import { runService } from '@keel/runtime';
+import { inferenceService } from './service';
+
+void runService(inferenceService);

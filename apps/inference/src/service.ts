@@ -1,0 +1,10 @@
+import type { ServiceDefinition } from '@keel/runtime';
+import { AppModule } from './app.module';
+import { inferenceSettings, type InferenceSettings } from './config';
+
+export const inferenceService: ServiceDefinition<InferenceSettings> = {
+  name: 'inference',
+  settings: inferenceSettings,
+  protos: [],
+  module: () => AppModule,
+};

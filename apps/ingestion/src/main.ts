@@ -1,0 +1,5 @@
+import './instrument';
+import { runService } from '@keel/runtime';
+import { ingestionService } from './service';
+
+void runService(ingestionService);

@@ -1,0 +1,5 @@
+import './instrument';
+import { runService } from '@keel/runtime';
+import { monitoringService } from './service';
+
+void runService(monitoringService);

@@ -1,0 +1,10 @@
+import type { ServiceDefinition } from '@keel/runtime';
+import { AppModule } from './app.module';
+import { trainingSettings, type TrainingSettings } from './config';
+
+export const trainingService: ServiceDefinition<TrainingSettings> = {
+  name: 'training',
+  settings: trainingSettings,
+  protos: [],
+  module: () => AppModule,
+};

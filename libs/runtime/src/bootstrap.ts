@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createLogger, currentTelemetry, ServiceMetrics, type Logger } from '@keel/telemetry';
+import { ConfigError, loadConfig, redactConfig } from './config/load-config';
+import type { ServiceSettings } from './config/service-settings';
+import type { ConfigOf, Settings } from './config/settings';
+import { GrpcServerHost } from './grpc/grpc-server-host';
+import { protoFiles } from './grpc/proto-files';
+import { Readiness } from './health/readiness';
+import { NestPinoLogger } from './logging/nest-logger';
+import { RuntimeModule } from './runtime.module';
+
+export interface ServiceDefinition<S extends ServiceSettings & Settings> {
+  name: string;
+  settings: S;
+  /** Proto files relative to proto/ that this service serves. */
+  protos: string[];
+  /** The service's root Nest module, built from its validated configuration. */
+  module: (config: ConfigOf<S>) => DynamicModule | (new () => unknown);
+}
+
+export interface RunningService<S extends Settings = Settings> {
+  name: string;
+  config: ConfigOf<S>;
+  grpcPort: number;
+  httpPort: number;
+  app: INestApplication;
+  logger: Logger;
+  /** Graceful stop: not ready, drain gRPC, close Nest (consumers, database, HTTP), flush traces. */
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** In a real process: handle SIGTERM/SIGINT and exit. Tests that start services in-process turn it off. */
+  manageProcess?: boolean;
+}
+
+export async function startService<S extends ServiceSettings & Settings>(def: ServiceDefinition<S>, options: RunOptions = {}): Promise<RunningService<S>> {
+  const started = Date.now();
+  const config = loadConfig(def.name, def.settings, options.env ?? process.env);
+  const common = config as unknown as ConfigOf<ServiceSettings>;
+  const logger = createLogger(def.name, { level: common.logLevel });
+  const metrics = new ServiceMetrics(def.name);
+  const readiness = new Readiness();
+  const grpc = new GrpcServerHost({ host: common.host, port: common.grpcPort, protoFiles: protoFiles(def.protos), logger, metrics });
+  const root = RuntimeModule.forRoot({ service: def.name, config, logger, metrics, readiness, grpc }, def.module(config));
+
+  const app = await NestFactory.create(root, { logger: new NestPinoLogger(logger), forceCloseConnections: true, abortOnError: false });
+  await app.init();
+  const grpcPort = await grpc.listen();
+  await app.listen(common.httpPort, common.host);
+  const address = app.getHttpServer().address() as { port: number };
+  readiness.markStarted();
+  metrics.gauge('keel_service_start_seconds', 'Seconds from the start call to ready').set((Date.now() - started) / 1000);
+  const ready = metrics.gauge('keel_service_ready', '1 while the service passes its readiness checks');
+  const syncHealth = async () => {
+    const ok = (await readiness.report()).ready;
+    grpc.setServing(ok);
+    ready.set(ok ? 1 : 0);
+  };
+  await syncHealth();
+  const healthTimer = setInterval(() => void syncHealth(), 2000).unref();
+  logger.info({ grpcPort, httpPort: address.port, startupMs: Date.now() - started, config: redactConfig(def.settings, config) }, `${def.name} started`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(healthTimer);
+      readiness.markStopping();
+      logger.info('shutting down: draining in-flight work');
+      await grpc.shutdown(common.shutdownTimeoutMs);
+      await app.close();
+      logger.info('stopped');
+    })());
+  return { name: def.name, config, grpcPort, httpPort: address.port, app, logger, stop };
+}
+
+/** The entry point of a service process: start, stop on SIGTERM/SIGINT, exit 0 within 10 s; bad config exits 1 listing every problem. */
+export async function runService<S extends ServiceSettings & Settings>(def: ServiceDefinition<S>): Promise<void> {
+  let running: RunningService<S>;
+  try {
+    running = await startService(def);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      process.stderr.write(`${def.name} failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    process.exit(1);
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    running.logger.info({ signal }, 'signal received');
+    const watchdog = setTimeout(() => {
+      running.logger.error('graceful shutdown exceeded 10 s; exiting');
+      process.exit(1);
+    }, 9800);
+    watchdog.unref();
+    running
+      .stop()
+      .then(() => currentTelemetry()?.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          running.logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,3 @@
+export * from './proto-files';
+export * from './grpc-server-host';
+export * from './grpc-errors';
