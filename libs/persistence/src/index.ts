@@ -3,3 +3,4 @@
 export * from './database-options';
 export * from './data-source';
 export * from './testing/each-database';
+export * from './event-tables';
