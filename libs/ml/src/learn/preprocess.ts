@@ -1,0 +1,152 @@
+// Preprocessing fitted on training rows only: median / most-frequent imputation, standardisation, and
+// one-hot encoding with a trailing bucket for categories never seen in training. Every fitted constant
+// is a float32, and transform() rounds each step to float32, so it computes exactly what ONNX does.
+import { MlError, MlErrorCode } from './errors';
+import { categoryOf, type ColumnType, parseBoolean, parseNumeric } from './schema';
+import { getColumn, type Table } from './table';
+
+export interface NumericFeature {
+  readonly name: string;
+  readonly type: 'numeric' | 'boolean';
+  /** Replaces missing values (median, or most frequent for booleans). */
+  readonly impute: number;
+  /** Standardisation: (x - offset) * scale. */
+  readonly offset: number;
+  readonly scale: number;
+}
+
+export interface CategoricalFeature {
+  readonly name: string;
+  readonly type: 'categorical';
+  /** Sorted training categories; the one-hot block has one more column, the unseen bucket. */
+  readonly categories: readonly string[];
+  /** Replaces missing ('') values: the most frequent training category. */
+  readonly impute: string;
+}
+
+export interface Preprocessor {
+  readonly numeric: readonly NumericFeature[];
+  readonly categorical: readonly CategoricalFeature[];
+  /** Whether numeric features are standardised (linear models) or left raw (trees). */
+  readonly standardise: boolean;
+  /** Names of the expanded feature vector: numeric first, then each one-hot block. */
+  readonly featureNames: readonly string[];
+}
+
+/** Column-major float32 feature matrix: feature f of row i is data[f * rows + i]. */
+export interface FeatureMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float32Array;
+}
+
+export interface FeatureColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+export const UNSEEN_LABEL = '<unseen>';
+const f32 = Math.fround;
+
+export function fitPreprocessor(table: Table, columns: readonly FeatureColumn[], standardise: boolean): Preprocessor {
+  if (columns.length === 0) throw new MlError(MlErrorCode.NoFeatures, 'no feature columns to train on');
+  if (table.rows === 0) throw new MlError(MlErrorCode.TooFewRows, 'no training rows');
+  const numeric: NumericFeature[] = [];
+  const categorical: CategoricalFeature[] = [];
+  for (const column of columns) {
+    if (column.type === 'categorical') categorical.push(fitCategorical(table, column.name));
+    else numeric.push(fitNumeric(table, column.name, column.type, standardise));
+  }
+  const featureNames = [
+    ...numeric.map((f) => f.name),
+    ...categorical.flatMap((f) => [...f.categories, UNSEEN_LABEL].map((c) => `${f.name}=${c}`)),
+  ];
+  return { numeric, categorical, standardise, featureNames };
+}
+
+export function transform(pre: Preprocessor, table: Table): FeatureMatrix {
+  const rows = table.rows;
+  const cols = pre.featureNames.length;
+  const data = new Float32Array(rows * cols);
+  let f = 0;
+  for (const feature of pre.numeric) {
+    const values = readNumeric(table, feature.name, feature.type);
+    const out = data.subarray(f * rows, (f + 1) * rows);
+    for (let i = 0; i < rows; i++) {
+      const v = values[i];
+      const x = Number.isNaN(v) ? feature.impute : f32(v);
+      out[i] = pre.standardise ? f32(f32(x - feature.offset) * feature.scale) : x;
+    }
+    f++;
+  }
+  for (const feature of pre.categorical) {
+    const values = getColumn(table, feature.name);
+    const index = new Map(feature.categories.map((c, k) => [c, k]));
+    const width = feature.categories.length + 1;
+    for (let i = 0; i < rows; i++) {
+      let cat = categoryOf(values[i]);
+      if (cat === '') cat = feature.impute;
+      const k = index.get(cat) ?? width - 1;
+      data[(f + k) * rows + i] = 1;
+    }
+    f += width;
+  }
+  return { rows, cols, data };
+}
+
+/** A numeric or boolean column as float64 with NaN for missing cells; typed errors for bad cells. */
+export function readNumeric(table: Table, name: string, type: 'numeric' | 'boolean'): Float64Array {
+  const values = getColumn(table, name);
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < values.length; i++) parseNumeric(values[i], name, i);
+    return values;
+  }
+  const out = new Float64Array(values.length);
+  const parse = type === 'boolean' ? parseBoolean : parseNumeric;
+  for (let i = 0; i < values.length; i++) out[i] = parse(values[i], name, i);
+  return out;
+}
+
+function fitNumeric(table: Table, name: string, type: 'numeric' | 'boolean', standardise: boolean): NumericFeature {
+  const values = readNumeric(table, name, type);
+  const present = values.filter((v) => !Number.isNaN(v));
+  if (present.length === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
+  const impute = f32(type === 'boolean' ? mostFrequentBit(present) : median(present));
+  if (!standardise) return { name, type, impute, offset: 0, scale: 1 };
+  let sum = 0;
+  for (const v of values) sum += Number.isNaN(v) ? impute : f32(v);
+  const mean = sum / values.length;
+  let ss = 0;
+  for (const v of values) {
+    const d = (Number.isNaN(v) ? impute : f32(v)) - mean;
+    ss += d * d;
+  }
+  const std = Math.sqrt(ss / values.length);
+  return { name, type, impute, offset: f32(mean), scale: std > 0 ? f32(1 / std) : 1 };
+}
+
+function fitCategorical(table: Table, name: string): CategoricalFeature {
+  const values = getColumn(table, name);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < values.length; i++) {
+    const cat = categoryOf(values[i]);
+    if (cat !== '') counts.set(cat, (counts.get(cat) ?? 0) + 1);
+  }
+  if (counts.size === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
+  const categories = [...counts.keys()].sort();
+  let impute = categories[0];
+  for (const c of categories) if ((counts.get(c) ?? 0) > (counts.get(impute) ?? 0)) impute = c;
+  return { name, type: 'categorical', categories, impute };
+}
+
+function median(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function mostFrequentBit(values: Float64Array): number {
+  let ones = 0;
+  for (const v of values) ones += v;
+  return ones > values.length - ones ? 1 : 0;
+}

@@ -1,0 +1,101 @@
+// Column types, inferred from the data or given, and the cell parsers every later step shares.
+import { MlError, MlErrorCode } from './errors';
+import type { Cell, ColumnValues } from './table';
+
+export type ColumnType = 'numeric' | 'categorical' | 'boolean';
+
+const TRUE_WORDS = new Set(['true', 'yes']);
+const FALSE_WORDS = new Set(['false', 'no']);
+
+export function isMissing(cell: Cell): boolean {
+  if (cell === null || cell === undefined) return true;
+  if (typeof cell === 'number') return Number.isNaN(cell);
+  if (typeof cell === 'string') return cell.trim() === '';
+  return false;
+}
+
+/** A numeric cell as a number; NaN when missing. Throws on text and on ±Infinity. */
+export function parseNumeric(cell: Cell, column: string, row: number): number {
+  if (isMissing(cell)) return NaN;
+  let value: number;
+  if (typeof cell === 'number') value = cell;
+  else if (typeof cell === 'boolean') value = cell ? 1 : 0;
+  else {
+    const text = String(cell);
+    value = Number(text);
+    if (Number.isNaN(value)) {
+      if (text.trim().toLowerCase() === 'nan') throw nonFinite(column, row, text);
+      throw new MlError(MlErrorCode.InvalidValue, `column "${column}" row ${row + 1}: "${text}" is not a number`);
+    }
+  }
+  if (!Number.isFinite(value)) throw nonFinite(column, row, String(cell));
+  return value;
+}
+
+/** A boolean cell as 1 / 0; NaN when missing. Accepts true/false, yes/no, 1/0 in any case. */
+export function parseBoolean(cell: Cell, column: string, row: number): number {
+  if (isMissing(cell)) return NaN;
+  if (typeof cell === 'boolean') return cell ? 1 : 0;
+  const word = String(cell).trim().toLowerCase();
+  if (TRUE_WORDS.has(word) || word === '1') return 1;
+  if (FALSE_WORDS.has(word) || word === '0') return 0;
+  throw new MlError(MlErrorCode.InvalidValue, `column "${column}" row ${row + 1}: "${String(cell)}" is not a boolean`);
+}
+
+/** A categorical cell as its category string; '' when missing. Values are used verbatim (no trimming). */
+export function categoryOf(cell: Cell): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'number' && Number.isNaN(cell)) return '';
+  return String(cell);
+}
+
+/** Numeric if every present cell is a number, boolean if every one is true/false/yes/no, else categorical. */
+export function inferColumnType(name: string, values: ColumnValues): ColumnType {
+  if (values instanceof Float64Array) {
+    checkNotEmpty(name, values);
+    return 'numeric';
+  }
+  let present = 0;
+  let numeric = true;
+  let boolean = true;
+  let nonFiniteRow = -1; // "NaN" / "Infinity" text is an error only if the column is otherwise numeric
+  for (let i = 0; i < values.length; i++) {
+    const cell = values[i];
+    if (isMissing(cell)) continue;
+    present++;
+    if (typeof cell === 'boolean') {
+      numeric = false;
+      continue;
+    }
+    if (typeof cell === 'number') {
+      boolean = false;
+      if (!Number.isFinite(cell)) throw nonFinite(name, i, String(cell));
+      continue;
+    }
+    const text = String(cell).trim();
+    const word = text.toLowerCase();
+    if (boolean && !TRUE_WORDS.has(word) && !FALSE_WORDS.has(word)) boolean = false;
+    if (numeric) {
+      const value = Number(text);
+      if (word === 'nan' || value === Infinity || value === -Infinity) {
+        if (nonFiniteRow === -1) nonFiniteRow = i;
+      } else if (Number.isNaN(value)) numeric = false;
+    }
+  }
+  if (present === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values`);
+  if (boolean) return 'boolean';
+  if (numeric && nonFiniteRow >= 0) throw nonFinite(name, nonFiniteRow, String(values[nonFiniteRow]));
+  return numeric ? 'numeric' : 'categorical';
+}
+
+function checkNotEmpty(name: string, values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === Infinity || v === -Infinity) throw nonFinite(name, i, String(v));
+  }
+  if (!values.some((v) => !Number.isNaN(v))) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values`);
+}
+
+function nonFinite(column: string, row: number, text: string): MlError {
+  return new MlError(MlErrorCode.NonFiniteValue, `column "${column}" row ${row + 1}: non-finite value "${text}"`);
+}
