@@ -4,7 +4,7 @@ const swc = require('./tools/swc-options.cjs');
 module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/e2e'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   transform: { '^.+\\.[cm]?[tj]s$': ['@swc/jest', swc.jestOptions()] },
   transformIgnorePatterns: ['/node_modules/'],

@@ -3,3 +3,4 @@ export * from './ports';
 export * from './wait-for';
 export * from './grpc-health';
 export * from './service-process';
+export * from './grpc-reflection';
