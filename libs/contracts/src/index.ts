@@ -2,3 +2,4 @@
 // one typed map by ce_type), the topic builder, and generated proto types.
 export * from './topics';
 export * from './events';
+export * from './generated';
