@@ -4,3 +4,4 @@ export * from './wait-for';
 export * from './grpc-health';
 export * from './service-process';
 export * from './grpc-reflection';
+export * from './broker';

@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import type * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BrokerConfig } from './config';
+import { LogManager } from './log/log-manager';
+import { GroupCoordinator } from './group/coordinator';
+import { OffsetStore } from './group/offset-store';
+import { BrokerMetrics } from './http/metrics';
+import { createHttpServer } from './http/http-server';
+import { Connection } from './server/connection';
+import type { BrokerContext } from './server/context';
+import type { Logger } from './logger';
+
+function listen(server: net.Server | http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+// The whole broker: storage, coordinator, Kafka listener and HTTP endpoints.
+export class Broker {
+  private readonly logs: LogManager;
+  private readonly offsets: OffsetStore;
+  private readonly groups: GroupCoordinator;
+  private readonly metrics = new BrokerMetrics();
+  private readonly kafka: net.Server;
+  private readonly http: http.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private retentionTimer?: NodeJS.Timeout;
+  private ready = false;
+  port = 0;
+  httpPort = 0;
+
+  constructor(
+    private readonly config: BrokerConfig,
+    private readonly logger: Logger,
+  ) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    this.logs = new LogManager(config.dataDir, { ...config }, logger);
+    this.offsets = new OffsetStore(config.dataDir, config.fsync.kind === 'always');
+    this.groups = new GroupCoordinator({ initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs }, logger);
+    const ctx: BrokerContext = {
+      config,
+      logs: this.logs,
+      groups: this.groups,
+      offsets: this.offsets,
+      metrics: this.metrics,
+      logger,
+      port: () => this.port,
+    };
+    this.kafka = net.createServer((socket) => {
+      this.sockets.add(socket);
+      this.metrics.connections++;
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.metrics.connections--;
+      });
+      new Connection(socket, ctx);
+    });
+    this.http = createHttpServer(
+      () => this.ready,
+      () =>
+        this.metrics.render({
+          topics: this.logs.all().length,
+          partitions: this.logs.partitionCount(),
+          logBytes: this.logs.totalBytes(),
+          rebalances: this.groups.rebalances,
+          groupMembers: this.groups.memberCount(),
+        }),
+    );
+  }
+
+  async start(): Promise<void> {
+    const t0 = Date.now();
+    this.logs.load();
+    this.offsets.load();
+    this.httpPort = await listen(this.http, this.config.httpPort, this.config.host);
+    this.port = await listen(this.kafka, this.config.port, this.config.host);
+    this.ready = true;
+    this.retentionTimer = setInterval(() => {
+      const removed = this.logs.applyRetention(Date.now());
+      if (removed > 0) this.logger.info('retention removed segments', { segments: removed });
+    }, this.config.retentionCheckMs);
+    this.retentionTimer.unref();
+    this.logger.info('broker listening', {
+      port: this.port,
+      httpPort: this.httpPort,
+      host: this.config.host,
+      dataDir: this.config.dataDir,
+      topics: this.logs.all().length,
+      recoveredTruncatedBytes: this.logs.truncatedBytes,
+      startupMs: Date.now() - t0,
+    });
+  }
+
+  // Stop accepting, drop clients, flush and fsync everything, release files.
+  async stop(): Promise<void> {
+    this.ready = false;
+    clearInterval(this.retentionTimer);
+    const closed = new Promise<void>((resolve) => this.kafka.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.groups.close();
+    await closed;
+    await this.logs.flush();
+    this.logs.close();
+    this.offsets.close();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.logger.info('broker stopped');
+  }
+}

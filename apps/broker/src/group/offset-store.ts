@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SyncQueue } from '../log/sync-queue';
+import { writeFileAtomic } from '../log/atomic-file';
+
+export interface CommittedOffset {
+  readonly offset: number;
+  readonly metadata: string | null;
+}
+
+interface Line {
+  g: string;
+  t: string;
+  p: number;
+  o: number;
+  m: string | null;
+}
+
+const FILE = 'consumer-offsets.jsonl';
+const COMPACT_AFTER_LINES = 200_000;
+
+// Committed offsets per group: an append-only JSON-lines journal, compacted on start and when long.
+// A commit is acknowledged only after its line is fsynced (group-committed across requests).
+export class OffsetStore {
+  private readonly offsets = new Map<string, Map<string, CommittedOffset>>();
+  private fd = -1;
+  private lines = 0;
+  private queue!: SyncQueue;
+  private position = 0;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly fsyncEnabled: boolean,
+  ) {}
+
+  private get file(): string {
+    return path.join(this.dataDir, FILE);
+  }
+
+  load(): void {
+    if (fs.existsSync(this.file)) {
+      for (const raw of fs.readFileSync(this.file, 'utf8').split('\n')) {
+        if (!raw) continue;
+        let l: Line;
+        try {
+          l = JSON.parse(raw) as Line;
+        } catch {
+          continue; // a torn last line from a crash
+        }
+        this.set(l.g, l.t, l.p, { offset: l.o, metadata: l.m });
+      }
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    const out: string[] = [];
+    for (const [g, m] of this.offsets) {
+      for (const [key, v] of m) {
+        const i = key.lastIndexOf(':');
+        out.push(this.line(g, key.slice(0, i), Number(key.slice(i + 1)), v));
+      }
+    }
+    writeFileAtomic(this.file, out.join(''));
+    this.fd = fs.openSync(this.file, 'r+');
+    this.position = fs.fstatSync(this.fd).size;
+    this.lines = out.length;
+    this.queue = new SyncQueue(this.fd);
+  }
+
+  private line(g: string, t: string, p: number, v: CommittedOffset): string {
+    const l: Line = { g, t, p, o: v.offset, m: v.metadata };
+    return `${JSON.stringify(l)}\n`;
+  }
+
+  private set(group: string, topic: string, partition: number, v: CommittedOffset): void {
+    let m = this.offsets.get(group);
+    if (!m) this.offsets.set(group, (m = new Map()));
+    m.set(`${topic}:${partition}`, v);
+  }
+
+  get(group: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.offsets.get(group)?.get(`${topic}:${partition}`);
+  }
+
+  // Every committed partition of a group, for OffsetFetch with a null topic list.
+  list(group: string): { topic: string; partition: number; value: CommittedOffset }[] {
+    const m = this.offsets.get(group);
+    if (!m) return [];
+    return [...m].map(([key, value]) => {
+      const i = key.lastIndexOf(':');
+      return { topic: key.slice(0, i), partition: Number(key.slice(i + 1)), value };
+    });
+  }
+
+  hasGroup(group: string): boolean {
+    return this.offsets.has(group);
+  }
+
+  groups(): string[] {
+    return [...this.offsets.keys()];
+  }
+
+  commit(
+    group: string,
+    entries: { topic: string; partition: number; offset: number; metadata: string | null }[],
+  ): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    let text = '';
+    for (const e of entries) {
+      const v = { offset: e.offset, metadata: e.metadata };
+      this.set(group, e.topic, e.partition, v);
+      text += this.line(group, e.topic, e.partition, v);
+    }
+    if (this.lines > COMPACT_AFTER_LINES && this.queue.idle) {
+      this.compact(); // the rewrite is fsynced and already holds these entries
+      return Promise.resolve();
+    }
+    const buf = Buffer.from(text);
+    fs.writeSync(this.fd, buf, 0, buf.length, this.position);
+    this.position += buf.length;
+    this.lines += entries.length;
+    return this.fsyncEnabled ? this.queue.sync() : Promise.resolve();
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}

@@ -1,0 +1,136 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BATCH_OVERHEAD, BatchError, batchSizeAt, parseBatchAt, type BatchInfo } from './record-batch';
+
+// An index entry is written once this many log bytes have passed since the previous one.
+export const INDEX_INTERVAL_BYTES = 4096;
+const ENTRY = 8; // relative offset int32 + position int32
+
+export function segmentName(baseOffset: number): string {
+  return String(baseOffset).padStart(20, '0');
+}
+
+// One append-only file of raw batches plus its sparse offset index.
+export class Segment {
+  readonly offsets: number[] = [];
+  readonly positions: number[] = [];
+  size = 0;
+  nextOffset: number;
+  maxTimestamp = -1;
+  private sinceIndex = Infinity;
+
+  private constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    readonly fd: number,
+    private readonly indexFd: number,
+  ) {
+    this.nextOffset = baseOffset;
+  }
+
+  get logPath(): string {
+    return path.join(this.dir, `${segmentName(this.baseOffset)}.log`);
+  }
+
+  get indexPath(): string {
+    return path.join(this.dir, `${segmentName(this.baseOffset)}.index`);
+  }
+
+  static create(dir: string, baseOffset: number): Segment {
+    const name = path.join(dir, segmentName(baseOffset));
+    const fd = fs.openSync(`${name}.log`, 'w+');
+    const indexFd = fs.openSync(`${name}.index`, 'w+');
+    return new Segment(dir, baseOffset, fd, indexFd);
+  }
+
+  // Opens an existing segment and rebuilds its state from the batch headers, truncating a torn or
+  // corrupt tail. Calls onBatch for every valid batch so the caller can rebuild producer state.
+  static recover(
+    dir: string,
+    baseOffset: number,
+    checkCrc: boolean,
+    onBatch: (b: BatchInfo) => void,
+  ): { segment: Segment; truncatedBytes: number } {
+    const name = path.join(dir, segmentName(baseOffset));
+    const fd = fs.openSync(`${name}.log`, 'r+');
+    const indexFd = fs.openSync(`${name}.index`, 'w+'); // rebuilt below
+    const seg = new Segment(dir, baseOffset, fd, indexFd);
+    const fileSize = fs.fstatSync(fd).size;
+    const chunkSize = 1 << 20;
+    let pos = 0;
+    let buf = Buffer.alloc(0);
+    let bufStart = 0;
+    for (;;) {
+      const at = pos - bufStart;
+      const haveHeader = at + BATCH_OVERHEAD <= buf.length;
+      const size = haveHeader ? batchSizeAt(buf, at) : 0;
+      if (!haveHeader || (size >= BATCH_OVERHEAD && at + size > buf.length)) {
+        // Need more bytes; stop once the buffer already reaches the end of the file (torn tail).
+        if (bufStart + buf.length >= fileSize && buf.length > 0) break;
+        const len = Math.min(Math.max(chunkSize, size), fileSize - pos);
+        if (len <= 0) break;
+        buf = Buffer.allocUnsafe(len);
+        fs.readSync(fd, buf, 0, len, pos);
+        bufStart = pos;
+        if (len === fileSize - pos && (len < BATCH_OVERHEAD || batchSizeAt(buf, 0) > len)) break;
+        continue;
+      }
+      let info: BatchInfo;
+      try {
+        info = parseBatchAt(buf, at, checkCrc);
+      } catch (e) {
+        if (e instanceof BatchError) break;
+        throw e;
+      }
+      seg.noteAppend(info.baseOffset, info.baseOffset + info.lastOffsetDelta + 1, info.size, info.maxTimestamp);
+      onBatch({ ...info, start: pos });
+      pos += info.size;
+    }
+    const truncatedBytes = fileSize - pos;
+    if (truncatedBytes > 0) fs.ftruncateSync(fd, pos);
+    return { segment: seg, truncatedBytes };
+  }
+
+  // Records one appended batch (already written at position `size`).
+  noteAppend(baseOffset: number, nextOffset: number, bytes: number, maxTimestamp: number): void {
+    if (this.sinceIndex >= INDEX_INTERVAL_BYTES) {
+      this.offsets.push(baseOffset);
+      this.positions.push(this.size);
+      const entry = Buffer.allocUnsafe(ENTRY);
+      entry.writeInt32BE(baseOffset - this.baseOffset, 0);
+      entry.writeInt32BE(this.size, 4);
+      fs.writeSync(this.indexFd, entry, 0, ENTRY, (this.offsets.length - 1) * ENTRY);
+      this.sinceIndex = 0;
+    }
+    this.sinceIndex += bytes;
+    this.size += bytes;
+    this.nextOffset = nextOffset;
+    if (maxTimestamp > this.maxTimestamp) this.maxTimestamp = maxTimestamp;
+  }
+
+  // Byte position of the last indexed batch whose base offset is <= offset.
+  lookup(offset: number): number {
+    let lo = 0;
+    let hi = this.offsets.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.offsets[mid] <= offset) {
+        found = this.positions[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+    fs.closeSync(this.indexFd);
+  }
+
+  remove(): void {
+    this.close();
+    fs.rmSync(this.logPath, { force: true });
+    fs.rmSync(this.indexPath, { force: true });
+  }
+}

@@ -1,0 +1,42 @@
+import { ErrorCode } from '../../protocol/errors';
+import { decodeMetadataRequest, encodeMetadataResponse, type MetadataTopic } from '../../protocol/apis/metadata';
+import { isValidTopicName } from '../../log/topic-name';
+import type { TopicInfo } from '../../log/log-manager';
+import type { Handler } from '../context';
+
+export const CLUSTER_ID = 'keel-single-node';
+
+function describe(t: TopicInfo, nodeId: number): MetadataTopic {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: t.name,
+    partitions: t.partitions.map((_, index) => ({ errorCode: ErrorCode.NONE, index, leader: nodeId })),
+  };
+}
+
+export const handleMetadata: Handler = (ctx, { header }, r, w) => {
+  const v = header.apiVersion;
+  const req = decodeMetadataRequest(r, v);
+  const { nodeId } = ctx.config;
+  const topics: MetadataTopic[] =
+    req.topics === null
+      ? ctx.logs.all().map((t) => describe(t, nodeId))
+      : req.topics.map((name) => {
+          let t = ctx.logs.get(name);
+          if (!t && !isValidTopicName(name))
+            return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, partitions: [] };
+          if (!t && ctx.config.autoCreateTopics && req.allowAutoTopicCreation) {
+            ctx.logs.create(name, ctx.config.defaultPartitions);
+            t = ctx.logs.get(name);
+          }
+          if (!t) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] };
+          return describe(t, nodeId);
+        });
+  encodeMetadataResponse(w, v, {
+    brokers: [{ nodeId, host: ctx.config.advertisedHost, port: ctx.port() }],
+    clusterId: CLUSTER_ID,
+    controllerId: nodeId,
+    topics,
+  });
+  return true;
+};
