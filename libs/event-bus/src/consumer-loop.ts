@@ -1,0 +1,175 @@
+import type { EventType } from '@keel/contracts';
+import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { EntityManager } from 'typeorm';
+import { backoffDelay, type RetryPolicy } from './backoff';
+import { deadLetterHeaders } from './dead-letter';
+import { PermanentEventError, errorMessage, type EventBusErrorCode } from './errors';
+import { inConsumerSpan } from './handler-span';
+import type { EventProcessor } from './idempotency';
+import type { EventBusMetrics } from './metrics';
+import { prepareMessage, type PreparedMessage } from './prepare-message';
+import type { ConsumedEvent, EventBusLogger } from './types';
+
+export type AnyHandler<T extends EventType> = (event: ConsumedEvent<T> & { manager?: EntityManager }) => Promise<void>;
+
+export interface ConsumerLoopOptions<T extends EventType> {
+  type: T;
+  group: string;
+  dlqTopic: string;
+  handler: AnyHandler<T>;
+  processor: EventProcessor<ConsumedEvent<T>>;
+  retry: RetryPolicy;
+  chunkSize: number;
+  metrics: EventBusMetrics;
+  logger?: EventBusLogger;
+  sendDeadLetter(topic: string, message: { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string> }): Promise<void>;
+}
+
+type Control = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
+
+/** The per-batch logic of one subscription: validate, dedupe, handle, retry, dead-letter, resolve offsets. */
+export class ConsumerLoop<T extends EventType> {
+  constructor(private readonly o: ConsumerLoopOptions<T>) {}
+
+  async run(consumer: Consumer, partitionsConsumedConcurrently: number): Promise<void> {
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  private async eachBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    const prepared = batch.messages.map((m) => prepareMessage(this.o.type, batch.topic, batch.partition, m));
+    let i = 0;
+    let last: string | undefined;
+    const resolve = (offset: string) => {
+      p.resolveOffset(offset);
+      last = offset;
+    };
+    while (i < prepared.length && p.isRunning() && !p.isStale()) {
+      const first = prepared[i]!;
+      if (first.kind === 'invalid') {
+        await this.deadLetter(batch, first.message, first.code, first.reason, 0);
+        resolve(first.message.offset);
+        i++;
+        continue;
+      }
+      const events: ConsumedEvent<T>[] = [];
+      for (let j = i; j < prepared.length && events.length < this.o.chunkSize; j++) {
+        const next: PreparedMessage<T> = prepared[j]!;
+        if (next.kind === 'invalid') break;
+        events.push(next.event);
+      }
+      let completed = 0;
+      let firstError: unknown;
+      let attemptsDone = 0;
+      try {
+        const outcome = await this.o.processor.runChunk(events, (e, manager) => this.invoke(e, manager));
+        completed = outcome.completed;
+        this.count('handled', outcome.handled);
+        this.count('duplicate', outcome.duplicates);
+        if (outcome.failure) {
+          firstError = outcome.failure.error;
+          attemptsDone = 1;
+        }
+      } catch (err) {
+        // The chunk's transaction failed as a whole (e.g. a concurrent member recorded an id first):
+        // nothing of it committed, so each event goes through the one-at-a-time path.
+        this.o.logger?.warn({ err: errorMessage(err), group: this.o.group, topic: batch.topic }, 'event chunk failed; retrying one by one');
+      }
+      if (completed > 0) resolve(events[completed - 1]!.offset);
+      i += completed;
+      if (completed < events.length) {
+        const outcome = await this.handleSlowly(batch, prepared[i]!.message, events[completed]!, attemptsDone, firstError, p);
+        if (outcome === 'stopped') break;
+        resolve(events[completed]!.offset);
+        i++;
+      }
+      await p.commitOffsetsIfNecessary();
+      await p.heartbeat();
+    }
+    if (last !== undefined) {
+      this.o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition), group: this.o.group }, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
+    }
+  }
+
+  private invoke(event: ConsumedEvent<T>, manager: EntityManager | undefined, attempt = 1): Promise<void> {
+    const end = this.o.metrics.handlerSeconds.startTimer({ type: this.o.type, group: this.o.group });
+    return inConsumerSpan(event, this.o.group, attempt, () => this.o.handler({ ...event, attempt, ...(manager ? { manager } : {}) })).finally(end);
+  }
+
+  /** Retries one event with backoff; dead-letters it at the cap or at once for a PermanentEventError. */
+  private async handleSlowly(
+    batch: Batch,
+    message: KafkaMessage,
+    event: ConsumedEvent<T>,
+    attemptsDone: number,
+    lastError: unknown,
+    control: Control,
+  ): Promise<'handled' | 'dead-lettered' | 'stopped'> {
+    let attempt = attemptsDone;
+    let error = lastError;
+    if (attempt > 0) this.noteFailure(event, attempt, error);
+    while (attempt < this.o.retry.attempts && !(error instanceof PermanentEventError)) {
+      if (attempt > 0 && !(await this.pause(backoffDelay(this.o.retry, attempt + 1), control))) return 'stopped';
+      attempt++;
+      try {
+        const result = await this.o.processor.runOne(event, (e, manager) => this.invoke(e, manager, attempt));
+        this.count(result, 1);
+        return 'handled';
+      } catch (err) {
+        error = err;
+        this.noteFailure(event, attempt, err);
+      }
+    }
+    const code: EventBusErrorCode = error instanceof PermanentEventError ? 'HANDLER_REJECTED' : 'HANDLER_FAILED';
+    await this.deadLetter(batch, message, code, errorMessage(error), attempt);
+    return 'dead-lettered';
+  }
+
+  private noteFailure(event: ConsumedEvent<T>, attempt: number, err: unknown): void {
+    this.o.metrics.failed.inc({ type: this.o.type, group: this.o.group, code: 'HANDLER_FAILED' });
+    this.o.logger?.warn({ err: errorMessage(err), eventId: event.id, topic: event.topic, offset: event.offset, attempt, group: this.o.group }, 'event handler failed');
+  }
+
+  /** Sleeps in short slices, heartbeating, and gives up early when the consumer is stopping. */
+  private async pause(ms: number, control: Control): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!control.isRunning() || control.isStale()) return false;
+      await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
+      await control.heartbeat();
+    }
+    return control.isRunning();
+  }
+
+  private async deadLetter(batch: Batch, message: KafkaMessage, code: EventBusErrorCode, reason: string, attempts: number): Promise<void> {
+    const original: Record<string, Buffer | string> = {};
+    for (const [k, v] of Object.entries(message.headers ?? {})) {
+      if (v === undefined) continue;
+      original[k] = Array.isArray(v) ? v[v.length - 1]! : v;
+    }
+    const headers = deadLetterHeaders(original, {
+      code,
+      message: reason,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      failedAt: new Date(),
+      attempts,
+      group: this.o.group,
+    });
+    await this.o.sendDeadLetter(this.o.dlqTopic, { key: message.key, value: message.value, headers });
+    if (attempts === 0) this.o.metrics.failed.inc({ type: this.o.type, group: this.o.group, code });
+    this.o.metrics.deadLettered.inc({ topic: batch.topic, group: this.o.group, code });
+    this.o.logger?.error({ code, reason, topic: batch.topic, partition: batch.partition, offset: message.offset, group: this.o.group }, 'event dead-lettered');
+  }
+
+  private count(outcome: 'handled' | 'duplicate', n: number): void {
+    if (n > 0) this.o.metrics.consumed.inc({ type: this.o.type, group: this.o.group, outcome }, n);
+  }
+}

@@ -1,0 +1,98 @@
+import type { IHeaders } from 'kafkajs';
+import { INGEST_RECORD_TYPE, isIngestTopic } from '@keel/contracts';
+
+// CloudEvents 1.0 Kafka protocol binding, binary mode: attributes are `ce_`-prefixed headers, the body is the data.
+export const CE = {
+  specversion: 'ce_specversion',
+  id: 'ce_id',
+  type: 'ce_type',
+  source: 'ce_source',
+  time: 'ce_time',
+  subject: 'ce_subject',
+  contentType: 'content-type',
+} as const;
+
+export const SPEC_VERSION = '1.0';
+export const JSON_CONTENT_TYPE = 'application/json';
+
+export interface EnvelopeAttributes {
+  id: string;
+  type: string;
+  source: string;
+  time: string;
+  subject?: string;
+}
+
+/** The attributes of a consumed message, whether sent as a CloudEvent or as a plain ingest record. */
+export interface DecodedEnvelope extends EnvelopeAttributes {
+  /** True when the producer sent no ce_id and the bus derived one from topic, partition and offset. */
+  derivedId: boolean;
+}
+
+export function encodeHeaders(attrs: EnvelopeAttributes, trace: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {
+    [CE.specversion]: SPEC_VERSION,
+    [CE.id]: attrs.id,
+    [CE.type]: attrs.type,
+    [CE.source]: attrs.source,
+    [CE.time]: attrs.time,
+    [CE.contentType]: JSON_CONTENT_TYPE,
+  };
+  if (attrs.subject !== undefined) headers[CE.subject] = attrs.subject;
+  return Object.assign(headers, trace);
+}
+
+/** Kafka headers as plain strings (a repeated header keeps its last value). */
+export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [key, value] of Object.entries(headers)) {
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) out[key] = typeof last === 'string' ? last : last.toString('utf8');
+  }
+  return out;
+}
+
+/** The id given to a plain record: stable across redeliveries, so idempotency holds without ce_id. */
+export function derivedEventId(topic: string, partition: number, offset: string): string {
+  return `kafka:${topic}:${partition}:${offset}`;
+}
+
+export type DecodeResult = { ok: true; envelope: DecodedEnvelope } | { ok: false; message: string };
+
+export function decodeEnvelope(
+  headers: Record<string, string>,
+  at: { topic: string; partition: number; offset: string; timestamp: string },
+): DecodeResult {
+  const kafkaTime = () => new Date(Number(at.timestamp)).toISOString();
+  const id = headers[CE.id];
+  if (id === undefined || id === '') {
+    // Plain producers (kcat, any client) may write raw JSON to an ingest topic.
+    if (!isIngestTopic(at.topic)) return { ok: false, message: `missing ${CE.id} header on ${at.topic}` };
+    if (headers[CE.type] !== undefined && headers[CE.type] !== INGEST_RECORD_TYPE) {
+      return { ok: false, message: `${CE.type} ${JSON.stringify(headers[CE.type])} without ${CE.id}` };
+    }
+    return {
+      ok: true,
+      envelope: {
+        id: derivedEventId(at.topic, at.partition, at.offset),
+        type: INGEST_RECORD_TYPE,
+        source: headers[CE.source] ?? `kafka:${at.topic}`,
+        time: headers[CE.time] ?? kafkaTime(),
+        subject: headers[CE.subject],
+        derivedId: true,
+      },
+    };
+  }
+  const problems: string[] = [];
+  const spec = headers[CE.specversion];
+  if (spec !== SPEC_VERSION) problems.push(`${CE.specversion} must be ${SPEC_VERSION} (got ${JSON.stringify(spec)})`);
+  const type = headers[CE.type];
+  if (!type) problems.push(`missing ${CE.type}`);
+  const source = headers[CE.source];
+  if (!source) problems.push(`missing ${CE.source}`);
+  const time = headers[CE.time];
+  if (time !== undefined && Number.isNaN(Date.parse(time))) problems.push(`${CE.time} is not a timestamp (${JSON.stringify(time)})`);
+  if (problems.length || !type || !source) return { ok: false, message: problems.join('; ') };
+  return { ok: true, envelope: { id, type, source, time: time ?? kafkaTime(), subject: headers[CE.subject], derivedId: false } };
+}

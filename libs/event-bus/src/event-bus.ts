@@ -1,0 +1,202 @@
+import { EVENT_TYPES, deadLetterTopic, eventDefinition, topicOf, validateEvent, type EventPayload, type EventType } from '@keel/contracts';
+import { SpanKind, context as otelContext, trace, type Context } from '@opentelemetry/api';
+import { Kafka, logLevel, type Admin, type Consumer, type Message, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { assertRetryPolicy, DEFAULT_RETRY_POLICY } from './backoff';
+import { BatchingProducer } from './batching-producer';
+import { ConsumerLoop, type AnyHandler } from './consumer-loop';
+import { encodeHeaders, type EnvelopeAttributes } from './envelope';
+import { EventBusError } from './errors';
+import { DedupeProcessor, PlainProcessor } from './idempotency';
+import { createEventBusMetrics, type EventBusMetrics } from './metrics';
+import { Outbox } from './outbox';
+import { injectTraceHeaders } from './trace-context';
+import type { ConsumedEvent, EventBusOptions, PublishOptions, SubscribeOptions, Subscription, TransactionalEvent } from './types';
+import { uuidv7 } from './uuid-v7';
+
+const tracer = () => trace.getTracer('@keel/event-bus');
+
+/** A ready-to-send event: what publish() and the outbox relay hand to Kafka. */
+export interface OutgoingEvent extends EnvelopeAttributes {
+  topic: string;
+  key: string;
+  /** The data as JSON text. */
+  value: string;
+}
+
+/** Typed CloudEvents over Kafka: validated publish, at-least-once idempotent subscribe, dead-letter, traces and metrics. */
+export class EventBus {
+  readonly metrics: EventBusMetrics;
+  /** Writes events inside the caller's TypeORM transaction; an OutboxRelay sends them. */
+  readonly outbox: Outbox;
+  private readonly kafka: Kafka;
+  private readonly partitions: number;
+  private producer?: Producer;
+  private sender?: BatchingProducer;
+  private admin?: Admin;
+  private readonly topics = new Map<string, Promise<void>>();
+  private readonly subscriptions = new Set<Subscription>();
+  private state: 'new' | 'connected' | 'closed' = 'new';
+
+  constructor(private readonly options: EventBusOptions) {
+    const issues: string[] = [];
+    if (!options.clientId) issues.push('clientId is required');
+    if (!options.source) issues.push('source (ce_source) is required');
+    if (!options.brokers?.length) issues.push('at least one broker is required');
+    if (options.topicPartitions !== undefined && !(Number.isInteger(options.topicPartitions) && options.topicPartitions >= 1)) {
+      issues.push(`topicPartitions must be an integer >= 1 (got ${options.topicPartitions})`);
+    }
+    if (issues.length) throw new EventBusError('INVALID_CONFIG', 'invalid event bus options', issues);
+    this.partitions = options.topicPartitions ?? 3;
+    this.metrics = createEventBusMetrics(options.metrics ?? new Registry());
+    this.outbox = new Outbox(options.source);
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      ssl: options.ssl,
+      sasl: options.sasl,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+    });
+  }
+
+  get source(): string {
+    return this.options.source;
+  }
+
+  async connect(): Promise<void> {
+    if (this.state === 'connected') return;
+    if (this.state === 'closed') throw new EventBusError('NOT_CONNECTED', 'the event bus was closed');
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.sender = new BatchingProducer(this.producer);
+    this.state = 'connected';
+    if (this.options.provisionTopics ?? true) {
+      const fixed = EVENT_TYPES.filter((t) => eventDefinition(t).topic.kind === 'fixed').map((t) => topicOf(t));
+      await this.ensureTopics([...fixed, ...fixed.map(deadLetterTopic)]);
+    }
+  }
+
+  /** Validates, then writes one event in CloudEvents binary mode with the current trace context. */
+  async publish<T extends EventType>(type: T, payload: EventPayload<T>, opts: PublishOptions<T>): Promise<void> {
+    const topic = this.topicFor(type, opts.dataset);
+    const valid = validateEvent(type, payload);
+    if (!valid.ok) throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was sent`, valid.issues);
+    if (!opts.key) throw new EventBusError('INVALID_PAYLOAD', `${type} needs a non-empty key`);
+    await this.send(
+      { id: uuidv7(), type, source: this.options.source, time: new Date().toISOString(), subject: opts.subject, topic, key: opts.key, value: JSON.stringify(valid.payload) },
+      otelContext.active(),
+    );
+  }
+
+  /** Sends an already validated event (the outbox relay's path); `parent` is the trace context to continue. */
+  async send(event: OutgoingEvent, parent: Context): Promise<void> {
+    const sender = this.connected();
+    await this.ensureTopics([event.topic]);
+    const span = tracer().startSpan(
+      `send ${event.topic}`,
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': event.topic, 'messaging.message.id': event.id } },
+      parent,
+    );
+    try {
+      const headers = encodeHeaders(event, injectTraceHeaders(trace.setSpan(parent, span)));
+      const message: Message = { key: event.key, value: event.value, headers };
+      await sender.send(event.topic, message);
+      this.metrics.published.inc({ type: event.type, topic: event.topic });
+    } catch (err) {
+      span.recordException(err as Error);
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  subscribe<T extends EventType>(type: T, handler: (event: TransactionalEvent<T>) => Promise<void>, opts: SubscribeOptions<T> & { dataSource: NonNullable<SubscribeOptions<T>['dataSource']> }): Promise<Subscription>;
+  subscribe<T extends EventType>(type: T, handler: (event: ConsumedEvent<T>) => Promise<void>, opts: SubscribeOptions<T>): Promise<Subscription>;
+  async subscribe<T extends EventType>(type: T, untypedHandler: (event: never) => Promise<void>, opts: SubscribeOptions<T>): Promise<Subscription> {
+    this.connected();
+    // The overloads tie the handler's event type to whether a dataSource is given.
+    const handler = untypedHandler as AnyHandler<T>;
+    if (!opts.group) throw new EventBusError('INVALID_CONFIG', 'subscribe needs a consumer group');
+    const topic = this.topicFor(type, opts.dataset);
+    const dlqTopic = deadLetterTopic(topic);
+    const retry = assertRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...opts.retry });
+    await this.ensureTopics([topic, dlqTopic]);
+    const consumer: Consumer = this.kafka.consumer({ groupId: opts.group, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    const loop = new ConsumerLoop<T>({
+      type,
+      group: opts.group,
+      dlqTopic,
+      handler,
+      processor: opts.dataSource ? new DedupeProcessor(opts.dataSource, opts.group) : new PlainProcessor(),
+      retry,
+      chunkSize: opts.chunkSize ?? 500,
+      metrics: this.metrics,
+      logger: this.options.logger,
+      sendDeadLetter: (t, m) => this.connected().send(t, m),
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: opts.fromBeginning ?? true });
+    await loop.run(consumer, opts.partitionsConsumedConcurrently ?? 1);
+    let closing: Promise<void> | undefined;
+    const subscription: Subscription = {
+      group: opts.group,
+      topic,
+      close: () => {
+        closing ??= consumer.disconnect().finally(() => this.subscriptions.delete(subscription));
+        return closing;
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Creates missing topics with the configured partitions (and waits for their leaders). */
+  async ensureTopics(names: string[]): Promise<void> {
+    const admin = this.admin;
+    if (!admin) throw new EventBusError('NOT_CONNECTED', 'call connect() first');
+    const missing = names.filter((n) => !this.topics.has(n));
+    if (missing.length) {
+      const created = (async () => {
+        const existing = new Set(await admin.listTopics());
+        const toCreate = missing.filter((n) => !existing.has(n));
+        if (toCreate.length) {
+          await admin.createTopics({ waitForLeaders: true, topics: toCreate.map((topic) => ({ topic, numPartitions: this.partitions })) });
+        }
+      })();
+      for (const n of missing) this.topics.set(n, created);
+      created.catch(() => missing.forEach((n) => this.topics.delete(n)));
+    }
+    await Promise.all(names.map((n) => this.topics.get(n) ?? Promise.resolve()));
+  }
+
+  /** Stops every subscription (in-flight handlers finish and commit), flushes pending sends, disconnects. */
+  async close(): Promise<void> {
+    if (this.state !== 'connected') {
+      this.state = 'closed';
+      return;
+    }
+    this.state = 'closed';
+    await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    await this.sender?.drain();
+    await this.producer?.disconnect();
+    await this.admin?.disconnect();
+  }
+
+  private connected(): BatchingProducer {
+    if (this.state !== 'connected' || !this.sender) {
+      throw new EventBusError('NOT_CONNECTED', this.state === 'closed' ? 'the event bus is closed' : 'call connect() first');
+    }
+    return this.sender;
+  }
+
+  private topicFor(type: EventType, dataset: string | undefined): string {
+    try {
+      return topicOf(type, dataset);
+    } catch (err) {
+      throw new EventBusError('INVALID_CONFIG', (err as Error).message, [], { cause: err });
+    }
+  }
+}

@@ -1,0 +1,24 @@
+// libs/event-bus: typed CloudEvents over Kafka (kafkajs) with validation on both sides, retries with
+// backoff, dead-letter topics, idempotent consumers, a transactional outbox and trace propagation.
+// The Nest module in ./nest is a thin wrapper over the plain EventBus.
+export { EventBus, type OutgoingEvent } from './event-bus';
+export { Outbox, type StoredEnvelope } from './outbox';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { EventBusError, PermanentEventError, EVENT_BUS_ERROR_CODES, decideOnFailure, type EventBusErrorCode, type FailureDecision } from './errors';
+export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
+export { CE, SPEC_VERSION, decodeEnvelope, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
+export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
+export { kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
+export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';
+export { uuidv7, UUID_V7 } from './uuid-v7';
+export type { EventBusMetrics } from './metrics';
+export type {
+  ConsumedEvent,
+  EventBusLogger,
+  EventBusOptions,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+  TransactionalEvent,
+} from './types';
+export * from './nest';

@@ -1,0 +1,91 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { ModuleMetadata } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { EventBusError } from '../errors';
+import { EventBus } from '../event-bus';
+import type { EventType } from '@keel/contracts';
+import type { EventBusOptions, SubscribeOptions, Subscription } from '../types';
+import { ON_EVENT_METADATA, type OnEventMetadata } from './on-event.decorator';
+
+export interface EventBusModuleOptions {
+  bus: EventBusOptions;
+  /** The service's database, for @OnEvent({ transactional: true }) handlers. */
+  dataSource?: DataSource;
+}
+
+export const EVENT_BUS_MODULE_OPTIONS = Symbol('EVENT_BUS_MODULE_OPTIONS');
+
+/** Connects the bus when the app boots, subscribes every @OnEvent method, and closes it all on shutdown. */
+@Injectable()
+export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly bus: EventBus,
+    @Inject(EVENT_BUS_MODULE_OPTIONS) private readonly options: EventBusModuleOptions,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bus.connect();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object') continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(proto)) {
+        const method = (instance as Record<string, unknown>)[name];
+        if (typeof method !== 'function') continue;
+        const meta = this.reflector.get<OnEventMetadata | undefined>(ON_EVENT_METADATA, method as () => void);
+        if (meta) await this.subscribe(meta, (method as (e: never) => Promise<void>).bind(instance));
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+
+  private async subscribe(meta: OnEventMetadata, handler: (e: never) => Promise<void>): Promise<void> {
+    const { transactional, ...rest } = meta.options;
+    const opts: SubscribeOptions<typeof meta.type> = { ...rest };
+    if (transactional) {
+      if (!this.options.dataSource) {
+        throw new EventBusError('INVALID_CONFIG', `@OnEvent(${meta.type}, { transactional: true }) needs EventBusModule's dataSource`);
+      }
+      opts.dataSource = this.options.dataSource;
+    }
+    // Metadata is only known at runtime; the decorator already checked the handler against its type.
+    const subscribe = this.bus.subscribe.bind(this.bus) as (t: EventType, h: (e: never) => Promise<void>, o: SubscribeOptions<EventType>) => Promise<Subscription>;
+    await subscribe(meta.type, handler, opts);
+  }
+}
+
+@Global()
+@Module({})
+export class EventBusModule {
+  static forRoot(options: EventBusModuleOptions): DynamicModule {
+    return EventBusModule.build([{ provide: EVENT_BUS_MODULE_OPTIONS, useValue: options }], []);
+  }
+
+  static forRootAsync(async: {
+    imports?: ModuleMetadata['imports'];
+    inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
+    useFactory: (...args: never[]) => EventBusModuleOptions | Promise<EventBusModuleOptions>;
+  }): DynamicModule {
+    return EventBusModule.build([{ provide: EVENT_BUS_MODULE_OPTIONS, inject: async.inject ?? [], useFactory: async.useFactory }], async.imports ?? []);
+  }
+
+  private static build(optionProviders: DynamicModule['providers'] & object[], imports: NonNullable<ModuleMetadata['imports']>): DynamicModule {
+    return {
+      module: EventBusModule,
+      imports: [DiscoveryModule, ...imports],
+      providers: [
+        ...optionProviders,
+        { provide: EventBus, inject: [EVENT_BUS_MODULE_OPTIONS], useFactory: (o: EventBusModuleOptions) => new EventBus(o.bus) },
+        EventBusLifecycle,
+      ],
+      exports: [EventBus],
+    };
+  }
+}
