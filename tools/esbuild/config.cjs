@@ -23,4 +23,5 @@ const swcDecorators = {
   },
 };
 
-module.exports = { plugins: [swcDecorators] };
+// Plain .js output so every app runs as `node dist/apps/<app>/main.js`.
+module.exports = { plugins: [swcDecorators], outExtension: { '.js': '.js' } };

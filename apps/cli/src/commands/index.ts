@@ -1,4 +1,5 @@
 import type { RegisterCommand } from './command';
+import { registerUp } from './up';
 
 // One line per sub-command file.
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerUp];

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+
+/** One process the supervisor runs: where it lives, how it is started, and how to tell it is ready. */
+export interface PlannedProcess {
+  name: string;
+  entry: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** URL that answers 200 once the process is ready. */
+  readyUrl: string;
+  endpoints: { grpc?: string; http: string; kafka?: string };
+}
+
+const DEFAULT_PORTS: Record<string, { grpc: number; http: number }> = {
+  registry: { grpc: 50051, http: 9101 },
+  ingestion: { grpc: 50052, http: 9102 },
+  training: { grpc: 50053, http: 9103 },
+  inference: { grpc: 8001, http: 8000 },
+  monitoring: { grpc: 50055, http: 9105 },
+};
+
+export const SERVICES = Object.keys(DEFAULT_PORTS);
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  // An invalid value is the service's to reject (it lists every problem); we only need a port to poll.
+  return raw && /^\d+$/.test(raw) ? Number(raw) : fallback;
+}
+
+/** The broker first, then every service, all pointed at one data dir and at the broker. */
+export function planPlatform(distDir: string, dataDir: string, env: NodeJS.ProcessEnv): PlannedProcess[] {
+  const host = env['KEEL_HOST'] ?? '127.0.0.1';
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
+  const brokerPort = port(env, 'KEEL_BROKER_PORT', 9092);
+  const brokerHttp = port(env, 'KEEL_BROKER_HTTP_PORT', 9100);
+  const brokers = env['KEEL_KAFKA_BROKERS'] ?? `${shown}:${brokerPort}`;
+  const shared = { ...env, KEEL_DATA_DIR: dataDir, KEEL_KAFKA_BROKERS: brokers };
+  const broker: PlannedProcess = {
+    name: 'broker',
+    entry: join(distDir, 'broker', 'main.js'),
+    args: ['--port', String(brokerPort), '--http-port', String(brokerHttp), '--data-dir', join(dataDir, 'broker'), '--host', host],
+    env: shared,
+    readyUrl: `http://${shown}:${brokerHttp}/healthz`,
+    endpoints: { kafka: `${shown}:${brokerPort}`, http: `http://${shown}:${brokerHttp}` },
+  };
+  const services = SERVICES.map((name): PlannedProcess => {
+    const upper = name.toUpperCase();
+    const grpc = port(env, `KEEL_${upper}_GRPC_PORT`, DEFAULT_PORTS[name].grpc);
+    const http = port(env, `KEEL_${upper}_HTTP_PORT`, DEFAULT_PORTS[name].http);
+    return {
+      name,
+      entry: join(distDir, name, 'main.js'),
+      args: [],
+      env: shared,
+      readyUrl: `http://${shown}:${http}/readyz`,
+      endpoints: { grpc: `${shown}:${grpc}`, http: `http://${shown}:${http}` },
+    };
+  });
+  return [broker, ...services];
+}

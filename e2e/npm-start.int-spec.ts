@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, grpcHealthCheck, isListening, waitFor, WORKSPACE_ROOT } from '@keel/testing';
+
+const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'];
+
+interface Platform {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+  ports: Record<string, number>;
+  dataDir: string;
+}
+
+/** `npm start` exactly as a user runs it (tools/start.mjs), on free ports, in its own process group. */
+async function npmStart(extraEnv: Record<string, string> = {}): Promise<Platform> {
+  const ports: Record<string, number> = { KEEL_BROKER_PORT: await freePort(), KEEL_BROKER_HTTP_PORT: await freePort() };
+  for (const s of SERVICES) {
+    ports[`KEEL_${s.toUpperCase()}_GRPC_PORT`] = await freePort();
+    ports[`KEEL_${s.toUpperCase()}_HTTP_PORT`] = await freePort();
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'keel-start-'));
+  const env = { ...process.env, KEEL_DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ...extraEnv };
+  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'tools/start.mjs')], { cwd: WORKSPACE_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exit, ports, dataDir };
+}
+
+function pidsFromTable(output: string): number[] {
+  return [...output.matchAll(/^(broker|registry|ingestion|training|inference|monitoring)\s+\S+\s+\S+\s+(\d+)\s*$/gm)].map((m) => Number(m[2]));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('should bring every service to ready, print the endpoint table and leave nothing behind on Ctrl-C', async () => {
+    const p = await npmStart();
+    try {
+      await waitFor(() => /Keel is ready in/.test(p.output()) || p.child.exitCode !== null, { timeoutMs: 150_000, what: 'the endpoint table', intervalMs: 200 });
+      expect(p.output()).toMatch(/Keel is ready in [\d.]+ s/);
+      const pids = pidsFromTable(p.output());
+      expect(pids).toHaveLength(6);
+      for (const s of SERVICES) {
+        const http = p.ports[`KEEL_${s.toUpperCase()}_HTTP_PORT`];
+        expect(p.output()).toContain(`http://127.0.0.1:${http}`);
+        expect((await fetch(`http://127.0.0.1:${http}/readyz`)).status).toBe(200);
+        expect(await grpcHealthCheck(`127.0.0.1:${p.ports[`KEEL_${s.toUpperCase()}_GRPC_PORT`]}`)).toBe('SERVING');
+      }
+      expect(p.output()).toMatch(/^registry\s*\| \{.*"msg":"registry started"/m);
+
+      process.kill(-p.child.pid!, 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group
+      expect(await p.exit).toBe(0);
+      expect(p.output()).toContain('keel up: all stopped');
+      for (const pid of pids) expect(alive(pid)).toBe(false);
+      for (const port of Object.values(p.ports)) expect(await isListening(port)).toBe(false);
+    } finally {
+      if (p.child.exitCode === null) process.kill(-p.child.pid!, 'SIGKILL');
+      rmSync(p.dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('should name the failing service and stop the rest when one service has a bad variable', async () => {
+    const p = await npmStart({ KEEL_REGISTRY_GRPC_PORT: 'abc' });
+    try {
+      expect(await p.exit).toBe(1);
+      expect(p.output()).toContain('keel up: registry exited unexpectedly (code 1)');
+      expect(p.output()).toContain('KEEL_REGISTRY_GRPC_PORT: must be a TCP port number 0-65535, got "abc"');
+      expect(p.output()).toContain('keel up: stopped the other services');
+      for (const [name, port] of Object.entries(p.ports)) {
+        if (name !== 'KEEL_REGISTRY_GRPC_PORT') expect(await isListening(port)).toBe(false);
+      }
+    } finally {
+      if (p.child.exitCode === null) process.kill(-p.child.pid!, 'SIGKILL');
+      rmSync(p.dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
