@@ -1,0 +1,150 @@
+import { EVENT_EXAMPLES } from '@keel/contracts';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
+import { startBroker, type TestBroker } from '@keel/testing';
+import { Registry } from 'prom-client';
+import { DLQ_HEADERS } from './dead-letter';
+import { PermanentEventError } from './errors';
+import { EventBus } from './event-bus';
+import { eventually, produceRaw, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
+import type { Subscription } from './types';
+
+const fastRetry = { attempts: 4, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0 };
+
+describe('delivery: retries and dead-letter against the embedded broker', () => {
+  let broker: TestBroker;
+  let bus: EventBus;
+  const registry = new Registry();
+  const subs: Subscription[] = [];
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    bus = new EventBus({ clientId: 'delivery', brokers: broker.brokers, source: 'keel/spec', metrics: registry, topicPartitions: 1, provisionTopics: false });
+    await bus.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(subs.map((s) => s.close()));
+    await bus?.close();
+    await broker?.stop();
+  });
+
+  const newDataset = () => uniqueName('d').replace(/-/g, '_');
+
+  it('should process a message once and dead-letter nothing when the handler throws three times then succeeds', async () => {
+    const dataset = newDataset();
+    let calls = 0;
+    const attempts: number[] = [];
+    const succeeded: unknown[] = [];
+    subs.push(
+      await bus.subscribe(
+        'keel.ingest.record',
+        async (e) => {
+          calls++;
+          attempts.push(e.attempt);
+          if (calls <= 3) throw new Error(`transient ${calls}`);
+          succeeded.push(e.data);
+        },
+        { group: uniqueName('g'), dataset, retry: fastRetry },
+      ),
+    );
+    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
+    await eventually(() => succeeded.length === 1, 'the fourth attempt');
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    expect(succeeded).toEqual([{ n: 1 }]);
+    expect(await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)).toBe(0);
+  });
+
+  it('should dead-letter the original bytes with every keel header and go on with later messages when the handler always throws', async () => {
+    const dataset = newDataset();
+    const topic = `keel.ingest.${dataset}`;
+    const handled: number[] = [];
+    let poisonCalls = 0;
+    subs.push(
+      await bus.subscribe(
+        'keel.ingest.record',
+        async (e) => {
+          if (e.data['poison']) {
+            poisonCalls++;
+            throw new Error('cannot handle this one');
+          }
+          handled.push(e.data['n'] as number);
+        },
+        { group: uniqueName('g'), dataset, retry: fastRetry },
+      ),
+    );
+    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'k', dataset });
+    await bus.publish('keel.ingest.record', { poison: true }, { key: 'k', dataset, subject: 'bad' });
+    await bus.publish('keel.ingest.record', { n: 2 }, { key: 'k', dataset });
+    await eventually(() => handled.length === 2, 'the messages after the poison one');
+    expect(handled).toEqual([1, 2]);
+    expect(poisonCalls).toBe(4);
+    const [source] = (await readTopic(broker.brokers, topic, 3)).filter((r) => r.value?.includes('poison'));
+    const [dead] = await readTopic(broker.brokers, `${topic}.dlq`, 1);
+    expect(dead!.value).toBe(source!.value);
+    expect(dead!.key).toBe('k');
+    expect(dead!.headers).toMatchObject({ ...source!.headers });
+    expect(dead!.headers).toMatchObject({
+      [DLQ_HEADERS.code]: 'HANDLER_FAILED',
+      [DLQ_HEADERS.message]: 'cannot handle this one',
+      [DLQ_HEADERS.topic]: topic,
+      [DLQ_HEADERS.partition]: String(source!.partition),
+      [DLQ_HEADERS.offset]: source!.offset,
+      [DLQ_HEADERS.attempts]: '4',
+    });
+    expect(Date.now() - Date.parse(dead!.headers[DLQ_HEADERS.failedAt]!)).toBeLessThan(60_000);
+  });
+
+  it('should dead-letter at once without calling the handler when the payload or envelope is invalid', async () => {
+    const dataset = newDataset();
+    const topic = `keel.ingest.${dataset}`;
+    const handled: unknown[] = [];
+    subs.push(await bus.subscribe('keel.ingest.record', async (e) => void handled.push(e.data), { group: uniqueName('g'), dataset, retry: fastRetry }));
+    await produceRaw(broker.brokers, topic, [
+      { key: 'a', value: '[1,2,3]' },
+      { key: 'b', value: 'not json' },
+      { key: 'c', value: '{"ok":1}', headers: { ce_id: 'x1', ce_type: 'keel.ingest.record', ce_source: 'kcat' } },
+      { key: 'd', value: '{"ok":2}' },
+    ]);
+    await eventually(() => handled.length === 1, 'the valid record');
+    expect(handled).toEqual([{ ok: 2 }]);
+    const dead = await readTopic(broker.brokers, `${topic}.dlq`, 3);
+    expect(dead.map((d) => [d.key, d.headers[DLQ_HEADERS.code], d.headers[DLQ_HEADERS.attempts]])).toEqual([
+      ['a', 'INVALID_PAYLOAD', '0'],
+      ['b', 'INVALID_JSON', '0'],
+      ['c', 'INVALID_ENVELOPE', '0'],
+    ]);
+    expect(dead[2]!.headers[DLQ_HEADERS.message]).toContain('ce_specversion');
+  });
+
+  it('should dead-letter a message of another type at once when it arrives on a typed topic', async () => {
+    const handled: unknown[] = [];
+    subs.push(await bus.subscribe('keel.feedback', async (e) => void handled.push(e.data), { group: uniqueName('g'), retry: fastRetry }));
+    await produceRaw(broker.brokers, 'keel.feedback', [
+      { key: 'x', value: JSON.stringify(EVENT_EXAMPLES['keel.feedback']), headers: { ce_specversion: '1.0', ce_id: 'f-1', ce_type: 'keel.model.promoted', ce_source: 'elsewhere' } },
+    ]);
+    await bus.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'y' });
+    await eventually(() => handled.length === 1, 'the good feedback');
+    const [dead] = await readTopic(broker.brokers, 'keel.feedback.dlq', 1);
+    expect(dead!.headers).toMatchObject({ [DLQ_HEADERS.code]: 'UNEXPECTED_TYPE', ce_id: 'f-1' });
+  });
+
+  it('should dead-letter after one attempt when the handler throws a PermanentEventError', async () => {
+    const dataset = newDataset();
+    let calls = 0;
+    subs.push(
+      await bus.subscribe(
+        'keel.ingest.record',
+        async () => {
+          calls++;
+          throw new PermanentEventError('unknown dataset schema');
+        },
+        { group: uniqueName('g'), dataset, retry: fastRetry },
+      ),
+    );
+    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
+    const [dead] = await readTopic(broker.brokers, `keel.ingest.${dataset}.dlq`, 1);
+    expect(dead!.headers).toMatchObject({ [DLQ_HEADERS.code]: 'HANDLER_REJECTED', [DLQ_HEADERS.attempts]: '1' });
+    expect(calls).toBe(1);
+    expect(await registry.metrics()).toMatch(/keel_events_dead_lettered_total\{topic="keel.ingest.d_[0-9a-f]+",group="g-[0-9a-f]+",code="HANDLER_REJECTED"\} 1/);
+  });
+});

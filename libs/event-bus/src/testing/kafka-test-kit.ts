@@ -1,0 +1,77 @@
+// Helpers for the event bus's own integration tests and bench: read a topic back with a raw kafkajs
+// consumer, and produce raw records as an external client would. Not exported from the library.
+import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+
+export interface RawRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function rawKafka(brokers: string[]): Kafka {
+  return new Kafka({ clientId: uniqueName('test'), brokers, logLevel: logLevel.NOTHING });
+}
+
+function toRaw(topic: string, partition: number, m: KafkaMessage): RawRecord {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = String(Array.isArray(v) ? v[0] : v);
+  return { topic, partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null, headers };
+}
+
+/** Every record of `topic` from the beginning, once at least `count` arrived (or the deadline passes). */
+export async function readTopic(brokers: string[], topic: string, count: number, timeoutMs = 20_000): Promise<RawRecord[]> {
+  const consumer = rawKafka(brokers).consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+  const out: RawRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ topic: t, partition, message }) => void out.push(toRaw(t, partition, message)) });
+    const deadline = Date.now() + timeoutMs;
+    while (out.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (out.length < count) throw new Error(`read ${out.length} of ${count} records from ${topic} within ${timeoutMs} ms`);
+    return out;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** The sum of the partitions' end offsets: how many records a topic holds. */
+export async function topicSize(brokers: string[], topic: string): Promise<number> {
+  const admin = rawKafka(brokers).admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Produces records the way an external client (kcat, a Java app) would: whatever headers it likes, or none. */
+export async function produceRaw(brokers: string[], topic: string, records: { key?: string; value: string; headers?: IHeaders }[]): Promise<void> {
+  const producer = rawKafka(brokers).producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: records });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Polls until `probe` is true; never a bare sleep. */
+export async function eventually(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
