@@ -39,7 +39,7 @@ describe('broker with kafkajs', () => {
       const res = await producer.send({ topic: 'basics-gzip', acks: -1, compression, messages });
       expect(res.every((r) => r.errorCode === 0)).toBe(true);
     }
-    const consumer = kafka.consumer({ groupId: 'basics-g' });
+    const consumer = kafka.consumer({ groupId: 'basics-g', maxWaitTimeInMs: 500 });
     const c = collector();
     await consumer.connect();
     await consumer.subscribe({ topic: 'basics-gzip', fromBeginning: true });
