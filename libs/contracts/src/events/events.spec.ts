@@ -9,6 +9,7 @@ import {
   validateEvent,
   type EventPayload,
   type EventType,
+  type IngestEventType,
 } from './index';
 
 describe('EVENTS', () => {
@@ -73,3 +74,10 @@ function typed<T extends EventType>(_type: T, _payload: EventPayload<T>): void {
 typed('keel.model.promoted', EVENT_EXAMPLES['keel.model.promoted']);
 // @ts-expect-error a model.registered payload is not a model.promoted payload
 typed('keel.model.promoted', EVENT_EXAMPLES['keel.model.registered']);
+
+// Only ingest records are per-dataset.
+const ingestOnly: IngestEventType = 'keel.ingest.record';
+// @ts-expect-error a fixed-topic event is not an ingest event
+const notIngest: IngestEventType = 'keel.feedback';
+void ingestOnly;
+void notIngest;
