@@ -3,6 +3,11 @@ import { MlError, MlErrorCode } from './errors';
 
 /** Solves A x = b for symmetric positive-definite A (row-major, n x n) by Cholesky; A is not modified. */
 export function solveCholesky(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  return solveWithFactor(cholesky(a, n), b, n);
+}
+
+/** The lower-triangular L with A = L L^T. */
+export function cholesky(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -14,6 +19,11 @@ export function solveCholesky(a: Float64Array, b: Float64Array, n: number): Floa
       } else l[i * n + j] = s / l[j * n + j];
     }
   }
+  return l;
+}
+
+/** Solves L L^T x = b given the factor from cholesky(). */
+export function solveWithFactor(l: Float64Array, b: Float64Array, n: number): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];

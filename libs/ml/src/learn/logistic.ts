@@ -1,7 +1,8 @@
 // L2-regularised logistic regression with intercept, fitted by Newton's method with backtracking.
 // Objective (as scikit-learn's): sum of log losses + ||w||^2 / (2C); the intercept is not penalised.
 import { MlError, MlErrorCode } from './errors';
-import { solveCholesky } from './linalg';
+import { cholesky, solveWithFactor } from './linalg';
+import { Design } from './logistic-design';
 import type { FeatureMatrix } from './preprocess';
 
 export interface LogisticParams {
@@ -18,66 +19,55 @@ export interface LogisticModel {
   readonly iterations: number;
 }
 
-export const DEFAULT_LOGISTIC: LogisticParams = { C: 1, maxIter: 100, tol: 1e-8 };
+/** Steps smaller than this keep the current Hessian factor. */
+const REUSE_BELOW = 0.2;
+
+export const DEFAULT_LOGISTIC: LogisticParams = { C: 1, maxIter: 100, tol: 1e-5 };
 
 export function fitLogistic(x: FeatureMatrix, y: Uint8Array, params: LogisticParams): LogisticModel {
   if (!(params.C > 0) || !Number.isFinite(params.C)) throw new MlError(MlErrorCode.InvalidParams, `C must be a positive number, got ${params.C}`);
-  const { rows: n, cols: F, data } = x;
+  const n = x.rows;
+  const F = x.cols;
   const lambda = 1 / params.C;
   const dim = F + 1;
+  const design = new Design(x);
   const w = new Float64Array(dim); // w[F] is the intercept
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += y[i];
+  w[F] = Math.log(Math.max(positives, 0.5) / Math.max(n - positives, 0.5)); // start from the prior log-odds
   const margin = new Float64Array(n);
   const resid = new Float64Array(n);
   const weight = new Float64Array(n);
-  const scratch = new Float64Array(n);
   const grad = new Float64Array(dim);
   const hess = new Float64Array(dim * dim);
   const trial = new Float64Array(dim);
-  let objective = evaluate(w);
+  let objective = evaluate(design, y, w, lambda, margin);
   let iterations = 0;
+  // Near the optimum the Hessian barely changes, so its factor is reused and a step costs two passes.
+  let factor: Float64Array | null = null;
   for (; iterations < params.maxIter; iterations++) {
-    // Gradient and Hessian at w (margins are current from the last evaluate()).
+    const fresh = factor === null;
     for (let i = 0; i < n; i++) {
       const p = sigmoid(margin[i]);
       resid[i] = p - y[i];
       weight[i] = Math.max(p * (1 - p), 1e-12);
     }
-    for (let a = 0; a < F; a++) {
-      const xa = data.subarray(a * n, (a + 1) * n);
-      let g = 0;
-      let h = 0;
-      for (let i = 0; i < n; i++) {
-        const v = weight[i] * xa[i];
-        scratch[i] = v;
-        g += resid[i] * xa[i];
-        h += v;
-      }
-      grad[a] = g + lambda * w[a];
-      hess[a * dim + F] = h;
-      hess[F * dim + a] = h;
-      for (let b = a; b < F; b++) {
-        const hab = dot(scratch, data, b * n, n) + (a === b ? lambda : 0);
-        hess[a * dim + b] = hab;
-        hess[b * dim + a] = hab;
-      }
+    design.gradient(resid, grad);
+    for (let a = 0; a < F; a++) grad[a] += lambda * w[a];
+    if (factor === null) {
+      design.gram(weight, hess);
+      for (let a = 0; a < F; a++) hess[a * dim + a] += lambda;
+      factor = cholesky(hess, dim);
     }
-    let gb = 0;
-    let hb = 0;
-    for (let i = 0; i < n; i++) {
-      gb += resid[i];
-      hb += weight[i];
-    }
-    grad[F] = gb;
-    hess[F * dim + F] = hb;
-    const step = solveCholesky(hess, grad, dim);
+    const step = solveWithFactor(factor, grad, dim);
     let maxStep = 0;
-    for (const s of step) maxStep = Math.max(maxStep, Math.abs(s));
+    for (let j = 0; j < dim; j++) maxStep = Math.max(maxStep, Math.abs(step[j]));
     // Backtracking: halve the Newton step until the objective does not increase.
     let t = 1;
     let accepted = false;
     for (let k = 0; k < 30; k++, t /= 2) {
       for (let j = 0; j < dim; j++) trial[j] = w[j] - t * step[j];
-      const value = evaluate(trial);
+      const value = evaluate(design, y, trial, lambda, margin);
       if (value <= objective) {
         w.set(trial);
         objective = value;
@@ -86,35 +76,32 @@ export function fitLogistic(x: FeatureMatrix, y: Uint8Array, params: LogisticPar
       }
     }
     if (!accepted) {
-      evaluate(w);
-      break;
+      evaluate(design, y, w, lambda, margin);
+      if (fresh) break;
+      factor = null; // a stale Hessian stopped helping: refresh it
+      continue;
     }
     if (maxStep * t < params.tol) {
       iterations++;
       break;
     }
+    if (maxStep * t > REUSE_BELOW) factor = null;
   }
   return { coefficients: Float32Array.from(w.subarray(0, F)), intercept: Math.fround(w[F]), iterations };
+}
 
-  // Fills `margin` for coefficients v and returns the penalised objective.
-  function evaluate(v: Float64Array): number {
-    margin.fill(v[F]);
-    for (let f = 0; f < F; f++) {
-      const c = v[f];
-      if (c === 0) continue;
-      const col = data.subarray(f * n, (f + 1) * n);
-      for (let i = 0; i < n; i++) margin[i] += c * col[i];
-    }
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const s = margin[i];
-      // log(1 + e^s) - y s, computed without overflow
-      loss += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - y[i] * s;
-    }
-    let penalty = 0;
-    for (let f = 0; f < F; f++) penalty += v[f] * v[f];
-    return loss + (lambda * penalty) / 2;
+/** Fills `margin` for coefficients v (intercept last) and returns the penalised objective. */
+function evaluate(design: Design, y: Uint8Array, v: Float64Array, lambda: number, margin: Float64Array): number {
+  design.margins(v, margin);
+  let loss = 0;
+  for (let i = 0; i < margin.length; i++) {
+    const s = margin[i];
+    // log(1 + e^s) - y s, computed without overflow
+    loss += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - y[i] * s;
   }
+  let penalty = 0;
+  for (let f = 0; f < v.length - 1; f++) penalty += v[f] * v[f];
+  return loss + (lambda * penalty) / 2;
 }
 
 /** w . x + b per row, in float64 over the float32 features and coefficients. */
@@ -131,20 +118,4 @@ export function logisticMargin(model: LogisticModel, x: FeatureMatrix): Float64A
 
 export function sigmoid(s: number): number {
   return s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
-}
-
-function dot(a: Float64Array, data: Float32Array, offset: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += a[i] * data[offset + i];
-    s1 += a[i + 1] * data[offset + i + 1];
-    s2 += a[i + 2] * data[offset + i + 2];
-    s3 += a[i + 3] * data[offset + i + 3];
-  }
-  for (; i < n; i++) s0 += a[i] * data[offset + i];
-  return s0 + s1 + s2 + s3;
 }

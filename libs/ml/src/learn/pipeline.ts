@@ -10,10 +10,10 @@ import { fitLogistic, type LogisticParams, logisticMargin, sigmoid } from './log
 import { computeMetrics, type Metrics } from './metrics';
 import { type Classifier, exportOnnx } from './onnx-export';
 import { type Algo, type AnyParams, resolveParams } from './params';
-import { type FeatureColumn, fitPreprocessor, type Preprocessor, transform } from './preprocess';
-import { type ColumnType, inferColumnType, isMissing } from './schema';
+import { type FeatureColumn, fitPreprocessor, type Preprocessor, readNumeric, transform } from './preprocess';
+import { type ColumnType, isMissing, scanColumn } from './schema';
 import { stratifiedSplit } from './split';
-import { getColumn, selectRows, type Table, type TableInput, toTable } from './table';
+import { type ColumnValues, getColumn, selectRows, type Table, type TableInput, toTable } from './table';
 import { encodeTarget } from './target';
 import { sumTrees } from './tree';
 
@@ -62,10 +62,10 @@ export function fitPipeline(input: TableInput | Table, options: FitOptions): Fit
   if (!Number.isInteger(options.seed)) throw new MlError(MlErrorCode.InvalidParams, `seed must be an integer, got ${options.seed}`);
   const params = resolveParams(options.algo, options.params);
   const target = encodeTarget(options.target, getColumn(table, options.target), options.positive);
-  const columns = featureColumns(table, options);
+  const { columns, parsed } = featureColumns(table, options);
   const random = new Random(options.seed);
-  const preprocessor = fitPreprocessor(table, columns, options.algo === 'lr');
-  const x = transform(preprocessor, table);
+  const preprocessor = fitPreprocessor(parsed, columns, options.algo === 'lr');
+  const x = transform(preprocessor, parsed);
   let classifier: Classifier;
   switch (options.algo) {
     case 'lr':
@@ -164,7 +164,8 @@ class Pipeline implements FittedPipeline {
   }
 }
 
-function featureColumns(table: Table, options: FitOptions): FeatureColumn[] {
+/** The feature columns with their types, and a table of them with numeric columns parsed once. */
+function featureColumns(table: Table, options: FitOptions): { columns: FeatureColumn[]; parsed: Table } {
   const excluded = new Set([options.target, ...(options.idColumn !== undefined ? [options.idColumn] : [])]);
   if (options.idColumn !== undefined) getColumn(table, options.idColumn);
   const names = options.features ?? [...table.columns.keys()].filter((name) => !excluded.has(name));
@@ -172,5 +173,15 @@ function featureColumns(table: Table, options: FitOptions): FeatureColumn[] {
     if (excluded.has(name)) throw new MlError(MlErrorCode.InvalidParams, `column "${name}" is the target or id and cannot be a feature`);
   }
   if (names.length === 0) throw new MlError(MlErrorCode.NoFeatures, 'no feature columns: the table has only the target and id');
-  return names.map((name) => ({ name, type: options.columnTypes?.[name] ?? inferColumnType(name, getColumn(table, name)) }));
+  const columns: FeatureColumn[] = [];
+  const parsed = new Map<string, ColumnValues>();
+  for (const name of names) {
+    const values = getColumn(table, name);
+    const given = options.columnTypes?.[name];
+    const scan = given === undefined ? scanColumn(name, values) : { type: given, numeric: null };
+    columns.push({ name, type: scan.type });
+    if (scan.type === 'categorical') parsed.set(name, values);
+    else parsed.set(name, scan.numeric ?? readNumeric(table, name, scan.type));
+  }
+  return { columns, parsed: { columns: parsed, rows: table.rows } };
 }

@@ -98,7 +98,10 @@ export function transform(pre: Preprocessor, table: Table): FeatureMatrix {
 export function readNumeric(table: Table, name: string, type: 'numeric' | 'boolean'): Float64Array {
   const values = getColumn(table, name);
   if (values instanceof Float64Array) {
-    for (let i = 0; i < values.length; i++) parseNumeric(values[i], name, i);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === Infinity || v === -Infinity) parseNumeric(v, name, i); // throws the typed error
+    }
     return values;
   }
   const out = new Float64Array(values.length);
@@ -109,19 +112,24 @@ export function readNumeric(table: Table, name: string, type: 'numeric' | 'boole
 
 function fitNumeric(table: Table, name: string, type: 'numeric' | 'boolean', standardise: boolean): NumericFeature {
   const values = readNumeric(table, name, type);
-  const present = values.filter((v) => !Number.isNaN(v));
-  if (present.length === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
-  const impute = f32(type === 'boolean' ? mostFrequentBit(present) : median(present));
+  const n = values.length;
+  const present = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i])) present[m++] = values[i];
+  if (m === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
+  const impute = f32(type === 'boolean' ? mostFrequentBit(present.subarray(0, m)) : median(present.subarray(0, m)));
   if (!standardise) return { name, type, impute, offset: 0, scale: 1 };
+  const filled = present; // reused as the imputed float32 column
+  for (let i = 0; i < n; i++) filled[i] = Number.isNaN(values[i]) ? impute : f32(values[i]);
   let sum = 0;
-  for (const v of values) sum += Number.isNaN(v) ? impute : f32(v);
-  const mean = sum / values.length;
+  for (let i = 0; i < n; i++) sum += filled[i];
+  const mean = sum / n;
   let ss = 0;
-  for (const v of values) {
-    const d = (Number.isNaN(v) ? impute : f32(v)) - mean;
+  for (let i = 0; i < n; i++) {
+    const d = filled[i] - mean;
     ss += d * d;
   }
-  const std = Math.sqrt(ss / values.length);
+  const std = Math.sqrt(ss / n);
   return { name, type, impute, offset: f32(mean), scale: std > 0 ? f32(1 / std) : 1 };
 }
 
@@ -139,14 +147,15 @@ function fitCategorical(table: Table, name: string): CategoricalFeature {
   return { name, type: 'categorical', categories, impute };
 }
 
+// Sorts `values` in place.
 function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
+  const sorted = values.sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function mostFrequentBit(values: Float64Array): number {
   let ones = 0;
-  for (const v of values) ones += v;
+  for (let i = 0; i < values.length; i++) ones += values[i];
   return ones > values.length - ones ? 1 : 0;
 }

@@ -51,17 +51,41 @@ export function categoryOf(cell: Cell): string {
 
 /** Numeric if every present cell is a number, boolean if every one is true/false/yes/no, else categorical. */
 export function inferColumnType(name: string, values: ColumnValues): ColumnType {
+  return scanColumn(name, values).type;
+}
+
+export interface ColumnScan {
+  readonly type: ColumnType;
+  /** The parsed values (NaN = missing) when the column is numeric, so it is parsed once. */
+  readonly numeric: Float64Array | null;
+}
+
+export function scanColumn(name: string, values: ColumnValues): ColumnScan {
   if (values instanceof Float64Array) {
     checkNotEmpty(name, values);
-    return 'numeric';
+    return { type: 'numeric', numeric: values };
   }
+  const parsed = new Float64Array(values.length);
   let present = 0;
   let numeric = true;
   let boolean = true;
   let nonFiniteRow = -1; // "NaN" / "Infinity" text is an error only if the column is otherwise numeric
   for (let i = 0; i < values.length; i++) {
     const cell = values[i];
-    if (isMissing(cell)) continue;
+    if (typeof cell === 'string' && numeric && cell.length > 0) {
+      // Fast path for numeric text; Number() reads blank text as 0, so 0 is checked for blankness.
+      const v = Number(cell);
+      if (Number.isFinite(v) && (v !== 0 || cell.trim() !== '')) {
+        parsed[i] = v;
+        present++;
+        boolean = false;
+        continue;
+      }
+    }
+    if (isMissing(cell)) {
+      parsed[i] = NaN;
+      continue;
+    }
     present++;
     if (typeof cell === 'boolean') {
       numeric = false;
@@ -70,6 +94,7 @@ export function inferColumnType(name: string, values: ColumnValues): ColumnType 
     if (typeof cell === 'number') {
       boolean = false;
       if (!Number.isFinite(cell)) throw nonFinite(name, i, String(cell));
+      parsed[i] = cell;
       continue;
     }
     const text = String(cell).trim();
@@ -80,12 +105,13 @@ export function inferColumnType(name: string, values: ColumnValues): ColumnType 
       if (word === 'nan' || value === Infinity || value === -Infinity) {
         if (nonFiniteRow === -1) nonFiniteRow = i;
       } else if (Number.isNaN(value)) numeric = false;
+      else parsed[i] = value;
     }
   }
   if (present === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values`);
-  if (boolean) return 'boolean';
+  if (boolean) return { type: 'boolean', numeric: null };
   if (numeric && nonFiniteRow >= 0) throw nonFinite(name, nonFiniteRow, String(values[nonFiniteRow]));
-  return numeric ? 'numeric' : 'categorical';
+  return numeric ? { type: 'numeric', numeric: parsed } : { type: 'categorical', numeric: null };
 }
 
 function checkNotEmpty(name: string, values: Float64Array): void {
