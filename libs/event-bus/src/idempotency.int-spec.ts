@@ -1,0 +1,81 @@
+import { describeEachDatabase } from '@keel/persistence';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
+import { startBroker, type TestBroker } from '@keel/testing';
+import { Registry } from 'prom-client';
+import { EventBus } from './event-bus';
+import { SideEffect, specSchema } from './testing/spec-entities';
+import { eventually, rawKafka, topicSize, uniqueName } from './testing/kafka-test-kit';
+
+const fastRetry = { attempts: 4, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0 };
+
+let broker: TestBroker;
+let bus: EventBus;
+const registry = new Registry();
+
+beforeAll(async () => {
+  broker = await startBroker();
+  bus = new EventBus({ clientId: 'idem', brokers: broker.brokers, source: 'keel/spec', metrics: registry, topicPartitions: 1, provisionTopics: false });
+  await bus.connect();
+});
+
+afterAll(async () => {
+  await bus?.close();
+  await broker?.stop();
+});
+
+describeEachDatabase('idempotent consumption', specSchema, (db) => {
+  const newDataset = () => uniqueName('i').replace(/-/g, '_');
+
+  it('should cause side effects once when processed events are redelivered after a restart before the offset commit', async () => {
+    const dataset = newDataset();
+    const group = uniqueName('g');
+    let calls = 0;
+    const handler = async (e: { id: string; data: Record<string, unknown>; manager: import('typeorm').EntityManager }) => {
+      calls++;
+      await e.manager.insert(SideEffect, { eventId: e.id, label: String(e.data['n']) });
+    };
+    const first = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    for (let n = 1; n <= 3; n++) await bus.publish('keel.ingest.record', { n }, { key: 'k', dataset });
+    await eventually(async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '3' })) === 1, 'three side effects');
+    await first.close();
+    expect(calls).toBe(3);
+
+    // The crash window: side effects and dedupe rows are committed, the group's offset is not.
+    const admin = rawKafka(broker.brokers).admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: group, topic: `keel.ingest.${dataset}`, partitions: [{ partition: 0, offset: '0' }] });
+    await admin.disconnect();
+
+    await bus.publish('keel.ingest.record', { n: 4 }, { key: 'k', dataset });
+    const second = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    await eventually(async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '4' })) === 1, 'the fourth side effect');
+    await second.close();
+    const rows = await db.dataSource().getRepository(SideEffect).find({ where: [{ label: '1' }, { label: '2' }, { label: '3' }, { label: '4' }] });
+    expect(rows.map((r) => r.label).sort()).toEqual(['1', '2', '3', '4']);
+    expect(calls).toBe(4);
+    expect(await registry.metrics()).toContain(`keel_events_consumed_total{type="keel.ingest.record",group="${group}",outcome="duplicate"} 3`);
+  });
+
+  it('should roll back a failed attempt\'s writes and record each event once when a handler fails after writing', async () => {
+    const dataset = newDataset();
+    const tries = new Map<number, number>();
+    const sub = await bus.subscribe(
+      'keel.ingest.record',
+      async (e) => {
+        const n = e.data['n'] as number;
+        tries.set(n, (tries.get(n) ?? 0) + 1);
+        await e.manager.insert(SideEffect, { eventId: e.id, label: `${dataset}-${n}` });
+        if (n === 3 && tries.get(n)! < 3) throw new Error('fails after writing');
+      },
+      { group: uniqueName('g'), dataset, dataSource: db.dataSource(), retry: fastRetry },
+    );
+    for (let n = 1; n <= 5; n++) await bus.publish('keel.ingest.record', { n }, { key: 'k', dataset });
+    const repo = db.dataSource().getRepository(SideEffect);
+    const mine = async () => (await repo.find()).filter((r) => r.label.startsWith(`${dataset}-`));
+    await eventually(async () => (await mine()).length >= 5, 'five side effects');
+    await sub.close();
+    expect((await mine()).map((r) => r.label).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${dataset}-${n}`));
+    expect(tries.get(3)).toBe(3);
+    expect(await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)).toBe(0);
+  });
+});
