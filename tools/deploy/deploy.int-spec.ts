@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORKSPACE_ROOT } from '@keel/testing';
+import { registrySettings } from '../../apps/registry/src/config';
+import { ingestionSettings } from '../../apps/ingestion/src/config';
+import { trainingSettings } from '../../apps/training/src/config';
+import { inferenceSettings } from '../../apps/inference/src/config';
+import { monitoringSettings } from '../../apps/monitoring/src/config';
+
+// The deployment files are checked by the real tools (Debian's docker-compose and Prometheus' promtool),
+// and cross-checked against the services' own default ports.
+const httpPorts: Record<string, string | undefined> = {
+  registry: registrySettings.httpPort.default,
+  ingestion: ingestionSettings.httpPort.default,
+  training: trainingSettings.httpPort.default,
+  inference: inferenceSettings.httpPort.default,
+  monitoring: monitoringSettings.httpPort.default,
+};
+
+describe('docker-compose.yml', () => {
+  const config = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8' });
+
+  it('should parse and declare the five services with Kafka, PostgreSQL, Prometheus, Grafana and Jaeger', () => {
+    const services = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config', '--services'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .sort();
+    expect(services).toEqual(['grafana', 'inference', 'ingestion', 'jaeger', 'kafka', 'monitoring', 'postgres', 'prometheus', 'registry', 'training']);
+    expect(config).toContain('KAFKA_PROCESS_ROLES: broker,controller');
+    expect(config).toContain('KEEL_DATABASE_URL: postgres://keel:keel@postgres:5432/keel');
+    expect(config).toContain('OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318');
+  });
+
+  it('should build every app from the one Dockerfile when its APP argument is set', () => {
+    for (const app of Object.keys(httpPorts)) expect(config).toMatch(new RegExp(`APP: ${app}\\n`));
+    expect(readFileSync(join(WORKSPACE_ROOT, 'deploy/docker/Dockerfile'), 'utf8')).toContain('npx nx build "$APP"');
+  });
+});
+
+describe('Prometheus configuration', () => {
+  it('should scrape every service on its default HTTP port', () => {
+    const prom = readFileSync(join(WORKSPACE_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8');
+    for (const [svc, port] of Object.entries(httpPorts)) expect(prom).toContain(`"${svc}:${port}"`);
+  });
+
+  it('should pass promtool for the config and its alert rules', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-prom-'));
+    const rules = join(WORKSPACE_ROOT, 'deploy/prometheus/rules');
+    const prom = readFileSync(join(WORKSPACE_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8').replace('/etc/prometheus/rules', rules);
+    writeFileSync(join(dir, 'prometheus.yml'), prom);
+    const out = execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
+    expect(out).toContain('SUCCESS');
+    expect(out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+});
+
+describe('Grafana provisioning', () => {
+  it('should provision the Prometheus datasource the dashboards use', () => {
+    const ds = readFileSync(join(WORKSPACE_ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8');
+    expect(ds).toContain('uid: prometheus');
+    const dashboard = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/grafana/dashboards/keel-services.json'), 'utf8')) as {
+      panels: { datasource: { uid: string } }[];
+    };
+    expect(dashboard.panels.length).toBeGreaterThan(0);
+    for (const p of dashboard.panels) expect(p.datasource.uid).toBe('prometheus');
+  });
+});
