@@ -89,19 +89,11 @@ export function compareColumn(name: string, ref: ColumnProfile, cur: WindowAccum
   const threshold = override.threshold ?? defaultThreshold(test);
   if (!(threshold >= 0)) throw new DriftError('invalid_option', `column "${name}": threshold must be a non-negative number`);
   assertApplicable(name, test, r.storage, distinct, counts !== null);
-  const base = {
-    kind: ref.kind,
-    n_ref: r.n,
-    n_cur: cur.n,
-    missing_ref: share(r.missing, r.n),
-    missing_cur: share(cur.missing, cur.n),
-    test,
-    threshold,
-    exact: r.isExact() && cur.isExact(),
-  };
+  const head = { kind: ref.kind, n_ref: r.n, n_cur: cur.n, missing_ref: share(r.missing, r.n), missing_cur: share(cur.missing, cur.n) };
+  const exact = r.isExact() && cur.isExact();
   if (r.n === 0 || cur.n === 0) {
     const side = r.n === 0 ? 'reference' : 'current';
-    return { ...base, score: null, drift: false, note: `${side} window has no non-missing values; no test run` };
+    return { ...head, test, score: null, threshold, drift: false, exact, note: `${side} window has no non-missing values; no test run` };
   }
   const stats: Partial<ColumnDrift> = r.storage === 'numeric' ? numericStats(ref, cur, bins) : {};
   if (counts) Object.assign(stats, countStats(counts.ref, counts.cur, r.storage !== 'numeric', distinct));
@@ -111,7 +103,7 @@ export function compareColumn(name: string, ref: ColumnProfile, cur: WindowAccum
   }
   const score = scoreOf(test, stats);
   const drift = isPvalueTest(test) ? score < threshold : score >= threshold;
-  return { ...base, ...stats, score, drift };
+  return { ...head, ...stats, test, score, threshold, drift, exact };
 }
 
 function share(missing: number, n: number): number {
