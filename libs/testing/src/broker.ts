@@ -23,6 +23,8 @@ export interface TestBroker {
   pid: number;
   /** Everything the current process printed (JSON log lines and stderr). */
   output(): string;
+  /** Exit code of the last process that ended (null while none has, or when killed by a signal). */
+  exitCode(): number | null;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
   /** SIGKILL and wait for the exit (a crash: nothing is flushed). */
@@ -43,6 +45,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
   let child: ChildProcess;
   let out = '';
   let exited: Promise<void>;
+  let lastExit: number | null = null;
 
   const launch = async (): Promise<void> => {
     out = '';
@@ -60,7 +63,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     const c = child;
     c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     c.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    exited = new Promise((resolve) => c.once('exit', () => resolve()));
+    exited = new Promise((resolve) =>
+      c.once('exit', (code) => {
+        lastExit = code;
+        resolve();
+      }),
+    );
     try {
       await waitFor(
         async () => {
@@ -91,6 +99,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
       return child.pid ?? -1;
     },
     output: () => out,
+    exitCode: () => lastExit,
     async stop() {
       await signal('SIGTERM');
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });

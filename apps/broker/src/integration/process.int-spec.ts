@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { startBroker, WORKSPACE_ROOT } from '@keel/testing';
+import { kafkaFor } from './kafka-clients';
+
+function runMain(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        path.join(WORKSPACE_ROOT, 'tools/register-ts.cjs'),
+        path.join(WORKSPACE_ROOT, 'apps/broker/src/main.ts'),
+        ...args,
+      ],
+      { cwd: WORKSPACE_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('broker process', () => {
+  it('should exit 1 and list every problem when flags and variables are bad', async () => {
+    const { code, stderr } = await runMain(['--port', 'x', '--nope'], { KEEL_BROKER_FSYNC: 'maybe' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--port="x"/);
+    expect(stderr).toMatch(/unknown argument "--nope"/);
+    expect(stderr).toMatch(/KEEL_BROKER_FSYNC="maybe"/);
+  });
+
+  it('should flush, log JSON lines and exit 0 when sent SIGTERM', async () => {
+    const broker = await startBroker({ env: { KEEL_BROKER_DEFAULT_PARTITIONS: '2' } });
+    const producer = kafkaFor(broker.brokers).producer();
+    await producer.connect();
+    await producer.send({ topic: 'proc-auto', acks: 1, messages: [{ value: 'x' }] });
+    await producer.disconnect();
+    const admin = kafkaFor(broker.brokers).admin();
+    await admin.connect();
+    const meta = await admin.fetchTopicMetadata({ topics: ['proc-auto'] });
+    await admin.disconnect();
+    expect(meta.topics[0].partitions).toHaveLength(2); // auto-created with KEEL_BROKER_DEFAULT_PARTITIONS
+    const started = Date.now();
+    await broker.restart(); // SIGTERM, wait for exit, start again
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(broker.exitCode()).toBe(0);
+    expect(broker.output()).toContain('"msg":"broker listening"');
+    const lines = broker.output().trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => typeof (JSON.parse(l) as { msg: string }).msg === 'string')).toBe(true);
+    await broker.stop();
+  });
+});
