@@ -1,8 +1,24 @@
 import { Module } from '@nestjs/common';
+import { eventTableEntities, eventTableMigrations } from '@keel/persistence';
 import { DatabaseModule } from '@keel/runtime';
+import { ArtifactsModule } from './artifacts/artifacts.module';
+import { DatasetsModule } from './datasets/datasets.module';
+import { registryEntities, registryMigrations } from './database';
+import { RegistryEventsModule } from './events/registry-events.module';
+import { LineageModule } from './lineage/lineage.module';
+import { ModelsModule } from './models/models.module';
+import { RunsModule } from './runs/runs.module';
 
 /** The registry service: the system of record: datasets, runs, model versions, aliases, lineage and artifacts. */
 @Module({
-  imports: [DatabaseModule.forRoot({ entities: [], migrations: [] })],
+  imports: [
+    DatabaseModule.forRoot({ entities: [...registryEntities, ...eventTableEntities], migrations: [...eventTableMigrations, ...registryMigrations] }),
+    RegistryEventsModule,
+    ArtifactsModule,
+    DatasetsModule,
+    RunsModule,
+    ModelsModule,
+    LineageModule,
+  ],
 })
 export class AppModule {}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ArtifactsModule } from '../artifacts/artifacts.module';
+import { RunsModule } from '../runs/runs.module';
+import { ModelsGrpcController } from './models.grpc.controller';
+import { ModelsRepository } from './models.repository';
+import { ModelsService } from './models.service';
+
+@Module({
+  imports: [RunsModule, ArtifactsModule],
+  providers: [ModelsRepository, ModelsService, ModelsGrpcController],
+  exports: [ModelsService],
+})
+export class ModelsModule {}

@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  CreateModelVersionRequest__Output,
+  CreateRegisteredModelRequest__Output,
+  ListAliasHistoryRequest__Output,
+  ListModelVersionsRequest__Output,
+  ListRegisteredModelsRequest__Output,
+  SetAliasRequest__Output,
+  UpdateModelVersionRequest__Output,
+  UpdateRegisteredModelRequest__Output,
+} from '@keel/contracts';
+import { ArtifactsService } from '../artifacts/artifacts.service';
+import { pageResult, readOrderBy, readPage, type Page } from '../common/paging';
+import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
+import { isUniqueViolation } from '../common/sql';
+import { writeTransaction } from '../common/transaction';
+import { validator } from '../common/validate';
+import { RunsService } from '../runs/runs.service';
+import { readFormat, readSignature, readStatusFilter, readTags } from './model-inputs';
+import { ModelVersionRow, type AliasChangeRow, type AliasRow, type RegisteredModelRow } from './model.entities';
+import { ModelError, ModelErrorCode } from './models.errors';
+import { ModelsRepository, type ModelView, type VersionView } from './models.repository';
+
+const v = validator((field, message) => new ModelError(ModelErrorCode.InvalidArgument, message, field));
+/** An unconditional alias move retries this often when it keeps losing races, then gives up with ABORTED. */
+const UNCONDITIONAL_ATTEMPTS = 20;
+
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly repo: ModelsRepository,
+    private readonly runs: RunsService,
+    private readonly artifacts: ArtifactsService,
+    @Inject(REGISTRY_OUTBOX) private readonly outbox: RegistryOutbox,
+  ) {}
+
+  async createModel(req: CreateRegisteredModelRequest__Output): Promise<ModelView> {
+    const now = Date.now();
+    const row: RegisteredModelRow = { id: randomUUID(), name: v.name(req.name, 'name'), description: v.text(req.description, 'description', 10_000), latestVersion: 0, createdAt: now, updatedAt: now };
+    const tags = readTags(req.tags, v, false);
+    try {
+      await this.repo.insertModel(row, tags);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ModelError(ModelErrorCode.ModelExists, `registered model "${row.name}" already exists`, 'name');
+      throw err;
+    }
+    return this.getModel(row.name);
+  }
+
+  async requireModel(name: string, field = 'model'): Promise<RegisteredModelRow> {
+    const found = await this.repo.findModel(v.name(name, field));
+    if (!found) throw new ModelError(ModelErrorCode.ModelNotFound, `registered model "${name}" not found`, field);
+    return found;
+  }
+
+  async getModel(name: string): Promise<ModelView> {
+    return (await this.repo.hydrateModels([await this.requireModel(name, 'name')]))[0]!;
+  }
+
+  async updateModel(req: UpdateRegisteredModelRequest__Output): Promise<ModelView> {
+    const model = await this.requireModel(req.name, 'name');
+    const tags = readTags(req.tags, v, true);
+    const description = req.description ? v.text(req.description, 'description', 10_000) : undefined;
+    await writeTransaction(this.repo.dataSource, async (m) => {
+      await this.repo.touchModel(m, model.id, description === undefined ? {} : { description }, Date.now());
+      await this.repo.applyTags(m, 'registered_model_tags', 'model_id', model.id, tags);
+    });
+    return this.getModel(model.name);
+  }
+
+  async listModels(req: ListRegisteredModelsRequest__Output): Promise<{ items: ModelView[]; nextPageToken: string }> {
+    const page = readPage(req.page, v);
+    const order = readOrderBy(req.orderBy, ['name', 'created_at', 'updated_at'] as const, { key: 'name', direction: 'ASC' }, v);
+    const tags = readTags(req.tags, v, true);
+    const { items, nextPageToken } = pageResult(await this.repo.listModels(req.namePrefix, tags, order, page), page);
+    return { items: await this.repo.hydrateModels(items), nextPageToken };
+  }
+
+  /** A new version with its lineage; announced as keel.model.registered in the same transaction. */
+  async createVersion(req: CreateModelVersionRequest__Output): Promise<VersionView> {
+    const model = await this.requireModel(req.model);
+    const run = await this.runs.findRun(v.id(req.runId, 'run_id'));
+    if (!run) throw new ModelError(ModelErrorCode.RunNotFound, `run ${req.runId} not found`, 'run_id');
+    const snapshotSha256 = v.sha256(req.snapshotSha256, 'snapshot_sha256');
+    const artifactSha256 = v.sha256(req.artifactSha256, 'artifact_sha256');
+    const format = readFormat(req.format, v);
+    const signature = readSignature(req.signature, v);
+    const tags = readTags(req.tags, v, false);
+    let artifactUri = req.artifactUri;
+    if (artifactUri === '') {
+      const stored = await this.artifacts.stat(artifactSha256);
+      if (!stored) throw new ModelError(ModelErrorCode.ArtifactNotFound, `no artifact with sha256 ${artifactSha256} in the store; upload it or pass artifact_uri`, 'artifact_sha256');
+      artifactUri = stored.uri;
+    } else if (!/^[a-z][a-z0-9+.-]*:\S+$/.test(artifactUri) || artifactUri.length > 2048) {
+      v.fail('artifact_uri', 'must be empty or an absolute URI such as s3://bucket/key');
+    }
+    const now = Date.now();
+    const id = randomUUID();
+    const row = await writeTransaction(this.repo.dataSource, async (m) => {
+      const version = await this.repo.nextVersion(m, model.id, now);
+      const created: ModelVersionRow = {
+        id,
+        modelId: model.id,
+        version,
+        runId: run.id,
+        snapshotSha256,
+        artifactSha256,
+        artifactUri,
+        format,
+        signature,
+        description: v.text(req.description, 'description', 10_000),
+        status: 'READY',
+        createdAt: now,
+        archivedAt: null,
+      };
+      await this.repo.insertVersion(m, created, tags);
+      const metrics = Object.fromEntries(run.latestMetrics.map((x) => [x.key, x.value]));
+      await this.outbox.publish(
+        m,
+        'keel.model.registered',
+        { model: model.name, version, runId: run.id, snapshotSha256, artifactSha256, artifactUri, format, signature: { inputs: signature.inputs as never, outputs: signature.outputs as never }, metrics },
+        { key: model.name, subject: `${model.name}/${version}` },
+      );
+      return created;
+    });
+    return (await this.repo.hydrateVersions([row]))[0]!;
+  }
+
+  async requireVersion(modelName: string, version: number): Promise<{ model: RegisteredModelRow; version: ModelVersionRow }> {
+    const model = await this.requireModel(modelName);
+    const row = await this.repo.findVersion(model.id, v.positiveInt(version, 'version'));
+    if (!row) throw new ModelError(ModelErrorCode.VersionNotFound, `model "${model.name}" has no version ${version}`, 'version');
+    return { model, version: row };
+  }
+
+  async getVersion(modelName: string, version: number): Promise<VersionView> {
+    return (await this.repo.hydrateVersions([(await this.requireVersion(modelName, version)).version]))[0]!;
+  }
+
+  /** Two indexed primary-key lookups: the alias row, then the version it names. */
+  async getVersionByAlias(modelName: string, aliasName: string): Promise<VersionView> {
+    const model = await this.requireModel(modelName);
+    const alias = await this.repo.findAlias(model.id, v.alias(aliasName, 'alias'));
+    if (!alias) throw new ModelError(ModelErrorCode.AliasNotFound, `model "${model.name}" has no alias "${aliasName}"`, 'alias');
+    const row = await this.repo.findVersion(model.id, alias.version);
+    if (!row) throw new ModelError(ModelErrorCode.VersionNotFound, `alias "${aliasName}" names missing version ${alias.version}`, 'alias');
+    return (await this.repo.hydrateVersions([row]))[0]!;
+  }
+
+  async updateVersion(req: UpdateModelVersionRequest__Output): Promise<VersionView> {
+    const { model, version } = await this.requireVersion(req.model, req.version);
+    const tags = readTags(req.tags, v, true);
+    const description = req.description ? v.text(req.description, 'description', 10_000) : undefined;
+    await writeTransaction(this.repo.dataSource, async (m) => {
+      if (description !== undefined) await m.getRepository(ModelVersionRow).update({ id: version.id }, { description });
+      await this.repo.applyTags(m, 'model_version_tags', 'version_id', version.id, tags);
+      await this.repo.touchModel(m, model.id, {}, Date.now());
+    });
+    return this.getVersion(model.name, version.version);
+  }
+
+  /** Archiving keeps the version for lineage; a version an alias still points to cannot be archived. */
+  async archiveVersion(modelName: string, versionNumber: number): Promise<VersionView> {
+    const { model, version } = await this.requireVersion(modelName, versionNumber);
+    await writeTransaction(this.repo.dataSource, async (m) => {
+      const held = await this.repo.aliasesOfVersion(m, model.id, version.version);
+      if (held.length > 0) {
+        throw new ModelError(ModelErrorCode.VersionHasAliases, `version ${version.version} of "${model.name}" is still aliased as ${held.map((a) => a.alias).join(', ')}; move the alias first`, 'version');
+      }
+      if (version.status !== 'ARCHIVED') await this.repo.archiveVersion(m, version.id, Date.now());
+    });
+    return this.getVersion(model.name, version.version);
+  }
+
+  async listVersions(req: ListModelVersionsRequest__Output): Promise<{ items: VersionView[]; nextPageToken: string }> {
+    const model = await this.requireModel(req.model);
+    const page = readPage(req.page, v);
+    const order = readOrderBy(req.orderBy, ['version', 'created_at'] as const, { key: 'version', direction: 'DESC' }, v);
+    const filter = { status: readStatusFilter(req.status, v), runId: req.runId ? v.id(req.runId, 'run_id') : undefined };
+    const { items, nextPageToken } = pageResult(await this.repo.listVersions(model.id, filter, order, page), page);
+    return { items: await this.repo.hydrateVersions(items), nextPageToken };
+  }
+
+  /** For lineage: the versions trained on a snapshot, across models. */
+  async versionsOfSnapshot(sha256: string, order: { key: 'created_at' | 'model'; direction: 'ASC' | 'DESC' }, page: Page): Promise<{ items: VersionView[]; nextPageToken: string }> {
+    const { items, nextPageToken } = pageResult(await this.repo.listVersions(undefined, { snapshotSha256: sha256 }, order, page), page);
+    return { items: await this.repo.hydrateVersions(items), nextPageToken };
+  }
+
+  versionAliasHistory(modelId: string, version: number): Promise<AliasChangeRow[]> {
+    return this.repo.versionAliasHistory(modelId, version);
+  }
+
+  /**
+   * Moves (or creates) an alias atomically. With expected_revision it is a compare-and-set that fails
+   * with ABORTED when another writer got there first; without it, it retries until it wins. Either way
+   * the move, its history row and its keel.model.promoted event commit together.
+   */
+  async setAlias(req: SetAliasRequest__Output): Promise<{ alias: AliasRow; fromVersion: number | null }> {
+    const model = await this.requireModel(req.model);
+    const aliasName = v.alias(req.alias, 'alias');
+    const toVersion = v.positiveInt(req.version, 'version');
+    const expected = req.expectedRevision;
+    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) v.fail('expected_revision', 'must be 0 (alias must not exist) or a revision >= 1');
+    const reason = v.text(req.reason, 'reason', 1024);
+    const actor = v.text(req.actor, 'actor', 255);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.tryMoveAlias(model, aliasName, toVersion, expected, reason, actor);
+      } catch (err) {
+        const lost = (err instanceof ModelError && err.code === ModelErrorCode.AliasConflict) || isUniqueViolation(err);
+        if (!lost) throw err;
+        if (expected !== undefined || attempt >= UNCONDITIONAL_ATTEMPTS) {
+          throw err instanceof ModelError ? err : new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" was moved concurrently; read it again and retry`, 'expected_revision');
+        }
+      }
+    }
+  }
+
+  private tryMoveAlias(model: RegisteredModelRow, aliasName: string, toVersion: number, expected: number | undefined, reason: string, actor: string) {
+    return writeTransaction(this.repo.dataSource, async (m) => {
+      const target = await this.repo.findVersion(model.id, toVersion, m);
+      if (!target) throw new ModelError(ModelErrorCode.VersionNotFound, `model "${model.name}" has no version ${toVersion}`, 'version');
+      if (target.status === 'ARCHIVED') throw new ModelError(ModelErrorCode.VersionArchived, `version ${toVersion} of "${model.name}" is archived; an alias cannot point to it`, 'version');
+      const current = await this.repo.findAlias(model.id, aliasName, m);
+      const currentRevision = current?.revision ?? 0;
+      if (expected !== undefined && expected !== currentRevision) {
+        throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" is at revision ${currentRevision}, not ${expected}; read it again and retry`, 'expected_revision');
+      }
+      const now = Date.now();
+      const alias: AliasRow = { modelId: model.id, alias: aliasName, version: toVersion, revision: currentRevision + 1, updatedAt: now };
+      if (!current) await this.repo.insertAlias(m, alias);
+      else if (!(await this.repo.moveAlias(m, current, toVersion, now))) {
+        throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" moved while this change was in flight`, 'expected_revision');
+      }
+      const fromVersion = current?.version ?? null;
+      await this.repo.insertAliasChange(m, { modelId: model.id, alias: aliasName, fromVersion, toVersion, revision: alias.revision, reason, actor, at: now });
+      await this.outbox.publish(
+        m,
+        'keel.model.promoted',
+        {
+          model: model.name,
+          alias: aliasName,
+          fromVersion,
+          toVersion,
+          artifactSha256: target.artifactSha256,
+          artifactUri: target.artifactUri,
+          format: target.format,
+          ...(reason ? { reason } : {}),
+          ...(actor ? { promotedBy: actor } : {}),
+        },
+        { key: model.name, subject: `${model.name}@${aliasName}` },
+      );
+      return { alias, fromVersion };
+    });
+  }
+
+  async aliasHistory(req: ListAliasHistoryRequest__Output): Promise<{ items: AliasChangeRow[]; nextPageToken: string }> {
+    const model = await this.requireModel(req.model);
+    const alias = req.alias ? v.alias(req.alias, 'alias') : '';
+    const page = readPage(req.page, v);
+    const order = readOrderBy(req.orderBy, ['revision', 'at'] as const, { key: 'revision', direction: 'ASC' }, v);
+    return pageResult(await this.repo.aliasHistory(model.id, alias, order, page), page);
+  }
+}

@@ -1,0 +1,86 @@
+import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+
+const runFk = [{ columnNames: ['run_id'], referencedTableName: 'runs', referencedColumnNames: ['id'] }];
+const runKey: TableColumnOptions[] = [
+  { name: 'run_id', type: 'varchar', length: '36', isPrimary: true },
+  { name: 'key', type: 'varchar', length: '250', isPrimary: true },
+];
+const point: TableColumnOptions[] = [
+  { name: 'value', type: 'double precision' },
+  { name: 'step', type: 'bigint' },
+  { name: 'logged_at', type: 'bigint' },
+];
+
+export class CreateRunTables1764300001000 implements MigrationInterface {
+  name = 'CreateRunTables1764300001000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.createTable(
+      new Table({
+        name: 'experiments',
+        columns: [
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'name', type: 'varchar', length: '255', isUnique: true },
+          { name: 'description', type: 'text' },
+          { name: 'created_at', type: 'bigint' },
+        ],
+      }),
+    );
+    await q.createTable(
+      new Table({
+        name: 'runs',
+        columns: [
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'experiment_id', type: 'varchar', length: '36' },
+          { name: 'name', type: 'varchar', length: '255' },
+          { name: 'status', type: 'varchar', length: '16' },
+          { name: 'start_time', type: 'bigint' },
+          { name: 'end_time', type: 'bigint', isNullable: true },
+          { name: 'snapshot_sha256', type: 'varchar', length: '64', isNullable: true },
+        ],
+        foreignKeys: [{ columnNames: ['experiment_id'], referencedTableName: 'experiments', referencedColumnNames: ['id'] }],
+      }),
+    );
+    await q.createIndex('runs', new TableIndex({ name: 'runs_experiment_start_idx', columnNames: ['experiment_id', 'start_time'] }));
+    await q.createIndex('runs', new TableIndex({ name: 'runs_start_idx', columnNames: ['start_time'] }));
+    await q.createIndex('runs', new TableIndex({ name: 'runs_snapshot_idx', columnNames: ['snapshot_sha256'] }));
+    for (const name of ['run_params', 'run_tags']) {
+      await q.createTable(new Table({ name, columns: [...runKey, { name: 'value', type: 'varchar', length: '1024' }], foreignKeys: runFk }));
+      await q.createIndex(name, new TableIndex({ name: `${name}_key_value_idx`, columnNames: ['key', 'value'] }));
+    }
+    await q.createTable(
+      new Table({
+        name: 'run_metrics',
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'run_id', type: 'varchar', length: '36' },
+          { name: 'key', type: 'varchar', length: '250' },
+          ...point,
+        ],
+        foreignKeys: runFk,
+      }),
+    );
+    await q.createIndex('run_metrics', new TableIndex({ name: 'run_metrics_series_idx', columnNames: ['run_id', 'key', 'step'] }));
+    await q.createTable(new Table({ name: 'run_latest_metrics', columns: [...runKey, ...point], foreignKeys: runFk }));
+    // Threshold filters and metric ordering in search walk this index.
+    await q.createIndex('run_latest_metrics', new TableIndex({ name: 'run_latest_metrics_key_value_idx', columnNames: ['key', 'value'] }));
+    await q.createTable(
+      new Table({
+        name: 'run_artifacts',
+        columns: [
+          { name: 'run_id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'path', type: 'varchar', length: '512', isPrimary: true },
+          { name: 'sha256', type: 'varchar', length: '64' },
+          { name: 'size', type: 'bigint' },
+          { name: 'uri', type: 'varchar', length: '2048' },
+          { name: 'created_at', type: 'bigint' },
+        ],
+        foreignKeys: runFk,
+      }),
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const t of ['run_artifacts', 'run_latest_metrics', 'run_metrics', 'run_tags', 'run_params', 'runs', 'experiments']) await q.dropTable(t);
+  }
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATA_SOURCE } from '@keel/runtime';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { Direction, Page } from '../common/paging';
+import { chunks, rawQuery } from '../common/sql';
+import { writeTransaction } from '../common/transaction';
+import { ExperimentRow, LatestMetricRow, MetricRow, RunArtifactRow, RunParamRow, RunRow, RunTagRow } from './run.entities';
+
+export interface RunView extends RunRow {
+  params: RunParamRow[];
+  tags: RunTagRow[];
+  latestMetrics: LatestMetricRow[];
+}
+
+export interface MetricPoint {
+  key: string;
+  value: number;
+  step: number;
+  timestamp: number;
+}
+
+@Injectable()
+export class RunsRepository {
+  constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
+
+  async insertExperiment(row: ExperimentRow): Promise<void> {
+    await writeTransaction(this.dataSource, (m) => m.getRepository(ExperimentRow).insert(row));
+  }
+
+  findExperiment(where: { id: string } | { name: string }): Promise<ExperimentRow | null> {
+    return this.dataSource.getRepository(ExperimentRow).findOneBy(where);
+  }
+
+  listExperiments(order: { key: 'name' | 'created_at'; direction: Direction }, page: Page): Promise<ExperimentRow[]> {
+    return this.dataSource
+      .getRepository(ExperimentRow)
+      .createQueryBuilder('e')
+      .orderBy(order.key === 'name' ? 'e.name' : 'e.createdAt', order.direction)
+      .addOrderBy('e.id', order.direction)
+      .offset(page.offset)
+      .limit(page.limit + 1)
+      .getMany();
+  }
+
+  async insertRun(row: RunRow, params: RunParamRow[], tags: RunTagRow[]): Promise<void> {
+    await writeTransaction(this.dataSource, async (m) => {
+      await m.getRepository(RunRow).insert(row);
+      for (const part of chunks(params)) await m.getRepository(RunParamRow).insert(part);
+      for (const part of chunks(tags)) await m.getRepository(RunTagRow).insert(part);
+    });
+  }
+
+  findRun(id: string, manager: EntityManager = this.dataSource.manager): Promise<RunRow | null> {
+    return manager.getRepository(RunRow).findOneBy({ id });
+  }
+
+  async updateRun(id: string, set: Partial<Pick<RunRow, 'name' | 'status' | 'endTime'>>): Promise<void> {
+    await writeTransaction(this.dataSource, (m) => m.getRepository(RunRow).update({ id }, set));
+  }
+
+  /** Runs with their params, tags and latest metrics, in the order of `ids`. */
+  async hydrate(ids: string[]): Promise<RunView[]> {
+    if (ids.length === 0) return [];
+    const m = this.dataSource.manager;
+    const [runs, params, tags, metrics] = await Promise.all([
+      m.getRepository(RunRow).findBy({ id: In(ids) }),
+      m.getRepository(RunParamRow).find({ where: { runId: In(ids) }, order: { key: 'ASC' } }),
+      m.getRepository(RunTagRow).find({ where: { runId: In(ids) }, order: { key: 'ASC' } }),
+      m.getRepository(LatestMetricRow).find({ where: { runId: In(ids) }, order: { key: 'ASC' } }),
+    ]);
+    const byId = new Map(runs.map((r) => [r.id, { ...r, params: [], tags: [], latestMetrics: [] } as RunView]));
+    for (const p of params) byId.get(p.runId)?.params.push(p);
+    for (const t of tags) byId.get(t.runId)?.tags.push(t);
+    for (const x of metrics) byId.get(x.runId)?.latestMetrics.push(x);
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  findParams(manager: EntityManager, runId: string, keys: string[]): Promise<RunParamRow[]> {
+    return manager.getRepository(RunParamRow).findBy({ runId, key: In(keys) });
+  }
+
+  /** One multi-row INSERT per chunk for the series, then one upsert of the latest point per key. */
+  async logBatch(manager: EntityManager, runId: string, metrics: MetricPoint[], newParams: RunParamRow[], tags: RunTagRow[]): Promise<void> {
+    for (const part of chunks(metrics)) {
+      const values = part.map(() => '(?, ?, ?, ?, ?)').join(', ');
+      await rawQuery(manager, `INSERT INTO run_metrics (run_id, key, value, step, logged_at) VALUES ${values}`, part.flatMap((p) => [runId, p.key, p.value, p.step, p.timestamp]));
+    }
+    const latest = new Map<string, MetricPoint>();
+    for (const p of metrics) {
+      const seen = latest.get(p.key);
+      if (!seen || p.step > seen.step || (p.step === seen.step && p.timestamp >= seen.timestamp)) latest.set(p.key, p);
+    }
+    for (const part of chunks([...latest.values()])) {
+      const values = part.map(() => '(?, ?, ?, ?, ?)').join(', ');
+      await rawQuery(
+        manager,
+        `INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at) VALUES ${values}
+         ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, logged_at = excluded.logged_at
+         WHERE excluded.step > run_latest_metrics.step OR (excluded.step = run_latest_metrics.step AND excluded.logged_at >= run_latest_metrics.logged_at)`,
+        part.flatMap((p) => [runId, p.key, p.value, p.step, p.timestamp]),
+      );
+    }
+    for (const part of chunks(newParams)) await manager.getRepository(RunParamRow).insert(part);
+    for (const part of chunks(tags)) {
+      const values = part.map(() => '(?, ?, ?)').join(', ');
+      await rawQuery(manager, `INSERT INTO run_tags (run_id, key, value) VALUES ${values} ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`, part.flatMap((t) => [t.runId, t.key, t.value]));
+    }
+  }
+
+  metricHistory(runId: string, key: string, order: { key: 'step' | 'timestamp'; direction: Direction }, page: Page): Promise<MetricRow[]> {
+    const [first, second] = order.key === 'step' ? ['m.step', 'm.timestamp'] : ['m.timestamp', 'm.step'];
+    return this.dataSource
+      .getRepository(MetricRow)
+      .createQueryBuilder('m')
+      .where('m.runId = :runId AND m.key = :key', { runId, key })
+      .orderBy(first, order.direction)
+      .addOrderBy(second, order.direction)
+      .addOrderBy('m.id', order.direction)
+      .offset(page.offset)
+      .limit(page.limit + 1)
+      .getMany();
+  }
+
+  async insertArtifact(row: RunArtifactRow): Promise<void> {
+    await writeTransaction(this.dataSource, (m) => m.getRepository(RunArtifactRow).insert(row));
+  }
+
+  findArtifact(runId: string, path: string): Promise<RunArtifactRow | null> {
+    return this.dataSource.getRepository(RunArtifactRow).findOneBy({ runId, path });
+  }
+
+  listArtifacts(runId: string, order: { key: 'path' | 'size'; direction: Direction }, page: Page): Promise<RunArtifactRow[]> {
+    return this.dataSource
+      .getRepository(RunArtifactRow)
+      .createQueryBuilder('a')
+      .where('a.runId = :runId', { runId })
+      .orderBy(order.key === 'path' ? 'a.path' : 'a.size', order.direction)
+      .addOrderBy('a.path', order.direction)
+      .offset(page.offset)
+      .limit(page.limit + 1)
+      .getMany();
+  }
+}
