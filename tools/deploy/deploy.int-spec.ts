@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 import { WORKSPACE_ROOT } from '@keel/testing';
 import { registrySettings } from '../../apps/registry/src/config';
 import { ingestionSettings } from '../../apps/ingestion/src/config';
@@ -67,3 +68,36 @@ describe('Grafana provisioning', () => {
     for (const p of dashboard.panels) expect(p.datasource.uid).toBe('prometheus');
   });
 });
+
+describe('Kubernetes manifests', () => {
+  const grpcPorts: Record<string, string | undefined> = {
+    registry: registrySettings.grpcPort.default,
+    ingestion: ingestionSettings.grpcPort.default,
+    training: trainingSettings.grpcPort.default,
+    inference: inferenceSettings.grpcPort.default,
+    monitoring: monitoringSettings.grpcPort.default,
+  };
+
+  it.each(Object.keys(httpPorts))('should probe and expose %s on the ports its config defaults to', (svc) => {
+    const docs = parseAllDocuments(readFileSync(join(WORKSPACE_ROOT, `deploy/k8s/${svc}.yaml`), 'utf8')).map((d) => d.toJS() as K8sObject);
+    const deployment = docs.find((d) => d.kind === 'Deployment')!;
+    const container = deployment.spec.template.spec.containers[0];
+    const ports = Object.fromEntries(container.ports.map((p: { name: string; containerPort: number }) => [p.name, String(p.containerPort)]));
+    expect(ports).toEqual({ grpc: grpcPorts[svc], http: httpPorts[svc] });
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    expect(env[`KEEL_${svc.toUpperCase()}_HTTP_PORT`]).toBe(httpPorts[svc]);
+    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(httpPorts[svc]);
+    const service = docs.find((d) => d.kind === 'Service')!;
+    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+  });
+
+  it('should list every manifest in the kustomization', () => {
+    const k = parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/k8s/kustomization.yaml'), 'utf8')) as { resources: string[] };
+    expect(k.resources).toEqual(expect.arrayContaining(Object.keys(httpPorts).map((s) => `${s}.yaml`)));
+  });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type K8sObject = { kind: string; spec: any };
