@@ -99,5 +99,4 @@ describe('Kubernetes manifests', () => {
   });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type K8sObject = { kind: string; spec: any };
