@@ -1,0 +1,142 @@
+import { status } from '@grpc/grpc-js';
+import type { ModelVersion } from '@keel/contracts';
+import { describeEachRegistry, type RegistryHarness } from '../testing/registry-harness';
+import { expectStatus, sha } from '../testing/expect-status';
+
+const signature = {
+  inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 12] }],
+  outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 2] }],
+};
+
+async function registerVersion(h: RegistryHarness, model: string, runId: string, digit: string): Promise<ModelVersion> {
+  return h.clients.models.CreateModelVersion({
+    model,
+    runId,
+    snapshotSha256: sha('a'),
+    artifactSha256: sha(digit),
+    artifactUri: `s3://models/${model}/${digit}`,
+    format: 'MODEL_FORMAT_ONNX',
+    signature,
+  });
+}
+
+describeEachRegistry('models, versions and aliases over gRPC', (h) => {
+  let runId = '';
+
+  beforeAll(async () => {
+    const experiment = await h().clients.runs.CreateExperiment({ name: 'models' });
+    runId = (await h().clients.runs.CreateRun({ experimentId: experiment.id })).id;
+    await h().clients.runs.LogBatch({ runId, metrics: [{ key: 'auc', value: 0.88 }] });
+  });
+
+  it('should register a model with tags and refuse a duplicate or bad name', async () => {
+    const created = await h().clients.models.CreateRegisteredModel({ name: 'churn', description: 'churn model', tags: [{ key: 'owner', value: 'ml' }] });
+    expect(created).toMatchObject({ name: 'churn', latestVersion: 0, tags: [{ key: 'owner', value: 'ml' }], aliases: [] });
+    await expectStatus(h().clients.models.CreateRegisteredModel({ name: 'churn' }), status.ALREADY_EXISTS, 'name');
+    await expectStatus(h().clients.models.CreateRegisteredModel({ name: 'Churn Model' }), status.INVALID_ARGUMENT, 'name');
+    const updated = await h().clients.models.UpdateRegisteredModel({ name: 'churn', description: 'v2', tags: [{ key: 'owner', value: '' }, { key: 'tier', value: 'gold' }] });
+    expect(updated).toMatchObject({ description: 'v2', tags: [{ key: 'tier', value: 'gold' }] });
+  });
+
+  it('should number versions and keep their lineage, format and signature when registered', async () => {
+    const v1 = await registerVersion(h(), 'churn', runId, 'b');
+    const v2 = await registerVersion(h(), 'churn', runId, 'c');
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    expect(v2).toMatchObject({ model: 'churn', runId, snapshotSha256: sha('a'), artifactSha256: sha('c'), format: 'MODEL_FORMAT_ONNX', status: 'MODEL_VERSION_STATUS_READY', aliases: [] });
+    expect(v2.signature).toEqual(signature);
+    const read = await h().clients.models.GetModelVersion({ model: 'churn', version: 1 });
+    expect(read.artifactUri).toBe(`s3://models/churn/b`);
+    const tagged = await h().clients.models.UpdateModelVersion({ model: 'churn', version: 1, description: 'baseline', tags: [{ key: 'validated', value: 'yes' }] });
+    expect(tagged).toMatchObject({ description: 'baseline', tags: [{ key: 'validated', value: 'yes' }] });
+  });
+
+  it('should answer errors naming the field when a version request is wrong', async () => {
+    const base = { model: 'churn', runId, snapshotSha256: sha('a'), artifactSha256: sha('d'), artifactUri: 's3://m/d', format: 'MODEL_FORMAT_ONNX' as const, signature };
+    await expectStatus(h().clients.models.CreateModelVersion({ ...base, model: 'ghost' }), status.NOT_FOUND, 'model');
+    await expectStatus(h().clients.models.CreateModelVersion({ ...base, runId: 'no-such-run' }), status.NOT_FOUND, 'run_id');
+    await expectStatus(h().clients.models.CreateModelVersion({ ...base, format: 'MODEL_FORMAT_UNSPECIFIED' }), status.INVALID_ARGUMENT, 'format');
+    await expectStatus(h().clients.models.CreateModelVersion({ ...base, signature: { inputs: [], outputs: signature.outputs } }), status.INVALID_ARGUMENT, 'signature.inputs');
+    await expectStatus(h().clients.models.CreateModelVersion({ ...base, signature: { ...signature, outputs: [{ name: 'p', datatype: 'FLOAT', shape: [1] }] } }), status.INVALID_ARGUMENT, 'signature.outputs[0].datatype');
+    await expectStatus(h().clients.models.CreateModelVersion({ ...base, artifactUri: '' }), status.NOT_FOUND, 'artifact_sha256');
+    await expectStatus(h().clients.models.GetModelVersion({ model: 'churn', version: 99 }), status.NOT_FOUND, 'version');
+    expect((await h().clients.models.GetRegisteredModel({ name: 'churn' })).latestVersion).toBe(2);
+  });
+
+  it('should move an alias atomically, resolve it, and record every move in the history', async () => {
+    const created = await h().clients.models.SetAlias({ model: 'churn', alias: 'production', version: 1, expectedRevision: 0, reason: 'first', actor: 'ana' });
+    expect(created).toMatchObject({ alias: { alias: 'production', version: 1, revision: 1 }, fromVersion: 0 });
+    expect((await h().clients.models.GetModelVersionByAlias({ model: 'churn', alias: 'production' })).version).toBe(1);
+    const moved = await h().clients.models.SetAlias({ model: 'churn', alias: 'production', version: 2, expectedRevision: 1, reason: 'better auc', actor: 'ana' });
+    expect(moved).toMatchObject({ alias: { version: 2, revision: 2 }, fromVersion: 1 });
+    const resolved = await h().clients.models.GetModelVersionByAlias({ model: 'churn', alias: 'production' });
+    expect(resolved).toMatchObject({ version: 2, aliases: ['production'] });
+    await h().clients.models.SetAlias({ model: 'churn', alias: 'staging', version: 1 });
+    const history = await h().clients.models.ListAliasHistory({ model: 'churn', alias: 'production' });
+    expect(history.changes.map((c) => [c.fromVersion, c.toVersion, c.revision, c.reason])).toEqual([
+      [0, 1, 1, 'first'],
+      [1, 2, 2, 'better auc'],
+    ]);
+    const model = await h().clients.models.GetRegisteredModel({ name: 'churn' });
+    expect(model.aliases.map((a) => [a.alias, a.version])).toEqual([['production', 2], ['staging', 1]]);
+  });
+
+  it('should answer ABORTED when the expected revision is stale and FAILED_PRECONDITION for an archived version', async () => {
+    await expectStatus(h().clients.models.SetAlias({ model: 'churn', alias: 'production', version: 1, expectedRevision: 1 }), status.ABORTED, 'expected_revision');
+    await expectStatus(h().clients.models.SetAlias({ model: 'churn', alias: 'production', version: 1, expectedRevision: 0 }), status.ABORTED, 'expected_revision');
+    await expectStatus(h().clients.models.ArchiveModelVersion({ model: 'churn', version: 2 }), status.FAILED_PRECONDITION, 'version');
+    const v3 = await registerVersion(h(), 'churn', runId, 'e');
+    const archived = await h().clients.models.ArchiveModelVersion({ model: 'churn', version: v3.version });
+    expect(archived.status).toBe('MODEL_VERSION_STATUS_ARCHIVED');
+    expect(archived.archivedAtMs).toBeGreaterThan(0);
+    await expectStatus(h().clients.models.SetAlias({ model: 'churn', alias: 'production', version: v3.version }), status.FAILED_PRECONDITION, 'version');
+    await expectStatus(h().clients.models.GetModelVersionByAlias({ model: 'churn', alias: 'champion' }), status.NOT_FOUND, 'alias');
+    await expectStatus(h().clients.models.SetAlias({ model: 'churn', alias: 'Prod!', version: 1 }), status.INVALID_ARGUMENT, 'alias');
+    expect((await h().clients.models.GetModelVersionByAlias({ model: 'churn', alias: 'production' })).version).toBe(2);
+  });
+
+  it('should leave a consistent history with no lost update when ten clients move one alias at once', async () => {
+    for (const d of ['1', '2', '3', '4', '5']) await registerVersion(h(), 'churn', runId, d);
+    const ready = (await h().clients.models.ListModelVersions({ model: 'churn', status: 'MODEL_VERSION_STATUS_READY' })).versions.map((v) => v.version);
+    const before = (await h().clients.models.ListAliasHistory({ model: 'churn', alias: 'champion' })).changes.length;
+    expect(before).toBe(0);
+    const movesPerClient = 3;
+    let aborted = 0;
+    // Each client reads the alias, then compare-and-sets it; on ABORTED it re-reads and tries again.
+    const client = async (c: number) => {
+      for (let m = 0; m < movesPerClient; m++) {
+        for (;;) {
+          const current = (await h().clients.models.GetRegisteredModel({ name: 'churn' })).aliases.find((a) => a.alias === 'champion');
+          try {
+            await h().clients.models.SetAlias({ model: 'churn', alias: 'champion', version: ready[(c + m) % ready.length]!, expectedRevision: current?.revision ?? 0, actor: `client-${c}` });
+            break;
+          } catch (err) {
+            if ((err as { code?: number }).code !== status.ABORTED) throw err;
+            aborted++;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, (_, c) => client(c)));
+    const history = (await h().clients.models.ListAliasHistory({ model: 'churn', alias: 'champion', page: { pageSize: 1000 } })).changes;
+    expect(history).toHaveLength(10 * movesPerClient);
+    expect(history.map((x) => x.revision)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    for (let i = 1; i < history.length; i++) expect(history[i]!.fromVersion).toBe(history[i - 1]!.toVersion);
+    const final = (await h().clients.models.GetRegisteredModel({ name: 'churn' })).aliases.find((a) => a.alias === 'champion');
+    expect(final).toMatchObject({ revision: 30, version: history[29]!.toVersion });
+  });
+
+  it('should page and sort versions and models when listing', async () => {
+    const page = await h().clients.models.ListModelVersions({ model: 'churn', page: { pageSize: 2 } });
+    expect(page.versions.map((v) => v.version)).toEqual([8, 7]);
+    const asc = await h().clients.models.ListModelVersions({ model: 'churn', orderBy: 'version asc', page: { pageSize: 2, pageToken: page.nextPageToken } });
+    expect(asc.versions.map((v) => v.version)).toEqual([3, 4]);
+    const archived = await h().clients.models.ListModelVersions({ model: 'churn', status: 'MODEL_VERSION_STATUS_ARCHIVED' });
+    expect(archived.versions.map((v) => v.version)).toEqual([3]);
+    await h().clients.models.CreateRegisteredModel({ name: 'aardvark', tags: [{ key: 'tier', value: 'gold' }] });
+    const models = await h().clients.models.ListRegisteredModels({ orderBy: 'name' });
+    expect(models.models.map((m) => m.name)).toEqual(['aardvark', 'churn']);
+    const gold = await h().clients.models.ListRegisteredModels({ tags: [{ key: 'tier', value: 'gold' }], orderBy: 'created_at desc' });
+    expect(gold.models.map((m) => m.name)).toEqual(['aardvark', 'churn']);
+    await expectStatus(h().clients.models.ListModelVersions({ model: 'churn', orderBy: 'size' }), status.INVALID_ARGUMENT, 'order_by');
+  });
+});
