@@ -7,7 +7,7 @@ import { startBroker, type TestBroker } from '@keel/testing';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200_000);
-const BATCH = 1000; // messages per producer.send
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000); // messages per producer.send
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4); // concurrent sends
 const PARTITIONS = 4;
 const SIZE = 1024;

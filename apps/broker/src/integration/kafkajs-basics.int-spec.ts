@@ -77,6 +77,13 @@ describe('broker with kafkajs', () => {
     expect(offsets[0]).toMatchObject({ partition: 0, low: '0', high: '5' });
   });
 
+  it('should forget a topic and its data when admin.deleteTopics is called', async () => {
+    await admin.createTopics({ topics: [{ topic: 'basics-doomed', numPartitions: 2 }] });
+    await admin.deleteTopics({ topics: ['basics-doomed'] });
+    expect(await admin.listTopics()).not.toContain('basics-doomed');
+    await expect(admin.deleteTopics({ topics: ['basics-doomed'] })).rejects.toThrow(/does not host|unknown/i);
+  });
+
   it('should serve /metrics with request counts and log size when scraped', async () => {
     const text = await waitFor(async () => {
       const body = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();

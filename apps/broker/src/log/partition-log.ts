@@ -277,8 +277,11 @@ export class PartitionLog {
   }
 
   remove(): void {
-    this.close();
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.segments) s.remove();
     fs.rmSync(this.dir, { recursive: true, force: true });
+    for (const l of [...this.listeners]) l();
   }
 }
 

@@ -128,9 +128,11 @@ export class Segment {
     fs.closeSync(this.indexFd);
   }
 
-  remove(): void {
-    this.close();
+  // Unlinks now but closes the descriptors later: a fetch may still have a read queued on this fd,
+  // and closing at once would let the number be reused by another file under that read.
+  remove(graceMs = 5000): void {
     fs.rmSync(this.logPath, { force: true });
     fs.rmSync(this.indexPath, { force: true });
+    setTimeout(() => this.close(), graceMs).unref();
   }
 }
