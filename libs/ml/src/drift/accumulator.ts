@@ -148,9 +148,10 @@ export class WindowAccumulator {
     }
   }
 
-  /** True while every value is kept (statistics are then exact). */
+  /** True while every value is kept (no sketch, no pooled categories): statistics are then exact. */
   isExact(): boolean {
-    return this.storage !== 'numeric' || this.sketch === null;
+    if (this.storage !== 'numeric') return !this.categories.has(OTHER_CATEGORY);
+    return this.sketch === null;
   }
 
   /** Population standard deviation. */

@@ -122,4 +122,15 @@ describe('compareColumns robustness', () => {
     expect(r.columns.c.jensen_shannon).toBeCloseTo(Math.sqrt(0.2 * Math.log(2)), 12);
     expect(r.columns.c.drift).toBe(true);
   });
+
+  it('should pool categories past maxCategories and mark the result inexact when a column has too many', () => {
+    const ref = { id: Array.from({ length: 50 }, (_, i) => `u${i}`) };
+    const cur = { id: Array.from({ length: 50 }, (_, i) => `u${i + 25}`) };
+    const exact = detectDrift(ref, cur).columns.id;
+    const pooled = detectDrift(ref, cur, { maxCategories: 10 }).columns.id;
+    expect(exact.exact).toBe(true);
+    expect(pooled.exact).toBe(false);
+    expect(pooled.n_cur).toBe(50);
+    expect(pooled.jensen_shannon).toBeLessThan(exact.jensen_shannon as number);
+  });
 });
