@@ -9,7 +9,7 @@ function print(name: string, value: number, unit: string): void {
   process.stdout.write(`RESULT ${name} ${shown} ${unit}\n`);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const child = args.indexOf('--child');
   if (child >= 0) {
@@ -17,7 +17,7 @@ function main(): void {
     return;
   }
   const repeats = Number(valueOf(args, '--repeats') ?? 5);
-  benchEcommerce(valueOf(args, '--data') ?? ECOMMERCE_CSV, repeats, print);
+  await benchEcommerce(valueOf(args, '--data') ?? ECOMMERCE_CSV, repeats, print);
   if (args.includes('--big')) benchSynthetic(__filename, (valueOf(args, '--rows') ?? '250000,500000,1000000').split(',').map(Number), print);
 }
 
@@ -26,4 +26,7 @@ function valueOf(args: string[], flag: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:ml failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

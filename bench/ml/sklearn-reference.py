@@ -1,8 +1,8 @@
 """scikit-learn side of `npm run bench:ml`: the issue's reference pipelines on the e-commerce data.
 
-Run with Debian's python3 (python3-sklearn). Prints one JSON object: the stratified 80/20 split
-(random_state 42) as row indices, so the TypeScript learners train and test on the same rows, and per
-learner the test metrics and the median pipeline fit time over `repeats` fits on one thread.
+Run with Debian's python3 (python3-sklearn), one thread. First prints the stratified 80/20 split
+(random_state 42) as row indices, so the TypeScript learners train and test on the same rows; then
+fits on request (see main), timing the whole preprocessing + model pipeline fit.
 """
 import os
 
@@ -25,8 +25,30 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 
+def make_pipeline(numeric, categorical, learner):
+    pre = ColumnTransformer(
+        [
+            ("num", Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]), numeric),
+            ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent")), ("onehot", OneHotEncoder(handle_unknown="ignore"))]), categorical),
+        ]
+    )
+    return Pipeline([("pre", pre), ("model", learner)])
+
+
+LEARNERS = {
+    "lr": lambda: LogisticRegression(C=1.0, max_iter=1000),
+    "rf": lambda: RandomForestClassifier(n_estimators=100, random_state=42, n_jobs=1),
+    "gbdt": lambda: HistGradientBoostingClassifier(random_state=42),
+}
+
+
 def main() -> None:
-    path, target, id_column, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    """Serves fits over stdin/stdout so the caller can interleave them with its own (same machine load).
+
+    Prints the split first; then each input line `fit <learner>` answers {"fit_s": ...} and
+    `metrics <learner>` answers the test metrics of the last fit of that learner.
+    """
+    path, target, id_column = sys.argv[1], sys.argv[2], sys.argv[3]
     df = pd.read_csv(path)
     y = df[target].astype(int).to_numpy()
     x = df.drop(columns=[target, id_column])
@@ -34,34 +56,31 @@ def main() -> None:
     categorical = [c for c in x.columns if c not in numeric]
     rows = np.arange(len(df))
     train, test = train_test_split(rows, test_size=0.2, stratify=y, random_state=42)
-    learners = {
-        "lr": lambda: LogisticRegression(C=1.0, max_iter=1000),
-        "rf": lambda: RandomForestClassifier(n_estimators=100, random_state=42, n_jobs=1),
-        "gbdt": lambda: HistGradientBoostingClassifier(random_state=42),
-    }
-    results = {}
-    for name, make in learners.items():
-        times = []
-        for _ in range(repeats):
-            pre = ColumnTransformer(
-                [
-                    ("num", Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]), numeric),
-                    ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent")), ("onehot", OneHotEncoder(handle_unknown="ignore"))]), categorical),
-                ]
-            )
-            model = Pipeline([("pre", pre), ("model", make())])
+    x_train, y_train, x_test, y_test = x.iloc[train], y[train], x.iloc[test], y[test]
+    print(json.dumps({"sklearn": sklearn.__version__, "train": sorted(train.tolist()), "test": sorted(test.tolist())}), flush=True)
+    fitted = {}
+    for line in sys.stdin:
+        command, name = line.split()
+        if command == "fit":
+            model = make_pipeline(numeric, categorical, LEARNERS[name]())
             start = time.perf_counter()
-            model.fit(x.iloc[train], y[train])
-            times.append(time.perf_counter() - start)
-        p = model.predict_proba(x.iloc[test])[:, 1]
-        results[name] = {
-            "auc": roc_auc_score(y[test], p),
-            "accuracy": accuracy_score(y[test], p > 0.5),
-            "f1": f1_score(y[test], p > 0.5),
-            "log_loss": log_loss(y[test], p),
-            "fit_s": float(np.median(times)),
-        }
-    print(json.dumps({"sklearn": sklearn.__version__, "train": sorted(train.tolist()), "test": sorted(test.tolist()), "results": results}))
+            model.fit(x_train, y_train)
+            seconds = time.perf_counter() - start
+            fitted[name] = model
+            print(json.dumps({"fit_s": seconds}), flush=True)
+        else:
+            p = fitted[name].predict_proba(x_test)[:, 1]
+            print(
+                json.dumps(
+                    {
+                        "auc": roc_auc_score(y_test, p),
+                        "accuracy": accuracy_score(y_test, p > 0.5),
+                        "f1": f1_score(y_test, p > 0.5),
+                        "log_loss": log_loss(y_test, p),
+                    }
+                ),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
