@@ -108,13 +108,16 @@ async function main(): Promise<void> {
   await broker.stop();
 
   const mb = (MESSAGES * SIZE) / 1e6;
-  result('produce_client_cpu_per_wall', produce.clientCpu / produce.seconds, 'ratio');
-  result('consume_client_cpu_per_wall', consume.clientCpu / consume.seconds, 'ratio');
+  const us = (cpu: number): number => (cpu * 1e6) / MESSAGES;
   result('produce_msgs_per_s', MESSAGES / produce.seconds, 'msg/s');
   result('produce_mb_per_s', mb / produce.seconds, 'MB/s');
+  result('produce_broker_cpu_us_per_msg', us(produce.brokerCpu), 'us');
+  result('produce_client_cpu_us_per_msg', us(produce.clientCpu), 'us');
   result('produce_broker_cpu_share', produce.brokerCpu / (produce.brokerCpu + produce.clientCpu), 'ratio');
   result('consume_msgs_per_s', MESSAGES / consume.seconds, 'msg/s');
   result('consume_mb_per_s', mb / consume.seconds, 'MB/s');
+  result('consume_broker_cpu_us_per_msg', us(consume.brokerCpu), 'us');
+  result('consume_client_cpu_us_per_msg', us(consume.clientCpu), 'us');
   result('consume_broker_cpu_share', consume.brokerCpu / (consume.brokerCpu + consume.clientCpu), 'ratio');
   const brokerCpu = produce.brokerCpu + consume.brokerCpu;
   result('broker_cpu_share', brokerCpu / (brokerCpu + produce.clientCpu + consume.clientCpu), 'ratio');

@@ -32,6 +32,7 @@ export class Broker {
   private readonly http: http.Server;
   private readonly sockets = new Set<net.Socket>();
   private retentionTimer?: NodeJS.Timeout;
+  private fsyncTimer?: NodeJS.Timeout;
   private ready = false;
   port = 0;
   httpPort = 0;
@@ -87,6 +88,15 @@ export class Broker {
       if (removed > 0) this.logger.info('retention removed segments', { segments: removed });
     }, this.config.retentionCheckMs);
     this.retentionTimer.unref();
+    const policy = this.config.fsync;
+    if (policy.kind === 'interval') {
+      this.fsyncTimer = setInterval(() => {
+        Promise.all([this.logs.flush(), this.offsets.flush()]).catch((e: unknown) =>
+          this.logger.error('periodic fsync failed', { error: String(e) }),
+        );
+      }, policy.ms);
+      this.fsyncTimer.unref();
+    }
     this.logger.info('broker listening', {
       port: this.port,
       httpPort: this.httpPort,
@@ -102,11 +112,12 @@ export class Broker {
   async stop(): Promise<void> {
     this.ready = false;
     clearInterval(this.retentionTimer);
+    clearInterval(this.fsyncTimer);
     const closed = new Promise<void>((resolve) => this.kafka.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     this.groups.close();
     await closed;
-    await this.logs.flush();
+    await Promise.all([this.logs.flush(), this.offsets.flush()]);
     this.logs.close();
     this.offsets.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));

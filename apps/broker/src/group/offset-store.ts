@@ -124,6 +124,11 @@ export class OffsetStore {
     return this.fsyncEnabled ? this.queue.sync() : Promise.resolve();
   }
 
+  // For the 'interval' and 'never' fsync policies: make the journal durable now.
+  flush(): Promise<void> {
+    return this.fd < 0 ? Promise.resolve() : this.queue.sync();
+  }
+
   close(): void {
     if (this.fd < 0) return;
     fs.fsyncSync(this.fd);

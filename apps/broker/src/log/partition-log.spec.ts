@@ -146,6 +146,14 @@ describe('PartitionLog', () => {
     log.close();
   });
 
+  it('should expose a record at once and sync it on flush when the policy is not always', async () => {
+    const log = open({ ...config, fsync: { kind: 'interval', ms: 100 } });
+    log.append(buildBatch(['fast']));
+    expect(log.highWatermark).toBe(1);
+    await expect(log.flush()).resolves.toBeUndefined();
+    log.close();
+  });
+
   it('should reject a batch with MESSAGE_TOO_LARGE when it exceeds the limit', () => {
     const log = open({ ...config, maxMessageBytes: 200 });
     expect(log.append(buildBatch(['z'.repeat(300)])).errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);

@@ -27,6 +27,7 @@ export class PartitionLog {
   private readonly syncQueue: SyncQueue;
   private hw: number;
   private closed = false;
+  private dirty = false;
 
   private constructor(
     readonly dir: string,
@@ -152,6 +153,7 @@ export class PartitionLog {
       next += b.lastOffsetDelta + 1;
     }
     fs.writeSync(seg.fd, records, 0, records.length, seg.size);
+    this.dirty = true;
     next = firstOffset;
     for (const b of batches) {
       const end = next + b.lastOffsetDelta + 1;
@@ -264,8 +266,12 @@ export class PartitionLog {
     return removed;
   }
 
+  // fsync whatever was written since the last flush (the 'interval' policy's timer and shutdown).
   flush(): Promise<void> {
-    return this.syncQueue.sync().then(() => this.advance(this.logEndOffset));
+    if (!this.dirty || this.closed) return DONE;
+    this.dirty = false;
+    const end = this.logEndOffset;
+    return this.syncQueue.sync().then(() => this.advance(end));
   }
 
   close(): void {
