@@ -1,5 +1,5 @@
-import { ProcessedEvent } from '@keel/persistence';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { PROCESSED_EVENTS_TABLE } from '@keel/persistence';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { withDatabaseLock } from './sqlite-lock';
 
 export interface Identified {
@@ -43,62 +43,70 @@ export class PlainProcessor<E extends Identified> implements EventProcessor<E> {
   }
 }
 
-// Keeps a multi-row INSERT well under SQLite's and PostgreSQL's bound-parameter limits.
-const INSERT_ROWS = 500;
+// Keeps a multi-row statement well under SQLite's and PostgreSQL's bound-parameter limits.
+const ROWS_PER_STATEMENT = 500;
 
 /**
- * Dedupe on (group, ce_id) in the service's database. A chunk runs in one transaction, each handler in
- * a savepoint, and the processed rows commit with the handlers' writes; a failing handler's savepoint
- * is rolled back and the chunk stops there.
+ * Dedupe on (group, ce_id) in the service's database. A chunk of events runs in one transaction with
+ * the handlers' own writes (through `manager`), and their processed rows commit in that same transaction.
  */
 export class DedupeProcessor<E extends Identified> implements EventProcessor<E> {
+  private readonly positional: boolean;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly group: string,
-  ) {}
+  ) {
+    this.positional = dataSource.options.type === 'postgres';
+  }
 
   runChunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome> {
-    return withDatabaseLock(this.dataSource, async () => {
-      const qr = this.dataSource.createQueryRunner();
-      await qr.startTransaction();
-      try {
-        const seen = await this.processedIds(qr.manager, events.map((e) => e.id));
-        const rows: ProcessedEvent[] = [];
-        const now = Date.now();
-        let duplicates = 0;
-        let failure: ChunkOutcome['failure'];
-        let completed = 0;
-        for (const event of events) {
-          if (seen.has(event.id)) {
-            duplicates++;
-            completed++;
-            continue;
-          }
-          await qr.startTransaction();
-          try {
-            await run(event, qr.manager);
-            await qr.commitTransaction();
-          } catch (error) {
-            await qr.rollbackTransaction();
-            failure = { error };
-            break;
-          }
-          seen.add(event.id);
-          rows.push({ consumerGroup: this.group, eventId: event.id, eventType: event.type, processedAt: now });
-          completed++;
+    return withDatabaseLock(this.dataSource, () => this.chunk(events, run));
+  }
+
+  private async chunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.startTransaction();
+    let failedAt = -1;
+    let failure: ChunkOutcome['failure'];
+    try {
+      const seen = await this.processedIds(qr, events.map((e) => e.id));
+      const done: E[] = [];
+      let duplicates = 0;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        if (seen.has(event.id)) {
+          duplicates++;
+          continue;
         }
-        for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-          await qr.manager.createQueryBuilder().insert().into(ProcessedEvent).values(rows.slice(i, i + INSERT_ROWS)).execute();
+        try {
+          await run(event, qr.manager);
+        } catch (error) {
+          failedAt = i;
+          failure = { error };
+          break;
         }
-        await qr.commitTransaction();
-        return { completed, handled: rows.length, duplicates, failure };
-      } catch (err) {
-        if (qr.isTransactionActive) await qr.rollbackTransaction();
-        throw err;
-      } finally {
-        await qr.release();
+        seen.add(event.id);
+        done.push(event);
       }
-    });
+      if (failedAt < 0) {
+        await this.insertProcessed(qr, done);
+        await qr.commitTransaction();
+        return { completed: events.length, handled: done.length, duplicates };
+      }
+      await qr.rollbackTransaction();
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction();
+      throw err;
+    } finally {
+      await qr.release();
+    }
+    // A handler failed: its writes and those of the events before it were rolled back together (one
+    // round trip per event for savepoints would halve PostgreSQL throughput). The events before it run
+    // again in a fresh transaction: at least once for the handler, exactly once for the database.
+    if (failedAt === 0) return { completed: 0, handled: 0, duplicates: 0, failure };
+    const prefix = await this.chunk(events.slice(0, failedAt), run);
+    return prefix.failure ? prefix : { ...prefix, failure };
   }
 
   runOne(event: E, run: RunHandler<E>): Promise<'handled' | 'duplicate'> {
@@ -106,12 +114,12 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
       const qr = this.dataSource.createQueryRunner();
       await qr.startTransaction();
       try {
-        if ((await this.processedIds(qr.manager, [event.id])).size) {
+        if ((await this.processedIds(qr, [event.id])).size) {
           await qr.commitTransaction();
           return 'duplicate';
         }
         await run(event, qr.manager);
-        await qr.manager.insert(ProcessedEvent, { consumerGroup: this.group, eventId: event.id, eventType: event.type, processedAt: Date.now() });
+        await this.insertProcessed(qr, [event]);
         await qr.commitTransaction();
         return 'handled';
       } catch (err) {
@@ -123,15 +131,32 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
     });
   }
 
-  private async processedIds(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+  private async processedIds(qr: QueryRunner, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += INSERT_ROWS) {
-      const rows = await manager.find(ProcessedEvent, {
-        select: { eventId: true },
-        where: { consumerGroup: this.group, eventId: In(ids.slice(i, i + INSERT_ROWS)) },
-      });
-      for (const r of rows) found.add(r.eventId);
+    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+      const slice = ids.slice(i, i + ROWS_PER_STATEMENT);
+      const rows = (await qr.query(
+        `SELECT event_id FROM ${PROCESSED_EVENTS_TABLE} WHERE consumer_group = ${this.param(1)} AND event_id IN (${slice.map((_, j) => this.param(j + 2)).join(', ')})`,
+        [this.group, ...slice],
+      )) as { event_id: string }[];
+      for (const r of rows) found.add(r.event_id);
     }
     return found;
+  }
+
+  private async insertProcessed(qr: QueryRunner, events: E[]): Promise<void> {
+    const now = Date.now();
+    for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
+      const slice = events.slice(i, i + ROWS_PER_STATEMENT);
+      const values = slice.map((_, j) => `(${[1, 2, 3, 4].map((k) => this.param(j * 4 + k)).join(', ')})`).join(', ');
+      await qr.query(
+        `INSERT INTO ${PROCESSED_EVENTS_TABLE} (consumer_group, event_id, event_type, processed_at) VALUES ${values}`,
+        slice.flatMap((e) => [this.group, e.id, e.type, now]),
+      );
+    }
+  }
+
+  private param(n: number): string {
+    return this.positional ? `$${n}` : '?';
   }
 }
