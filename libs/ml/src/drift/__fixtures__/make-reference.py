@@ -96,6 +96,10 @@ kstwo = []
 for n in [1, 2, 5, 10, 50, 140, 141, 500, 5000, 50000, 100001, 400000]:
     for x in [0.0005, 0.002, 0.01, 0.03, 0.05, 0.08, 0.12, 0.2, 0.35, 0.5, 0.7, 0.95]:
         kstwo.append({'n': n, 'x': x, 'sf': float(stats.kstwo.sf(x, n))})
+# Above n = 10^6 scipy's smirnov switches to exp(-(6nx+1)^2/18n).
+for n in [999_999, 2_000_000, 25_000_000]:
+    for x in [0.0004, 0.0012, 0.002, 0.005, 0.0125]:
+        kstwo.append({'n': n, 'x': x, 'sf': float(stats.kstwo.sf(x, n))})
 for n in [3, 20, 100]:
     for t in [0.6, 0.9, 1.5, 2.5, n - 0.5]:
         kstwo.append({'n': n, 'x': t / n, 'sf': float(stats.kstwo.sf(t / n, n))})
