@@ -4,9 +4,12 @@ import type { AccumulatorOptions } from './accumulator';
 import { CompareOptions, DriftReport, compareColumns } from './compare';
 import { DriftError } from './errors';
 import { ReferenceProfile } from './profile';
-import type { RawValue } from './values';
+import type { ColumnKind, RawValue } from './values';
 
-export interface DetectOptions extends CompareOptions, Omit<AccumulatorOptions, 'psiEdges'> {}
+export interface DetectOptions extends CompareOptions, Omit<AccumulatorOptions, 'psiEdges'> {
+  /** Column kinds to use instead of inferring them from the reference. */
+  kinds?: Record<string, ColumnKind>;
+}
 
 export function detectDrift(
   reference: Record<string, ArrayLike<RawValue>>,
@@ -23,8 +26,8 @@ export function detectDrift(
     }
     return out;
   };
-  const { bins, columns: _c, overrides, datasetShare, ...accOptions } = options;
-  const profile = ReferenceProfile.fromColumns(pick(reference, 'reference'), { ...accOptions, bins });
+  const { bins, columns: _c, overrides, datasetShare, kinds, ...accOptions } = options;
+  const profile = ReferenceProfile.fromColumns(pick(reference, 'reference'), { ...accOptions, bins, kinds });
   const window = profile.windowFromColumns(pick(current, 'current'), accOptions);
   return compareColumns(profile, window, { bins, overrides, datasetShare });
 }
