@@ -86,4 +86,25 @@ describe('profile and window accumulators', () => {
     expect(peak).toBeLessThanOrEqual(3 * 512);
     expect(compareColumns(profile, new Map([['x', window]])).columns.x.drift).toBe(false);
   });
+
+  it('should merge an exact window into a sketched one and reject mismatched windows when merging', () => {
+    const profile = ReferenceProfile.fromColumns({ x: Array.from(sample({ kind: 'normal', n: 4000, seed: 13 })), c: ['a', 'b', 'c'] });
+    const big = profile.newWindow({ exactLimit: 500 }).get('x') as WindowAccumulator;
+    const small = profile.newWindow({ exactLimit: 500 }).get('x') as WindowAccumulator;
+    sample({ kind: 'normal', n: 3000, seed: 14 }).forEach((x) => big.addNumber(x));
+    sample({ kind: 'normal', n: 200, seed: 15 }).forEach((x) => small.addNumber(x));
+    expect(big.isExact()).toBe(false);
+    big.merge(small);
+    expect(big.n).toBe(3200);
+    expect(big.cdf().total).toBe(3200);
+    const cat = profile.newWindow().get('c') as WindowAccumulator;
+    expect(() => big.merge(cat)).toThrow(expect.objectContaining({ code: 'incompatible_merge' }));
+    const other = ReferenceProfile.fromColumns({ x: [1, 2, 3, 4, 5, 6, 7] }).newWindow().get('x') as WindowAccumulator;
+    expect(() => big.merge(other)).toThrow(/different PSI edges/);
+  });
+
+  it('should reject a malformed profile with a typed error when restoring it from JSON', () => {
+    expect(() => ReferenceProfile.fromJSON({ version: 2 } as never)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    expect(() => WindowAccumulator.fromJSON({ storage: 'text' } as never)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+  });
 });
