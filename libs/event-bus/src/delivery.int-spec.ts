@@ -147,4 +147,38 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     expect(calls).toBe(1);
     expect(await registry.metrics()).toMatch(/keel_events_dead_lettered_total\{topic="keel.ingest.d_[0-9a-f]+",group="g-[0-9a-f]+",code="HANDLER_REJECTED"\} 1/);
   });
+
+  it('should finish the in-flight handler and commit its offset when the subscription closes mid-handler', async () => {
+    const dataset = newDataset();
+    const group = uniqueName('g');
+    const handled: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered = false;
+    const first = await bus.subscribe(
+      'keel.ingest.record',
+      async (e) => {
+        entered = true;
+        await gate;
+        handled.push(e.data['n'] as number);
+      },
+      { group, dataset },
+    );
+    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
+    await eventually(() => entered, 'the handler to start');
+    const closed = first.close();
+    let closedEarly = false;
+    void closed.then(() => (closedEarly = handled.length === 0));
+    setTimeout(release, 300);
+    await closed;
+    expect(closedEarly).toBe(false);
+    expect(handled).toEqual([1]);
+
+    // The same group resumes after the committed offset: the finished message is not delivered again.
+    await bus.publish('keel.ingest.record', { n: 2 }, { key: 'a', dataset });
+    const again: number[] = [];
+    subs.push(await bus.subscribe('keel.ingest.record', async (e) => void again.push(e.data['n'] as number), { group, dataset }));
+    await eventually(() => again.length === 1, 'the next message');
+    expect(again).toEqual([2]);
+  });
 });

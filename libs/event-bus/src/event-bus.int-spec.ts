@@ -7,7 +7,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { Registry } from 'prom-client';
 import { EventBus } from './event-bus';
 import { EventBusError } from './errors';
-import { eventually, produceRaw, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
+import { eventually, produceRaw, rawKafka, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
 import type { ConsumedEvent } from './types';
 import { UUID_V7 } from './uuid-v7';
 
@@ -103,6 +103,19 @@ describe('EventBus against the embedded broker', () => {
     expect(text).toMatch(/keel_events_consumed_total\{type="keel.model.registered",group="rt-[0-9a-f]+",outcome="handled"\} 1/);
     expect(text).toMatch(/keel_event_handler_duration_seconds_count\{type="keel.feedback",group="rt-[0-9a-f]+"\} 1/);
     expect(text).toMatch(/keel_event_consumer_lag\{topic="keel.feedback",partition="\d",group="rt-[0-9a-f]+"\} 0/);
+  });
+
+  it('should create every fixed topic and its dead-letter topic with the configured partitions when connecting', async () => {
+    const admin = rawKafka(broker.brokers).admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      for (const t of ['keel.model.registered', 'keel.model.registered.dlq', 'keel.monitoring.alert', 'keel.dataset.snapshotted.dlq']) expect(topics).toContain(t);
+      const meta = await admin.fetchTopicMetadata({ topics: ['keel.model.promoted'] });
+      expect(meta.topics[0]!.partitions).toHaveLength(2);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('should refuse to publish with NOT_CONNECTED when the bus is not connected', async () => {
