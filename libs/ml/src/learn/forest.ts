@@ -26,23 +26,35 @@ export function fitForest(x: BinnedMatrix, binning: Binning, y: Uint8Array, para
 }
 
 function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: ForestParams, mtry: number, random: Random, scale: number): Tree {
-  const { rows: n, cols: F, bins, nBins } = x;
+  const { rows: n, cols: F, bins } = x;
   const count = new Int32Array(n);
-  for (let k = 0; k < n; k++) count[random.nextInt(n)]++;
+  // Bootstrap draws by multiply-shift on 32 random bits: bias below n / 2^32, far cheaper than nextInt.
+  for (let k = 0; k < n; k++) count[Math.floor((random.nextUint32() * n) / 4294967296)]++;
   let m = 0;
   for (let i = 0; i < n; i++) if (count[i] > 0) m++;
+  // In-bag rows and their class weights, kept aligned by position so partitioning moves all three and
+  // the histogram loop reads weights sequentially.
   const idx = new Int32Array(m);
+  const pw0 = new Float64Array(m);
+  const pw1 = new Float64Array(m);
   let root0 = 0;
   let root1 = 0;
   for (let i = 0, k = 0; i < n; i++) {
     if (count[i] === 0) continue;
-    idx[k++] = i;
-    if (y[i] === 1) root1 += count[i];
-    else root0 += count[i];
+    idx[k] = i;
+    if (y[i] === 1) {
+      pw1[k] = count[i];
+      root1 += count[i];
+    } else {
+      pw0[k] = count[i];
+      root0 += count[i];
+    }
+    k++;
   }
   const h0 = new Float64Array(256);
   const h1 = new Float64Array(256);
   const perm = new Int32Array(F);
+  const touched = new Int32Array(256);
   const builder = new TreeBuilder();
   // Work stack of [node, start, end, depth, weight0, weight1].
   const stack: number[][] = [[builder.addNode(), 0, m, 0, root0, root1]];
@@ -60,36 +72,34 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
     let bestL1 = 0;
     for (let f = 0; f < F; f++) perm[f] = f;
     let tried = 0;
-    for (let k = 0; k < F && tried < mtry; k++) {
-      const j = k + random.nextInt(F - k);
+    for (let q = 0; q < F && tried < mtry; q++) {
+      const j = q + random.nextInt(F - q);
       const f = perm[j];
-      perm[j] = perm[k];
-      perm[k] = f;
+      perm[j] = perm[q];
+      perm[q] = f;
       const off = f * n;
-      let minB = 255;
-      let maxB = 0;
+      // Track the bins this node touches: deep nodes hold a few rows, so scanning and clearing only
+      // those bins (sorted) beats walking all 256.
+      let k = 0;
       for (let r = start; r < end; r++) {
-        const i = idx[r];
-        const b = bins[off + i];
-        if (y[i] === 1) h1[b] += count[i];
-        else h0[b] += count[i];
-        if (b < minB) minB = b;
-        if (b > maxB) maxB = b;
+        const b = bins[off + idx[r]];
+        if (h0[b] === 0 && h1[b] === 0) touched[k++] = b;
+        h0[b] += pw0[r];
+        h1[b] += pw1[r];
       }
-      if (minB === maxB || nBins[f] < 2) {
-        h0[minB] = 0;
-        h1[minB] = 0;
+      if (k < 2) {
+        h0[touched[0]] = 0;
+        h1[touched[0]] = 0;
         continue; // constant here: does not count towards mtry
       }
       tried++;
+      const order = touched.subarray(0, k).sort();
       let l0 = 0;
       let l1 = 0;
-      for (let b = minB; b < maxB; b++) {
-        const c0 = h0[b];
-        const c1 = h1[b];
-        if (c0 === 0 && c1 === 0) continue;
-        l0 += c0;
-        l1 += c1;
+      for (let t = 0; t < k - 1; t++) {
+        const b = order[t];
+        l0 += h0[b];
+        l1 += h1[b];
         const l = l0 + l1;
         const r0 = w0 - l0;
         const r1 = w1 - l1;
@@ -102,8 +112,10 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
           bestL1 = l1;
         }
       }
-      h0.fill(0, minB, maxB + 1);
-      h1.fill(0, minB, maxB + 1);
+      for (let t = 0; t < k; t++) {
+        h0[order[t]] = 0;
+        h1[order[t]] = 0;
+      }
     }
     if (bestFeature < 0) {
       builder.setLeaf(node, Math.fround((w1 / total) * scale));
@@ -116,9 +128,16 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
     while (lo <= hi) {
       if (bins[off + idx[lo]] <= bestBin) lo++;
       else {
-        const t = idx[lo];
+        const ti = idx[lo];
         idx[lo] = idx[hi];
-        idx[hi--] = t;
+        idx[hi] = ti;
+        const t0 = pw0[lo];
+        pw0[lo] = pw0[hi];
+        pw0[hi] = t0;
+        const t1 = pw1[lo];
+        pw1[lo] = pw1[hi];
+        pw1[hi] = t1;
+        hi--;
       }
     }
     const [left, right] = builder.split(node, bestFeature, bestBin, binning.thresholds[bestFeature][bestBin]);
@@ -127,3 +146,4 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
   }
   return builder.build();
 }
+

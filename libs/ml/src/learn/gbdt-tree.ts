@@ -26,8 +26,54 @@ interface Leaf {
 
 const MIN_HESSIAN = 1e-3;
 
+/**
+ * Row-major view of the bins for histogram building: multi-bin features as a dense row-major block,
+ * two-bin features (one-hot columns mostly) as per-row lists of the histogram slot of their bin 1;
+ * their bin 0 is derived from the node totals, so a one-hot block costs one update per row, not one
+ * per column.
+ */
+export interface HistLayout {
+  readonly offsets: Int32Array;
+  readonly histSize: number;
+  readonly denseSlots: Int32Array;
+  readonly dense: Uint8Array;
+  readonly binary: Int32Array;
+  readonly rowPtr: Int32Array;
+  readonly activeSlots: Int32Array;
+}
+
+export function histLayout(x: BinnedMatrix): HistLayout {
+  const { rows: n, cols: F, bins, nBins } = x;
+  const offsets = new Int32Array(F + 1);
+  for (let f = 0; f < F; f++) offsets[f + 1] = offsets[f] + nBins[f];
+  const denseFeatures: number[] = [];
+  const binary: number[] = [];
+  for (let f = 0; f < F; f++) (nBins[f] === 2 ? binary : denseFeatures).push(f);
+  const D = denseFeatures.length;
+  const dense = new Uint8Array(n * D);
+  denseFeatures.forEach((f, d) => {
+    for (let i = 0, off = f * n; i < n; i++) dense[i * D + d] = bins[off + i];
+  });
+  const rowPtr = new Int32Array(n + 1);
+  for (const f of binary) for (let i = 0, off = f * n; i < n; i++) if (bins[off + i] === 1) rowPtr[i + 1]++;
+  for (let i = 0; i < n; i++) rowPtr[i + 1] += rowPtr[i];
+  const activeSlots = new Int32Array(rowPtr[n]);
+  const fill = rowPtr.slice(0, n);
+  for (const f of binary) for (let i = 0, off = f * n; i < n; i++) if (bins[off + i] === 1) activeSlots[fill[i]++] = (offsets[f] + 1) * 3;
+  return {
+    offsets,
+    histSize: offsets[F] * 3,
+    denseSlots: Int32Array.from(denseFeatures, (f) => offsets[f] * 3),
+    dense,
+    binary: Int32Array.from(binary),
+    rowPtr,
+    activeSlots,
+  };
+}
+
 export function growBoostedTree(
   x: BinnedMatrix,
+  layout: HistLayout,
   binning: Binning,
   grad: Float64Array,
   hess: Float64Array,
@@ -36,9 +82,8 @@ export function growBoostedTree(
   raw: Float64Array,
 ): Tree {
   const { rows: n, cols: F, bins, nBins } = x;
-  const offsets = new Int32Array(F + 1);
-  for (let f = 0; f < F; f++) offsets[f + 1] = offsets[f] + nBins[f];
-  const histSize = offsets[F] * 3;
+  const { offsets, histSize, denseSlots, dense, binary, rowPtr, activeSlots } = layout;
+  const D = denseSlots.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   const builder = new TreeBuilder();
@@ -46,16 +91,34 @@ export function growBoostedTree(
 
   const build = (start: number, end: number): Float64Array => {
     const hist = new Float64Array(histSize);
-    for (let f = 0; f < F; f++) {
-      const off = f * n;
-      const base = offsets[f] * 3;
-      for (let r = start; r < end; r++) {
-        const i = idx[r];
-        const k = base + bins[off + i] * 3;
-        hist[k] += grad[i];
-        hist[k + 1] += hess[i];
+    let gSum = 0;
+    let hSum = 0;
+    for (let r = start; r < end; r++) {
+      const i = idx[r];
+      const g = grad[i];
+      const h = hess[i];
+      gSum += g;
+      hSum += h;
+      const base = i * D;
+      for (let d = 0; d < D; d++) {
+        const k = denseSlots[d] + dense[base + d] * 3;
+        hist[k] += g;
+        hist[k + 1] += h;
         hist[k + 2] += 1;
       }
+      for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) {
+        const k = activeSlots[a];
+        hist[k] += g;
+        hist[k + 1] += h;
+        hist[k + 2] += 1;
+      }
+    }
+    const count = end - start;
+    for (let j = 0; j < binary.length; j++) {
+      const k = offsets[binary[j]] * 3;
+      hist[k] = gSum - hist[k + 3];
+      hist[k + 1] = hSum - hist[k + 4];
+      hist[k + 2] = count - hist[k + 5];
     }
     return hist;
   };

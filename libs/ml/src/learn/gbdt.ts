@@ -5,7 +5,7 @@
 import type { Random } from '../core';
 import type { Binning, BinnedMatrix } from './binning';
 import { MlError, MlErrorCode } from './errors';
-import { growBoostedTree, type GrowParams } from './gbdt-tree';
+import { growBoostedTree, type GrowParams, histLayout } from './gbdt-tree';
 import { sigmoid } from './logistic';
 import { stratifiedSplit } from './split';
 import { addTreeBinned, type Tree } from './tree';
@@ -61,6 +61,7 @@ export function fitGbdt(x: BinnedMatrix, binning: Binning, y: Uint8Array, params
   const raw = new Float64Array(n).fill(base);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
+  const layout = histLayout(train);
   const trees: Tree[] = [];
   const losses: number[] = [];
   if (valid) {
@@ -73,7 +74,7 @@ export function fitGbdt(x: BinnedMatrix, binning: Binning, y: Uint8Array, params
       grad[i] = p - trainY[i];
       hess[i] = p * (1 - p);
     }
-    const tree = growBoostedTree(train, binning, grad, hess, params, params.learningRate, raw);
+    const tree = growBoostedTree(train, layout, binning, grad, hess, params, params.learningRate, raw);
     trees.push(tree);
     if (!valid) continue;
     addTreeBinned(tree, valid.x.bins, valid.x.rows, valid.raw);

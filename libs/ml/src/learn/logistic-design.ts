@@ -9,7 +9,13 @@ export class Design {
   private readonly dense: number[] = [];
   private readonly rowPtr: Int32Array;
   private readonly active: Int32Array;
+  /** The same indicator cells by column: rows of indicator[j] are colRows[colPtr[j] .. colPtr[j + 1]). */
+  private readonly indicator: Int32Array;
+  private readonly colPtr: Int32Array;
+  private readonly colRows: Int32Array;
   private readonly scratch: Float64Array;
+  /** Dense columns widened to float64 once (d-th dense column at d * rows). */
+  private readonly denseData: Float64Array;
 
   constructor(private readonly x: FeatureMatrix) {
     const { rows: n, cols: F, data } = x;
@@ -23,16 +29,27 @@ export class Design {
     this.active = new Int32Array(this.rowPtr[n]);
     const fill = this.rowPtr.slice(0, n);
     for (const f of indicator) for (let i = 0, off = f * n; i < n; i++) if (data[off + i] !== 0) this.active[fill[i]++] = f;
+    this.indicator = Int32Array.from(indicator);
+    this.colPtr = new Int32Array(indicator.length + 1);
+    this.colRows = new Int32Array(this.rowPtr[n]);
+    indicator.forEach((f, j) => {
+      let k = this.colPtr[j];
+      for (let i = 0, off = f * n; i < n; i++) if (data[off + i] !== 0) this.colRows[k++] = i;
+      this.colPtr[j + 1] = k;
+    });
     this.scratch = new Float64Array(n);
+    this.denseData = new Float64Array(this.dense.length * n);
+    this.dense.forEach((f, d) => this.denseData.set(data.subarray(f * n, (f + 1) * n), d * n));
   }
 
   /** margin[i] = v[F] + sum_f v[f] x[i, f] (v has the intercept last). */
   margins(v: Float64Array, margin: Float64Array): void {
-    const { rows: n, cols: F, data } = this.x;
+    const { rows: n, cols: F } = this.x;
+    const { dense, denseData } = this;
     margin.fill(v[F]);
-    for (const f of this.dense) {
-      const c = v[f];
-      for (let i = 0, off = f * n; i < n; i++) margin[i] += c * data[off + i];
+    for (let d = 0; d < dense.length; d++) {
+      const c = v[dense[d]];
+      for (let i = 0, off = d * n; i < n; i++) margin[i] += c * denseData[off + i];
     }
     const { rowPtr, active } = this;
     for (let i = 0; i < n; i++) {
@@ -44,12 +61,13 @@ export class Design {
 
   /** grad = X^T r (intercept last), overwritten. */
   gradient(r: Float64Array, grad: Float64Array): void {
-    const { rows: n, cols: F, data } = this.x;
+    const { rows: n, cols: F } = this.x;
+    const { dense, denseData } = this;
     grad.fill(0);
-    for (const f of this.dense) {
+    for (let d = 0; d < dense.length; d++) {
       let g = 0;
-      for (let i = 0, off = f * n; i < n; i++) g += r[i] * data[off + i];
-      grad[f] = g;
+      for (let i = 0, off = d * n; i < n; i++) g += r[i] * denseData[off + i];
+      grad[dense[d]] = g;
     }
     const { rowPtr, active } = this;
     let gb = 0;
@@ -63,24 +81,25 @@ export class Design {
 
   /** hess = [X 1]^T diag(h) [X 1], full symmetric (dim = cols + 1), overwritten. */
   gram(h: Float64Array, hess: Float64Array): void {
-    const { rows: n, cols: F, data } = this.x;
+    const { rows: n, cols: F } = this.x;
     const dim = F + 1;
-    const { rowPtr, active, scratch, dense } = this;
+    const { rowPtr, active, scratch, dense, indicator, colPtr, colRows, denseData } = this;
     hess.fill(0);
     for (let a = 0; a < dense.length; a++) {
       const fa = dense[a];
       let sum = 0;
-      for (let i = 0, off = fa * n; i < n; i++) {
-        const v = h[i] * data[off + i];
+      for (let i = 0, off = a * n; i < n; i++) {
+        const v = h[i] * denseData[off + i];
         scratch[i] = v;
         sum += v;
       }
       hess[fa * dim + F] = sum;
-      for (let b = a; b < dense.length; b++) hess[fa * dim + dense[b]] = dot(scratch, data, dense[b] * n, n);
-      // dense x indicator: scatter the weighted dense value into each active indicator's cell
-      for (let i = 0; i < n; i++) {
-        const v = scratch[i];
-        for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) hess[fa * dim + active[k]] += v;
+      for (let b = a; b < dense.length; b++) hess[fa * dim + dense[b]] = dot(scratch, denseData, b * n, n);
+      // dense x indicator: sum the weighted dense values over each indicator's rows
+      for (let j = 0; j < indicator.length; j++) {
+        let s = 0;
+        for (let p = colPtr[j]; p < colPtr[j + 1]; p++) s += scratch[colRows[p]];
+        hess[fa * dim + indicator[j]] = s;
       }
     }
     let hb = 0;
@@ -111,7 +130,7 @@ function isIndicator(column: Float32Array): boolean {
   return true;
 }
 
-function dot(a: Float64Array, data: Float32Array, offset: number, n: number): number {
+function dot(a: Float64Array, data: Float64Array, offset: number, n: number): number {
   let s0 = 0;
   let s1 = 0;
   let i = 0;
