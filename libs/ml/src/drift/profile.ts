@@ -43,9 +43,9 @@ export class ReferenceProfile {
     const windows = new Map<string, WindowAccumulator>();
     const kinds: Record<string, ColumnKind> = {};
     for (const [name, values] of Object.entries(columns)) {
-      const inferred = inferColumn(values);
       const forced = options.kinds?.[name];
-      const storage: Storage = forced === 'numeric' || forced === 'categorical' ? forced : inferred.storage;
+      const inferred = forced === 'numeric' || forced === 'categorical' ? { kind: forced, storage: forced } : inferColumn(values);
+      const storage: Storage = inferred.storage;
       kinds[name] = forced ?? inferred.kind;
       const acc = new WindowAccumulator(storage, options);
       for (let i = 0; i < values.length; i++) acc.add(values[i]);

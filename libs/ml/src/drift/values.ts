@@ -11,6 +11,10 @@ export function isMissing(v: RawValue): boolean {
   if (v === null || v === undefined) return true;
   if (typeof v === 'number') return Number.isNaN(v);
   if (typeof v === 'boolean') return false;
+  if (v.length === 0) return true;
+  // Fast path: every token starts with n/N, so other first letters (without padding) are values.
+  const first = v.charCodeAt(0);
+  if (first !== 110 && first !== 78 && first > 32 && v.charCodeAt(v.length - 1) > 32) return false;
   return MISSING_TOKENS.has(v.trim().toLowerCase());
 }
 
