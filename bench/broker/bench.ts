@@ -1,6 +1,8 @@
 // npm run bench:broker — 1 KiB messages through the real broker with kafkajs, acks -1, fsync always.
 // Prints RESULT lines; the broker's CPU comes from /proc/<pid>/stat, the client's from process.cpuUsage.
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, type TestBroker } from '@keel/testing';
 
@@ -10,6 +12,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000); // messages per producer.send
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4); // concurrent sends
 const PARTITIONS = 4;
+const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 2); // kafkajs producers, one thread each
 const SIZE = 1024;
 const TICKS = 100; // USER_HZ on Linux
 
@@ -39,6 +42,39 @@ async function measure(broker: TestBroker, run: () => Promise<number>): Promise<
   return { seconds, brokerCpu: brokerCpuSeconds(broker.pid) - b0, clientCpu: clientCpuSeconds() - c0, started };
 }
 
+// Starts `count` producer threads (each connects and warms up first), then times the sends.
+async function produceWith(broker: TestBroker, count: number, messages: number, topic: string): Promise<Phase> {
+  const share = Math.ceil(messages / count);
+  const workers = Array.from(
+    { length: count },
+    (_, i) =>
+      new Worker(path.join(__dirname, 'produce-worker.ts'), {
+        workerData: {
+          brokers: broker.brokers,
+          topic,
+          messages: Math.min(share, messages - i * share),
+          batch: BATCH,
+          inFlight: IN_FLIGHT,
+          size: SIZE,
+        },
+      }),
+  );
+  const signal = (w: Worker, what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      w.on('error', reject);
+      w.on('message', (m) => m === what && resolve());
+    });
+  await Promise.all(workers.map((w) => signal(w, 'ready')));
+  const phase = await measure(broker, async () => {
+    const done = workers.map((w) => signal(w, 'done'));
+    for (const w of workers) w.postMessage('go');
+    await Promise.all(done);
+    return 0;
+  });
+  await Promise.all(workers.map((w) => w.terminate()));
+  return phase;
+}
+
 function result(name: string, value: number, unit: string): void {
   process.stdout.write(`RESULT ${name} ${Number(value.toFixed(value < 10 ? 3 : 0))} ${unit}\n`);
 }
@@ -51,39 +87,13 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
-    topics: [
-      { topic: 'bench', numPartitions: PARTITIONS },
-      { topic: 'bench-warmup', numPartitions: PARTITIONS },
-    ],
+    topics: ['bench', 'bench-baseline'].map((topic) => ({ topic, numPartitions: PARTITIONS })),
   });
   await admin.disconnect();
-  const payload = Buffer.alloc(SIZE, 'x');
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  // Warm-up: JIT both sides before timing.
-  await producer.send({
-    topic: 'bench-warmup',
-    acks: -1,
-    messages: Array.from({ length: 2000 }, () => ({ value: payload })),
-  });
-
-  const produce = await measure(broker, async () => {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < MESSAGES) {
-        const n = Math.min(BATCH, MESSAGES - next);
-        next += n;
-        await producer.send({
-          topic: 'bench',
-          acks: -1,
-          messages: Array.from({ length: n }, () => ({ value: payload })),
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    return 0;
-  });
-  await producer.disconnect();
+  // Baseline in the same run: one producer thread. If the broker were the bottleneck, more client
+  // threads would not help; the ratio shows how far the client side limits throughput.
+  const baseline = await produceWith(broker, 1, Math.floor(MESSAGES / 2), 'bench-baseline');
+  const produce = await produceWith(broker, PRODUCERS, MESSAGES, 'bench');
 
   const consumer = kafka.consumer({ groupId: 'bench', maxBytesPerPartition: 4 << 20, maxBytes: 16 << 20 });
   await consumer.connect();
@@ -110,6 +120,12 @@ async function main(): Promise<void> {
   const mb = (MESSAGES * SIZE) / 1e6;
   const us = (cpu: number): number => (cpu * 1e6) / MESSAGES;
   result('produce_msgs_per_s', MESSAGES / produce.seconds, 'msg/s');
+  result('produce_one_producer_msgs_per_s', Math.floor(MESSAGES / 2) / baseline.seconds, 'msg/s');
+  result(
+    'produce_scaling_vs_one_producer',
+    MESSAGES / produce.seconds / (Math.floor(MESSAGES / 2) / baseline.seconds),
+    'ratio',
+  );
   result('produce_mb_per_s', mb / produce.seconds, 'MB/s');
   result('produce_broker_cpu_us_per_msg', us(produce.brokerCpu), 'us');
   result('produce_client_cpu_us_per_msg', us(produce.clientCpu), 'us');
