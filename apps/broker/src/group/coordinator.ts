@@ -97,7 +97,7 @@ export class GroupCoordinator {
       g.timers.push(setTimeout(() => this.maybeCompleteJoin(g), this.options.initialRebalanceDelayMs + 1));
     }
     // Members that have not rejoined by the rebalance timeout are dropped from the new generation.
-    g.timers.push(setTimeout(() => this.completeJoin(g), Math.max(g.maxRebalanceTimeout(), 1)));
+    g.timers.push(setTimeout(() => this.completeJoin(g), Math.min(Math.max(g.maxRebalanceTimeout(), 1), 2147483647)));
     this.logger.info('group rebalancing', { group: g.id, reason, generation: g.generation });
   }
 

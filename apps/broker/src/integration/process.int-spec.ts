@@ -55,4 +55,15 @@ describe('broker process', () => {
     expect(lines.every((l) => typeof (JSON.parse(l) as { msg: string }).msg === 'string')).toBe(true);
     await broker.stop();
   });
+
+  it('should refuse unknown topics when auto-creation is switched off', async () => {
+    const broker = await startBroker({ env: { KEEL_BROKER_AUTO_CREATE_TOPICS: 'false' } });
+    const producer = kafkaFor(broker.brokers).producer({ retry: { retries: 0 } });
+    await producer.connect();
+    await expect(producer.send({ topic: 'proc-missing', messages: [{ value: 'x' }] })).rejects.toThrow(
+      /does not host this topic-partition/,
+    );
+    await producer.disconnect();
+    await broker.stop();
+  });
 });

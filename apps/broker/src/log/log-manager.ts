@@ -14,6 +14,8 @@ export interface TopicInfo {
 export type CreateTopicOutcome = 'created' | 'exists' | 'invalid-name' | 'invalid-partitions';
 
 const TOPICS_FILE = 'topics.json';
+// Each partition holds two descriptors per segment; this keeps one topic from exhausting them.
+export const MAX_PARTITIONS_PER_TOPIC = 1000;
 const LOGS_DIR = 'logs';
 
 // Owns every topic's partitions and the persisted topic list (topics.json).
@@ -71,7 +73,8 @@ export class LogManager {
   create(name: string, partitions: number, validateOnly = false): CreateTopicOutcome {
     if (!isValidTopicName(name)) return 'invalid-name';
     if (this.topics.has(name)) return 'exists';
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 10000) return 'invalid-partitions';
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS_PER_TOPIC)
+      return 'invalid-partitions';
     if (validateOnly) return 'created';
     this.openTopic(name, partitions);
     this.persist();

@@ -11,6 +11,7 @@ import {
 import { decodeListOffsetsRequest, encodeListOffsetsResponse } from '../../protocol/apis/list-offsets';
 import { decodeFindCoordinatorRequest, encodeFindCoordinatorResponse } from '../../protocol/apis/find-coordinator';
 import type { Handler } from '../context';
+import { MAX_PARTITIONS_PER_TOPIC } from '../../log/log-manager';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -51,7 +52,7 @@ export const handleCreateTopics: Handler = (ctx, { header }, r, w) => {
         return {
           name: t.name,
           errorCode: ErrorCode.INVALID_PARTITIONS,
-          errorMessage: `invalid partition count ${count}`,
+          errorMessage: `partition count ${count} is outside 1-${MAX_PARTITIONS_PER_TOPIC}`,
         };
     }
   });
