@@ -1,9 +1,13 @@
-// npm run bench:events — end-to-end events per second through the event bus with dedupe on
-// (publish → broker → validate → processed-events table → handler), against a raw kafkajs baseline
-// on the same embedded broker in the same run. Flags: --events N (default 100000), --db sqlite|postgres.
-import { mkdtempSync, rmSync } from 'node:fs';
+// npm run bench:events — end-to-end events per second through the event bus with dedupe on:
+// a producing process publishes, this process consumes (validate → processed-events table → handler).
+// Baseline in the same run: the same bytes through plain kafkajs producer and consumer processes on
+// the same embedded broker. Flags: --events N (default 100000), --db sqlite|postgres;
+// BENCH_PROFILE=<dir> writes a CPU profile of each publisher process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { EventBus } from '@keel/event-bus';
 import { DEFAULT_TEST_DATABASE_URL, eventTableEntities, eventTableMigrations, openDatabase } from '@keel/persistence';
 import { startBroker, type TestBroker } from '@keel/testing';
@@ -17,46 +21,88 @@ function arg(name: string, fallback: string): string {
 
 const N = Number(arg('events', '100000'));
 const DB = arg('db', 'sqlite');
-const WINDOW = 5000;
 const PARTITIONS = 3;
+const ROOT = resolve(__dirname, '../..');
 
 async function waitUntil(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!probe()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 2));
   }
 }
 
-/** Baseline: the same records (value and CloudEvents headers) through plain kafkajs, no validation, no dedupe. */
-async function rawBaseline(broker: TestBroker): Promise<number> {
+/** Starts the publisher process, lets it connect, then says go; resolves with its start time. */
+async function runPublisher(mode: 'bus' | 'raw', brokers: string[], target: string): Promise<{ started: Promise<[number, number]>; done: Promise<void> }> {
+  const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), '-r', join(ROOT, 'tools/register-ts.cjs'), join(__dirname, 'publisher.ts'), mode, JSON.stringify(brokers), target, String(N)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  let ready!: () => void;
+  let startedAt!: (t: [number, number]) => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const started = new Promise<[number, number]>((r) => (startedAt = r));
+  lines.on('line', (line) => {
+    if (line === 'READY') ready();
+    const done = /^DONE (\d+) (\d+) (\d+)$/.exec(line);
+    if (done) {
+      startedAt([Number(done[1]), Number(done[2])]);
+      console.log(`# ${mode} publisher: ${(Number(done[3]) / N * 1000).toFixed(1)} µs CPU per event`);
+    }
+  });
+  const done = new Promise<void>((res, rej) => child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`publisher exited with ${code}`)))));
+  await Promise.race([isReady, done]);
+  child.stdin.write('go\n');
+  return { started, done };
+}
+
+/** CPU time of another process in µs (Linux /proc; utime + stime in clock ticks of 10 ms). */
+function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+function reportCpu(what: string, since: NodeJS.CpuUsage): void {
+  const used = process.cpuUsage(since);
+  console.log(`# ${what}: ${(((used.user + used.system) / N)).toFixed(1)} µs CPU per event`);
+}
+
+interface Rates {
+  e2e: number;
+  publish: number;
+}
+
+async function rawBaseline(broker: TestBroker): Promise<Rates> {
   const kafka = new Kafka({ clientId: 'bench-raw', brokers: broker.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: 'bench-raw', numPartitions: PARTITIONS }], waitForLeaders: true });
   await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
   const consumer = kafka.consumer({ groupId: 'bench-raw', maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: ['bench-raw'], fromBeginning: true });
   let received = 0;
-  await consumer.run({ eachBatch: async ({ batch }) => void (received += batch.messages.length) });
-  const value = JSON.stringify({ CustomerID: 0, Tenure: 4, CityTier: 3, Churn: 0, PreferredLoginDevice: 'Mobile Phone' });
-  const start = performance.now();
-  for (let sent = 0; sent < N; sent += WINDOW) {
-    const messages = Array.from({ length: Math.min(WINDOW, N - sent) }, (_, i) => ({
-      key: `c-${(sent + i) % 1000}`,
-      value,
-      headers: { ce_specversion: '1.0', ce_id: `raw-${sent + i}`, ce_type: 'keel.ingest.record', ce_source: 'bench', ce_time: new Date().toISOString() },
-    }));
-    await producer.send({ topic: 'bench-raw', acks: -1, messages });
-  }
-  await waitUntil(() => received >= N, 300_000, 'raw consumer');
-  const seconds = (performance.now() - start) / 1000;
+  let last = 0;
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      // What every consumer does at least: read the headers and parse the body.
+      for (const m of batch.messages) {
+        for (const v of Object.values(m.headers ?? {})) void String(v);
+        JSON.parse(m.value!.toString());
+      }
+      received += batch.messages.length;
+      last = Date.now();
+    },
+  });
+  const cpu = process.cpuUsage();
+  const publisher = await runPublisher('raw', broker.brokers, 'bench-raw');
+  await waitUntil(() => received >= N, 600_000, 'raw consumer');
+  reportCpu('raw consumer', cpu);
+  const [start, published] = await publisher.started;
+  await publisher.done;
   await consumer.disconnect();
-  await producer.disconnect();
-  return N / seconds;
+  return { e2e: N / ((last - start) / 1000), publish: N / ((published - start) / 1000) };
 }
 
 async function openBenchDatabase(dir: string): Promise<DataSource> {
@@ -68,35 +114,32 @@ async function openBenchDatabase(dir: string): Promise<DataSource> {
   return openDatabase({ ...common, service: 'bench' });
 }
 
-async function busRun(broker: TestBroker, dataSource: DataSource): Promise<{ e2e: number; publish: number; duplicates: number }> {
-  const bus = new EventBus({ clientId: 'bench', brokers: broker.brokers, source: 'keel/bench', topicPartitions: PARTITIONS, provisionTopics: false });
+async function busRun(broker: TestBroker, dataSource: DataSource): Promise<Rates & { duplicates: number }> {
+  const bus = new EventBus({ clientId: 'bench', brokers: broker.brokers, source: 'keel/bench', topicPartitions: PARTITIONS });
   await bus.connect();
+  await bus.ensureTopics(['keel.ingest.bench']);
   const seen = new Set<number>();
   let duplicates = 0;
+  let last = 0;
   const sub = await bus.subscribe(
     'keel.ingest.record',
     async (e) => {
       const n = e.data['CustomerID'] as number;
       if (seen.has(n)) duplicates++;
       seen.add(n);
+      last = Date.now();
     },
     { group: 'bench-bus', dataset: 'bench', dataSource },
   );
-  const start = performance.now();
-  for (let sent = 0; sent < N; sent += WINDOW) {
-    const batch: Promise<void>[] = [];
-    for (let i = sent; i < Math.min(N, sent + WINDOW); i++) {
-      const payload = { CustomerID: i, Tenure: 4, CityTier: 3, Churn: 0, PreferredLoginDevice: 'Mobile Phone' };
-      batch.push(bus.publish('keel.ingest.record', payload, { key: `c-${i % 1000}`, dataset: 'bench' }));
-    }
-    await Promise.all(batch);
-  }
-  const published = performance.now();
+  const cpu = process.cpuUsage();
+  const publisher = await runPublisher('bus', broker.brokers, 'bench');
   await waitUntil(() => seen.size >= N, 600_000, 'bus consumer');
-  const end = performance.now();
+  reportCpu('bus consumer', cpu);
+  const [start, published] = await publisher.started;
+  await publisher.done;
   await sub.close();
   await bus.close();
-  return { e2e: N / ((end - start) / 1000), publish: N / ((published - start) / 1000), duplicates };
+  return { e2e: N / ((last - start) / 1000), publish: N / ((published - start) / 1000), duplicates };
 }
 
 async function main(): Promise<void> {
@@ -104,15 +147,20 @@ async function main(): Promise<void> {
   const broker = await startBroker();
   const dataSource = await openBenchDatabase(dir);
   try {
+    let brokerCpu = processCpuMicros(broker.pid);
     const raw = await rawBaseline(broker);
+    console.log(`# broker during raw run: ${((processCpuMicros(broker.pid) - brokerCpu) / N).toFixed(1)} µs CPU per event`);
+    brokerCpu = processCpuMicros(broker.pid);
     const bus = await busRun(broker, dataSource);
+    console.log(`# broker during bus run: ${((processCpuMicros(broker.pid) - brokerCpu) / N).toFixed(1)} µs CPU per event`);
     const rows = Number(((await dataSource.query('SELECT COUNT(*) AS n FROM keel_processed_events')) as { n: string | number }[])[0]!.n);
     if (rows !== N || bus.duplicates !== 0) throw new Error(`lost or duplicated events: ${rows} processed rows, ${bus.duplicates} duplicates`);
-    console.log(`# ${N} events, ${PARTITIONS} partitions, dedupe on (${DB}), embedded broker`);
+    console.log(`# ${N} events, ${PARTITIONS} partitions, dedupe on (${DB}), embedded broker, publisher and consumer in separate processes`);
     console.log(`RESULT events_per_s ${Math.round(bus.e2e)} events/s`);
     console.log(`RESULT publish_events_per_s ${Math.round(bus.publish)} events/s`);
-    console.log(`RESULT raw_kafkajs_events_per_s ${Math.round(raw)} events/s`);
-    console.log(`RESULT events_vs_raw_ratio ${(bus.e2e / raw).toFixed(2)} x`);
+    console.log(`RESULT raw_kafkajs_events_per_s ${Math.round(raw.e2e)} events/s`);
+    console.log(`RESULT raw_kafkajs_publish_events_per_s ${Math.round(raw.publish)} events/s`);
+    console.log(`RESULT events_vs_raw_ratio ${(bus.e2e / raw.e2e).toFixed(2)} x`);
   } finally {
     if (DB === 'postgres') await dataSource.query(`DROP SCHEMA IF EXISTS "bench_${process.pid}" CASCADE`);
     await dataSource.destroy();

@@ -29,7 +29,11 @@ type Control = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
 
 /** The per-batch logic of one subscription: validate, dedupe, handle, retry, dead-letter, resolve offsets. */
 export class ConsumerLoop<T extends EventType> {
-  constructor(private readonly o: ConsumerLoopOptions<T>) {}
+  private readonly handlerTimer;
+
+  constructor(private readonly o: ConsumerLoopOptions<T>) {
+    this.handlerTimer = o.metrics.handlerSeconds.labels(o.type, o.group);
+  }
 
   async run(consumer: Consumer, partitionsConsumedConcurrently: number): Promise<void> {
     await consumer.run({
@@ -98,7 +102,7 @@ export class ConsumerLoop<T extends EventType> {
   }
 
   private invoke(event: ConsumedEvent<T>, manager: EntityManager | undefined, attempt = 1): Promise<void> {
-    const end = this.o.metrics.handlerSeconds.startTimer({ type: this.o.type, group: this.o.group });
+    const end = this.handlerTimer.startTimer();
     return inConsumerSpan(event, this.o.group, attempt, () => this.o.handler({ ...event, attempt, ...(manager ? { manager } : {}) })).finally(end);
   }
 

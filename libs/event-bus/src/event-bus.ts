@@ -35,6 +35,8 @@ export class EventBus {
   private sender?: BatchingProducer;
   private admin?: Admin;
   private readonly topics = new Map<string, Promise<void>>();
+  /** Topics known to exist: publish skips the admin round trip (and its awaits) for them. */
+  private readonly readyTopics = new Set<string>();
   private readonly subscriptions = new Set<Subscription>();
   private state: 'new' | 'connected' | 'closed' = 'new';
 
@@ -94,7 +96,7 @@ export class EventBus {
   /** Sends an already validated event (the outbox relay's path); `parent` is the trace context to continue. */
   async send(event: OutgoingEvent, parent: Context): Promise<void> {
     const sender = this.connected();
-    await this.ensureTopics([event.topic]);
+    if (!this.readyTopics.has(event.topic)) await this.ensureTopics([event.topic]);
     const span = tracer().startSpan(
       `send ${event.topic}`,
       { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': event.topic, 'messaging.message.id': event.id } },
@@ -104,7 +106,7 @@ export class EventBus {
       const headers = encodeHeaders(event, injectTraceHeaders(trace.setSpan(parent, span)));
       const message: Message = { key: event.key, value: event.value, headers };
       await sender.send(event.topic, message);
-      this.metrics.published.inc({ type: event.type, topic: event.topic });
+      this.metrics.published.labels(event.type, event.topic).inc();
     } catch (err) {
       span.recordException(err as Error);
       throw err;
@@ -170,6 +172,7 @@ export class EventBus {
       created.catch(() => missing.forEach((n) => this.topics.delete(n)));
     }
     await Promise.all(names.map((n) => this.topics.get(n) ?? Promise.resolve()));
+    for (const n of names) this.readyTopics.add(n);
   }
 
   /** Stops every subscription (in-flight handlers finish and commit), flushes pending sends, disconnects. */
