@@ -54,7 +54,8 @@ export class ArtifactsGrpcController implements OnModuleInit {
       }
       call.end();
     } catch (err) {
-      call.destroy(this.toStatus(err, 'Download'));
+      // grpc-js turns an 'error' event on a server stream into the call's final status.
+      call.emit('error', this.toStatus(err, 'Download'));
     }
   }
 

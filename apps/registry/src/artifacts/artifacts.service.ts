@@ -49,7 +49,8 @@ export class ArtifactsService {
         throw new ArtifactError(ArtifactErrorCode.SizeMismatch, `header.size: declared ${declared.size} bytes, received ${actual.size}; upload rejected`, 'header.size');
       }
       if (expected !== actual.sha256) {
-        throw new ArtifactError(ArtifactErrorCode.DigestMismatch, `sha256: declared ${expected}, received content hashes to ${actual.sha256}; upload rejected`, trailerSha ? 'trailer.sha256' : 'header.sha256');
+        const field = trailerSha ? 'trailer.sha256' : 'header.sha256';
+        throw new ArtifactError(ArtifactErrorCode.DigestMismatch, `${field}: declared ${expected}, received content hashes to ${actual.sha256}; upload rejected`, field);
       }
     });
   }

@@ -100,7 +100,6 @@ describeEachRegistry('models, versions and aliases over gRPC', (h) => {
     const before = (await h().clients.models.ListAliasHistory({ model: 'churn', alias: 'champion' })).changes.length;
     expect(before).toBe(0);
     const movesPerClient = 3;
-    let aborted = 0;
     // Each client reads the alias, then compare-and-sets it; on ABORTED it re-reads and tries again.
     const client = async (c: number) => {
       for (let m = 0; m < movesPerClient; m++) {
@@ -111,7 +110,6 @@ describeEachRegistry('models, versions and aliases over gRPC', (h) => {
             break;
           } catch (err) {
             if ((err as { code?: number }).code !== status.ABORTED) throw err;
-            aborted++;
           }
         }
       }

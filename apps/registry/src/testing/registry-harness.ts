@@ -70,12 +70,12 @@ export async function startRegistry(kind: DatabaseKind, env: Record<string, stri
 }
 
 /** Runs one gRPC-level suite against SQLite and PostgreSQL, each with its own fresh registry. */
-export function describeEachRegistry(title: string, suite: (h: () => RegistryHarness) => void, env: Record<string, string> = {}): void {
+export function describeEachRegistry(title: string, suite: (h: () => RegistryHarness) => void, env: Record<string, string> | (() => Record<string, string>) = {}): void {
   for (const kind of ['sqlite', 'postgres'] as const) {
     describe(`${title} [${kind}]`, () => {
       let harness: RegistryHarness | undefined;
       beforeAll(async () => {
-        harness = await startRegistry(kind, env);
+        harness = await startRegistry(kind, typeof env === 'function' ? env() : env);
       });
       afterAll(async () => {
         await harness?.stop();
