@@ -129,11 +129,14 @@ async function main(): Promise<void> {
   result('produce_mb_per_s', mb / produce.seconds, 'MB/s');
   result('produce_broker_cpu_us_per_msg', us(produce.brokerCpu), 'us');
   result('produce_client_cpu_us_per_msg', us(produce.clientCpu), 'us');
+  // What one fully busy core of broker could sustain: load-independent, unlike the rates above.
+  result('produce_broker_msgs_per_cpu_s', MESSAGES / produce.brokerCpu, 'msg/s');
   result('produce_broker_cpu_share', produce.brokerCpu / (produce.brokerCpu + produce.clientCpu), 'ratio');
   result('consume_msgs_per_s', MESSAGES / consume.seconds, 'msg/s');
   result('consume_mb_per_s', mb / consume.seconds, 'MB/s');
   result('consume_broker_cpu_us_per_msg', us(consume.brokerCpu), 'us');
   result('consume_client_cpu_us_per_msg', us(consume.clientCpu), 'us');
+  result('consume_broker_msgs_per_cpu_s', MESSAGES / consume.brokerCpu, 'msg/s');
   result('consume_broker_cpu_share', consume.brokerCpu / (consume.brokerCpu + consume.clientCpu), 'ratio');
   const brokerCpu = produce.brokerCpu + consume.brokerCpu;
   result('broker_cpu_share', brokerCpu / (brokerCpu + produce.clientCpu + consume.clientCpu), 'ratio');
