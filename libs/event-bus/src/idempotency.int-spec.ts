@@ -4,7 +4,7 @@ import { startBroker, type TestBroker } from '@keel/testing';
 import { Registry } from 'prom-client';
 import { EventBus } from './event-bus';
 import { SideEffect, specSchema } from './testing/spec-entities';
-import { eventually, rawKafka, topicSize, uniqueName } from './testing/kafka-test-kit';
+import { eventually, produceWithKcat, rawKafka, topicSize, uniqueName } from './testing/kafka-test-kit';
 
 const fastRetry = { attempts: 4, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0 };
 
@@ -77,5 +77,31 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     expect((await mine()).map((r) => r.label).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${dataset}-${n}`));
     expect(tries.get(3)).toBe(3);
     expect(await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)).toBe(0);
+  });
+
+  it('should dedupe plain kcat records by their derived id when they are redelivered', async () => {
+    const dataset = newDataset();
+    const topic = `keel.ingest.${dataset}`;
+    const group = uniqueName('g');
+    const ids: string[] = [];
+    const handler = async (e: { id: string; data: Record<string, unknown>; manager: import('typeorm').EntityManager }) => {
+      ids.push(e.id);
+      await e.manager.insert(SideEffect, { eventId: e.id, label: `kcat-${dataset}` });
+    };
+    await bus.ensureTopics([topic]);
+    await produceWithKcat(broker.brokers, topic, ['c1:{"CustomerID":1}', 'c2:{"CustomerID":2}', 'c3:{"CustomerID":3}']);
+    const effects = db.dataSource().getRepository(SideEffect);
+    let sub = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    await eventually(async () => (await effects.countBy({ label: `kcat-${dataset}` })) === 3, 'three kcat records');
+    await sub.close();
+    const admin = rawKafka(broker.brokers).admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '0' }] });
+    await admin.disconnect();
+    await produceWithKcat(broker.brokers, topic, ['c4:{"CustomerID":4}']);
+    sub = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    await eventually(async () => (await effects.countBy({ label: `kcat-${dataset}` })) === 4, 'the fourth kcat record');
+    await sub.close();
+    expect(ids).toEqual([0, 1, 2, 3].map((offset) => `kafka:${topic}:0:${offset}`));
   });
 });

@@ -1,6 +1,7 @@
 // Helpers for the event bus's own integration tests and bench: read a topic back with a raw kafkajs
 // consumer, and produce raw records as an external client would. Not exported from the library.
 import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 export interface RawRecord {
@@ -74,4 +75,21 @@ export async function eventually(probe: () => boolean | Promise<boolean>, what: 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Produces lines with Debian's kcat (librdkafka), `key:value` per line; kcat missing fails the test. */
+export function produceWithKcat(brokers: string[], topic: string, lines: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', ['-P', '-b', brokers[0]!, '-t', topic, '-K', ':', '-X', 'acks=all'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => reject(new Error(`cannot run kcat (apt-get install -y kcat): ${e.message}`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`kcat exited with ${code}: ${stderr}`));
+    });
+    child.stdin.end(lines.join('\n') + '\n');
+  });
 }
