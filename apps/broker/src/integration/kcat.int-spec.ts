@@ -71,13 +71,17 @@ describe('broker with kcat (librdkafka)', () => {
     expect(read.stdout.split('\n').filter(Boolean)).toEqual(['a=from-js-1', '=from-js-2']);
   });
 
-  it('should pass compressed batches through untouched when kcat uses snappy and lz4', async () => {
-    for (const codec of ['snappy', 'lz4']) {
+  it('should pass compressed batches through untouched when kcat uses snappy, lz4 and idempotent zstd', async () => {
+    for (const codec of ['snappy', 'lz4', 'zstd']) {
       const topic = `kcat-${codec}`;
       const lines = Array.from({ length: 500 }, (_, i) => `${codec}-${i}-${'z'.repeat(100)}`);
-      const p = await runTool('kcat', ['-P', '-b', bootstrap, '-t', topic, '-z', codec, '-p', '0'], {
-        input: `${lines.join('\n')}\n`,
-      });
+      const p = await runTool(
+        'kcat',
+        ['-P', '-b', bootstrap, '-t', topic, '-z', codec, '-p', '0', '-X', `enable.idempotence=${codec === 'zstd'}`],
+        {
+          input: `${lines.join('\n')}\n`,
+        },
+      );
       expect(p.code).toBe(0);
       const read = await runTool('kcat', ['-C', '-b', bootstrap, '-t', topic, '-e', '-q', '-X', 'check.crcs=true']);
       expect(read.stdout.split('\n').filter(Boolean)).toEqual(lines);
