@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { Run } from '@keel/contracts';
+import type { Run__Output as Run } from '@keel/contracts';
 import { describeEachRegistry } from '../testing/registry-harness';
 import { expectStatus, sha } from '../testing/expect-status';
 
