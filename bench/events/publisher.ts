@@ -4,13 +4,15 @@ import { EventBus } from '@keel/event-bus';
 import { Kafka, logLevel } from 'kafkajs';
 import { createInterface } from 'node:readline';
 
-const [mode, brokersJson, topicOrDataset, countText] = process.argv.slice(2) as [string, string, string, string];
+const [mode, brokersJson, topicOrDataset, countText, firstText] = process.argv.slice(2) as [string, string, string, string, string];
 const brokers = JSON.parse(brokersJson) as string[];
 const N = Number(countText);
+// Publishers split the id range so that every event is distinct.
+const FIRST = Number(firstText);
 const WINDOW = 5000;
 const STEP = 500;
 
-const record = (i: number) => ({ CustomerID: i, Tenure: 4, CityTier: 3, Churn: 0, PreferredLoginDevice: 'Mobile Phone' });
+const record = (i: number) => ({ CustomerID: FIRST + i, Tenure: 4, CityTier: 3, Churn: 0, PreferredLoginDevice: 'Mobile Phone' });
 
 async function prepare(): Promise<() => Promise<void>> {
   if (mode === 'bus') {
@@ -42,7 +44,7 @@ async function prepare(): Promise<() => Promise<void>> {
         value: JSON.stringify(record(sent + k)),
         headers: {
           ce_specversion: '1.0',
-          ce_id: `raw-${sent + k}`,
+          ce_id: `raw-${FIRST + sent + k}`,
           ce_type: 'keel.ingest.record',
           ce_source: 'bench',
           ce_time: new Date().toISOString(),
