@@ -7,6 +7,8 @@ import { SklearnClient } from './sklearn-client';
 
 export const ECOMMERCE_CSV = join(__dirname, '../../../shared/data/ecommerce-customer-churn.csv');
 
+const WARMUP = 3;
+
 export async function benchEcommerce(csv: string, repeats: number, print: (name: string, value: number, unit: string) => void): Promise<void> {
   const sklearn = new SklearnClient(csv);
   try {
@@ -17,9 +19,11 @@ export async function benchEcommerce(csv: string, repeats: number, print: (name:
     process.stdout.write(`# scikit-learn ${split.sklearn}, ${split.train.length} train / ${split.test.length} test rows, median of ${repeats} interleaved fits\n`);
     for (const algo of ALGOS) {
       const options = { target: 'Churn', idColumn: 'CustomerID', algo, seed: 42 };
-      // One warm-up fit each (JIT compilation here, first-call caches there), then alternate the two.
-      fitPipeline(train, options);
-      await sklearn.fit(algo);
+      // Warm-up fits on both sides (JIT compilation here, first-call caches there), then alternate.
+      for (let w = 0; w < WARMUP; w++) {
+        fitPipeline(train, options);
+        await sklearn.fit(algo);
+      }
       const ours: number[] = [];
       const theirs: number[] = [];
       let pipeline = fitPipeline(train, options);

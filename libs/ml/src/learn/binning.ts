@@ -25,6 +25,11 @@ export function fitBinning(x: FeatureMatrix, maxBins: number, random: Random): B
   const thresholds: Float32Array[] = [];
   for (let f = 0; f < x.cols; f++) {
     const column = x.data.subarray(f * x.rows, (f + 1) * x.rows);
+    const few = fewDistinct(column, bins);
+    if (few) {
+      thresholds.push(few);
+      continue;
+    }
     const values = sample ? Float32Array.from(sample, (i) => column[i]) : Float32Array.from(column);
     thresholds.push(columnThresholds(values.sort(), bins));
   }
@@ -60,6 +65,21 @@ export function binOf(thr: Float32Array, x: number): number {
     else lo = mid + 1;
   }
   return lo;
+}
+
+/** Thresholds when the column has at most maxBins distinct values (one-hot columns...), else null. */
+function fewDistinct(column: Float32Array, maxBins: number): Float32Array | null {
+  const seen = new Set<number>();
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (!seen.has(v)) {
+      if (seen.size === maxBins) return null;
+      seen.add(v);
+    }
+  }
+  return Float32Array.from(seen)
+    .sort()
+    .subarray(0, seen.size - 1);
 }
 
 function columnThresholds(sorted: Float32Array, maxBins: number): Float32Array {

@@ -12,12 +12,18 @@ export interface ForestParams {
   readonly maxFeatures: 'sqrt' | number;
   readonly maxDepth: number;
   readonly maxBins: number;
+  /** Bootstrap sample size as a fraction of the rows (scikit-learn's max_samples); 1 = n draws. */
+  readonly maxSamples: number;
 }
 
-export const DEFAULT_FOREST: ForestParams = { nTrees: 100, maxFeatures: 'sqrt', maxDepth: 1000, maxBins: 256 };
+const PACK = 2 ** 26;
+
+export const DEFAULT_FOREST: ForestParams = { nTrees: 100, maxFeatures: 'sqrt', maxDepth: 1000, maxBins: 256, maxSamples: 1 };
 
 export function fitForest(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: ForestParams, random: Random): Tree[] {
   if (!(Number.isInteger(params.nTrees) && params.nTrees > 0)) throw new MlError(MlErrorCode.InvalidParams, `nTrees must be a positive integer, got ${params.nTrees}`);
+  if (x.rows >= PACK) throw new MlError(MlErrorCode.InvalidParams, `random forest supports fewer than ${PACK} rows, got ${x.rows}`);
+  if (!(params.maxSamples > 0 && params.maxSamples <= 1)) throw new MlError(MlErrorCode.InvalidParams, `maxSamples must be in (0, 1], got ${params.maxSamples}`);
   const F = x.cols;
   const mtry = params.maxFeatures === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(F))) : Math.min(F, Math.max(1, Math.floor(params.maxFeatures)));
   const trees: Tree[] = [];
@@ -29,30 +35,32 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
   const { rows: n, cols: F, bins } = x;
   const count = new Int32Array(n);
   // Bootstrap draws by multiply-shift on 32 random bits: bias below n / 2^32, far cheaper than nextInt.
-  for (let k = 0; k < n; k++) count[Math.floor((random.nextUint32() * n) / 4294967296)]++;
+  const draws = Math.max(1, Math.round(params.maxSamples * n));
+  for (let k = 0; k < draws; k++) count[Math.floor((random.nextUint32() * n) / 4294967296)]++;
   let m = 0;
   for (let i = 0; i < n; i++) if (count[i] > 0) m++;
-  // In-bag rows and their class weights, kept aligned by position so partitioning moves all three and
-  // the histogram loop reads weights sequentially.
+  // In-bag rows and their class weights, kept aligned by position so partitioning moves both and the
+  // histogram loop reads weights sequentially. Both class weights share one float64 (w0 + w1 * 2^26,
+  // exact below 2^26 rows), so each row costs one histogram add.
   const idx = new Int32Array(m);
-  const pw0 = new Float64Array(m);
-  const pw1 = new Float64Array(m);
+  const pw = new Float64Array(m);
   let root0 = 0;
   let root1 = 0;
   for (let i = 0, k = 0; i < n; i++) {
     if (count[i] === 0) continue;
     idx[k] = i;
     if (y[i] === 1) {
-      pw1[k] = count[i];
+      pw[k] = count[i] * PACK;
       root1 += count[i];
     } else {
-      pw0[k] = count[i];
+      pw[k] = count[i];
       root0 += count[i];
     }
     k++;
   }
-  const h0 = new Float64Array(256);
-  const h1 = new Float64Array(256);
+  const hist = new Float64Array(256);
+  const spillIdx = new Int32Array(m);
+  const spillW = new Float64Array(m);
   const perm = new Int32Array(F);
   const touched = new Int32Array(256);
   const builder = new TreeBuilder();
@@ -83,23 +91,43 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
       let k = 0;
       for (let r = start; r < end; r++) {
         const b = bins[off + idx[r]];
-        if (h0[b] === 0 && h1[b] === 0) touched[k++] = b;
-        h0[b] += pw0[r];
-        h1[b] += pw1[r];
+        if (hist[b] === 0) touched[k++] = b;
+        hist[b] += pw[r];
       }
       if (k < 2) {
-        h0[touched[0]] = 0;
-        h1[touched[0]] = 0;
+        hist[touched[0]] = 0;
         continue; // constant here: does not count towards mtry
       }
       tried++;
-      const order = touched.subarray(0, k).sort();
+      // Few touched bins: insertion-sort them; many: walk the bin range (empty bins are skipped below).
+      let count = k;
+      if (k <= 32) {
+        for (let t = 1; t < k; t++) {
+          const b = touched[t];
+          let u = t - 1;
+          while (u >= 0 && touched[u] > b) {
+            touched[u + 1] = touched[u];
+            u--;
+          }
+          touched[u + 1] = b;
+        }
+      } else {
+        let lo = 255;
+        let hi = 0;
+        for (let t = 0; t < k; t++) {
+          if (touched[t] < lo) lo = touched[t];
+          if (touched[t] > hi) hi = touched[t];
+        }
+        count = 0;
+        for (let b = lo; b <= hi; b++) if (hist[b] !== 0) touched[count++] = b;
+      }
       let l0 = 0;
       let l1 = 0;
-      for (let t = 0; t < k - 1; t++) {
-        const b = order[t];
-        l0 += h0[b];
-        l1 += h1[b];
+      for (let t = 0; t < count - 1; t++) {
+        const packed = hist[touched[t]];
+        const c1 = Math.floor(packed / PACK);
+        l0 += packed - c1 * PACK;
+        l1 += c1;
         const l = l0 + l1;
         const r0 = w0 - l0;
         const r1 = w1 - l1;
@@ -107,39 +135,34 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
         if (score > bestScore) {
           bestScore = score;
           bestFeature = f;
-          bestBin = b;
+          bestBin = touched[t];
           bestL0 = l0;
           bestL1 = l1;
         }
       }
-      for (let t = 0; t < k; t++) {
-        h0[order[t]] = 0;
-        h1[order[t]] = 0;
-      }
+      for (let t = 0; t < count; t++) hist[touched[t]] = 0;
     }
     if (bestFeature < 0) {
       builder.setLeaf(node, Math.fround((w1 / total) * scale));
       continue;
     }
-    // Partition idx[start, end) so rows going left come first.
+    // Stable partition of idx[start, end), left rows first: rows stay in ascending order inside every
+    // node, so the bin gathers above walk memory forwards (this is what keeps large tables fast).
     const off = bestFeature * n;
     let lo = start;
-    let hi = end - 1;
-    while (lo <= hi) {
-      if (bins[off + idx[lo]] <= bestBin) lo++;
-      else {
-        const ti = idx[lo];
-        idx[lo] = idx[hi];
-        idx[hi] = ti;
-        const t0 = pw0[lo];
-        pw0[lo] = pw0[hi];
-        pw0[hi] = t0;
-        const t1 = pw1[lo];
-        pw1[lo] = pw1[hi];
-        pw1[hi] = t1;
-        hi--;
+    let spill = 0;
+    for (let r = start; r < end; r++) {
+      const i = idx[r];
+      if (bins[off + i] <= bestBin) {
+        idx[lo] = i;
+        pw[lo++] = pw[r];
+      } else {
+        spillIdx[spill] = i;
+        spillW[spill++] = pw[r];
       }
     }
+    idx.set(spillIdx.subarray(0, spill), lo);
+    pw.set(spillW.subarray(0, spill), lo);
     const [left, right] = builder.split(node, bestFeature, bestBin, binning.thresholds[bestFeature][bestBin]);
     stack.push([right, lo, end, depth + 1, w0 - bestL0, w1 - bestL1]);
     stack.push([left, start, lo, depth + 1, bestL0, bestL1]);

@@ -86,6 +86,7 @@ export function growBoostedTree(
   const D = denseSlots.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
+  const spillIdx = new Int32Array(n);
   const builder = new TreeBuilder();
   const lambda = params.l2;
 
@@ -175,17 +176,17 @@ export function growBoostedTree(
     for (let j = 0; j < leaves.length; j++) if (leaves[j].feature >= 0 && (best < 0 || leaves[j].gain > leaves[best].gain)) best = j;
     if (best < 0) break;
     const parent = leaves[best];
+    // Stable partition, left rows first: rows stay ascending inside every node, so histogram building
+    // reads the row-major bins forwards.
     const off = parent.feature * n;
     let lo = parent.start;
-    let hi = parent.end - 1;
-    while (lo <= hi) {
-      if (bins[off + idx[lo]] <= parent.bin) lo++;
-      else {
-        const t = idx[lo];
-        idx[lo] = idx[hi];
-        idx[hi--] = t;
-      }
+    let spill = 0;
+    for (let r = parent.start; r < parent.end; r++) {
+      const i = idx[r];
+      if (bins[off + i] <= parent.bin) idx[lo++] = i;
+      else spillIdx[spill++] = i;
     }
+    idx.set(spillIdx.subarray(0, spill), lo);
     const [leftNode, rightNode] = builder.split(parent.node, parent.feature, parent.bin, binning.thresholds[parent.feature][parent.bin]);
     const leftSmaller = lo - parent.start <= parent.end - lo;
     const small = leftSmaller ? build(parent.start, lo) : build(lo, parent.end);

@@ -47,6 +47,11 @@ describe('preprocessing', () => {
     expect(x.data[1]).toBe(1000);
   });
 
+  it('should impute the mean of the two middle values when the count is even', () => {
+    const pre = fitPreprocessor(toTable({ v: ['10', '1', '', '3', '2'] }), [{ name: 'v', type: 'numeric' }], false);
+    expect(pre.numeric[0].impute).toBe(2.5);
+  });
+
   it('should round every value to float32 as ONNX does when transforming', () => {
     const pre = fitPreprocessor(toTable({ v: ['0.1', '0.2', '0.3'] }), [{ name: 'v', type: 'numeric' }], false);
     const x = transform(pre, toTable({ v: ['0.1'] }));

@@ -147,11 +147,42 @@ function fitCategorical(table: Table, name: string): CategoricalFeature {
   return { name, type: 'categorical', categories, impute };
 }
 
-// Sorts `values` in place.
+// Quickselect (reorders `values` in place): O(n), where a full sort would be O(n log n).
 function median(values: Float64Array): number {
-  const sorted = values.sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const n = values.length;
+  const mid = n >> 1;
+  select(values, mid);
+  if (n % 2 === 1) return values[mid];
+  let below = values[0];
+  for (let i = 1; i < mid; i++) if (values[i] > below) below = values[i];
+  return (below + values[mid]) / 2;
+}
+
+/** Puts the k-th smallest value at index k, smaller-or-equal values before it. */
+function select(a: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = medianOf3(a[lo], a[(lo + hi) >> 1], a[hi]);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function medianOf3(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }
 
 function mostFrequentBit(values: Float64Array): number {

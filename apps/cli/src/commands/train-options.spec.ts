@@ -1,0 +1,30 @@
+import { parseTrainFlags, type TrainFlags } from './train-options';
+
+const base: TrainFlags = { data: 'd.csv', target: 'Churn', algo: 'gbdt', seed: '42', out: 'm.onnx', validationFraction: '0.2' };
+
+describe('parseTrainFlags', () => {
+  it('should turn flags into typed options when they are valid', () => {
+    expect(parseTrainFlags({ ...base, idColumn: 'id', positive: 'Yes', params: '{"maxIter":50}' })).toEqual({
+      data: 'd.csv',
+      out: 'm.onnx',
+      target: 'Churn',
+      idColumn: 'id',
+      positive: 'Yes',
+      algo: 'gbdt',
+      seed: 42,
+      params: { maxIter: 50 },
+      validationFraction: 0.2,
+    });
+  });
+
+  it.each([
+    [{ algo: 'xgb' }, /--algo must be one of lr, rf, gbdt, got "xgb"/],
+    [{ seed: '1.5' }, /--seed must be an integer/],
+    [{ seed: '-1' }, /--seed must be an integer/],
+    [{ validationFraction: '1' }, /--validation-fraction must be a number in \(0, 1\)/],
+    [{ params: '[1]' }, /--params must be a JSON object/],
+    [{ params: '{bad' }, /--params must be a JSON object/],
+  ])('should reject %j with a clear message', (override, message) => {
+    expect(() => parseTrainFlags({ ...base, ...override })).toThrow(message);
+  });
+});
