@@ -77,6 +77,38 @@ describe('broker with kafkajs', () => {
     expect(offsets[0]).toMatchObject({ partition: 0, low: '0', high: '5' });
   });
 
+  it('should store records sent with acks 0 and keep answering later requests on that connection', async () => {
+    await admin.createTopics({ topics: [{ topic: 'basics-acks0', numPartitions: 1 }] });
+    const p = kafkaFor(broker.brokers).producer();
+    await p.connect();
+    for (let i = 0; i < 5; i++) await p.send({ topic: 'basics-acks0', acks: 0, messages: [{ value: `a0-${i}` }] });
+    const res = await p.send({ topic: 'basics-acks0', acks: 1, messages: [{ value: 'a1' }] });
+    expect(res[0]).toMatchObject({ errorCode: 0, baseOffset: '5' });
+    await p.disconnect();
+  });
+
+  it('should start an empty group from offsets set by the admin when a consumer joins', async () => {
+    await admin.createTopics({ topics: [{ topic: 'basics-seek', numPartitions: 1 }] });
+    const p = kafkaFor(broker.brokers).producer();
+    await p.connect();
+    await p.send({ topic: 'basics-seek', messages: Array.from({ length: 10 }, (_, i) => ({ value: `s${i}` })) });
+    await p.disconnect();
+    await admin.setOffsets({
+      groupId: 'basics-seek-g',
+      topic: 'basics-seek',
+      partitions: [{ partition: 0, offset: '7' }],
+    });
+    const consumer = kafkaFor(broker.brokers).consumer({ groupId: 'basics-seek-g', maxWaitTimeInMs: 300 });
+    const c = collector();
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'basics-seek', fromBeginning: true });
+    await consumer.run({ eachMessage: c.onMessage });
+    await waitForCount(c, 3);
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).toContain('basics-seek-g');
+    await consumer.disconnect();
+    expect([...c.seen.keys()]).toEqual(['s7', 's8', 's9']);
+  });
+
   it('should forget a topic and its data when admin.deleteTopics is called', async () => {
     await admin.createTopics({ topics: [{ topic: 'basics-doomed', numPartitions: 2 }] });
     await admin.deleteTopics({ topics: ['basics-doomed'] });
