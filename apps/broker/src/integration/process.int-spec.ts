@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { startBroker, WORKSPACE_ROOT } from '@keel/testing';
+import { startBroker, waitFor, WORKSPACE_ROOT } from '@keel/testing';
 import { kafkaFor } from './kafka-clients';
 
 function runMain(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
@@ -64,6 +64,35 @@ describe('broker process', () => {
       /does not host this topic-partition/,
     );
     await producer.disconnect();
+    await broker.stop();
+  });
+
+  it('should roll segments and drop the oldest when the retention limits are configured small', async () => {
+    const broker = await startBroker({
+      env: {
+        KEEL_BROKER_SEGMENT_BYTES: '8192',
+        KEEL_BROKER_RETENTION_BYTES: '16384',
+        KEEL_BROKER_RETENTION_CHECK_MS: '100',
+      },
+    });
+    const kafka = kafkaFor(broker.brokers);
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < 40; i++) {
+      await producer.send({ topic: 'proc-retention', acks: -1, messages: [{ value: Buffer.alloc(2000, i) }] });
+    }
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await waitFor(async () => {
+      const [p] = await admin.fetchTopicOffsets('proc-retention');
+      return Number(p.low) > 0 ? p : null;
+    });
+    await admin.disconnect();
+    expect(offsets.high).toBe('40');
+    expect(Number(offsets.low)).toBeGreaterThan(20);
+    const metrics = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
+    expect(Number(/keel_broker_log_size_bytes (\d+)/.exec(metrics)?.[1])).toBeLessThan(16384 + 8192 + 4096);
     await broker.stop();
   });
 });
