@@ -6,8 +6,10 @@ import { ARTIFACT_STORE, type ArtifactStore, type StoredArtifact } from './artif
 import { ArtifactError, ArtifactErrorCode } from './artifacts.errors';
 
 const v = validator((field, message) => new ArtifactError(ArtifactErrorCode.InvalidArgument, message, field));
-export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
-export const DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
+// grpc-js queues up to 16 received messages per call, so this also bounds upload memory (~16 MiB).
+export const MAX_CHUNK_BYTES = 1024 * 1024;
+// Small enough that the call's object queue (16 messages) and garbage between GCs stay a few MB.
+export const DOWNLOAD_CHUNK_BYTES = 256 * 1024;
 
 @Injectable()
 export class ArtifactsService {
