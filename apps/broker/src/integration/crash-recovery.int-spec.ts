@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { startBroker, waitFor, type TestBroker } from '@keel/testing';
 import { collector, kafkaFor, waitForCount } from './kafka-clients';
@@ -103,5 +105,33 @@ describe('broker crash recovery', () => {
     await waitForCount(after, ackedTotal, 30_000);
     await resumed.disconnect();
     expect([...after.seen.keys()].some((v) => v.startsWith('pre-'))).toBe(false);
+  });
+
+  it('should truncate a torn tail and keep serving when a segment ends in a half-written batch', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: 'crash-torn',
+      acks: -1,
+      messages: Array.from({ length: 10 }, (_, i) => ({ value: `t${i}` })),
+    });
+    await producer.disconnect();
+    await broker.kill();
+    const segment = path.join(broker.dataDir, 'logs', 'crash-torn-0', '00000000000000000000.log');
+    const whole = fs.readFileSync(segment);
+    // A batch header that promises 500 bytes, followed by only 40: what a crash mid-write leaves.
+    const torn = Buffer.alloc(52);
+    torn.writeInt32BE(500, 8);
+    fs.appendFileSync(segment, torn);
+    await broker.restart();
+    expect(fs.statSync(segment).size).toBe(whole.length);
+    expect(broker.output()).toContain('recovery truncated a torn tail');
+    const [p] = await admin.fetchTopicOffsets('crash-torn');
+    expect(p.high).toBe('10');
+    const again = kafka.producer();
+    await again.connect();
+    const [res] = await again.send({ topic: 'crash-torn', acks: -1, messages: [{ value: 'after' }] });
+    await again.disconnect();
+    expect(res.baseOffset).toBe('10');
   });
 });
