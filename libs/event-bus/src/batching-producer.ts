@@ -1,69 +1,106 @@
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { Partitioners, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
 
 interface Pending {
-  topic: string;
   message: Message;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
+interface PartitionQueue {
+  topic: string;
+  partition: number;
+  pending: Pending[];
+  busy: boolean;
+}
+
 /**
- * Coalesces concurrent sends into one Produce request per turn of the event loop. One request is in
- * flight at a time, so messages leave in call order and per-key order is kept.
+ * Coalesces concurrent sends into produce requests, one queue per topic-partition. Each partition
+ * has at most one request in flight (so per-key order holds, retries included), while different
+ * partitions are written in parallel. Partitions are chosen with kafkajs' default (Java-compatible
+ * murmur2) partitioner, exactly as any other Kafka client would place the same key.
  */
 export class BatchingProducer {
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly queues = new Map<string, PartitionQueue>();
+  private readonly ready = new Set<PartitionQueue>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly metadata = new Map<string, PartitionMetadata[]>();
+  private inFlight = 0;
   private scheduled = false;
+  private idle: (() => void)[] = [];
 
   constructor(
     private readonly producer: Producer,
-    // kafkajs groups a batch by partition in quadratic time, so batches stay around a thousand.
+    /** Partition count of a topic the caller has made sure exists. */
+    private readonly partitionsOf: (topic: string) => number,
+    // kafkajs groups a batch by partition in quadratic time, so requests stay around a thousand records.
     private readonly maxBatch = 1000,
   ) {}
 
   send(topic: string, message: Message): Promise<void> {
+    const partition = this.partitioner({ topic, partitionMetadata: this.partitionMetadata(topic), message });
+    const key = `${topic}\u0000${partition}`;
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = { topic, partition, pending: [], busy: false };
+      this.queues.set(key, queue);
+    }
+    const q = queue;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, message, resolve, reject });
+      message.partition = partition;
+      q.pending.push({ message, resolve, reject });
+      this.ready.add(q);
       this.schedule();
     });
   }
 
   /** Resolves once everything queued so far has been acknowledged (or failed). */
-  async drain(): Promise<void> {
-    while (this.queue.length || this.flushing || this.scheduled) {
-      if (this.flushing) await this.flushing;
-      else await new Promise((r) => setImmediate(r));
-    }
+  drain(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  private isIdle(): boolean {
+    return this.inFlight === 0 && !this.scheduled && this.ready.size === 0;
+  }
+
+  private partitionMetadata(topic: string): PartitionMetadata[] {
+    let meta = this.metadata.get(topic);
+    if (!meta) {
+      meta = Array.from({ length: this.partitionsOf(topic) }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+      this.metadata.set(topic, meta);
+    }
+    return meta;
+  }
+
+  // Waits one turn of the event loop so that concurrent callers share a request.
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.flushing = this.flush().finally(() => {
-        this.flushing = undefined;
-        if (this.queue.length) this.schedule();
-      });
+      for (const q of [...this.ready]) {
+        if (q.busy) continue;
+        this.ready.delete(q);
+        void this.flush(q);
+      }
+      if (this.isIdle()) this.idle.splice(0).forEach((r) => r());
     });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (!batch.length) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const p of batch) {
-      const list = byTopic.get(p.topic);
-      if (list) list.push(p.message);
-      else byTopic.set(p.topic, [p.message]);
-    }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  private async flush(q: PartitionQueue): Promise<void> {
+    const batch = q.pending.splice(0, this.maxBatch);
+    q.busy = true;
+    this.inFlight++;
     try {
-      await this.producer.sendBatch({ topicMessages, acks: -1 });
+      await this.producer.send({ topic: q.topic, acks: -1, messages: batch.map((p) => p.message) });
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);
+    } finally {
+      q.busy = false;
+      this.inFlight--;
+      if (q.pending.length) this.ready.add(q);
+      this.schedule();
     }
   }
 }

@@ -1,7 +1,7 @@
 import { EVENT_TYPES, deadLetterTopic, eventDefinition, topicOf, validateEvent, type EventPayload, type EventType } from '@keel/contracts';
 import { SpanKind, context as otelContext, trace, type Context } from '@opentelemetry/api';
-import { Kafka, logLevel, type Admin, type Consumer, type Message, type Producer } from 'kafkajs';
-import { Registry } from 'prom-client';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Registry, type Counter } from 'prom-client';
 import { assertRetryPolicy, DEFAULT_RETRY_POLICY } from './backoff';
 import { BatchingProducer } from './batching-producer';
 import { ConsumerLoop, type AnyHandler } from './consumer-loop';
@@ -35,8 +35,9 @@ export class EventBus {
   private sender?: BatchingProducer;
   private admin?: Admin;
   private readonly topics = new Map<string, Promise<void>>();
-  /** Topics known to exist: publish skips the admin round trip (and its awaits) for them. */
-  private readonly readyTopics = new Set<string>();
+  /** Topics known to exist, with their partition counts: publish skips the admin round trip for them. */
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly publishedCounters = new Map<string, Counter.Internal>();
   private readonly subscriptions = new Set<Subscription>();
   private state: 'new' | 'connected' | 'closed' = 'new';
 
@@ -73,7 +74,11 @@ export class EventBus {
     await this.admin.connect();
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
-    this.sender = new BatchingProducer(this.producer);
+    this.sender = new BatchingProducer(this.producer, (topic) => {
+      const partitions = this.partitionCounts.get(topic);
+      if (partitions === undefined) throw new EventBusError('NOT_CONNECTED', `topic ${topic} was not provisioned before sending`);
+      return partitions;
+    });
     this.state = 'connected';
     if (this.options.provisionTopics ?? true) {
       const fixed = EVENT_TYPES.filter((t) => eventDefinition(t).topic.kind === 'fixed').map((t) => topicOf(t));
@@ -94,25 +99,37 @@ export class EventBus {
   }
 
   /** Sends an already validated event (the outbox relay's path); `parent` is the trace context to continue. */
-  async send(event: OutgoingEvent, parent: Context): Promise<void> {
+  send(event: OutgoingEvent, parent: Context): Promise<void> {
     const sender = this.connected();
-    if (!this.readyTopics.has(event.topic)) await this.ensureTopics([event.topic]);
+    if (!this.partitionCounts.has(event.topic)) return this.ensureTopics([event.topic]).then(() => this.send(event, parent));
     const span = tracer().startSpan(
       `send ${event.topic}`,
       { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': event.topic, 'messaging.message.id': event.id } },
       parent,
     );
-    try {
-      const headers = encodeHeaders(event, injectTraceHeaders(trace.setSpan(parent, span)));
-      const message: Message = { key: event.key, value: event.value, headers };
-      await sender.send(event.topic, message);
-      this.metrics.published.labels(event.type, event.topic).inc();
-    } catch (err) {
-      span.recordException(err as Error);
-      throw err;
-    } finally {
-      span.end();
+    const headers = encodeHeaders(event, injectTraceHeaders(trace.setSpan(parent, span)));
+    // Promise callbacks rather than async/await: this runs once per event on the hot path.
+    return sender.send(event.topic, { key: event.key, value: event.value, headers }).then(
+      () => {
+        this.published(event.type, event.topic).inc();
+        span.end();
+      },
+      (err: unknown) => {
+        span.recordException(err as Error);
+        span.end();
+        throw err;
+      },
+    );
+  }
+
+  private published(type: string, topic: string): Counter.Internal {
+    const key = `${type} ${topic}`;
+    let child = this.publishedCounters.get(key);
+    if (!child) {
+      child = this.metrics.published.labels(type, topic);
+      this.publishedCounters.set(key, child);
     }
+    return child;
   }
 
   subscribe<T extends EventType>(type: T, handler: (event: TransactionalEvent<T>) => Promise<void>, opts: SubscribeOptions<T> & { dataSource: NonNullable<SubscribeOptions<T>['dataSource']> }): Promise<Subscription>;
@@ -167,12 +184,14 @@ export class EventBus {
         if (toCreate.length) {
           await admin.createTopics({ waitForLeaders: true, topics: toCreate.map((topic) => ({ topic, numPartitions: this.partitions })) });
         }
+        // Existing topics keep their own partition count (e.g. created by an operator).
+        const { topics } = await admin.fetchTopicMetadata({ topics: missing });
+        for (const t of topics) this.partitionCounts.set(t.name, t.partitions.length);
       })();
       for (const n of missing) this.topics.set(n, created);
       created.catch(() => missing.forEach((n) => this.topics.delete(n)));
     }
     await Promise.all(names.map((n) => this.topics.get(n) ?? Promise.resolve()));
-    for (const n of names) this.readyTopics.add(n);
   }
 
   /** Stops every subscription (in-flight handlers finish and commit), flushes pending sends, disconnects. */
