@@ -97,6 +97,20 @@ describe('EventBus against the embedded broker', () => {
     await sub.close();
   });
 
+  it('should keep per-key order across partitions when many events are published at once', async () => {
+    const dataset = uniqueName('order').replace(/-/g, '_');
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    await Promise.all(Array.from({ length: 3000 }, (_, n) => bus.publish('keel.ingest.record', { n }, { key: keys[n % keys.length]!, dataset })));
+    const records = await readTopic(broker.brokers, `keel.ingest.${dataset}`, 3000);
+    expect(new Set(records.map((r) => r.partition)).size).toBe(2);
+    for (const key of keys) {
+      const ns = records.filter((r) => r.key === key).map((r) => (JSON.parse(r.value!) as { n: number }).n);
+      expect(ns).toHaveLength(600);
+      expect(ns).toEqual([...ns].sort((x, y) => x - y));
+      expect(new Set(records.filter((r) => r.key === key).map((r) => r.partition)).size).toBe(1);
+    }
+  });
+
   it('should count published and consumed events in the given registry when events flow', async () => {
     const text = await registry.metrics();
     expect(text).toMatch(/keel_events_published_total\{type="keel.model.registered",topic="keel.model.registered"\} [1-9]/);
