@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PartitionLog } from './partition-log';
+import { Segment } from './segment';
 import { buildBatch } from './batch-builder';
 import { parseBatches, readInt64 } from './record-batch';
 import type { LogConfig } from './log-config';
@@ -81,6 +82,28 @@ describe('PartitionLog', () => {
     expect(again.highWatermark).toBe(20);
     expect(again.append(buildBatch(['next'])).baseOffset).toBe(20);
     again.close();
+  });
+
+  it('should open sealed segments from their index and scan only the active one when reopened', async () => {
+    const log = open();
+    for (let i = 0; i < 40; i++) await log.append(buildBatch(['s'.repeat(400)])).durable;
+    const segments = log.segmentCount;
+    log.close();
+    const recover = jest.spyOn(Segment, 'recover');
+    const again = open();
+    expect(recover).toHaveBeenCalledTimes(1);
+    expect(again.segmentCount).toBe(segments);
+    expect(await readAll(again)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    again.close();
+
+    // A damaged index is not trusted: that segment is scanned instead.
+    fs.writeFileSync(path.join(dir, '00000000000000000000.index'), Buffer.from([0, 0, 0, 9, 0, 0, 0, 0]));
+    recover.mockClear();
+    const third = open();
+    expect(recover).toHaveBeenCalledTimes(2);
+    expect(await readAll(third)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    third.close();
+    recover.mockRestore();
   });
 
   it('should truncate a torn tail when the last batch was half written', async () => {

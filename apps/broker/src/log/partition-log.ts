@@ -51,6 +51,12 @@ export class PartitionLog {
     const state = new ProducerState();
     bases.forEach((base, i) => {
       const last = i === bases.length - 1;
+      // Sealed segments open from their index; only the active one (or a bad index) is scanned.
+      const sealed = last ? null : Segment.openSealed(dir, base, bases[i + 1]);
+      if (sealed) {
+        segments.push(sealed);
+        return;
+      }
       const { segment, truncatedBytes } = Segment.recover(dir, base, last, (b) => state.record(b, b.baseOffset));
       if (truncatedBytes > 0) onTruncate(truncatedBytes);
       segments.push(segment);
@@ -185,7 +191,7 @@ export class PartitionLog {
 
   private roll(): void {
     const old = this.active;
-    fs.fdatasyncSync(old.fd);
+    old.seal();
     const seg = Segment.create(this.dir, old.nextOffset);
     this.segments.push(seg);
     this.syncQueue.setFd(seg.fd);

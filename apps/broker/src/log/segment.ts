@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BATCH_OVERHEAD, BatchError, batchSizeAt, parseBatchAt, type BatchInfo } from './record-batch';
+import { BATCH_OVERHEAD, BatchError, batchSizeAt, parseBatchAt, readInt64, type BatchInfo } from './record-batch';
 
 // An index entry is written once this many log bytes have passed since the previous one.
 export const INDEX_INTERVAL_BYTES = 4096;
@@ -41,6 +41,56 @@ export class Segment {
     const fd = fs.openSync(`${name}.log`, 'w+');
     const indexFd = fs.openSync(`${name}.index`, 'w+');
     return new Segment(dir, baseOffset, fd, indexFd);
+  }
+
+  // Opens a sealed segment (one that has a successor) from its index file without reading the log.
+  // Returns null when the index is missing or inconsistent; the caller then scans the log instead.
+  // The file's mtime stands in for the largest batch timestamp (used only by age retention).
+  static openSealed(dir: string, baseOffset: number, nextOffset: number): Segment | null {
+    const name = path.join(dir, segmentName(baseOffset));
+    let index: Buffer;
+    try {
+      index = fs.readFileSync(`${name}.index`);
+    } catch {
+      return null;
+    }
+    const fd = fs.openSync(`${name}.log`, 'r+');
+    const stat = fs.fstatSync(fd);
+    const offsets: number[] = [];
+    const positions: number[] = [];
+    for (let at = 0; at + ENTRY <= index.length; at += ENTRY) {
+      const offset = baseOffset + index.readInt32BE(at);
+      const position = index.readInt32BE(at + 4);
+      const ordered = offsets.length === 0 ? position === 0 : position > positions[positions.length - 1];
+      if (!ordered || offset >= nextOffset || position >= stat.size || offset < (offsets.at(-1) ?? baseOffset)) {
+        fs.closeSync(fd);
+        return null;
+      }
+      offsets.push(offset);
+      positions.push(position);
+    }
+    // Spot-check the last entry against the batch header it points at.
+    const probe = Buffer.alloc(8);
+    const lastAt = positions.at(-1) ?? -1;
+    const consistent =
+      lastAt >= 0 && fs.readSync(fd, probe, 0, 8, lastAt) === 8 && readInt64(probe, 0) === offsets[offsets.length - 1];
+    if (!consistent) {
+      fs.closeSync(fd);
+      return null;
+    }
+    const seg = new Segment(dir, baseOffset, fd, fs.openSync(`${name}.index`, 'r+'));
+    seg.offsets.push(...offsets);
+    seg.positions.push(...positions);
+    seg.size = stat.size;
+    seg.nextOffset = nextOffset;
+    seg.maxTimestamp = Math.floor(stat.mtimeMs);
+    return seg;
+  }
+
+  // Index entries are not synced per append; a sealed segment's index is, so a restart can trust it.
+  seal(): void {
+    fs.fdatasyncSync(this.fd);
+    fs.fdatasyncSync(this.indexFd);
   }
 
   // Opens an existing segment and rebuilds its state from the batch headers, truncating a torn or
