@@ -28,7 +28,11 @@ export async function searchRunIds(db: DataSource, s: RunSearch): Promise<string
     params.push(m.key, m.value);
   });
   let orderBy: string;
-  if (s.order.kind === 'metric') {
+  const filtered = s.order.kind === 'metric' ? s.metrics.findIndex((m) => m.key === (s.order as { key: string }).key) : -1;
+  if (s.order.kind === 'metric' && filtered >= 0) {
+    // Ordering by a metric that is also filtered: every row has it, so walk that join's index in order.
+    orderBy = `m${filtered}.value ${s.order.direction}, r.start_time DESC, r.id DESC`;
+  } else if (s.order.kind === 'metric') {
     // A LEFT JOIN so runs without the metric still match; they sort last in either direction.
     joins.push('LEFT JOIN run_latest_metrics o ON o.run_id = r.id AND o.key = ?');
     params.push(s.order.key);

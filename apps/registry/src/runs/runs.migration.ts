@@ -62,8 +62,8 @@ export class CreateRunTables1764300001000 implements MigrationInterface {
     );
     await q.createIndex('run_metrics', new TableIndex({ name: 'run_metrics_series_idx', columnNames: ['run_id', 'key', 'step'] }));
     await q.createTable(new Table({ name: 'run_latest_metrics', columns: [...runKey, ...point], foreignKeys: runFk }));
-    // Threshold filters and metric ordering in search walk this index.
-    await q.createIndex('run_latest_metrics', new TableIndex({ name: 'run_latest_metrics_key_value_idx', columnNames: ['key', 'value'] }));
+    // Threshold filters and metric ordering in search walk this covering index, never the series.
+    await q.createIndex('run_latest_metrics', new TableIndex({ name: 'run_latest_metrics_key_value_idx', columnNames: ['key', 'value', 'run_id'] }));
     await q.createTable(
       new Table({
         name: 'run_artifacts',

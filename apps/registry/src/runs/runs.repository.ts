@@ -4,6 +4,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Direction, Page } from '../common/paging';
 import { chunks, rawQuery } from '../common/sql';
 import { writeTransaction } from '../common/transaction';
+import { hydrateRuns } from './run-hydrate';
 import { ExperimentRow, LatestMetricRow, MetricRow, RunArtifactRow, RunParamRow, RunRow, RunTagRow } from './run.entities';
 
 export interface RunView extends RunRow {
@@ -59,20 +60,8 @@ export class RunsRepository {
   }
 
   /** Runs with their params, tags and latest metrics, in the order of `ids`. */
-  async hydrate(ids: string[]): Promise<RunView[]> {
-    if (ids.length === 0) return [];
-    const m = this.dataSource.manager;
-    const [runs, params, tags, metrics] = await Promise.all([
-      m.getRepository(RunRow).findBy({ id: In(ids) }),
-      m.getRepository(RunParamRow).find({ where: { runId: In(ids) }, order: { key: 'ASC' } }),
-      m.getRepository(RunTagRow).find({ where: { runId: In(ids) }, order: { key: 'ASC' } }),
-      m.getRepository(LatestMetricRow).find({ where: { runId: In(ids) }, order: { key: 'ASC' } }),
-    ]);
-    const byId = new Map(runs.map((r) => [r.id, { ...r, params: [], tags: [], latestMetrics: [] } as RunView]));
-    for (const p of params) byId.get(p.runId)?.params.push(p);
-    for (const t of tags) byId.get(t.runId)?.tags.push(t);
-    for (const x of metrics) byId.get(x.runId)?.latestMetrics.push(x);
-    return ids.flatMap((id) => byId.get(id) ?? []);
+  hydrate(ids: string[]): Promise<RunView[]> {
+    return hydrateRuns(this.dataSource, ids);
   }
 
   findParams(manager: EntityManager, runId: string, keys: string[]): Promise<RunParamRow[]> {

@@ -1,0 +1,103 @@
+// `npm run bench:registry`: the registry process on SQLite, measured through its real gRPC API from
+// this process. Each figure is the median of repeated calls after a warm-up, printed beside a same-run
+// baseline (a trivial call, or the one-call-per-metric way) so the ratio survives a noisy machine.
+import { startServiceProcess } from '@keel/testing';
+import { registryClients, type RegistryClients } from '../../apps/registry/src/testing/registry-client';
+import { median, pool, print, timeMs } from './bench-kit';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 10_000);
+const VERSIONS = Number(process.env['BENCH_VERSIONS'] ?? 5_000);
+const REPEATS = 30;
+const SHA = (n: number) => n.toString(16).padStart(64, '0');
+const signature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 8] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }] };
+
+async function logBatch(c: RegistryClients): Promise<void> {
+  const experiment = await c.runs.CreateExperiment({ name: 'bench-log' });
+  const run = await c.runs.CreateRun({ experimentId: experiment.id });
+  let step = 0;
+  // 10 series x 100 steps: a training loop's worth of points in one call.
+  const batch = () => Array.from({ length: 1000 }, (_, i) => ({ key: `m${i % 10}`, value: Math.random(), step: step * 100 + Math.floor(i / 10) }));
+  for (let w = 0; w < 5; w++, step++) await c.runs.LogBatch({ runId: run.id, metrics: batch() });
+  const batched: number[] = [];
+  for (let r = 0; r < REPEATS; r++, step++) {
+    const metrics = batch();
+    batched.push(await timeMs(() => c.runs.LogBatch({ runId: run.id, metrics })));
+  }
+  // Baseline: the same 1,000 points as one call each (MLflow's log_metric pattern), measured 3 times.
+  const single: number[] = [];
+  for (let r = 0; r < 3; r++, step++) {
+    const metrics = batch();
+    single.push(await timeMs(async () => {
+      for (const m of metrics) await c.runs.LogBatch({ runId: run.id, metrics: [m] });
+    }));
+  }
+  print('log_batch_1000_ms', median(batched), 'ms');
+  print('log_1000_single_calls_ms', median(single), 'ms');
+  print('log_batch_speedup_vs_single_calls', median(single) / median(batched), 'x');
+}
+
+async function searchRuns(c: RegistryClients): Promise<void> {
+  const experiment = await c.runs.CreateExperiment({ name: 'bench-search' });
+  const seeded = await timeMs(() =>
+    pool(RUNS, 8, async (i) => {
+      const run = await c.runs.CreateRun({ experimentId: experiment.id, name: `run-${i}`, params: [{ key: 'depth', value: String(i % 12) }], tags: [{ key: 'team', value: i % 2 ? 'a' : 'b' }] });
+      await c.runs.LogBatch({ runId: run.id, metrics: [{ key: 'auc', value: (i * 7919) % 10_000 / 10_000 }, { key: 'loss', value: Math.random() }] });
+    }),
+  );
+  process.stdout.write(`# seeded ${RUNS} runs with params, tags and 2 metrics each in ${(seeded / 1000).toFixed(1)} s\n`);
+  const query = { experimentIds: [experiment.id], metrics: [{ key: 'auc', comparison: 'COMPARISON_GT' as const, value: 0.5 }], orderBy: 'metrics.auc desc', page: { pageSize: 100 } };
+  const first = await c.runs.SearchRuns(query);
+  if (first.runs.length !== 100 || first.runs[0]!.latestMetrics.find((m) => m.key === 'auc')!.value < 0.99) throw new Error('search returned the wrong page');
+  for (let w = 0; w < 5; w++) await c.runs.SearchRuns(query);
+  const search: number[] = [];
+  const baseline: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    search.push(await timeMs(() => c.runs.SearchRuns(query)));
+    baseline.push(await timeMs(() => c.runs.GetRun({ runId: first.runs[0]!.id })));
+  }
+  const withParam = await timeMs(() => c.runs.SearchRuns({ ...query, params: [{ key: 'depth', value: '3' }], tags: [{ key: 'team', value: 'a' }] }));
+  print('search_10k_runs_ms', median(search), 'ms');
+  print('search_10k_runs_with_param_and_tag_ms', withParam, 'ms');
+  print('get_run_baseline_ms', median(baseline), 'ms');
+}
+
+async function resolveAlias(c: RegistryClients): Promise<void> {
+  const experiment = await c.runs.CreateExperiment({ name: 'bench-models' });
+  const run = await c.runs.CreateRun({ experimentId: experiment.id });
+  await c.models.CreateRegisteredModel({ name: 'bench-model' });
+  const seeded = await timeMs(() =>
+    pool(VERSIONS, 8, (i) =>
+      c.models.CreateModelVersion({ model: 'bench-model', runId: run.id, snapshotSha256: SHA(1), artifactSha256: SHA(i + 2), artifactUri: `s3://bench/${i}`, format: 'MODEL_FORMAT_ONNX', signature }),
+    ),
+  );
+  process.stdout.write(`# registered ${VERSIONS} versions of one model in ${(seeded / 1000).toFixed(1)} s\n`);
+  await c.models.SetAlias({ model: 'bench-model', alias: 'production', version: Math.floor(VERSIONS / 2) });
+  for (let w = 0; w < 20; w++) await c.models.GetModelVersionByAlias({ model: 'bench-model', alias: 'production' });
+  const byAlias: number[] = [];
+  const baseline: number[] = [];
+  for (let r = 0; r < 200; r++) {
+    byAlias.push(await timeMs(() => c.models.GetModelVersionByAlias({ model: 'bench-model', alias: 'production' })));
+    baseline.push(await timeMs(() => c.models.GetModelVersion({ model: 'bench-model', version: 1 })));
+  }
+  print('get_by_alias_ms', median(byAlias), 'ms');
+  print('get_by_version_baseline_ms', median(baseline), 'ms');
+}
+
+async function main(): Promise<void> {
+  const registry = await startServiceProcess('registry', { env: { KEEL_REGISTRY_OUTBOX_RELAY: 'false', KEEL_LOG_LEVEL: 'warn' } });
+  const clients = registryClients(registry.grpcAddress);
+  try {
+    process.stdout.write(`# registry process on SQLite (${registry.dataDir}), client in this process, medians\n`);
+    await logBatch(clients);
+    await searchRuns(clients);
+    await resolveAlias(clients);
+  } finally {
+    clients.close();
+    await registry.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:registry failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
