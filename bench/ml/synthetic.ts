@@ -50,27 +50,34 @@ export function runSyntheticChild(algo: string, rows: number): void {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const peak = process.resourceUsage().maxRSS * 1024;
   const auc = pipeline.evaluate(syntheticTable(50_000, 8)).auc;
-  process.stdout.write(`${JSON.stringify({ seconds, dataMb: before / 2 ** 20, peakMb: peak / 2 ** 20, auc })}\n`);
+  const iterations = pipeline.card.iterations;
+  process.stdout.write(`${JSON.stringify({ seconds, dataMb: before / 2 ** 20, peakMb: peak / 2 ** 20, auc, iterations })}\n`);
 }
 
 export function benchSynthetic(script: string, sizes: number[], print: (name: string, value: number, unit: string) => void): void {
   process.stdout.write(`# synthetic ${NUMERIC} numeric + ${CATEGORICAL} categorical columns, rows ${sizes.join(', ')}; params ${JSON.stringify(SYNTHETIC_PARAMS)}\n`);
   for (const algo of ALGOS) {
-    let first: { rows: number; seconds: number } | null = null;
+    let first: { rows: number; seconds: number; perIteration: number } | null = null;
     for (const rows of sizes) {
       const run = spawnSync(process.execPath, ['--max-old-space-size=4096', '-r', './tools/register-ts.cjs', script, '--child', algo, String(rows)], {
         encoding: 'utf8',
         timeout: 900_000,
       });
       if (run.status !== 0) throw new Error(`synthetic ${algo} ${rows} failed: ${run.stderr}`);
-      const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { seconds: number; dataMb: number; peakMb: number; auc: number };
+      const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { seconds: number; dataMb: number; peakMb: number; auc: number; iterations: number };
       const tag = `${algo}_synthetic_${rows >= 1e6 ? `${rows / 1e6}m` : `${rows / 1e3}k`}`;
       print(`${tag}_train_s`, result.seconds, 's');
       print(`${tag}_peak_rss_mb`, result.peakMb, 'MB');
       print(`${tag}_data_rss_mb`, result.dataMb, 'MB');
       print(`${tag}_auc`, result.auc, 'auc');
-      if (first === null) first = { rows, seconds: result.seconds };
-      else print(`${tag}_time_growth`, result.seconds / first.seconds / (rows / first.rows), 'ratio_to_linear');
+      print(`${tag}_iterations`, result.iterations, 'count');
+      print(`${tag}_s_per_iteration`, result.seconds / result.iterations, 's');
+      const perIteration = result.seconds / result.iterations;
+      if (first === null) first = { rows, seconds: result.seconds, perIteration };
+      else {
+        print(`${tag}_time_growth`, result.seconds / first.seconds / (rows / first.rows), 'ratio_to_linear');
+        print(`${tag}_iteration_time_growth`, perIteration / first.perIteration / (rows / first.rows), 'ratio_to_linear');
+      }
     }
   }
 }

@@ -34,6 +34,12 @@ describe('fitPipeline', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
+  it('should record the trees built in the card when boosting runs a fixed number of iterations', () => {
+    const pipeline = fitPipeline(table(), { ...options, algo: 'gbdt', params: { maxIter: 7, earlyStopping: false } });
+    expect(pipeline.card.iterations).toBe(7);
+    expect(pipeline.card.params).toMatchObject({ maxIter: 7, learningRate: 0.1 });
+  });
+
   it('should write a different forest when the seed changes', () => {
     const a = fitPipeline(table(), { ...options, algo: 'rf', params: { nTrees: 10 } }).toOnnx();
     const b = fitPipeline(table(), { ...options, seed: 8, algo: 'rf', params: { nTrees: 10 } }).toOnnx();

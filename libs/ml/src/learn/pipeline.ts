@@ -43,6 +43,8 @@ export interface ModelCard {
   readonly features: readonly FeatureColumn[];
   readonly featureNames: readonly string[];
   readonly trainingRows: number;
+  /** Newton iterations (lr) or trees built (rf, gbdt: fewer than maxIter when early stopping fired). */
+  readonly iterations: number;
 }
 
 export interface FittedPipeline {
@@ -94,6 +96,7 @@ export function fitPipeline(input: TableInput | Table, options: FitOptions): Fit
     features: columns,
     featureNames: preprocessor.featureNames,
     trainingRows: table.rows,
+    iterations: iterationsOf(classifier),
   };
   return new Pipeline(card, preprocessor, classifier);
 }
@@ -161,6 +164,17 @@ class Pipeline implements FittedPipeline {
       metadata: { 'keel.model_card': JSON.stringify(this.card) },
       graphName: `keel_${this.card.algo}`,
     });
+  }
+}
+
+function iterationsOf(classifier: Classifier): number {
+  switch (classifier.kind) {
+    case 'lr':
+      return classifier.model.iterations;
+    case 'rf':
+      return classifier.trees.length;
+    case 'gbdt':
+      return classifier.model.trees.length;
   }
 }
 
