@@ -13,6 +13,8 @@ export interface EventDefinition<T extends string = string, S extends z.ZodType 
   key: string;
   description: string;
   schema: S;
+  /** Rules zod refinements express that the generated JSON Schema cannot infer, in JSON Schema terms. */
+  jsonSchemaExtra?: Record<string, unknown>;
 }
 
 // `const` parameters keep the literal type and topic kind, which the typed event map relies on.

@@ -26,4 +26,5 @@ export const feedback = defineEvent({
   key: 'request id or entity id',
   description: 'Ground truth from a producer, joined to logged predictions by request id or entity id.',
   schema: feedbackSchema,
+  jsonSchemaExtra: { anyOf: [{ required: ['requestId'] }, { required: ['entityId'] }] },
 });

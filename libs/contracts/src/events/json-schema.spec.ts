@@ -29,6 +29,10 @@ describe('eventJsonSchema', () => {
     expect(schema.properties['fromVersion']).toEqual({ anyOf: [{ type: 'integer', minimum: 1, maximum: 9007199254740991 }, { type: 'null' }] });
   });
 
+  it('should require a requestId or an entityId when the event is feedback', () => {
+    expect(eventJsonSchema('keel.feedback')['anyOf']).toEqual([{ required: ['requestId'] }, { required: ['entityId'] }]);
+  });
+
   it('should name the topic family when the event is an ingest record', () => {
     expect(eventJsonSchema('keel.ingest.record')['x-keel-event']).toMatchObject({ topic: 'keel.ingest.<dataset>' });
     expect(EVENT_TYPES.map((t) => eventJsonSchema(t).title)).toEqual(EVENT_TYPES);

@@ -14,6 +14,7 @@ export function eventJsonSchema(type: EventType): Record<string, unknown> {
     description: def.description,
     'x-keel-event': { type, version: def.version, topic, key: def.key, envelope: 'CloudEvents 1.0 Kafka binary mode' },
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+    ...def.jsonSchemaExtra,
     examples: [EVENT_EXAMPLES[type]],
   };
 }

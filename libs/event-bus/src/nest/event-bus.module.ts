@@ -29,6 +29,7 @@ export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.connect();
+    const pending: Promise<void>[] = [];
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
@@ -37,9 +38,11 @@ export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationS
         const method = (instance as Record<string, unknown>)[name];
         if (typeof method !== 'function') continue;
         const meta = this.reflector.get<OnEventMetadata | undefined>(ON_EVENT_METADATA, method as () => void);
-        if (meta) await this.subscribe(meta, (method as (e: never) => Promise<void>).bind(instance));
+        if (meta) pending.push(this.subscribe(meta, (method as (e: never) => Promise<void>).bind(instance)));
       }
     }
+    // Each subscription joins its own group; joining them together keeps start-up short.
+    await Promise.all(pending);
   }
 
   async onApplicationShutdown(): Promise<void> {
