@@ -86,11 +86,10 @@ describe('broker process', () => {
     await admin.connect();
     const offsets = await waitFor(async () => {
       const [p] = await admin.fetchTopicOffsets('proc-retention');
-      return Number(p.low) > 0 ? p : null;
+      return Number(p.low) > 20 ? p : null; // retention runs every 100 ms and catches up
     });
     await admin.disconnect();
     expect(offsets.high).toBe('40');
-    expect(Number(offsets.low)).toBeGreaterThan(20);
     const metrics = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
     expect(Number(/keel_broker_log_size_bytes (\d+)/.exec(metrics)?.[1])).toBeLessThan(16384 + 8192 + 4096);
     await broker.stop();
