@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     env: { ...process.env, NX_DAEMON: 'false' },
   });
   if (build.status !== 0) throw new Error('build failed');
-  const runs = [];
+  const runs: { readyS: number; rss: Record<string, number> }[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await once());
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`RESULT start_to_ready_s ${median(runs.map((r) => r.readyS)).toFixed(2)} s`);

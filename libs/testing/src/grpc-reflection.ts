@@ -18,7 +18,7 @@ export async function listGrpcServices(address: string, timeoutMs = 3000): Promi
       const call = client.serverReflectionInfo({ deadline: Date.now() + timeoutMs });
       call.on('data', (res) => {
         if (res.errorResponse) reject(new Error(res.errorResponse.errorMessage));
-        else resolve((res.listServicesResponse?.service ?? []).map((s) => s.name).sort());
+        else resolve((res.listServicesResponse?.service ?? []).map((s: { name: string }) => s.name).sort());
         call.end();
       });
       call.on('error', reject);
