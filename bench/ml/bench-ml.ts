@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
   const repeats = Number(valueOf(args, '--repeats') ?? 5);
   await benchEcommerce(valueOf(args, '--data') ?? ECOMMERCE_CSV, repeats, print);
-  if (args.includes('--big')) benchSynthetic(__filename, (valueOf(args, '--rows') ?? '100000,1000000').split(',').map(Number), print);
+  if (args.includes('--big')) benchSynthetic(__filename, (valueOf(args, '--rows') ?? '250000,1000000').split(',').map(Number), print);
 }
 
 function valueOf(args: string[], flag: string): string | undefined {
