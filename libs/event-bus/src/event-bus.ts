@@ -143,28 +143,38 @@ export class EventBus {
     const dlqTopic = deadLetterTopic(topic);
     const retry = assertRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...opts.retry });
     await this.ensureTopics([topic, dlqTopic]);
+    const processor = opts.dataSource ? new DedupeProcessor<ConsumedEvent<T>>(opts.dataSource, opts.group) : new PlainProcessor<ConsumedEvent<T>>();
     const consumer: Consumer = this.kafka.consumer({ groupId: opts.group, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, retry: { retries: 10 } });
     const loop = new ConsumerLoop<T>({
       type,
       group: opts.group,
       dlqTopic,
       handler,
-      processor: opts.dataSource ? new DedupeProcessor(opts.dataSource, opts.group) : new PlainProcessor(),
+      processor,
       retry,
       chunkSize: opts.chunkSize ?? 500,
       metrics: this.metrics,
       logger: this.options.logger,
       sendDeadLetter: (t, m) => this.connected().send(t, m),
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: opts.fromBeginning ?? true });
-    await loop.run(consumer, opts.partitionsConsumedConcurrently ?? 1);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: opts.fromBeginning ?? true });
+      await loop.run(consumer, opts.partitionsConsumedConcurrently ?? 1);
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      await processor.close();
+      throw err;
+    }
     let closing: Promise<void> | undefined;
     const subscription: Subscription = {
       group: opts.group,
       topic,
       close: () => {
-        closing ??= consumer.disconnect().finally(() => this.subscriptions.delete(subscription));
+        closing ??= consumer
+          .disconnect()
+          .finally(() => processor.close())
+          .finally(() => this.subscriptions.delete(subscription));
         return closing;
       },
     };

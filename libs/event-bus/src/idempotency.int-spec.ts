@@ -2,7 +2,9 @@ import { describeEachDatabase } from '@keel/persistence';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
 import { startBroker, type TestBroker } from '@keel/testing';
 import { Registry } from 'prom-client';
+import { PermanentEventError } from './errors';
 import { EventBus } from './event-bus';
+import { withDatabaseLock } from './sqlite-lock';
 import { SideEffect, specSchema } from './testing/spec-entities';
 import { eventually, produceWithKcat, rawKafka, topicSize, uniqueName } from './testing/kafka-test-kit';
 
@@ -103,5 +105,33 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     await eventually(async () => (await effects.countBy({ label: `kcat-${dataset}` })) === 4, 'the fourth kcat record');
     await sub.close();
     expect(ids).toEqual([0, 1, 2, 3].map((offset) => `kafka:${topic}:0:${offset}`));
+  });
+
+  it('should keep the service\'s own locked writes out of a consumer\'s transaction when both write at once', async () => {
+    const dataset = newDataset();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inHandler = false;
+    const sub = await bus.subscribe(
+      'keel.ingest.record',
+      async (e) => {
+        await e.manager.insert(SideEffect, { eventId: e.id, label: `handler-${dataset}` });
+        inHandler = true;
+        await gate;
+        throw new PermanentEventError('rolls back the handler write');
+      },
+      { group: uniqueName('g'), dataset, dataSource: db.dataSource(), retry: fastRetry },
+    );
+    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'k', dataset });
+    await eventually(() => inHandler, 'the handler to hold its transaction open');
+    // A write by the service itself, e.g. a gRPC request, while the consumer's transaction is open.
+    const outside = withDatabaseLock(db.dataSource(), () => db.dataSource().getRepository(SideEffect).insert({ eventId: 'outside', label: `service-${dataset}` }));
+    release();
+    await outside;
+    await eventually(async () => (await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)) === 1, 'the dead-lettered event');
+    await sub.close();
+    const effects = db.dataSource().getRepository(SideEffect);
+    expect(await effects.countBy({ label: `service-${dataset}` })).toBe(1);
+    expect(await effects.countBy({ label: `handler-${dataset}` })).toBe(0);
   });
 });

@@ -22,6 +22,7 @@ export interface EventProcessor<E extends Identified> {
   runChunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome>;
   /** One event in its own transaction; throws what the handler threw. */
   runOne(event: E, run: RunHandler<E>): Promise<'handled' | 'duplicate'>;
+  close(): Promise<void>;
 }
 
 /** No dedupe store: the handler must be idempotent on its own. */
@@ -41,6 +42,8 @@ export class PlainProcessor<E extends Identified> implements EventProcessor<E> {
     await run(event, undefined);
     return 'handled';
   }
+
+  async close(): Promise<void> {}
 }
 
 // Keeps a multi-row statement well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -59,6 +62,8 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
   ) {
     this.positional = dataSource.options.type === 'postgres';
   }
+
+  async close(): Promise<void> {}
 
   runChunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome> {
     return withDatabaseLock(this.dataSource, () => this.chunk(events, run));

@@ -11,6 +11,7 @@ export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
 export { kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
 export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';
 export { uuidv7, UUID_V7 } from './uuid-v7';
+export { withDatabaseLock } from './sqlite-lock';
 export type { EventBusMetrics } from './metrics';
 export type {
   ConsumedEvent,

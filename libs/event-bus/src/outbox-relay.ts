@@ -3,6 +3,7 @@ import { In, IsNull, type DataSource } from 'typeorm';
 import { errorMessage } from './errors';
 import type { EventBus } from './event-bus';
 import type { StoredEnvelope } from './outbox';
+import { withDatabaseLock } from './sqlite-lock';
 import { extractTraceContext } from './trace-context';
 import type { EventBusLogger } from './types';
 
@@ -79,7 +80,7 @@ export class OutboxRelay {
 
   private async pass(): Promise<number> {
     const repo = this.o.dataSource.getRepository(OutboxEvent);
-    const rows = await repo.find({ where: { sentAt: IsNull() }, order: { seq: 'ASC' }, take: this.o.batchSize ?? 500 });
+    const rows = await withDatabaseLock(this.o.dataSource, () => repo.find({ where: { sentAt: IsNull() }, order: { seq: 'ASC' }, take: this.o.batchSize ?? 500 }));
     this.o.bus.metrics.outboxPending.set(rows.length);
     if (!rows.length) return 0;
     // All sends of a pass share one produce request, in seq order.
@@ -101,7 +102,7 @@ export class OutboxRelay {
         );
       }),
     );
-    await repo.update({ seq: In(rows.map((r) => r.seq)) }, { sentAt: Date.now() });
+    await withDatabaseLock(this.o.dataSource, () => repo.update({ seq: In(rows.map((r) => r.seq)) }, { sentAt: Date.now() }));
     this.o.bus.metrics.outboxPending.set(0);
     return rows.length;
   }
