@@ -94,3 +94,30 @@ describe.each(ALGOS)('ONNX export of %s scored by onnxruntime-node', (algo) => {
     }
   });
 });
+
+describe('ONNX export of small schemas scored by onnxruntime-node', () => {
+  // Booleans are float inputs fed as 1/0 (NaN = missing); strings 'yes'/'no' are what TypeScript reads.
+  const rowsN = 300;
+  const plan = Array.from({ length: rowsN }, (_, i) => ['basic', 'plus', 'pro'][i % 3]);
+  const member = Array.from({ length: rowsN }, (_, i) => (i % 7 === 0 ? '' : i % 2 === 0 ? 'yes' : 'no'));
+  const churn = Array.from({ length: rowsN }, (_, i) => ((i % 3 === 2) !== (i % 2 === 0) || i % 11 === 0 ? '1' : '0'));
+
+  it.each(ALGOS)('should agree for %s when the only features are a boolean and a categorical column', async (algo) => {
+    const pipeline = trainModel({ plan, member, churn }, { target: 'churn', algo, seed: 3, params: algo === 'gbdt' ? { minSamplesLeaf: 5 } : {} }).pipeline;
+    const session = await ort.InferenceSession.create(pipeline.toOnnx(), { logSeverityLevel: 3 });
+    const memberFloat = Float32Array.from(member, (v) => (v === '' ? NaN : v === 'yes' ? 1 : 0));
+    const out = await session.run({ plan: new ort.Tensor('string', plan, [rowsN, 1]), member: new ort.Tensor('float32', memberFloat, [rowsN, 1]) });
+    const probs = out.probabilities.data as Float32Array;
+    const ts = pipeline.predictProba({ plan, member });
+    for (let i = 0; i < rowsN; i++) expect(Math.abs(probs[2 * i + 1] - ts[i])).toBeLessThanOrEqual(1e-6);
+  });
+
+  it.each(ALGOS)('should agree for %s when every feature is categorical', async (algo) => {
+    const pipeline = trainModel({ plan, churn }, { target: 'churn', algo, seed: 3, params: algo === 'gbdt' ? { minSamplesLeaf: 5 } : {} }).pipeline;
+    const session = await ort.InferenceSession.create(pipeline.toOnnx(), { logSeverityLevel: 3 });
+    const out = await session.run({ plan: new ort.Tensor('string', plan, [rowsN, 1]) });
+    const probs = out.probabilities.data as Float32Array;
+    const ts = pipeline.predictProba({ plan });
+    for (let i = 0; i < rowsN; i++) expect(Math.abs(probs[2 * i + 1] - ts[i])).toBeLessThanOrEqual(1e-6);
+  });
+});
