@@ -62,6 +62,8 @@ describeEachRegistry('lineage over gRPC', (h) => {
     expect(paged.versions).toHaveLength(3);
     expect([...paged.versions, ...rest.versions].map((v) => `${v.model}/${v.version}`)).toEqual([...all].reverse());
     expect(rest.nextPageToken).toBe('');
+    const byModel = await h().clients.lineage.ListSnapshotModels({ sha256: sha('a'), orderBy: 'model asc' });
+    expect(byModel.versions.map((v) => `${v.model}/${v.version}`)).toEqual(['churn-gbdt/1', 'churn-gbdt/2', 'churn-lr/1', 'churn-lr/2']);
     const none = await h().clients.lineage.ListSnapshotModels({ dataset: 'churn', version: 2 });
     expect(none.versions).toEqual([]);
     expect(none.snapshot?.sha256).toBe(sha('b'));

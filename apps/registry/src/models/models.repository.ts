@@ -114,7 +114,8 @@ export class ModelsRepository {
     if (filter.status) qb.andWhere('v.status = :status', { status: filter.status });
     if (filter.runId) qb.andWhere('v.runId = :runId', { runId: filter.runId });
     if (filter.snapshotSha256) qb.andWhere('v.snapshotSha256 = :sha', { sha: filter.snapshotSha256 });
-    const column = { version: 'v.version', created_at: 'v.createdAt', model: 'v.modelId' }[order.key];
+    if (order.key === 'model') qb.innerJoin(RegisteredModelRow, 'rm', 'rm.id = v.modelId');
+    const column = { version: 'v.version', created_at: 'v.createdAt', model: 'rm.name' }[order.key];
     return qb.orderBy(column, order.direction).addOrderBy('v.version', order.direction).addOrderBy('v.id', order.direction).offset(page.offset).limit(page.limit + 1).getMany();
   }
 
