@@ -4,7 +4,7 @@ const base: TrainFlags = { data: 'd.csv', target: 'Churn', algo: 'gbdt', seed: '
 
 describe('parseTrainFlags', () => {
   it('should turn flags into typed options when they are valid', () => {
-    expect(parseTrainFlags({ ...base, idColumn: 'id', positive: 'Yes', params: '{"maxIter":50}' })).toEqual({
+    expect(parseTrainFlags({ ...base, idColumn: 'id', positive: 'Yes', params: '{"maxIter":50}', columnTypes: '{"CityTier":"categorical"}' })).toEqual({
       data: 'd.csv',
       out: 'm.onnx',
       target: 'Churn',
@@ -13,6 +13,7 @@ describe('parseTrainFlags', () => {
       algo: 'gbdt',
       seed: 42,
       params: { maxIter: 50 },
+      columnTypes: { CityTier: 'categorical' },
       validationFraction: 0.2,
     });
   });
@@ -24,6 +25,7 @@ describe('parseTrainFlags', () => {
     [{ validationFraction: '1' }, /--validation-fraction must be a number in \(0, 1\)/],
     [{ params: '[1]' }, /--params must be a JSON object/],
     [{ params: '{bad' }, /--params must be a JSON object/],
+    [{ columnTypes: '{"a":"text"}' }, /--column-types: "a" must be numeric, categorical or boolean/],
   ])('should reject %j with a clear message', (override, message) => {
     expect(() => parseTrainFlags({ ...base, ...override })).toThrow(message);
   });

@@ -1,5 +1,5 @@
 // Parsing and validation of `keel train` flags into libs/ml fit options; bad flags get one clear message.
-import { type Algo, ALGOS, isAlgo } from '@keel/ml';
+import { type Algo, ALGOS, type ColumnType, isAlgo } from '@keel/ml';
 
 export interface TrainFlags {
   data: string;
@@ -10,6 +10,7 @@ export interface TrainFlags {
   seed: string;
   out: string;
   params?: string;
+  columnTypes?: string;
   validationFraction: string;
 }
 
@@ -22,6 +23,7 @@ export interface TrainOptions {
   readonly algo: Algo;
   readonly seed: number;
   readonly params: Record<string, unknown>;
+  readonly columnTypes: Record<string, ColumnType>;
   readonly validationFraction: number;
 }
 
@@ -40,16 +42,13 @@ export function parseTrainFlags(flags: TrainFlags): TrainOptions {
   if (!(validationFraction > 0 && validationFraction < 1)) {
     throw new TrainUsageError(`--validation-fraction must be a number in (0, 1), got "${flags.validationFraction}"`);
   }
-  let params: Record<string, unknown> = {};
-  if (flags.params !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(flags.params);
-    } catch {
-      throw new TrainUsageError(`--params must be a JSON object, got ${flags.params}`);
+  const params = flags.params === undefined ? {} : jsonObject('--params', flags.params);
+  const columnTypes: Record<string, ColumnType> = {};
+  for (const [column, type] of Object.entries(flags.columnTypes === undefined ? {} : jsonObject('--column-types', flags.columnTypes))) {
+    if (type !== 'numeric' && type !== 'categorical' && type !== 'boolean') {
+      throw new TrainUsageError(`--column-types: "${column}" must be numeric, categorical or boolean, got ${JSON.stringify(type)}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TrainUsageError(`--params must be a JSON object, got ${flags.params}`);
-    params = parsed as Record<string, unknown>;
+    columnTypes[column] = type;
   }
   return {
     data: flags.data,
@@ -60,6 +59,18 @@ export function parseTrainFlags(flags: TrainFlags): TrainOptions {
     algo: flags.algo,
     seed,
     params,
+    columnTypes,
     validationFraction,
   };
+}
+
+function jsonObject(flag: string, text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new TrainUsageError(`${flag} must be a JSON object, got ${text}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TrainUsageError(`${flag} must be a JSON object, got ${text}`);
+  return parsed as Record<string, unknown>;
 }

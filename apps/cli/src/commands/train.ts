@@ -19,6 +19,7 @@ export const registerTrain: RegisterCommand = (program: Command) => {
     .requiredOption('--seed <n>', 'seed for every random choice (same seed, same data: same model bytes)')
     .requiredOption('--out <model.onnx>', 'where to write the ONNX model')
     .option('--params <json>', 'learner parameters as a JSON object, e.g. {"nTrees":200}')
+    .option('--column-types <json>', 'column types instead of inferred ones, e.g. {"CityTier":"categorical"}')
     .option('--validation-fraction <f>', 'share of rows held out for validation metrics', '0.2')
     .action((flags: TrainFlags) => {
       const options = parseTrainFlags(flags);
@@ -36,6 +37,7 @@ export function runTrain(options: TrainOptions): TrainResult {
     algo: options.algo,
     seed: options.seed,
     params: options.params,
+    columnTypes: options.columnTypes,
     validationFraction: options.validationFraction,
   });
   mkdirSync(dirname(options.out), { recursive: true });
