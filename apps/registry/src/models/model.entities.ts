@@ -136,8 +136,9 @@ export class AliasChangeRow {
   @Column({ name: 'from_version', type: 'integer', nullable: true })
   fromVersion!: number | null;
 
-  @Column({ name: 'to_version', type: 'integer' })
-  toVersion!: number;
+  /** Null when the change deleted the alias. */
+  @Column({ name: 'to_version', type: 'integer', nullable: true })
+  toVersion!: number | null;
 
   @Column({ type: 'bigint', transformer: bigintNumber })
   revision!: number;

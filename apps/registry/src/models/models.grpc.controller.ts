@@ -3,6 +3,7 @@ import type {
   ArchiveModelVersionRequest__Output,
   CreateModelVersionRequest__Output,
   CreateRegisteredModelRequest__Output,
+  DeleteAliasRequest__Output,
   GetModelVersionByAliasRequest__Output,
   GetModelVersionRequest__Output,
   GetRegisteredModelRequest__Output,
@@ -54,6 +55,7 @@ export class ModelsGrpcController implements OnModuleInit {
             const { alias, fromVersion } = await s.setAlias(req);
             return { alias: aliasToProto(alias), fromVersion: fromVersion ?? 0 };
           },
+          DeleteAlias: async (req: DeleteAliasRequest__Output) => s.deleteAlias(req),
           ListAliasHistory: async (req: ListAliasHistoryRequest__Output) => {
             const { items, nextPageToken } = await s.aliasHistory(req);
             return { changes: items.map(aliasChangeToProto), nextPageToken };

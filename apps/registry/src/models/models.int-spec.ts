@@ -123,6 +123,23 @@ describeEachRegistry('models, versions and aliases over gRPC', (h) => {
     expect(final).toMatchObject({ revision: 30, version: history[29]!.toVersion });
   });
 
+  it('should delete an alias into the history and continue its revisions when it is set again', async () => {
+    const staging = (await h().clients.models.GetRegisteredModel({ name: 'churn' })).aliases.find((a) => a.alias === 'staging')!;
+    await expectStatus(h().clients.models.DeleteAlias({ model: 'churn', alias: 'staging', expectedRevision: staging.revision + 1 }), status.ABORTED, 'expected_revision');
+    const deleted = await h().clients.models.DeleteAlias({ model: 'churn', alias: 'staging', expectedRevision: staging.revision, reason: 'retired' });
+    expect(deleted).toEqual({ fromVersion: staging.version, revision: staging.revision + 1 });
+    await expectStatus(h().clients.models.GetModelVersionByAlias({ model: 'churn', alias: 'staging' }), status.NOT_FOUND, 'alias');
+    await expectStatus(h().clients.models.DeleteAlias({ model: 'churn', alias: 'staging' }), status.NOT_FOUND, 'alias');
+    const again = await h().clients.models.SetAlias({ model: 'churn', alias: 'staging', version: 2, expectedRevision: 0 });
+    expect(again).toMatchObject({ alias: { version: 2, revision: staging.revision + 2 }, fromVersion: 0 });
+    const history = (await h().clients.models.ListAliasHistory({ model: 'churn', alias: 'staging' })).changes;
+    expect(history.map((c) => [c.fromVersion, c.toVersion, c.revision, c.reason])).toEqual([
+      [0, 1, 1, ''],
+      [1, 0, 2, 'retired'],
+      [0, 2, 3, ''],
+    ]);
+  });
+
   it('should page and sort versions and models when listing', async () => {
     const page = await h().clients.models.ListModelVersions({ model: 'churn', page: { pageSize: 2 } });
     expect(page.versions.map((v) => v.version)).toEqual([8, 7]);

@@ -8,7 +8,7 @@ export const aliasToProto = (a: AliasRow): Alias => ({ alias: a.alias, version: 
 export const aliasChangeToProto = (c: AliasChangeRow): AliasChange => ({
   alias: c.alias,
   fromVersion: c.fromVersion ?? 0,
-  toVersion: c.toVersion,
+  toVersion: c.toVersion ?? 0,
   revision: c.revision,
   reason: c.reason,
   actor: c.actor,

@@ -88,7 +88,7 @@ export class CreateModelTables1764300002000 implements MigrationInterface {
           { name: 'model_id', type: 'varchar', length: '36' },
           { name: 'alias', type: 'varchar', length: '32' },
           { name: 'from_version', type: 'integer', isNullable: true },
-          { name: 'to_version', type: 'integer' },
+          { name: 'to_version', type: 'integer', isNullable: true },
           { name: 'revision', type: 'bigint' },
           { name: 'reason', type: 'varchar', length: '1024' },
           { name: 'actor', type: 'varchar', length: '255' },

@@ -142,6 +142,22 @@ export class ModelsRepository {
     return result.affected === 1;
   }
 
+  /** Compare-and-delete on the revision: true when this writer won. */
+  async deleteAlias(manager: EntityManager, current: AliasRow): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(AliasRow)
+      .where('model_id = :modelId AND alias = :alias AND revision = :revision', { modelId: current.modelId, alias: current.alias, revision: current.revision })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async lastAliasRevision(manager: EntityManager, modelId: string, alias: string): Promise<number> {
+    const rows = await rawQuery<{ last: string | number | null }>(manager, 'SELECT MAX(revision) AS last FROM model_alias_history WHERE model_id = ? AND alias = ?', [modelId, alias]);
+    return Number(rows[0]?.last ?? 0);
+  }
+
   async insertAlias(manager: EntityManager, row: AliasRow): Promise<void> {
     await manager.getRepository(AliasRow).insert(row);
   }

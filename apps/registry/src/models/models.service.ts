@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type {
   CreateModelVersionRequest__Output,
   CreateRegisteredModelRequest__Output,
+  DeleteAliasRequest__Output,
   ListAliasHistoryRequest__Output,
   ListModelVersionsRequest__Output,
   ListRegisteredModelsRequest__Output,
@@ -205,13 +206,41 @@ export class ModelsService {
     if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) v.fail('expected_revision', 'must be 0 (alias must not exist) or a revision >= 1');
     const reason = v.text(req.reason, 'reason', 1024);
     const actor = v.text(req.actor, 'actor', 255);
-    for (let attempt = 1; ; attempt++) {
+    return this.retryLostRaces(aliasName, expected, () => this.tryMoveAlias(model, aliasName, toVersion, expected, reason, actor));
+  }
+
+  /** Removes an alias (recorded in the history with to_version 0); same concurrency rules as setAlias. */
+  async deleteAlias(req: DeleteAliasRequest__Output): Promise<{ fromVersion: number; revision: number }> {
+    const model = await this.requireModel(req.model);
+    const aliasName = v.alias(req.alias, 'alias');
+    const expected = req.expectedRevision;
+    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 1)) v.fail('expected_revision', 'must be the alias revision (>= 1)');
+    const reason = v.text(req.reason, 'reason', 1024);
+    const actor = v.text(req.actor, 'actor', 255);
+    return this.retryLostRaces(aliasName, expected, () =>
+      writeTransaction(this.repo.dataSource, async (m) => {
+        const current = await this.repo.findAlias(model.id, aliasName, m);
+        if (!current) throw new ModelError(ModelErrorCode.AliasNotFound, `model "${model.name}" has no alias "${aliasName}"`, 'alias');
+        if (expected !== undefined && expected !== current.revision) {
+          throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" is at revision ${current.revision}, not ${expected}; read it again and retry`, 'expected_revision');
+        }
+        if (!(await this.repo.deleteAlias(m, current))) throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" moved while this change was in flight`, 'expected_revision');
+        const revision = current.revision + 1;
+        await this.repo.insertAliasChange(m, { modelId: model.id, alias: aliasName, fromVersion: current.version, toVersion: null, revision, reason, actor, at: Date.now() });
+        return { fromVersion: current.version, revision };
+      }),
+    );
+  }
+
+  /** A compare-and-set that lost surfaces as ABORTED; an unconditional change tries again. */
+  private async retryLostRaces<T>(aliasName: string, expected: number | undefined, attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
       try {
-        return await this.tryMoveAlias(model, aliasName, toVersion, expected, reason, actor);
+        return await attempt();
       } catch (err) {
         const lost = (err instanceof ModelError && err.code === ModelErrorCode.AliasConflict) || isUniqueViolation(err);
         if (!lost) throw err;
-        if (expected !== undefined || attempt >= UNCONDITIONAL_ATTEMPTS) {
+        if (expected !== undefined || n >= UNCONDITIONAL_ATTEMPTS) {
           throw err instanceof ModelError ? err : new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" was moved concurrently; read it again and retry`, 'expected_revision');
         }
       }
@@ -229,7 +258,9 @@ export class ModelsService {
         throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" is at revision ${currentRevision}, not ${expected}; read it again and retry`, 'expected_revision');
       }
       const now = Date.now();
-      const alias: AliasRow = { modelId: model.id, alias: aliasName, version: toVersion, revision: currentRevision + 1, updatedAt: now };
+      // A re-created alias continues the numbering of its history (a deletion is a revision too).
+      const base = current ? current.revision : await this.repo.lastAliasRevision(m, model.id, aliasName);
+      const alias: AliasRow = { modelId: model.id, alias: aliasName, version: toVersion, revision: base + 1, updatedAt: now };
       if (!current) await this.repo.insertAlias(m, alias);
       else if (!(await this.repo.moveAlias(m, current, toVersion, now))) {
         throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" moved while this change was in flight`, 'expected_revision');

@@ -17,6 +17,8 @@ export * from './keel/registry/v1/CreateRegisteredModelRequest';
 export * from './keel/registry/v1/CreateRunRequest';
 export * from './keel/registry/v1/Dataset';
 export * from './keel/registry/v1/DatasetService';
+export * from './keel/registry/v1/DeleteAliasRequest';
+export * from './keel/registry/v1/DeleteAliasResponse';
 export * from './keel/registry/v1/DownloadRequest';
 export * from './keel/registry/v1/DownloadResponse';
 export * from './keel/registry/v1/EndRunRequest';

@@ -17,6 +17,8 @@ import type { CreateRegisteredModelRequest as _keel_registry_v1_CreateRegistered
 import type { CreateRunRequest as _keel_registry_v1_CreateRunRequest, CreateRunRequest__Output as _keel_registry_v1_CreateRunRequest__Output } from './keel/registry/v1/CreateRunRequest';
 import type { Dataset as _keel_registry_v1_Dataset, Dataset__Output as _keel_registry_v1_Dataset__Output } from './keel/registry/v1/Dataset';
 import type { DatasetServiceClient as _keel_registry_v1_DatasetServiceClient, DatasetServiceDefinition as _keel_registry_v1_DatasetServiceDefinition } from './keel/registry/v1/DatasetService';
+import type { DeleteAliasRequest as _keel_registry_v1_DeleteAliasRequest, DeleteAliasRequest__Output as _keel_registry_v1_DeleteAliasRequest__Output } from './keel/registry/v1/DeleteAliasRequest';
+import type { DeleteAliasResponse as _keel_registry_v1_DeleteAliasResponse, DeleteAliasResponse__Output as _keel_registry_v1_DeleteAliasResponse__Output } from './keel/registry/v1/DeleteAliasResponse';
 import type { EndRunRequest as _keel_registry_v1_EndRunRequest, EndRunRequest__Output as _keel_registry_v1_EndRunRequest__Output } from './keel/registry/v1/EndRunRequest';
 import type { Experiment as _keel_registry_v1_Experiment, Experiment__Output as _keel_registry_v1_Experiment__Output } from './keel/registry/v1/Experiment';
 import type { GetDatasetRequest as _keel_registry_v1_GetDatasetRequest, GetDatasetRequest__Output as _keel_registry_v1_GetDatasetRequest__Output } from './keel/registry/v1/GetDatasetRequest';
@@ -96,6 +98,8 @@ export interface ProtoGrpcType {
         CreateRunRequest: MessageTypeDefinition<_keel_registry_v1_CreateRunRequest, _keel_registry_v1_CreateRunRequest__Output>
         Dataset: MessageTypeDefinition<_keel_registry_v1_Dataset, _keel_registry_v1_Dataset__Output>
         DatasetService: SubtypeConstructor<typeof grpc.Client, _keel_registry_v1_DatasetServiceClient> & { service: _keel_registry_v1_DatasetServiceDefinition }
+        DeleteAliasRequest: MessageTypeDefinition<_keel_registry_v1_DeleteAliasRequest, _keel_registry_v1_DeleteAliasRequest__Output>
+        DeleteAliasResponse: MessageTypeDefinition<_keel_registry_v1_DeleteAliasResponse, _keel_registry_v1_DeleteAliasResponse__Output>
         EndRunRequest: MessageTypeDefinition<_keel_registry_v1_EndRunRequest, _keel_registry_v1_EndRunRequest__Output>
         Experiment: MessageTypeDefinition<_keel_registry_v1_Experiment, _keel_registry_v1_Experiment__Output>
         GetDatasetRequest: MessageTypeDefinition<_keel_registry_v1_GetDatasetRequest, _keel_registry_v1_GetDatasetRequest__Output>

@@ -8,6 +8,8 @@ import type { AliasChange as _keel_registry_v1_AliasChange, AliasChange__Output 
 import type { ArchiveModelVersionRequest as _keel_registry_v1_ArchiveModelVersionRequest, ArchiveModelVersionRequest__Output as _keel_registry_v1_ArchiveModelVersionRequest__Output } from './keel/registry/v1/ArchiveModelVersionRequest';
 import type { CreateModelVersionRequest as _keel_registry_v1_CreateModelVersionRequest, CreateModelVersionRequest__Output as _keel_registry_v1_CreateModelVersionRequest__Output } from './keel/registry/v1/CreateModelVersionRequest';
 import type { CreateRegisteredModelRequest as _keel_registry_v1_CreateRegisteredModelRequest, CreateRegisteredModelRequest__Output as _keel_registry_v1_CreateRegisteredModelRequest__Output } from './keel/registry/v1/CreateRegisteredModelRequest';
+import type { DeleteAliasRequest as _keel_registry_v1_DeleteAliasRequest, DeleteAliasRequest__Output as _keel_registry_v1_DeleteAliasRequest__Output } from './keel/registry/v1/DeleteAliasRequest';
+import type { DeleteAliasResponse as _keel_registry_v1_DeleteAliasResponse, DeleteAliasResponse__Output as _keel_registry_v1_DeleteAliasResponse__Output } from './keel/registry/v1/DeleteAliasResponse';
 import type { GetModelVersionByAliasRequest as _keel_registry_v1_GetModelVersionByAliasRequest, GetModelVersionByAliasRequest__Output as _keel_registry_v1_GetModelVersionByAliasRequest__Output } from './keel/registry/v1/GetModelVersionByAliasRequest';
 import type { GetModelVersionRequest as _keel_registry_v1_GetModelVersionRequest, GetModelVersionRequest__Output as _keel_registry_v1_GetModelVersionRequest__Output } from './keel/registry/v1/GetModelVersionRequest';
 import type { GetRegisteredModelRequest as _keel_registry_v1_GetRegisteredModelRequest, GetRegisteredModelRequest__Output as _keel_registry_v1_GetRegisteredModelRequest__Output } from './keel/registry/v1/GetRegisteredModelRequest';
@@ -42,6 +44,8 @@ export interface ProtoGrpcType {
         ArchiveModelVersionRequest: MessageTypeDefinition<_keel_registry_v1_ArchiveModelVersionRequest, _keel_registry_v1_ArchiveModelVersionRequest__Output>
         CreateModelVersionRequest: MessageTypeDefinition<_keel_registry_v1_CreateModelVersionRequest, _keel_registry_v1_CreateModelVersionRequest__Output>
         CreateRegisteredModelRequest: MessageTypeDefinition<_keel_registry_v1_CreateRegisteredModelRequest, _keel_registry_v1_CreateRegisteredModelRequest__Output>
+        DeleteAliasRequest: MessageTypeDefinition<_keel_registry_v1_DeleteAliasRequest, _keel_registry_v1_DeleteAliasRequest__Output>
+        DeleteAliasResponse: MessageTypeDefinition<_keel_registry_v1_DeleteAliasResponse, _keel_registry_v1_DeleteAliasResponse__Output>
         GetModelVersionByAliasRequest: MessageTypeDefinition<_keel_registry_v1_GetModelVersionByAliasRequest, _keel_registry_v1_GetModelVersionByAliasRequest__Output>
         GetModelVersionRequest: MessageTypeDefinition<_keel_registry_v1_GetModelVersionRequest, _keel_registry_v1_GetModelVersionRequest__Output>
         GetRegisteredModelRequest: MessageTypeDefinition<_keel_registry_v1_GetRegisteredModelRequest, _keel_registry_v1_GetRegisteredModelRequest__Output>

@@ -6,6 +6,8 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ArchiveModelVersionRequest as _keel_registry_v1_ArchiveModelVersionRequest, ArchiveModelVersionRequest__Output as _keel_registry_v1_ArchiveModelVersionRequest__Output } from '../../../keel/registry/v1/ArchiveModelVersionRequest';
 import type { CreateModelVersionRequest as _keel_registry_v1_CreateModelVersionRequest, CreateModelVersionRequest__Output as _keel_registry_v1_CreateModelVersionRequest__Output } from '../../../keel/registry/v1/CreateModelVersionRequest';
 import type { CreateRegisteredModelRequest as _keel_registry_v1_CreateRegisteredModelRequest, CreateRegisteredModelRequest__Output as _keel_registry_v1_CreateRegisteredModelRequest__Output } from '../../../keel/registry/v1/CreateRegisteredModelRequest';
+import type { DeleteAliasRequest as _keel_registry_v1_DeleteAliasRequest, DeleteAliasRequest__Output as _keel_registry_v1_DeleteAliasRequest__Output } from '../../../keel/registry/v1/DeleteAliasRequest';
+import type { DeleteAliasResponse as _keel_registry_v1_DeleteAliasResponse, DeleteAliasResponse__Output as _keel_registry_v1_DeleteAliasResponse__Output } from '../../../keel/registry/v1/DeleteAliasResponse';
 import type { GetModelVersionByAliasRequest as _keel_registry_v1_GetModelVersionByAliasRequest, GetModelVersionByAliasRequest__Output as _keel_registry_v1_GetModelVersionByAliasRequest__Output } from '../../../keel/registry/v1/GetModelVersionByAliasRequest';
 import type { GetModelVersionRequest as _keel_registry_v1_GetModelVersionRequest, GetModelVersionRequest__Output as _keel_registry_v1_GetModelVersionRequest__Output } from '../../../keel/registry/v1/GetModelVersionRequest';
 import type { GetRegisteredModelRequest as _keel_registry_v1_GetRegisteredModelRequest, GetRegisteredModelRequest__Output as _keel_registry_v1_GetRegisteredModelRequest__Output } from '../../../keel/registry/v1/GetRegisteredModelRequest';
@@ -49,6 +51,15 @@ export interface ModelServiceClient extends grpc.Client {
   createRegisteredModel(argument: _keel_registry_v1_CreateRegisteredModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keel_registry_v1_RegisteredModel__Output>): grpc.ClientUnaryCall;
   createRegisteredModel(argument: _keel_registry_v1_CreateRegisteredModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keel_registry_v1_RegisteredModel__Output>): grpc.ClientUnaryCall;
   createRegisteredModel(argument: _keel_registry_v1_CreateRegisteredModelRequest, callback: grpc.requestCallback<_keel_registry_v1_RegisteredModel__Output>): grpc.ClientUnaryCall;
+  
+  DeleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
+  deleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
+  deleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
+  deleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
+  deleteAlias(argument: _keel_registry_v1_DeleteAliasRequest, callback: grpc.requestCallback<_keel_registry_v1_DeleteAliasResponse__Output>): grpc.ClientUnaryCall;
   
   GetModelVersion(argument: _keel_registry_v1_GetModelVersionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keel_registry_v1_ModelVersion__Output>): grpc.ClientUnaryCall;
   GetModelVersion(argument: _keel_registry_v1_GetModelVersionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keel_registry_v1_ModelVersion__Output>): grpc.ClientUnaryCall;
@@ -140,6 +151,8 @@ export interface ModelServiceHandlers extends grpc.UntypedServiceImplementation 
   
   CreateRegisteredModel: grpc.handleUnaryCall<_keel_registry_v1_CreateRegisteredModelRequest__Output, _keel_registry_v1_RegisteredModel>;
   
+  DeleteAlias: grpc.handleUnaryCall<_keel_registry_v1_DeleteAliasRequest__Output, _keel_registry_v1_DeleteAliasResponse>;
+  
   GetModelVersion: grpc.handleUnaryCall<_keel_registry_v1_GetModelVersionRequest__Output, _keel_registry_v1_ModelVersion>;
   
   GetModelVersionByAlias: grpc.handleUnaryCall<_keel_registry_v1_GetModelVersionByAliasRequest__Output, _keel_registry_v1_ModelVersion>;
@@ -164,6 +177,7 @@ export interface ModelServiceDefinition extends grpc.ServiceDefinition {
   ArchiveModelVersion: MethodDefinition<_keel_registry_v1_ArchiveModelVersionRequest, _keel_registry_v1_ModelVersion, _keel_registry_v1_ArchiveModelVersionRequest__Output, _keel_registry_v1_ModelVersion__Output>
   CreateModelVersion: MethodDefinition<_keel_registry_v1_CreateModelVersionRequest, _keel_registry_v1_ModelVersion, _keel_registry_v1_CreateModelVersionRequest__Output, _keel_registry_v1_ModelVersion__Output>
   CreateRegisteredModel: MethodDefinition<_keel_registry_v1_CreateRegisteredModelRequest, _keel_registry_v1_RegisteredModel, _keel_registry_v1_CreateRegisteredModelRequest__Output, _keel_registry_v1_RegisteredModel__Output>
+  DeleteAlias: MethodDefinition<_keel_registry_v1_DeleteAliasRequest, _keel_registry_v1_DeleteAliasResponse, _keel_registry_v1_DeleteAliasRequest__Output, _keel_registry_v1_DeleteAliasResponse__Output>
   GetModelVersion: MethodDefinition<_keel_registry_v1_GetModelVersionRequest, _keel_registry_v1_ModelVersion, _keel_registry_v1_GetModelVersionRequest__Output, _keel_registry_v1_ModelVersion__Output>
   GetModelVersionByAlias: MethodDefinition<_keel_registry_v1_GetModelVersionByAliasRequest, _keel_registry_v1_ModelVersion, _keel_registry_v1_GetModelVersionByAliasRequest__Output, _keel_registry_v1_ModelVersion__Output>
   GetRegisteredModel: MethodDefinition<_keel_registry_v1_GetRegisteredModelRequest, _keel_registry_v1_RegisteredModel, _keel_registry_v1_GetRegisteredModelRequest__Output, _keel_registry_v1_RegisteredModel__Output>
