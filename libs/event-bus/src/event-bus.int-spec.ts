@@ -1,7 +1,7 @@
 import { EVENT_EXAMPLES, EVENT_TYPES, INGEST_RECORD_TYPE, type EventType } from '@keel/contracts';
 import { startTelemetry, withSpan } from '@keel/telemetry';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
-import { startBroker, type TestBroker } from '@keel/testing';
+import { freePort, startBroker, type TestBroker } from '@keel/testing';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
@@ -136,5 +136,12 @@ describe('EventBus against the embedded broker', () => {
     const idle = new EventBus({ clientId: 'idle', brokers: broker.brokers, source: 'keel/idle' });
     await expect(idle.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'r' })).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
     expect(() => new EventBus({ clientId: '', brokers: [], source: '' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+  });
+
+  it('should reject connect and close cleanly when no broker listens', async () => {
+    const nowhere = new EventBus({ clientId: 'nowhere', brokers: [`127.0.0.1:${await freePort()}`], source: 'keel/nowhere', kafkaRetry: { retries: 1, initialRetryTime: 50 } });
+    await expect(nowhere.connect()).rejects.toThrow();
+    await expect(nowhere.close()).resolves.toBeUndefined();
+    await expect(nowhere.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'r' })).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
   });
 });

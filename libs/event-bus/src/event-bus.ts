@@ -59,7 +59,7 @@ export class EventBus {
       ssl: options.ssl,
       sasl: options.sasl,
       logLevel: logLevel.NOTHING,
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000, ...options.kafkaRetry },
     });
   }
 
@@ -206,15 +206,12 @@ export class EventBus {
 
   /** Stops every subscription (in-flight handlers finish and commit), flushes pending sends, disconnects. */
   async close(): Promise<void> {
-    if (this.state !== 'connected') {
-      this.state = 'closed';
-      return;
-    }
+    if (this.state === 'closed') return;
     this.state = 'closed';
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
     await this.sender?.drain();
-    await this.producer?.disconnect();
-    await this.admin?.disconnect();
+    // Also after a connect() that failed half-way, so no client keeps retrying in the background.
+    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
   }
 
   private connected(): BatchingProducer {

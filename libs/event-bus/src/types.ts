@@ -26,6 +26,8 @@ export interface EventBusOptions {
   topicPartitions?: number;
   /** Create every fixed event topic and its dead-letter topic at connect() (default true). */
   provisionTopics?: boolean;
+  /** kafkajs retries for connecting and requests (default 8 retries, 100 ms doubling to 5 s). */
+  kafkaRetry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
 }
 
 type DatasetScoped<T extends EventType> = T extends IngestEventType ? { dataset: string } : { dataset?: never };
