@@ -18,6 +18,7 @@ import { GrpcServerHost, LOGGER } from '@keel/runtime';
 import type { Logger } from '@keel/telemetry';
 import { unaryHandlers } from '../common/grpc-adapter';
 import { aliasChangeToProto, aliasToProto, modelToProto, versionToProto } from './models.mapper';
+import { AliasesService } from './aliases.service';
 import { ModelsService } from './models.service';
 
 /** keel.registry.v1.ModelService: translates messages and delegates to ModelsService. */
@@ -25,6 +26,7 @@ import { ModelsService } from './models.service';
 export class ModelsGrpcController implements OnModuleInit {
   constructor(
     private readonly models: ModelsService,
+    private readonly aliases: AliasesService,
     private readonly grpc: GrpcServerHost,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -52,12 +54,12 @@ export class ModelsGrpcController implements OnModuleInit {
             return { versions: items.map(versionToProto), nextPageToken };
           },
           SetAlias: async (req: SetAliasRequest__Output) => {
-            const { alias, fromVersion } = await s.setAlias(req);
+            const { alias, fromVersion } = await this.aliases.setAlias(req);
             return { alias: aliasToProto(alias), fromVersion: fromVersion ?? 0 };
           },
-          DeleteAlias: async (req: DeleteAliasRequest__Output) => s.deleteAlias(req),
+          DeleteAlias: async (req: DeleteAliasRequest__Output) => this.aliases.deleteAlias(req),
           ListAliasHistory: async (req: ListAliasHistoryRequest__Output) => {
-            const { items, nextPageToken } = await s.aliasHistory(req);
+            const { items, nextPageToken } = await this.aliases.aliasHistory(req);
             return { changes: items.map(aliasChangeToProto), nextPageToken };
           },
         },
