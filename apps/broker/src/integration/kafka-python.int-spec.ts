@@ -53,7 +53,7 @@ describe('broker with kafka-python', () => {
     expect(values.length).toBe(200);
     expect(new Set(values)).toEqual(new Set(Array.from({ length: 200 }, (_, i) => `py-${i}`)));
     const [offsets] = await admin.fetchOffsets({ groupId: 'py-group', topics: ['py-topic'] });
-    expect(offsets.partitions.reduce((n, p) => n + Number(p.offset), 0)).toBe(200);
+    expect(offsets.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0)).toBe(200);
 
     // The same group again reads only what arrived since, because it resumes from its commits.
     const producer = kafkaFor(broker.brokers).producer();
