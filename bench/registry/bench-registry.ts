@@ -83,7 +83,10 @@ async function resolveAlias(c: RegistryClients): Promise<void> {
     byAlias.push(await timeMs(() => c.models.GetModelVersionByAlias({ model: 'bench-model', alias: 'production' })));
     baseline.push(await timeMs(() => c.models.GetModelVersion({ model: 'bench-model', version: 1 })));
   }
+  const listed: number[] = [];
+  for (let r = 0; r < REPEATS; r++) listed.push(await timeMs(() => c.models.ListModelVersions({ model: 'bench-model', status: 'MODEL_VERSION_STATUS_READY', page: { pageSize: 100 } })));
   print('get_by_alias_ms', median(byAlias), 'ms');
+  print('list_versions_first_page_5k_ms', median(listed), 'ms');
   print('get_by_version_baseline_ms', median(baseline), 'ms');
 }
 

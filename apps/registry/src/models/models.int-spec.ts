@@ -140,6 +140,13 @@ describeEachRegistry('models, versions and aliases over gRPC', (h) => {
     ]);
   });
 
+  it('should hand out distinct consecutive version numbers when versions are registered concurrently', async () => {
+    await h().clients.models.CreateRegisteredModel({ name: 'busy' });
+    const created = await Promise.all(['1', '2', '3', '4', '5', '6', '7', '8', '9', 'a'].map((d) => registerVersion(h(), 'busy', runId, d)));
+    expect(created.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect((await h().clients.models.GetRegisteredModel({ name: 'busy' })).latestVersion).toBe(10);
+  });
+
   it('should page and sort versions and models when listing', async () => {
     const page = await h().clients.models.ListModelVersions({ model: 'churn', page: { pageSize: 2 } });
     expect(page.versions.map((v) => v.version)).toEqual([8, 7]);
@@ -149,7 +156,7 @@ describeEachRegistry('models, versions and aliases over gRPC', (h) => {
     expect(archived.versions.map((v) => v.version)).toEqual([3]);
     await h().clients.models.CreateRegisteredModel({ name: 'aardvark', tags: [{ key: 'tier', value: 'gold' }] });
     const models = await h().clients.models.ListRegisteredModels({ orderBy: 'name' });
-    expect(models.models.map((m) => m.name)).toEqual(['aardvark', 'churn']);
+    expect(models.models.map((m) => m.name)).toEqual(['aardvark', 'busy', 'churn']);
     const gold = await h().clients.models.ListRegisteredModels({ tags: [{ key: 'tier', value: 'gold' }], orderBy: 'created_at desc' });
     expect(gold.models.map((m) => m.name)).toEqual(['aardvark', 'churn']);
     await expectStatus(h().clients.models.ListModelVersions({ model: 'churn', orderBy: 'size' }), status.INVALID_ARGUMENT, 'order_by');
