@@ -120,7 +120,10 @@ export class Broker {
     await Promise.all([this.logs.flush(), this.offsets.flush()]);
     this.logs.close();
     this.offsets.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // A scrape in progress must not hold close() open until the shutdown guard fires.
+    const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeAllConnections();
+    await httpClosed;
     this.logger.info('broker stopped');
   }
 }
