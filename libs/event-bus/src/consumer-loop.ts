@@ -27,6 +27,9 @@ export interface ConsumerLoopOptions<T extends EventType> {
 
 type Control = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
 
+// A chunk stops taking new events after this long, so slow handlers never starve heartbeats and commits.
+const CHUNK_BUDGET_MS = 1000;
+
 /** The per-batch logic of one subscription: validate, dedupe, handle, retry, dead-letter, resolve offsets. */
 export class ConsumerLoop<T extends EventType> {
   private readonly handlerTimer;
@@ -71,9 +74,11 @@ export class ConsumerLoop<T extends EventType> {
       let completed = 0;
       let firstError: unknown;
       let attemptsDone = 0;
+      let outOfTime = false;
       try {
-        const outcome = await this.o.processor.runChunk(events, (e, manager) => this.invoke(e, manager));
+        const outcome = await this.o.processor.runChunk(events, (e, manager) => this.invoke(e, manager), Date.now() + CHUNK_BUDGET_MS);
         completed = outcome.completed;
+        outOfTime = !outcome.failure && completed < events.length;
         this.count('handled', outcome.handled);
         this.count('duplicate', outcome.duplicates);
         if (outcome.failure) {
@@ -87,7 +92,7 @@ export class ConsumerLoop<T extends EventType> {
       }
       if (completed > 0) resolve(events[completed - 1]!.offset);
       i += completed;
-      if (completed < events.length) {
+      if (completed < events.length && !outOfTime) {
         const outcome = await this.handleSlowly(batch, prepared[i]!.message, events[completed]!, attemptsDone, firstError, p);
         if (outcome === 'stopped') break;
         resolve(events[completed]!.offset);

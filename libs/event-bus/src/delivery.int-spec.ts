@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { DLQ_HEADERS } from './dead-letter';
 import { PermanentEventError } from './errors';
 import { EventBus } from './event-bus';
-import { eventually, produceRaw, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
+import { eventually, produceRaw, rawKafka, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
 import type { Subscription } from './types';
 
 const fastRetry = { attempts: 4, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0 };
@@ -180,5 +180,36 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     subs.push(await bus.subscribe('keel.ingest.record', async (e) => void again.push(e.data['n'] as number), { group, dataset }));
     await eventually(() => again.length === 1, 'the next message');
     expect(again).toEqual([2]);
+  });
+
+  it('should commit progress while slow handlers work through a large batch', async () => {
+    const dataset = newDataset();
+    const group = uniqueName('g');
+    const handled: number[] = [];
+    await Promise.all(Array.from({ length: 40 }, (_, n) => bus.publish('keel.ingest.record', { n }, { key: 'k', dataset })));
+    subs.push(
+      await bus.subscribe(
+        'keel.ingest.record',
+        async (e) => {
+          await new Promise((r) => setTimeout(r, 60));
+          handled.push(e.data['n'] as number);
+        },
+        { group, dataset },
+      ),
+    );
+    const admin = rawKafka(broker.brokers).admin();
+    await admin.connect();
+    try {
+      // All 40 arrive in one batch; a committed offset before the last handler ran shows the chunk yielded.
+      const committedEarly = async () => {
+        const [t] = await admin.fetchOffsets({ groupId: group, topics: [`keel.ingest.${dataset}`] });
+        return Number(t!.partitions[0]!.offset) > 0 && handled.length < 40;
+      };
+      await eventually(committedEarly, 'a commit before the batch is done', 10_000);
+      await eventually(() => handled.length === 40, 'all slow events');
+      expect(handled).toEqual(Array.from({ length: 40 }, (_, n) => n));
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -9,7 +9,10 @@ export interface Identified {
 
 export type RunHandler<E> = (event: E, manager: EntityManager | undefined) => Promise<void>;
 
-/** How far a chunk got: `completed` events are done (handled or skipped); `failure` is the one after them. */
+/**
+ * How far a chunk got: `completed` events are done (handled or skipped). With `failure`, the event
+ * after them failed; without it and `completed` short of the chunk, the time budget ran out.
+ */
 export interface ChunkOutcome {
   completed: number;
   handled: number;
@@ -19,7 +22,8 @@ export interface ChunkOutcome {
 
 /** Runs handlers for a consumer group: with or without a processed-events table. */
 export interface EventProcessor<E extends Identified> {
-  runChunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome>;
+  /** Stops starting new events once `deadline` (epoch ms) has passed, so the consumer can heartbeat and commit. */
+  runChunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome>;
   /** One event in its own transaction; throws what the handler threw. */
   runOne(event: E, run: RunHandler<E>): Promise<'handled' | 'duplicate'>;
   close(): Promise<void>;
@@ -27,8 +31,9 @@ export interface EventProcessor<E extends Identified> {
 
 /** No dedupe store: the handler must be idempotent on its own. */
 export class PlainProcessor<E extends Identified> implements EventProcessor<E> {
-  async runChunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome> {
+  async runChunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome> {
     for (let i = 0; i < events.length; i++) {
+      if (i > 0 && Date.now() > deadline) return { completed: i, handled: i, duplicates: 0 };
       try {
         await run(events[i]!, undefined);
       } catch (error) {
@@ -65,11 +70,11 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
 
   async close(): Promise<void> {}
 
-  runChunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome> {
-    return withDatabaseLock(this.dataSource, () => this.chunk(events, run));
+  runChunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome> {
+    return withDatabaseLock(this.dataSource, () => this.chunk(events, run, deadline));
   }
 
-  private async chunk(events: E[], run: RunHandler<E>): Promise<ChunkOutcome> {
+  private async chunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome> {
     const qr = this.dataSource.createQueryRunner();
     await qr.startTransaction();
     let failedAt = -1;
@@ -78,8 +83,13 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
       const seen = await this.processedIds(qr, events.map((e) => e.id));
       const done: E[] = [];
       let duplicates = 0;
+      let completed = events.length;
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
+        if (i > 0 && Date.now() > deadline) {
+          completed = i;
+          break;
+        }
         if (seen.has(event.id)) {
           duplicates++;
           continue;
@@ -97,7 +107,7 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
       if (failedAt < 0) {
         await this.insertProcessed(qr, done);
         await qr.commitTransaction();
-        return { completed: events.length, handled: done.length, duplicates };
+        return { completed, handled: done.length, duplicates };
       }
       await qr.rollbackTransaction();
     } catch (err) {
@@ -110,7 +120,7 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
     // round trip per event for savepoints would halve PostgreSQL throughput). The events before it run
     // again in a fresh transaction: at least once for the handler, exactly once for the database.
     if (failedAt === 0) return { completed: 0, handled: 0, duplicates: 0, failure };
-    const prefix = await this.chunk(events.slice(0, failedAt), run);
+    const prefix = await this.chunk(events.slice(0, failedAt), run, Infinity);
     return prefix.failure ? prefix : { ...prefix, failure };
   }
 
