@@ -19,6 +19,8 @@ export interface ArtifactStore {
   stat(sha256: string): Promise<StoredArtifact | null>;
   /** The stored bytes; rejects with ArtifactError NotFound when absent. */
   open(sha256: string): Promise<Readable>;
+  /** Releases connections held by the backend, if any. */
+  close?(): void;
 }
 
 export const ARTIFACT_STORE = Symbol('ARTIFACT_STORE');

@@ -143,7 +143,7 @@ describeEachRegistry('models, versions and aliases over gRPC', (h) => {
   it('should hand out distinct consecutive version numbers when versions are registered concurrently', async () => {
     await h().clients.models.CreateRegisteredModel({ name: 'busy' });
     const created = await Promise.all(['1', '2', '3', '4', '5', '6', '7', '8', '9', 'a'].map((d) => registerVersion(h(), 'busy', runId, d)));
-    expect(created.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(created.map((v) => v.version).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((await h().clients.models.GetRegisteredModel({ name: 'busy' })).latestVersion).toBe(10);
   });
 
