@@ -1,8 +1,9 @@
 // npm run bench:events — end-to-end events per second through the event bus with dedupe on:
 // a producing process publishes, this process consumes (validate → processed-events table → handler).
 // Baseline in the same run: the same bytes through plain kafkajs producer and consumer processes on
-// the same embedded broker. Flags: --events N (default 100000), --db sqlite|postgres, --publishers K (default 1);
-// BENCH_PROFILE=<dir> writes a CPU profile of each publisher process.
+// the same embedded broker. Flags: --events N (default 100000), --db sqlite|postgres, --publishers K (default 2);
+// BENCH_PROFILE=<dir> writes a CPU profile of each publisher process; BENCH_WINDOW / BENCH_STEP set the
+// publisher's publishes in flight (5000) and refill step (500).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ function arg(name: string, fallback: string): string {
 
 const N = Number(arg('events', '100000'));
 /** Producing processes (service replicas), each publishing N / PUBLISHERS events. */
-const PUBLISHERS = Number(arg('publishers', '1'));
+const PUBLISHERS = Number(arg('publishers', '2'));
 const DB = arg('db', 'sqlite');
 const PARTITIONS = 3;
 const ROOT = resolve(__dirname, '../..');

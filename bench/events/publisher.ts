@@ -9,8 +9,8 @@ const brokers = JSON.parse(brokersJson) as string[];
 const N = Number(countText);
 // Publishers split the id range so that every event is distinct.
 const FIRST = Number(firstText);
-const WINDOW = 5000;
-const STEP = 500;
+const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 5000);
+const STEP = Number(process.env['BENCH_STEP'] ?? 500);
 
 const record = (i: number) => ({ CustomerID: FIRST + i, Tenure: 4, CityTier: 3, Churn: 0, PreferredLoginDevice: 'Mobile Phone' });
 
