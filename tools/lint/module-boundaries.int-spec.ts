@@ -12,12 +12,18 @@ const FORBIDDEN: [dir: string, line: string, message: string][] = [
   ['libs/ml/src', "import { Kafka } from 'kafkajs';", 'A project tagged with "type:pure" is not allowed to import "kafkajs"'],
   ['libs/contracts/src', "import { DataSource } from 'typeorm';", 'A project tagged with "type:pure" is not allowed to import "typeorm"'],
   ['libs/ml/src', "import { openDatabase } from '@keel/persistence';", 'A project tagged with "type:pure" can only depend on libs tagged with "type:pure"'],
+  ['libs/event-bus/src', "import { startBroker } from '@keel/testing';", 'A project tagged with "type:infra" can only depend on libs tagged with "type:pure", "type:infra"'],
   ['apps/registry/src', "import { inferenceSettings } from '../../inference/src/config';", 'Projects cannot be imported by a relative or absolute path, and must begin with a npm scope'],
 ];
 const ALLOWED: [dir: string, line: string][] = [['apps/registry/src', "import { serviceSettings } from '@keel/runtime';"]];
+// A library's own tests may start a real broker through libs/testing.
+const ALLOWED_TEST = { dir: 'libs/event-bus/src', line: "import { startBroker } from '@keel/testing';" };
 
 const probePath = (dir: string, i: number) => join(WORKSPACE_ROOT, dir, `__boundary_probe_${process.pid}_${i}.ts`);
-const probes = [...FORBIDDEN.map(([d, l]) => [d, l] as const), ...ALLOWED].map(([dir, line], i) => ({ path: probePath(dir, i), line }));
+const probes = [
+  ...[...FORBIDDEN.map(([d, l]) => [d, l] as const), ...ALLOWED].map(([dir, line], i) => ({ path: probePath(dir, i), line })),
+  { path: probePath(ALLOWED_TEST.dir, 99).replace(/\.ts$/, '.int-spec.ts'), line: ALLOWED_TEST.line },
+];
 const errorsByFile = new Map<string, string[]>();
 
 beforeAll(() => {
@@ -49,5 +55,9 @@ describe('module boundaries', () => {
 
   it('should accept an app importing a library through its entry point', () => {
     expect(errorsByFile.get(probes[FORBIDDEN.length].path)).toEqual([]);
+  });
+
+  it('should let a library integration test start a broker through libs/testing', () => {
+    expect(errorsByFile.get(probes[probes.length - 1].path)).toEqual([]);
   });
 });

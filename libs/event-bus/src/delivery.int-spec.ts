@@ -1,5 +1,4 @@
 import { EVENT_EXAMPLES } from '@keel/contracts';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
 import { startBroker, type TestBroker } from '@keel/testing';
 import { Registry } from 'prom-client';
 import { DLQ_HEADERS } from './dead-letter';

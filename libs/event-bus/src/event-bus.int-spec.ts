@@ -1,6 +1,5 @@
 import { EVENT_EXAMPLES, EVENT_TYPES, INGEST_RECORD_TYPE, type EventType } from '@keel/contracts';
 import { startTelemetry, withSpan } from '@keel/telemetry';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
 import { freePort, startBroker, type TestBroker } from '@keel/testing';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';

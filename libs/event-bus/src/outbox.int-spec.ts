@@ -2,7 +2,6 @@ import { EVENT_EXAMPLES } from '@keel/contracts';
 import { OutboxEvent, describeEachDatabase } from '@keel/persistence';
 import { startTelemetry, withSpan } from '@keel/telemetry';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker and processes from @keel/testing
 import { spawnTs, startBroker, type TestBroker } from '@keel/testing';
 import { IsNull } from 'typeorm';
 import { EventBusError } from './errors';

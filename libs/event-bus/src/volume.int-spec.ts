@@ -1,5 +1,4 @@
 import { describeEachDatabase } from '@keel/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
 import { startBroker, type TestBroker } from '@keel/testing';
 import { EventBus } from './event-bus';
 import { eventually, uniqueName } from './testing/kafka-test-kit';

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { EVENT_EXAMPLES } from '@keel/contracts';
 import { testDatabase } from '@keel/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests run the real embedded broker from @keel/testing
 import { startBroker, type TestBroker } from '@keel/testing';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

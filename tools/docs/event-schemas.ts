@@ -1,10 +1,10 @@
-// `npm run events:schemas`: regenerates docs/events/*.schema.json from the zod schemas.
-// A script, not part of the library's API (contracts does no I/O).
+// `npm run events:schemas`: regenerates docs/events/*.schema.json from the zod schemas in libs/contracts,
+// so external producers can validate what they send. A test fails when the committed files are stale.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renderEventJsonSchemas } from './json-schema';
+import { renderEventJsonSchemas } from '@keel/contracts';
 
-export const EVENTS_DOCS_DIR = resolve(__dirname, '../../../../docs/events');
+export const EVENTS_DOCS_DIR = resolve(__dirname, '../../docs/events');
 
 function main(): void {
   const files = renderEventJsonSchemas();
