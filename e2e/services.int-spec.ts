@@ -44,6 +44,18 @@ describe.each(SERVICES)('%s service process', (name) => {
     expect(started).toMatchObject({ service: name, level: 'info', grpcPort: svc.grpcPort, httpPort: svc.httpPort });
   });
 
+  it('should open its database and run its migrations at start when it keeps state', () => {
+    const opened = svc
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['msg'] === 'database open and migrated');
+    if (name === 'inference') expect(opened).toBeUndefined();
+    else expect(opened).toMatchObject({ database: 'better-sqlite3', migrations: expect.any(Number) as number });
+    if (opened) expect(opened['migrations']).toBeGreaterThan(0);
+  });
+
   it('should exit 0 within 10 s and free its ports when sent SIGTERM', async () => {
     const t0 = Date.now();
     const code = await svc.stop('SIGTERM');
