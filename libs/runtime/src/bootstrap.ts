@@ -48,9 +48,17 @@ export async function startService<S extends ServiceSettings & Settings>(def: Se
   const root = RuntimeModule.forRoot({ service: def.name, config, logger, metrics, readiness, grpc }, def.module(config));
 
   const app = await NestFactory.create(root, { logger: new NestPinoLogger(logger), forceCloseConnections: true, abortOnError: false });
-  await app.init();
-  const grpcPort = await grpc.listen();
-  await app.listen(common.httpPort, common.host);
+  let grpcPort: number;
+  try {
+    await app.init();
+    grpcPort = await grpc.listen();
+    await app.listen(common.httpPort, common.host);
+  } catch (err) {
+    // A port in use or a dependency that failed to open: release whatever did start before reporting it.
+    await grpc.shutdown(0);
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const address = app.getHttpServer().address() as { port: number };
   readiness.markStarted();
   metrics.gauge('keel_service_start_seconds', 'Seconds from the start call to ready').set((Date.now() - started) / 1000);

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A TCP port that was free a moment ago on 127.0.0.1 (the OS picks it). */
 export async function freePort(): Promise<number> {
@@ -14,8 +14,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** True when something accepts TCP connections on the port. */
-export async function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
-  const { connect } = await import('node:net');
+export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
     socket.once('connect', () => {

@@ -1,0 +1,48 @@
+import { createServer, type Server } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { freePort, grpcHealthCheck, isListening } from '@keel/testing';
+import { DatabaseModule } from './database/database.module';
+import { serviceSettings } from './config/service-settings';
+import { startService, type ServiceDefinition } from './bootstrap';
+
+@Module({ imports: [DatabaseModule.forRoot({ entities: [], migrations: [] })] })
+class ProbeModule {}
+
+const settings = serviceSettings('probe', { grpc: 0, http: 0 });
+const probe: ServiceDefinition<typeof settings> = { name: 'probe', settings, protos: [], module: () => ProbeModule };
+
+describe('startService', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keel-probe-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('should serve health and readiness in-process and release its ports when stopped', async () => {
+    const svc = await startService(probe, { env: { KEEL_DATA_DIR: dataDir, KEEL_LOG_LEVEL: 'warn' } });
+    try {
+      expect(await grpcHealthCheck(`127.0.0.1:${svc.grpcPort}`)).toBe('SERVING');
+      const ready = await fetch(`http://127.0.0.1:${svc.httpPort}/readyz`);
+      expect(await ready.json()).toEqual({ service: 'probe', ready: true, checks: { lifecycle: 'ok', database: 'ok' } });
+    } finally {
+      await svc.stop();
+    }
+    expect(await isListening(svc.grpcPort)).toBe(false);
+    expect(await isListening(svc.httpPort)).toBe(false);
+  });
+
+  it('should fail and free the gRPC port when the HTTP port is taken', async () => {
+    const grpcPort = await freePort();
+    const taken: Server = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const httpPort = (taken.address() as { port: number }).port;
+    try {
+      await expect(
+        startService(probe, { env: { KEEL_DATA_DIR: dataDir, KEEL_LOG_LEVEL: 'fatal', KEEL_PROBE_GRPC_PORT: String(grpcPort), KEEL_PROBE_HTTP_PORT: String(httpPort) } }),
+      ).rejects.toThrow(/EADDRINUSE/);
+      expect(await isListening(grpcPort)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
+});
