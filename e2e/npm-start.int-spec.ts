@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, grpcHealthCheck, isListening, waitFor, WORKSPACE_ROOT } from '@keel/testing';
+import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
+import { grpcHealthCheck, isListening, pidsFromEndpointTable, platformPortEnv, waitFor, WORKSPACE_ROOT } from '@keel/testing';
 
-const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'];
+const SERVICES = Object.keys(DEFAULT_SERVICE_PORTS);
 
 interface Platform {
   child: ChildProcess;
@@ -16,23 +17,16 @@ interface Platform {
 
 /** `npm start` exactly as a user runs it (tools/start.mjs), on free ports, in its own process group. */
 async function npmStart(extraEnv: Record<string, string> = {}): Promise<Platform> {
-  const ports: Record<string, number> = { KEEL_BROKER_PORT: await freePort(), KEEL_BROKER_HTTP_PORT: await freePort() };
-  for (const s of SERVICES) {
-    ports[`KEEL_${s.toUpperCase()}_GRPC_PORT`] = await freePort();
-    ports[`KEEL_${s.toUpperCase()}_HTTP_PORT`] = await freePort();
-  }
+  const portEnv = await platformPortEnv();
+  const ports = Object.fromEntries(Object.entries(portEnv).map(([k, v]) => [k, Number(v)]));
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-start-'));
-  const env = { ...process.env, KEEL_DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ...extraEnv };
+  const env = { ...process.env, KEEL_DATA_DIR: dataDir, ...portEnv, ...extraEnv };
   const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'tools/start.mjs')], { cwd: WORKSPACE_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, output: () => out, exit, ports, dataDir };
-}
-
-function pidsFromTable(output: string): number[] {
-  return [...output.matchAll(/^(broker|registry|ingestion|training|inference|monitoring)\s+\S+\s+\S+\s+(\d+)\s*$/gm)].map((m) => Number(m[2]));
 }
 
 function alive(pid: number): boolean {
@@ -50,7 +44,7 @@ describe('npm start', () => {
     try {
       await waitFor(() => /Keel is ready in/.test(p.output()) || p.child.exitCode !== null, { timeoutMs: 150_000, what: 'the endpoint table', intervalMs: 200 });
       expect(p.output()).toMatch(/Keel is ready in [\d.]+ s/);
-      const pids = pidsFromTable(p.output());
+      const pids = Object.values(pidsFromEndpointTable(p.output()));
       expect(pids).toHaveLength(6);
       for (const s of SERVICES) {
         const http = p.ports[`KEEL_${s.toUpperCase()}_HTTP_PORT`];

@@ -4,9 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor, WORKSPACE_ROOT } from '@keel/testing';
+import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
+import { pidsFromEndpointTable, platformPortEnv, waitFor, WORKSPACE_ROOT } from '@keel/testing';
 
-const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'];
+const SERVICES = Object.keys(DEFAULT_SERVICE_PORTS);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 
 function rssMb(pid: number): number {
@@ -15,11 +16,7 @@ function rssMb(pid: number): number {
 }
 
 async function once(): Promise<{ readyS: number; rss: Record<string, number> }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, KEEL_BROKER_PORT: String(await freePort()), KEEL_BROKER_HTTP_PORT: String(await freePort()) };
-  for (const s of SERVICES) {
-    env[`KEEL_${s.toUpperCase()}_GRPC_PORT`] = String(await freePort());
-    env[`KEEL_${s.toUpperCase()}_HTTP_PORT`] = String(await freePort());
-  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(await platformPortEnv()) };
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-bench-start-'));
   const t0 = process.hrtime.bigint();
   const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), 'up', '--dist', join(WORKSPACE_ROOT, 'dist/apps'), '--data-dir', dataDir], {
@@ -32,8 +29,7 @@ async function once(): Promise<{ readyS: number; rss: Record<string, number> }> 
     await waitFor(() => out.includes('Keel is ready in'), { timeoutMs: 120_000, what: 'keel up', intervalMs: 20 });
     const readyS = Number(process.hrtime.bigint() - t0) / 1e9;
     await new Promise((r) => setTimeout(r, 1000)); // let start-up garbage settle before reading memory
-    const rss: Record<string, number> = {};
-    for (const m of out.matchAll(/^(broker|registry|ingestion|training|inference|monitoring)\s+\S+\s+\S+\s+(\d+)\s*$/gm)) rss[m[1]] = rssMb(Number(m[2]));
+    const rss = Object.fromEntries(Object.entries(pidsFromEndpointTable(out)).map(([name, pid]) => [name, rssMb(pid)]));
     return { readyS, rss };
   } finally {
     child.kill('SIGTERM');

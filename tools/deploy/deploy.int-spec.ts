@@ -4,21 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { WORKSPACE_ROOT } from '@keel/testing';
-import { registrySettings } from '../../apps/registry/src/config';
-import { ingestionSettings } from '../../apps/ingestion/src/config';
-import { trainingSettings } from '../../apps/training/src/config';
-import { inferenceSettings } from '../../apps/inference/src/config';
-import { monitoringSettings } from '../../apps/monitoring/src/config';
+import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 
 // The deployment files are checked by the real tools (Debian's docker-compose and Prometheus' promtool),
-// and cross-checked against the services' own default ports.
-const httpPorts: Record<string, string | undefined> = {
-  registry: registrySettings.httpPort.default,
-  ingestion: ingestionSettings.httpPort.default,
-  training: trainingSettings.httpPort.default,
-  inference: inferenceSettings.httpPort.default,
-  monitoring: monitoringSettings.httpPort.default,
-};
+// and cross-checked against the services' default ports.
+const httpPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map(([s, p]) => [s, String(p.http)]));
+const grpcPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map(([s, p]) => [s, String(p.grpc)]));
 
 describe('docker-compose.yml', () => {
   const config = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8' });
@@ -70,14 +61,6 @@ describe('Grafana provisioning', () => {
 });
 
 describe('Kubernetes manifests', () => {
-  const grpcPorts: Record<string, string | undefined> = {
-    registry: registrySettings.grpcPort.default,
-    ingestion: ingestionSettings.grpcPort.default,
-    training: trainingSettings.grpcPort.default,
-    inference: inferenceSettings.grpcPort.default,
-    monitoring: monitoringSettings.grpcPort.default,
-  };
-
   it.each(Object.keys(httpPorts))('should probe and expose %s on the ports its config defaults to', (svc) => {
     const docs = parseAllDocuments(readFileSync(join(WORKSPACE_ROOT, `deploy/k8s/${svc}.yaml`), 'utf8')).map((d) => d.toJS() as K8sObject);
     const deployment = docs.find((d) => d.kind === 'Deployment')!;

@@ -1,8 +1,9 @@
+import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { serviceSettings } from '@keel/runtime';
 
 /** Every KEEL_* variable the ingestion service reads (documented in docs/configuration.md). */
 export const ingestionSettings = {
-  ...serviceSettings('ingestion', { grpc: 50052, http: 9102 }),
+  ...serviceSettings('ingestion', DEFAULT_SERVICE_PORTS.ingestion),
 };
 
 export type IngestionSettings = typeof ingestionSettings;

@@ -1,8 +1,9 @@
+import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { serviceSettings, setting } from '@keel/runtime';
 
 /** Every KEEL_* variable the registry service reads (documented in docs/configuration.md). */
 export const registrySettings = {
-  ...serviceSettings('registry', { grpc: 50051, http: 9101 }),
+  ...serviceSettings('registry', DEFAULT_SERVICE_PORTS.registry),
   kafkaBrokers: setting.list('KEEL_KAFKA_BROKERS', 'Kafka bootstrap brokers (host:port, comma-separated) the outbox relay publishes to.', {
     default: '127.0.0.1:9092',
     item: /^[A-Za-z0-9.-]+:\d{1,5}$/,

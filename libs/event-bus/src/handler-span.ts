@@ -1,7 +1,6 @@
-import { SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { withSpan } from '@keel/telemetry';
 import { extractTraceContext } from './trace-context';
-
-const tracer = () => trace.getTracer('@keel/event-bus');
 
 export interface MessageCoordinates {
   id: string;
@@ -18,8 +17,9 @@ export interface MessageCoordinates {
 export function inConsumerSpan<R>(msg: MessageCoordinates, group: string, attempt: number, fn: () => Promise<R>): Promise<R> {
   const parent = extractTraceContext(msg.headers);
   const producer = trace.getSpanContext(parent);
-  const span = tracer().startSpan(
+  return withSpan(
     `process ${msg.topic}`,
+    () => fn(),
     {
       kind: SpanKind.CONSUMER,
       links: producer && trace.isSpanContextValid(producer) ? [{ context: producer }] : [],
@@ -34,17 +34,6 @@ export function inConsumerSpan<R>(msg: MessageCoordinates, group: string, attemp
         'keel.attempt': attempt,
       },
     },
-    parent,
+    { parent, tracerName: '@keel/event-bus' },
   );
-  return otelContext.with(trace.setSpan(parent, span), async () => {
-    try {
-      return await fn();
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
 }

@@ -1,4 +1,4 @@
-import { context, trace, type Span, SpanStatusCode, type Attributes, type SpanOptions } from '@opentelemetry/api';
+import { context, trace, type Context, type Span, SpanStatusCode, type Attributes, type SpanOptions } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -76,9 +76,17 @@ export function tracer(name = 'keel') {
   return trace.getTracer(name);
 }
 
-/** Runs fn inside a new active span; records an exception and an error status when it throws. */
-export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T>, options: SpanOptions = {}): Promise<T> {
-  return tracer().startActiveSpan(name, options, async (span) => {
+/**
+ * Runs fn inside a new active span (a child of `parent`, or of the active context); records an exception
+ * and an error status when it throws.
+ */
+export async function withSpan<T>(
+  name: string,
+  fn: (span: Span) => Promise<T>,
+  options: SpanOptions = {},
+  where: { parent?: Context; tracerName?: string } = {},
+): Promise<T> {
+  return tracer(where.tracerName).startActiveSpan(name, options, where.parent ?? context.active(), async (span) => {
     try {
       return await fn(span);
     } catch (err) {

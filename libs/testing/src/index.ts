@@ -5,3 +5,4 @@ export * from './grpc-health';
 export * from './service-process';
 export * from './grpc-reflection';
 export * from './broker';
+export * from './platform';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DEFAULT_BROKER_PORTS, DEFAULT_SERVICE_PORTS, type ServiceName } from '@keel/contracts';
 
 /** One process the supervisor runs: where it lives, how it is started, and how to tell it is ready. */
 export interface PlannedProcess {
@@ -11,15 +12,7 @@ export interface PlannedProcess {
   endpoints: { grpc?: string; http: string; kafka?: string };
 }
 
-const DEFAULT_PORTS: Record<string, { grpc: number; http: number }> = {
-  registry: { grpc: 50051, http: 9101 },
-  ingestion: { grpc: 50052, http: 9102 },
-  training: { grpc: 50053, http: 9103 },
-  inference: { grpc: 8001, http: 8000 },
-  monitoring: { grpc: 50055, http: 9105 },
-};
-
-export const SERVICES = Object.keys(DEFAULT_PORTS);
+export const SERVICES = Object.keys(DEFAULT_SERVICE_PORTS) as ServiceName[];
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -31,8 +24,8 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 export function planPlatform(distDir: string, dataDir: string, env: NodeJS.ProcessEnv): PlannedProcess[] {
   const host = env['KEEL_HOST'] ?? '127.0.0.1';
   const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
-  const brokerPort = port(env, 'KEEL_BROKER_PORT', 9092);
-  const brokerHttp = port(env, 'KEEL_BROKER_HTTP_PORT', 9100);
+  const brokerPort = port(env, 'KEEL_BROKER_PORT', DEFAULT_BROKER_PORTS.kafka);
+  const brokerHttp = port(env, 'KEEL_BROKER_HTTP_PORT', DEFAULT_BROKER_PORTS.http);
   const brokers = env['KEEL_KAFKA_BROKERS'] ?? `${shown}:${brokerPort}`;
   const shared = { ...env, KEEL_DATA_DIR: dataDir, KEEL_KAFKA_BROKERS: brokers };
   const broker: PlannedProcess = {
@@ -45,8 +38,8 @@ export function planPlatform(distDir: string, dataDir: string, env: NodeJS.Proce
   };
   const services = SERVICES.map((name): PlannedProcess => {
     const upper = name.toUpperCase();
-    const grpc = port(env, `KEEL_${upper}_GRPC_PORT`, DEFAULT_PORTS[name].grpc);
-    const http = port(env, `KEEL_${upper}_HTTP_PORT`, DEFAULT_PORTS[name].http);
+    const grpc = port(env, `KEEL_${upper}_GRPC_PORT`, DEFAULT_SERVICE_PORTS[name].grpc);
+    const http = port(env, `KEEL_${upper}_HTTP_PORT`, DEFAULT_SERVICE_PORTS[name].http);
     return {
       name,
       entry: join(distDir, name, 'main.js'),
