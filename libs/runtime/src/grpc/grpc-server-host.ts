@@ -86,15 +86,6 @@ export class GrpcServerHost {
     return out;
   }
 
-  get port(): number {
-    if (this.boundPort === undefined) throw new Error('gRPC server is not listening yet');
-    return this.boundPort;
-  }
-
-  get services(): readonly string[] {
-    return this.registered;
-  }
-
   async listen(): Promise<number> {
     const address = `${this.options.host}:${this.options.port}`;
     this.boundPort = await new Promise<number>((resolve, reject) =>

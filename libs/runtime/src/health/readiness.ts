@@ -24,10 +24,6 @@ export class Readiness {
     this.stopping = true;
   }
 
-  get isStopping(): boolean {
-    return this.stopping;
-  }
-
   async report(timeoutMs = 2000): Promise<ReadinessReport> {
     const checks: Record<string, string> = {
       lifecycle: this.stopping ? 'shutting down' : this.started ? 'ok' : 'starting',
