@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
-import { grpcHealthCheck, isListening, pidsFromEndpointTable, platformPortEnv, waitFor, WORKSPACE_ROOT } from '@keel/testing';
+import {
+  grpcHealthCheck,
+  isListening,
+  pidsFromEndpointTable,
+  platformPortEnv,
+  waitFor,
+  WORKSPACE_ROOT,
+} from '@keel/testing';
 
 const SERVICES = Object.keys(DEFAULT_SERVICE_PORTS);
 
@@ -21,7 +28,12 @@ async function npmStart(extraEnv: Record<string, string> = {}): Promise<Platform
   const ports = Object.fromEntries(Object.entries(portEnv).map(([k, v]) => [k, Number(v)]));
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-start-'));
   const env = { ...process.env, KEEL_DATA_DIR: dataDir, ...portEnv, ...extraEnv };
-  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'tools/start.mjs')], { cwd: WORKSPACE_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'tools/start.mjs')], {
+    cwd: WORKSPACE_ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -42,7 +54,11 @@ describe('npm start', () => {
   it('should bring every service to ready, print the endpoint table and leave nothing behind on Ctrl-C', async () => {
     const p = await npmStart();
     try {
-      await waitFor(() => /Keel is ready in/.test(p.output()) || p.child.exitCode !== null, { timeoutMs: 150_000, what: 'the endpoint table', intervalMs: 200 });
+      await waitFor(() => /Keel is ready in/.test(p.output()) || p.child.exitCode !== null, {
+        timeoutMs: 150_000,
+        what: 'the endpoint table',
+        intervalMs: 200,
+      });
       expect(p.output()).toMatch(/Keel is ready in [\d.]+ s/);
       const pids = Object.values(pidsFromEndpointTable(p.output()));
       expect(pids).toHaveLength(6);

@@ -1,4 +1,11 @@
-import { grpcHealthCheck, isListening, listGrpcServices, startServiceProcess, waitFor, type ServiceProcess } from '@keel/testing';
+import {
+  grpcHealthCheck,
+  isListening,
+  listGrpcServices,
+  startServiceProcess,
+  waitFor,
+  type ServiceProcess,
+} from '@keel/testing';
 
 // Every service process, started from outside as an operator would, on free ports with its own data dir.
 const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'] as const;
@@ -38,9 +45,15 @@ describe.each(SERVICES)('%s service process', (name) => {
   });
 
   it('should log JSON lines carrying the service name', () => {
-    const lines = svc.output().trim().split('\n').filter((l) => l.startsWith('{'));
+    const lines = svc
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(lines.length).toBeGreaterThan(0);
-    const started = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === `${name} started`);
+    const started = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['msg'] === `${name} started`);
     expect(started).toMatchObject({ service: name, level: 'info', grpcPort: svc.grpcPort, httpPort: svc.httpPort });
   });
 

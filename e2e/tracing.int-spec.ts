@@ -23,7 +23,10 @@ describe('OTLP trace export', () => {
     try {
       const res = await fetch(`${svc.httpUrl}/no-such-page`);
       expect(res.status).toBe(404);
-      const batch = await waitFor(() => bodies.find((b) => b.path === '/v1/traces'), { timeoutMs: 10_000, what: 'an OTLP export' });
+      const batch = await waitFor(() => bodies.find((b) => b.path === '/v1/traces'), {
+        timeoutMs: 10_000,
+        what: 'an OTLP export',
+      });
       expect(batch.type).toBe('application/x-protobuf');
       const text = batch.body.toString('latin1');
       expect(text).toContain('keel-training');

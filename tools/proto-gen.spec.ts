@@ -7,7 +7,9 @@ const root = join(__dirname, '..');
 const committed = join(root, 'libs/contracts/src/generated');
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 function listFiles(dir: string): string[] {
@@ -27,8 +29,13 @@ describe('proto:gen', () => {
   it('should produce exactly the committed files when regenerated from proto/', () => {
     const files = listFiles(fresh);
     expect(files).toEqual(listFiles(committed));
-    const stale = files.filter((f) => readFileSync(join(fresh, f), 'utf8') !== readFileSync(join(committed, f), 'utf8'));
-    expect({ stale, hint: stale.length ? 'run `npm run proto:gen` and commit the result' : '' }).toEqual({ stale: [], hint: '' });
+    const stale = files.filter(
+      (f) => readFileSync(join(fresh, f), 'utf8') !== readFileSync(join(committed, f), 'utf8'),
+    );
+    expect({ stale, hint: stale.length ? 'run `npm run proto:gen` and commit the result' : '' }).toEqual({
+      stale: [],
+      hint: '',
+    });
   });
 
   it('should generate the registry services when the registry protos are present', () => {

@@ -6,19 +6,27 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const apps = ['broker', 'registry', 'ingestion', 'training', 'inference', 'monitoring', 'cli'];
 const nx = join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
-const build = spawnSync(process.execPath, [nx, 'run-many', '-t', 'build', `--projects=${apps.join(',')}`, '--output-style=static', '--parallel=2'], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-});
+const build = spawnSync(
+  process.execPath,
+  [nx, 'run-many', '-t', 'build', `--projects=${apps.join(',')}`, '--output-style=static', '--parallel=2'],
+  {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+  },
+);
 if (build.status !== 0) {
   process.stderr.write('npm start: the build failed\n');
   process.exit(build.status ?? 1);
 }
-const child = spawn(process.execPath, [join(root, 'dist/apps/cli/main.js'), 'up', '--dist', join(root, 'dist/apps'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [join(root, 'dist/apps/cli/main.js'), 'up', '--dist', join(root, 'dist/apps'), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 // The supervisor handles Ctrl-C itself (the terminal signals the whole group); forward a lone SIGTERM.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => child.kill('SIGTERM'));

@@ -11,10 +11,16 @@ import { sketchMemory } from './bench-sketch';
 const ROWS = Number(process.env['KEEL_BENCH_DRIFT_ROWS'] ?? 100_000);
 const REPEATS = 3;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const result = (name: string, value: number, unit: string): void => console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
+const result = (name: string, value: number, unit: string): void =>
+  console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
 
-function keelRun(ref: Record<string, ArrayLike<RawValue>>, cur: Record<string, ArrayLike<RawValue>>): Record<string, ColumnDrift> {
-  const profile = ReferenceProfile.fromColumns(ref, { kinds: Object.fromEntries(Object.keys(ref).map((c) => [c, c.startsWith('num') ? 'numeric' : 'categorical'])) });
+function keelRun(
+  ref: Record<string, ArrayLike<RawValue>>,
+  cur: Record<string, ArrayLike<RawValue>>,
+): Record<string, ColumnDrift> {
+  const profile = ReferenceProfile.fromColumns(ref, {
+    kinds: Object.fromEntries(Object.keys(ref).map((c) => [c, c.startsWith('num') ? 'numeric' : 'categorical'])),
+  });
   return compareColumns(profile, profile.windowFromColumns(cur)).columns;
 }
 
@@ -27,11 +33,18 @@ function main(): void {
   const cur = makeWindow(ROWS, 2, true);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-drift-'));
   try {
-    for (const [side, w] of [['ref', ref], ['cur', cur]] as const) {
-      for (const [c, xs] of Object.entries(w.numeric)) writeFileSync(join(dir, `${c}.${side}.f64`), Buffer.from(xs.buffer));
+    for (const [side, w] of [
+      ['ref', ref],
+      ['cur', cur],
+    ] as const) {
+      for (const [c, xs] of Object.entries(w.numeric))
+        writeFileSync(join(dir, `${c}.${side}.f64`), Buffer.from(xs.buffer));
       for (const [c, xs] of Object.entries(w.categorical)) writeFileSync(join(dir, `${c}.${side}.txt`), xs.join('\n'));
     }
-    writeFileSync(join(dir, 'spec.json'), JSON.stringify({ numeric: Object.keys(ref.numeric), categorical: Object.keys(ref.categorical) }));
+    writeFileSync(
+      join(dir, 'spec.json'),
+      JSON.stringify({ numeric: Object.keys(ref.numeric), categorical: Object.keys(ref.categorical) }),
+    );
     const refCols = { ...ref.numeric, ...ref.categorical };
     const curCols = { ...cur.numeric, ...cur.categorical };
     keelRun(refCols, curCols); // warm-up: JIT
@@ -42,7 +55,12 @@ function main(): void {
       columns = keelRun(refCols, curCols);
       keelTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
     }
-    const py = JSON.parse(execFileSync('/usr/bin/python3', [join(__dirname, 'scipy_drift.py'), dir, String(REPEATS)], { encoding: 'utf8', maxBuffer: 64 << 20 })) as {
+    const py = JSON.parse(
+      execFileSync('/usr/bin/python3', [join(__dirname, 'scipy_drift.py'), dir, String(REPEATS)], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      }),
+    ) as {
       times: number[];
       results: Record<string, Record<string, number>>;
     };
@@ -68,7 +86,11 @@ function main(): void {
   }
   // Memory in a fresh process, so the 100k windows above do not blur the growth figure.
   process.stdout.write(
-    execFileSync(process.execPath, ['--expose-gc', '-r', './tools/register-ts.cjs', join(__dirname, 'bench-drift.ts'), '--sketch-memory'], { encoding: 'utf8' }),
+    execFileSync(
+      process.execPath,
+      ['--expose-gc', '-r', './tools/register-ts.cjs', join(__dirname, 'bench-drift.ts'), '--sketch-memory'],
+      { encoding: 'utf8' },
+    ),
   );
 }
 

@@ -4,7 +4,8 @@ import { Random, ReferenceProfile, WindowAccumulator, compareColumns } from '@ke
 import { categoryValue, makeWindow, numericValue } from './bench-data';
 
 const TOTAL = Number(process.env['KEEL_BENCH_SKETCH_ROWS'] ?? 10_000_000);
-const result = (name: string, value: number, unit: string): void => console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
+const result = (name: string, value: number, unit: string): void =>
+  console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
 
 // Resident set and live heap (JS heap + typed-array buffers), each after two forced GCs.
 function memoryMb(): { rss: number; heap: number } {
@@ -21,7 +22,12 @@ function memoryMb(): { rss: number; heap: number } {
 function buildProfile(): ReferenceProfile {
   const ref = makeWindow(20_000, 3, false);
   return ReferenceProfile.fromColumns(
-    { num0: ref.numeric['num0'], num2: ref.numeric['num2'], cat1: ref.categorical['cat1'], cat8: ref.categorical['cat8'] },
+    {
+      num0: ref.numeric['num0'],
+      num2: ref.numeric['num2'],
+      cat1: ref.categorical['cat1'],
+      cat8: ref.categorical['cat8'],
+    },
     { exactLimit: 10_000 },
   );
 }

@@ -43,11 +43,31 @@ interface Publisher {
 }
 
 /** Starts one publisher process and resolves once it is connected and waiting for "go". */
-async function runPublisher(mode: 'bus' | 'raw', brokers: string[], target: string, first: number, count: number): Promise<Publisher> {
-  const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), '-r', join(ROOT, 'tools/register-ts.cjs'), join(__dirname, 'publisher.ts'), mode, JSON.stringify(brokers), target, String(count), String(first)], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+async function runPublisher(
+  mode: 'bus' | 'raw',
+  brokers: string[],
+  target: string,
+  first: number,
+  count: number,
+): Promise<Publisher> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []),
+      '-r',
+      join(ROOT, 'tools/register-ts.cjs'),
+      join(__dirname, 'publisher.ts'),
+      mode,
+      JSON.stringify(brokers),
+      target,
+      String(count),
+      String(first),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   let ready!: () => void;
   let startedAt!: (t: [number, number, number]) => void;
@@ -58,7 +78,9 @@ async function runPublisher(mode: 'bus' | 'raw', brokers: string[], target: stri
     const done = /^DONE (\d+) (\d+) (\d+)$/.exec(line);
     if (done) startedAt([Number(done[1]), Number(done[2]), Number(done[3]) * 1000]);
   });
-  const done = new Promise<void>((res, rej) => child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`publisher exited with ${code}`)))));
+  const done = new Promise<void>((res, rej) =>
+    child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`publisher exited with ${code}`)))),
+  );
   await Promise.race([isReady, done]);
   return { started, done, go: () => void child.stdin.write('go\n') };
 }
@@ -72,7 +94,9 @@ interface PublisherRun {
 async function runPublishers(mode: 'bus' | 'raw', brokers: string[], target: string): Promise<PublisherRun> {
   const share = Math.ceil(N / PUBLISHERS);
   const runs = await Promise.all(
-    Array.from({ length: PUBLISHERS }, (_, p) => runPublisher(mode, brokers, target, p * share, Math.min(share, N - p * share))),
+    Array.from({ length: PUBLISHERS }, (_, p) =>
+      runPublisher(mode, brokers, target, p * share, Math.min(share, N - p * share)),
+    ),
   );
   for (const r of runs) r.go();
   const result = (async () => {
@@ -140,13 +164,23 @@ async function openBenchDatabase(dir: string): Promise<DataSource> {
   const common = { entities: eventTableEntities, migrations: eventTableMigrations, dataDir: dir };
   if (DB === 'postgres') {
     const schema = `bench_${process.pid}`;
-    return openDatabase({ ...common, service: schema, schema, databaseUrl: process.env['KEEL_TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL });
+    return openDatabase({
+      ...common,
+      service: schema,
+      schema,
+      databaseUrl: process.env['KEEL_TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL,
+    });
   }
   return openDatabase({ ...common, service: 'bench' });
 }
 
 async function busRun(broker: TestBroker, dataSource: DataSource): Promise<Rates & { duplicates: number }> {
-  const bus = new EventBus({ clientId: 'bench', brokers: broker.brokers, source: 'keel/bench', topicPartitions: PARTITIONS });
+  const bus = new EventBus({
+    clientId: 'bench',
+    brokers: broker.brokers,
+    source: 'keel/bench',
+    topicPartitions: PARTITIONS,
+  });
   await bus.connect();
   await bus.ensureTopics(['keel.ingest.bench']);
   const seen = new Set<number>();
@@ -169,7 +203,13 @@ async function busRun(broker: TestBroker, dataSource: DataSource): Promise<Rates
   const { start, end, cpuPerEvent: publisherCpu } = await publishers.result;
   await sub.close();
   await bus.close();
-  return { e2e: N / ((last - start) / 1000), publish: N / ((end - start) / 1000), publisherCpu, consumerCpu, duplicates };
+  return {
+    e2e: N / ((last - start) / 1000),
+    publish: N / ((end - start) / 1000),
+    publisherCpu,
+    consumerCpu,
+    duplicates,
+  };
 }
 
 async function main(): Promise<void> {
@@ -183,9 +223,14 @@ async function main(): Promise<void> {
     brokerCpu = processCpuMicros(broker.pid);
     const bus = await busRun(broker, dataSource);
     const busBrokerCpu = (processCpuMicros(broker.pid) - brokerCpu) / N;
-    const rows = Number(((await dataSource.query('SELECT COUNT(*) AS n FROM keel_processed_events')) as { n: string | number }[])[0]!.n);
-    if (rows !== N || bus.duplicates !== 0) throw new Error(`lost or duplicated events: ${rows} processed rows, ${bus.duplicates} duplicates`);
-    console.log(`# ${N} events, ${PARTITIONS} partitions, dedupe on (${DB}), embedded broker, ${PUBLISHERS} publisher process(es) and one consumer process`);
+    const rows = Number(
+      ((await dataSource.query('SELECT COUNT(*) AS n FROM keel_processed_events')) as { n: string | number }[])[0]!.n,
+    );
+    if (rows !== N || bus.duplicates !== 0)
+      throw new Error(`lost or duplicated events: ${rows} processed rows, ${bus.duplicates} duplicates`);
+    console.log(
+      `# ${N} events, ${PARTITIONS} partitions, dedupe on (${DB}), embedded broker, ${PUBLISHERS} publisher process(es) and one consumer process`,
+    );
     console.log(`RESULT events_per_s ${Math.round(bus.e2e)} events/s`);
     console.log(`RESULT publish_events_per_s ${Math.round(bus.publish)} events/s`);
     console.log(`RESULT raw_kafkajs_events_per_s ${Math.round(raw.e2e)} events/s`);

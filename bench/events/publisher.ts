@@ -4,7 +4,13 @@ import { EventBus } from '@keel/event-bus';
 import { Kafka, logLevel } from 'kafkajs';
 import { createInterface } from 'node:readline';
 
-const [mode, brokersJson, topicOrDataset, countText, firstText] = process.argv.slice(2) as [string, string, string, string, string];
+const [mode, brokersJson, topicOrDataset, countText, firstText] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const brokers = JSON.parse(brokersJson) as string[];
 const N = Number(countText);
 // Publishers split the id range so that every event is distinct.
@@ -12,7 +18,13 @@ const FIRST = Number(firstText);
 const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 5000);
 const STEP = Number(process.env['BENCH_STEP'] ?? 500);
 
-const record = (i: number) => ({ CustomerID: FIRST + i, Tenure: 4, CityTier: 3, Churn: 0, PreferredLoginDevice: 'Mobile Phone' });
+const record = (i: number) => ({
+  CustomerID: FIRST + i,
+  Tenure: 4,
+  CityTier: 3,
+  Churn: 0,
+  PreferredLoginDevice: 'Mobile Phone',
+});
 
 async function prepare(): Promise<() => Promise<void>> {
   if (mode === 'bus') {

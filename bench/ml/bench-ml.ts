@@ -5,7 +5,8 @@ import { benchEcommerce, ECOMMERCE_CSV } from './ecommerce';
 import { benchSynthetic, runSyntheticChild } from './synthetic';
 
 function print(name: string, value: number, unit: string): void {
-  const shown = Math.abs(value) >= 1000 || Number.isInteger(value) ? String(Math.round(value * 1000) / 1000) : value.toPrecision(4);
+  const shown =
+    Math.abs(value) >= 1000 || Number.isInteger(value) ? String(Math.round(value * 1000) / 1000) : value.toPrecision(4);
   process.stdout.write(`RESULT ${name} ${shown} ${unit}\n`);
 }
 
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   }
   const repeats = Number(valueOf(args, '--repeats') ?? 5);
   await benchEcommerce(valueOf(args, '--data') ?? ECOMMERCE_CSV, repeats, print);
-  if (args.includes('--big')) benchSynthetic(__filename, (valueOf(args, '--rows') ?? '250000,1000000').split(',').map(Number), print);
+  if (args.includes('--big'))
+    benchSynthetic(__filename, (valueOf(args, '--rows') ?? '250000,1000000').split(',').map(Number), print);
 }
 
 function valueOf(args: string[], flag: string): string | undefined {

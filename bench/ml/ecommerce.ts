@@ -9,14 +9,20 @@ export const ECOMMERCE_CSV = join(__dirname, '../../../shared/data/ecommerce-cus
 
 const WARMUP = 3;
 
-export async function benchEcommerce(csv: string, repeats: number, print: (name: string, value: number, unit: string) => void): Promise<void> {
+export async function benchEcommerce(
+  csv: string,
+  repeats: number,
+  print: (name: string, value: number, unit: string) => void,
+): Promise<void> {
   const sklearn = new SklearnClient(csv);
   try {
     const split = await sklearn.split();
     const table = toTable(csvColumns(parseCsv(readFileSync(csv, 'utf8'))));
     const train = selectRows(table, split.train);
     const test = selectRows(table, split.test);
-    process.stdout.write(`# scikit-learn ${split.sklearn}, ${split.train.length} train / ${split.test.length} test rows, median of ${repeats} interleaved fits\n`);
+    process.stdout.write(
+      `# scikit-learn ${split.sklearn}, ${split.train.length} train / ${split.test.length} test rows, median of ${repeats} interleaved fits\n`,
+    );
     for (const algo of ALGOS) {
       const options = { target: 'Churn', idColumn: 'CustomerID', algo, seed: 42 };
       // Warm-up fits on both sides (JIT compilation here, first-call caches there), then alternate.

@@ -56,7 +56,8 @@ export class SklearnClient {
 
   private next<T>(): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`scikit-learn reference exited (${code}); is python3-sklearn installed? ${this.stderr}`));
+      const onExit = (code: number | null): void =>
+        reject(new Error(`scikit-learn reference exited (${code}); is python3-sklearn installed? ${this.stderr}`));
       this.child.once('exit', onExit);
       this.pending.push((line) => {
         this.child.off('exit', onExit);

@@ -8,7 +8,11 @@ const CATEGORICAL = 5;
 const LEVELS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 // Full-depth forests on a million noisy rows hold tens of millions of nodes: the big run caps the depth
 // and draws each bootstrap sample as 10 % of the rows (scikit-learn's max_samples).
-const SYNTHETIC_PARAMS: Record<Algo, Record<string, unknown>> = { lr: {}, rf: { maxDepth: 12, maxSamples: 0.1 }, gbdt: {} };
+const SYNTHETIC_PARAMS: Record<Algo, Record<string, unknown>> = {
+  lr: {},
+  rf: { maxDepth: 12, maxSamples: 0.1 },
+  gbdt: {},
+};
 
 export function syntheticTable(rows: number, seed: number): Map<string, ColumnValues> {
   const random = new Random(seed);
@@ -34,7 +38,14 @@ export function syntheticTable(rows: number, seed: number): Map<string, ColumnVa
   const target = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     const v = (c: number): number => (Number.isNaN(numeric[c][i]) ? 0 : numeric[c][i] / (c + 1));
-    const s = 1.2 * v(0) - 0.8 * v(1) + 0.6 * v(2) * v(3) + (v(4) > 0.5 ? 1 : -0.5) + 0.4 * Math.sin(3 * v(5)) + (categorical[0][i] < 3 ? 0.7 : -0.3) - 0.5;
+    const s =
+      1.2 * v(0) -
+      0.8 * v(1) +
+      0.6 * v(2) * v(3) +
+      (v(4) > 0.5 ? 1 : -0.5) +
+      0.4 * Math.sin(3 * v(5)) +
+      (categorical[0][i] < 3 ? 0.7 : -0.3) -
+      0.5;
     target[i] = random.nextFloat() < 1 / (1 + Math.exp(-2 * s)) ? 1 : 0;
   }
   columns.set('y', target);
@@ -51,20 +62,38 @@ export function runSyntheticChild(algo: string, rows: number): void {
   const peak = process.resourceUsage().maxRSS * 1024;
   const auc = pipeline.evaluate(syntheticTable(50_000, 8)).auc;
   const iterations = pipeline.card.iterations;
-  process.stdout.write(`${JSON.stringify({ seconds, dataMb: before / 2 ** 20, peakMb: peak / 2 ** 20, auc, iterations })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ seconds, dataMb: before / 2 ** 20, peakMb: peak / 2 ** 20, auc, iterations })}\n`,
+  );
 }
 
-export function benchSynthetic(script: string, sizes: number[], print: (name: string, value: number, unit: string) => void): void {
-  process.stdout.write(`# synthetic ${NUMERIC} numeric + ${CATEGORICAL} categorical columns, rows ${sizes.join(', ')}; params ${JSON.stringify(SYNTHETIC_PARAMS)}\n`);
+export function benchSynthetic(
+  script: string,
+  sizes: number[],
+  print: (name: string, value: number, unit: string) => void,
+): void {
+  process.stdout.write(
+    `# synthetic ${NUMERIC} numeric + ${CATEGORICAL} categorical columns, rows ${sizes.join(', ')}; params ${JSON.stringify(SYNTHETIC_PARAMS)}\n`,
+  );
   for (const algo of ALGOS) {
     let first: { rows: number; seconds: number; perIteration: number } | null = null;
     for (const rows of sizes) {
-      const run = spawnSync(process.execPath, ['--max-old-space-size=4096', '-r', './tools/register-ts.cjs', script, '--child', algo, String(rows)], {
-        encoding: 'utf8',
-        timeout: 900_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['--max-old-space-size=4096', '-r', './tools/register-ts.cjs', script, '--child', algo, String(rows)],
+        {
+          encoding: 'utf8',
+          timeout: 900_000,
+        },
+      );
       if (run.status !== 0) throw new Error(`synthetic ${algo} ${rows} failed: ${run.stderr}`);
-      const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { seconds: number; dataMb: number; peakMb: number; auc: number; iterations: number };
+      const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+        seconds: number;
+        dataMb: number;
+        peakMb: number;
+        auc: number;
+        iterations: number;
+      };
       const tag = `${algo}_synthetic_${rows >= 1e6 ? `${rows / 1e6}m` : `${rows / 1e3}k`}`;
       print(`${tag}_train_s`, result.seconds, 's');
       print(`${tag}_peak_rss_mb`, result.peakMb, 'MB');
@@ -76,7 +105,11 @@ export function benchSynthetic(script: string, sizes: number[], print: (name: st
       if (first === null) first = { rows, seconds: result.seconds, perIteration };
       else {
         print(`${tag}_time_growth`, result.seconds / first.seconds / (rows / first.rows), 'ratio_to_linear');
-        print(`${tag}_iteration_time_growth`, perIteration / first.perIteration / (rows / first.rows), 'ratio_to_linear');
+        print(
+          `${tag}_iteration_time_growth`,
+          perIteration / first.perIteration / (rows / first.rows),
+          'ratio_to_linear',
+        );
       }
     }
   }

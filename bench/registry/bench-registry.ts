@@ -9,14 +9,22 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 10_000);
 const VERSIONS = Number(process.env['BENCH_VERSIONS'] ?? 5_000);
 const REPEATS = 30;
 const SHA = (n: number) => n.toString(16).padStart(64, '0');
-const signature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 8] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }] };
+const signature = {
+  inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 8] }],
+  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
+};
 
 async function logBatch(c: RegistryClients): Promise<void> {
   const experiment = await c.runs.CreateExperiment({ name: 'bench-log' });
   const run = await c.runs.CreateRun({ experimentId: experiment.id });
   let step = 0;
   // 10 series x 100 steps: a training loop's worth of points in one call.
-  const batch = () => Array.from({ length: 1000 }, (_, i) => ({ key: `m${i % 10}`, value: Math.random(), step: step * 100 + Math.floor(i / 10) }));
+  const batch = () =>
+    Array.from({ length: 1000 }, (_, i) => ({
+      key: `m${i % 10}`,
+      value: Math.random(),
+      step: step * 100 + Math.floor(i / 10),
+    }));
   for (let w = 0; w < 5; w++, step++) await c.runs.LogBatch({ runId: run.id, metrics: batch() });
   const batched: number[] = [];
   for (let r = 0; r < REPEATS; r++, step++) {
@@ -27,9 +35,11 @@ async function logBatch(c: RegistryClients): Promise<void> {
   const single: number[] = [];
   for (let r = 0; r < 3; r++, step++) {
     const metrics = batch();
-    single.push(await timeMs(async () => {
-      for (const m of metrics) await c.runs.LogBatch({ runId: run.id, metrics: [m] });
-    }));
+    single.push(
+      await timeMs(async () => {
+        for (const m of metrics) await c.runs.LogBatch({ runId: run.id, metrics: [m] });
+      }),
+    );
   }
   print('log_batch_1000_ms', median(batched), 'ms');
   print('log_1000_single_calls_ms', median(single), 'ms');
@@ -40,14 +50,33 @@ async function searchRuns(c: RegistryClients): Promise<void> {
   const experiment = await c.runs.CreateExperiment({ name: 'bench-search' });
   const seeded = await timeMs(() =>
     pool(RUNS, 8, async (i) => {
-      const run = await c.runs.CreateRun({ experimentId: experiment.id, name: `run-${i}`, params: [{ key: 'depth', value: String(i % 12) }], tags: [{ key: 'team', value: i % 2 ? 'a' : 'b' }] });
-      await c.runs.LogBatch({ runId: run.id, metrics: [{ key: 'auc', value: (i * 7919) % 10_000 / 10_000 }, { key: 'loss', value: Math.random() }] });
+      const run = await c.runs.CreateRun({
+        experimentId: experiment.id,
+        name: `run-${i}`,
+        params: [{ key: 'depth', value: String(i % 12) }],
+        tags: [{ key: 'team', value: i % 2 ? 'a' : 'b' }],
+      });
+      await c.runs.LogBatch({
+        runId: run.id,
+        metrics: [
+          { key: 'auc', value: ((i * 7919) % 10_000) / 10_000 },
+          { key: 'loss', value: Math.random() },
+        ],
+      });
     }),
   );
-  process.stdout.write(`# seeded ${RUNS} runs with params, tags and 2 metrics each in ${(seeded / 1000).toFixed(1)} s\n`);
-  const query = { experimentIds: [experiment.id], metrics: [{ key: 'auc', comparison: 'COMPARISON_GT' as const, value: 0.5 }], orderBy: 'metrics.auc desc', page: { pageSize: 100 } };
+  process.stdout.write(
+    `# seeded ${RUNS} runs with params, tags and 2 metrics each in ${(seeded / 1000).toFixed(1)} s\n`,
+  );
+  const query = {
+    experimentIds: [experiment.id],
+    metrics: [{ key: 'auc', comparison: 'COMPARISON_GT' as const, value: 0.5 }],
+    orderBy: 'metrics.auc desc',
+    page: { pageSize: 100 },
+  };
   const first = await c.runs.SearchRuns(query);
-  if (first.runs.length !== 100 || first.runs[0]!.latestMetrics.find((m) => m.key === 'auc')!.value < 0.99) throw new Error('search returned the wrong page');
+  if (first.runs.length !== 100 || first.runs[0]!.latestMetrics.find((m) => m.key === 'auc')!.value < 0.99)
+    throw new Error('search returned the wrong page');
   for (let w = 0; w < 5; w++) await c.runs.SearchRuns(query);
   const search: number[] = [];
   const baseline: number[] = [];
@@ -55,10 +84,13 @@ async function searchRuns(c: RegistryClients): Promise<void> {
     search.push(await timeMs(() => c.runs.SearchRuns(query)));
     baseline.push(await timeMs(() => c.runs.GetRun({ runId: first.runs[0]!.id })));
   }
-  const withParam = await timeMs(() => c.runs.SearchRuns({ ...query, params: [{ key: 'depth', value: '3' }], tags: [{ key: 'team', value: 'a' }] }));
+  const withParam = await timeMs(() =>
+    c.runs.SearchRuns({ ...query, params: [{ key: 'depth', value: '3' }], tags: [{ key: 'team', value: 'a' }] }),
+  );
   // Filtered on one metric, ordered by another (the LEFT JOIN path: runs without it sort last).
   const otherOrder: number[] = [];
-  for (let r = 0; r < 5; r++) otherOrder.push(await timeMs(() => c.runs.SearchRuns({ ...query, orderBy: 'metrics.loss asc' })));
+  for (let r = 0; r < 5; r++)
+    otherOrder.push(await timeMs(() => c.runs.SearchRuns({ ...query, orderBy: 'metrics.loss asc' })));
   print('search_10k_runs_ms', median(search), 'ms');
   print('search_10k_runs_with_param_and_tag_ms', withParam, 'ms');
   print('search_10k_runs_order_by_other_metric_ms', median(otherOrder), 'ms');
@@ -71,7 +103,15 @@ async function resolveAlias(c: RegistryClients): Promise<void> {
   await c.models.CreateRegisteredModel({ name: 'bench-model' });
   const seeded = await timeMs(() =>
     pool(VERSIONS, 8, (i) =>
-      c.models.CreateModelVersion({ model: 'bench-model', runId: run.id, snapshotSha256: SHA(1), artifactSha256: SHA(i + 2), artifactUri: `s3://bench/${i}`, format: 'MODEL_FORMAT_ONNX', signature }),
+      c.models.CreateModelVersion({
+        model: 'bench-model',
+        runId: run.id,
+        snapshotSha256: SHA(1),
+        artifactSha256: SHA(i + 2),
+        artifactUri: `s3://bench/${i}`,
+        format: 'MODEL_FORMAT_ONNX',
+        signature,
+      }),
     ),
   );
   process.stdout.write(`# registered ${VERSIONS} versions of one model in ${(seeded / 1000).toFixed(1)} s\n`);
@@ -84,14 +124,25 @@ async function resolveAlias(c: RegistryClients): Promise<void> {
     baseline.push(await timeMs(() => c.models.GetModelVersion({ model: 'bench-model', version: 1 })));
   }
   const listed: number[] = [];
-  for (let r = 0; r < REPEATS; r++) listed.push(await timeMs(() => c.models.ListModelVersions({ model: 'bench-model', status: 'MODEL_VERSION_STATUS_READY', page: { pageSize: 100 } })));
+  for (let r = 0; r < REPEATS; r++)
+    listed.push(
+      await timeMs(() =>
+        c.models.ListModelVersions({
+          model: 'bench-model',
+          status: 'MODEL_VERSION_STATUS_READY',
+          page: { pageSize: 100 },
+        }),
+      ),
+    );
   print('get_by_alias_ms', median(byAlias), 'ms');
   print('list_versions_first_page_5k_ms', median(listed), 'ms');
   print('get_by_version_baseline_ms', median(baseline), 'ms');
 }
 
 async function main(): Promise<void> {
-  const registry = await startServiceProcess('registry', { env: { KEEL_REGISTRY_OUTBOX_RELAY: 'false', KEEL_LOG_LEVEL: 'warn' } });
+  const registry = await startServiceProcess('registry', {
+    env: { KEEL_REGISTRY_OUTBOX_RELAY: 'false', KEEL_LOG_LEVEL: 'warn' },
+  });
   const clients = registryClients(registry.grpcAddress);
   try {
     process.stdout.write(`# registry process on SQLite (${registry.dataDir}), client in this process, medians\n`);

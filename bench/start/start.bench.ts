@@ -19,10 +19,21 @@ async function once(): Promise<{ readyS: number; rss: Record<string, number> }> 
   const env: NodeJS.ProcessEnv = { ...process.env, ...(await platformPortEnv()) };
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-bench-start-'));
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), 'up', '--dist', join(WORKSPACE_ROOT, 'dist/apps'), '--data-dir', dataDir], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'),
+      'up',
+      '--dist',
+      join(WORKSPACE_ROOT, 'dist/apps'),
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   try {
@@ -39,18 +50,25 @@ async function once(): Promise<{ readyS: number; rss: Record<string, number> }> 
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=static'], {
-    cwd: WORKSPACE_ROOT,
-    stdio: 'ignore',
-    env: { ...process.env, NX_DAEMON: 'false' },
-  });
+  const build = spawnSync(
+    process.execPath,
+    [join(WORKSPACE_ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=static'],
+    {
+      cwd: WORKSPACE_ROOT,
+      stdio: 'ignore',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    },
+  );
   if (build.status !== 0) throw new Error('build failed');
   const runs: { readyS: number; rss: Record<string, number> }[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await once());
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`RESULT start_to_ready_s ${median(runs.map((r) => r.readyS)).toFixed(2)} s`);
-  for (const name of ['broker', ...SERVICES]) console.log(`RESULT ${name}_rss_mb ${median(runs.map((r) => r.rss[name])).toFixed(1)} MB`);
-  console.log(`RESULT max_service_rss_mb ${Math.max(...SERVICES.map((s) => median(runs.map((r) => r.rss[s])))).toFixed(1)} MB`);
+  for (const name of ['broker', ...SERVICES])
+    console.log(`RESULT ${name}_rss_mb ${median(runs.map((r) => r.rss[name])).toFixed(1)} MB`);
+  console.log(
+    `RESULT max_service_rss_mb ${Math.max(...SERVICES.map((s) => median(runs.map((r) => r.rss[s])))).toFixed(1)} MB`,
+  );
 }
 
 main().catch((err: unknown) => {

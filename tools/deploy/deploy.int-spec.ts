@@ -12,14 +12,31 @@ const httpPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map((
 const grpcPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map(([s, p]) => [s, String(p.grpc)]));
 
 describe('docker-compose.yml', () => {
-  const config = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8' });
+  const config = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config'], {
+    encoding: 'utf8',
+  });
 
   it('should parse and declare the five services with Kafka, PostgreSQL, Prometheus, Grafana and Jaeger', () => {
-    const services = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config', '--services'], { encoding: 'utf8' })
+    const services = execFileSync(
+      'docker-compose',
+      ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config', '--services'],
+      { encoding: 'utf8' },
+    )
       .trim()
       .split('\n')
       .sort();
-    expect(services).toEqual(['grafana', 'inference', 'ingestion', 'jaeger', 'kafka', 'monitoring', 'postgres', 'prometheus', 'registry', 'training']);
+    expect(services).toEqual([
+      'grafana',
+      'inference',
+      'ingestion',
+      'jaeger',
+      'kafka',
+      'monitoring',
+      'postgres',
+      'prometheus',
+      'registry',
+      'training',
+    ]);
     expect(config).toContain('KAFKA_PROCESS_ROLES: broker,controller');
     expect(config).toContain('KEEL_DATABASE_URL: postgres://keel:keel@postgres:5432/keel');
     expect(config).toContain('OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318');
@@ -40,7 +57,10 @@ describe('Prometheus configuration', () => {
   it('should pass promtool for the config and its alert rules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-prom-'));
     const rules = join(WORKSPACE_ROOT, 'deploy/prometheus/rules');
-    const prom = readFileSync(join(WORKSPACE_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8').replace('/etc/prometheus/rules', rules);
+    const prom = readFileSync(join(WORKSPACE_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8').replace(
+      '/etc/prometheus/rules',
+      rules,
+    );
     writeFileSync(join(dir, 'prometheus.yml'), prom);
     const out = execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
     expect(out).toContain('SUCCESS');
@@ -52,7 +72,9 @@ describe('Grafana provisioning', () => {
   it('should provision the Prometheus datasource the dashboards use', () => {
     const ds = readFileSync(join(WORKSPACE_ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8');
     expect(ds).toContain('uid: prometheus');
-    const dashboard = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/grafana/dashboards/keel-services.json'), 'utf8')) as {
+    const dashboard = JSON.parse(
+      readFileSync(join(WORKSPACE_ROOT, 'deploy/grafana/dashboards/keel-services.json'), 'utf8'),
+    ) as {
       panels: { datasource: { uid: string } }[];
     };
     expect(dashboard.panels.length).toBeGreaterThan(0);
@@ -62,10 +84,14 @@ describe('Grafana provisioning', () => {
 
 describe('Kubernetes manifests', () => {
   it.each(Object.keys(httpPorts))('should probe and expose %s on the ports its config defaults to', (svc) => {
-    const docs = parseAllDocuments(readFileSync(join(WORKSPACE_ROOT, `deploy/k8s/${svc}.yaml`), 'utf8')).map((d) => d.toJS() as K8sObject);
+    const docs = parseAllDocuments(readFileSync(join(WORKSPACE_ROOT, `deploy/k8s/${svc}.yaml`), 'utf8')).map(
+      (d) => d.toJS() as K8sObject,
+    );
     const deployment = docs.find((d) => d.kind === 'Deployment')!;
     const container = deployment.spec.template.spec.containers[0];
-    const ports = Object.fromEntries(container.ports.map((p: { name: string; containerPort: number }) => [p.name, String(p.containerPort)]));
+    const ports = Object.fromEntries(
+      container.ports.map((p: { name: string; containerPort: number }) => [p.name, String(p.containerPort)]),
+    );
     expect(ports).toEqual({ grpc: grpcPorts[svc], http: httpPorts[svc] });
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
@@ -77,7 +103,9 @@ describe('Kubernetes manifests', () => {
   });
 
   it('should list every manifest in the kustomization', () => {
-    const k = parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/k8s/kustomization.yaml'), 'utf8')) as { resources: string[] };
+    const k = parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/k8s/kustomization.yaml'), 'utf8')) as {
+      resources: string[];
+    };
     expect(k.resources).toEqual(expect.arrayContaining(Object.keys(httpPorts).map((s) => `${s}.yaml`)));
   });
 });

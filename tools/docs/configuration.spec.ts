@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { renderConfigurationDoc } from './configuration';
 
 describe('docs/configuration.md', () => {
-  it('should match the services\' setting schemas when regenerated (run npm run docs:config)', () => {
+  it("should match the services' setting schemas when regenerated (run npm run docs:config)", () => {
     const committed = readFileSync(join(__dirname, '../../docs/configuration.md'), 'utf8');
     expect(committed).toBe(renderConfigurationDoc());
   });

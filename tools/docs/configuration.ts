@@ -24,9 +24,9 @@ export function renderConfigurationDoc(): string {
     'Every Keel service reads `KEEL_*` environment variables (and the standard `OTEL_*` ones, e.g.',
     '`OTEL_EXPORTER_OTLP_ENDPOINT` to export traces). Each service validates all of its variables at start;',
     'a bad value stops it with exit code 1 and one line per problem, naming the variable.',
-    'Secrets are never logged. The embedded broker\'s flags are in [broker.md](broker.md).',
+    "Secrets are never logged. The embedded broker's flags are in [broker.md](broker.md).",
     '',
-    '_Generated from the services\' setting schemas by `npm run docs:config`; a test fails when it is stale._',
+    "_Generated from the services' setting schemas by `npm run docs:config`; a test fails when it is stale._",
     '',
     ...sections,
   ].join('\n');

@@ -12,7 +12,10 @@ import { RunsModule } from './runs/runs.module';
 /** The registry service: the system of record: datasets, runs, model versions, aliases, lineage and artifacts. */
 @Module({
   imports: [
-    DatabaseModule.forRoot({ entities: [...registryEntities, ...eventTableEntities], migrations: [...eventTableMigrations, ...registryMigrations] }),
+    DatabaseModule.forRoot({
+      entities: [...registryEntities, ...eventTableEntities],
+      migrations: [...eventTableMigrations, ...registryMigrations],
+    }),
     RegistryEventsModule,
     ArtifactsModule,
     DatasetsModule,

@@ -4,21 +4,58 @@ import { serviceSettings, setting } from '@keel/runtime';
 /** Every KEEL_* variable the registry service reads (documented in docs/configuration.md). */
 export const registrySettings = {
   ...serviceSettings('registry', DEFAULT_SERVICE_PORTS.registry),
-  kafkaBrokers: setting.list('KEEL_KAFKA_BROKERS', 'Kafka bootstrap brokers (host:port, comma-separated) the outbox relay publishes to.', {
-    default: '127.0.0.1:9092',
-    item: /^[A-Za-z0-9.-]+:\d{1,5}$/,
-    itemHint: 'host:port',
-  }),
-  artifactBackend: setting.oneOf('KEEL_ARTIFACT_BACKEND', ['fs', 's3'] as const, 'fs', 'Where artifacts live: fs (under KEEL_DATA_DIR/artifacts) or s3 (any S3-compatible store).'),
-  s3Endpoint: setting.optionalUrl('KEEL_S3_ENDPOINT', 'S3 endpoint URL (MinIO, Ceph, localstack...); unset means AWS for the region.', ['http', 'https']),
-  s3Bucket: setting.optionalString('KEEL_S3_BUCKET', 'Bucket holding the artifacts; required when KEEL_ARTIFACT_BACKEND=s3.', { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/ }),
-  s3Prefix: setting.optionalString('KEEL_S3_PREFIX', 'Key prefix inside the bucket (e.g. keel/), empty for the bucket root.', { pattern: /^[A-Za-z0-9_.\-/]{1,256}$/ }),
+  kafkaBrokers: setting.list(
+    'KEEL_KAFKA_BROKERS',
+    'Kafka bootstrap brokers (host:port, comma-separated) the outbox relay publishes to.',
+    {
+      default: '127.0.0.1:9092',
+      item: /^[A-Za-z0-9.-]+:\d{1,5}$/,
+      itemHint: 'host:port',
+    },
+  ),
+  artifactBackend: setting.oneOf(
+    'KEEL_ARTIFACT_BACKEND',
+    ['fs', 's3'] as const,
+    'fs',
+    'Where artifacts live: fs (under KEEL_DATA_DIR/artifacts) or s3 (any S3-compatible store).',
+  ),
+  s3Endpoint: setting.optionalUrl(
+    'KEEL_S3_ENDPOINT',
+    'S3 endpoint URL (MinIO, Ceph, localstack...); unset means AWS for the region.',
+    ['http', 'https'],
+  ),
+  s3Bucket: setting.optionalString(
+    'KEEL_S3_BUCKET',
+    'Bucket holding the artifacts; required when KEEL_ARTIFACT_BACKEND=s3.',
+    { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/ },
+  ),
+  s3Prefix: setting.optionalString(
+    'KEEL_S3_PREFIX',
+    'Key prefix inside the bucket (e.g. keel/), empty for the bucket root.',
+    { pattern: /^[A-Za-z0-9_.\-/]{1,256}$/ },
+  ),
   s3Region: setting.string('KEEL_S3_REGION', 'Region passed to the S3 client.', { default: 'us-east-1' }),
-  s3AccessKeyId: setting.optionalString('KEEL_S3_ACCESS_KEY_ID', 'S3 access key id; unset uses the default AWS credential chain.', { secret: true }),
+  s3AccessKeyId: setting.optionalString(
+    'KEEL_S3_ACCESS_KEY_ID',
+    'S3 access key id; unset uses the default AWS credential chain.',
+    { secret: true },
+  ),
   s3SecretAccessKey: setting.optionalString('KEEL_S3_SECRET_ACCESS_KEY', 'S3 secret access key.', { secret: true }),
-  s3ForcePathStyle: setting.bool('KEEL_S3_FORCE_PATH_STYLE', true, 'Address buckets as endpoint/bucket (most S3-compatible servers need it).'),
-  outboxRelay: setting.bool('KEEL_REGISTRY_OUTBOX_RELAY', true, 'Run the outbox relay that publishes committed registry events to Kafka (off: events wait in the outbox).'),
-  outboxPollMs: setting.int('KEEL_REGISTRY_OUTBOX_POLL_MS', 'How often the outbox relay looks for committed events when idle.', { default: 200, min: 10, max: 60_000 }),
+  s3ForcePathStyle: setting.bool(
+    'KEEL_S3_FORCE_PATH_STYLE',
+    true,
+    'Address buckets as endpoint/bucket (most S3-compatible servers need it).',
+  ),
+  outboxRelay: setting.bool(
+    'KEEL_REGISTRY_OUTBOX_RELAY',
+    true,
+    'Run the outbox relay that publishes committed registry events to Kafka (off: events wait in the outbox).',
+  ),
+  outboxPollMs: setting.int(
+    'KEEL_REGISTRY_OUTBOX_POLL_MS',
+    'How often the outbox relay looks for committed events when idle.',
+    { default: 200, min: 10, max: 60_000 },
+  ),
 };
 
 export type RegistrySettings = typeof registrySettings;

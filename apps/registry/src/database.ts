@@ -1,8 +1,23 @@
 import { DatasetRow, SnapshotRow } from './datasets/dataset.entities';
 import { CreateDatasetTables1764300000000 } from './datasets/datasets.migration';
-import { AliasChangeRow, AliasRow, ModelTagRow, ModelVersionRow, ModelVersionTagRow, RegisteredModelRow } from './models/model.entities';
+import {
+  AliasChangeRow,
+  AliasRow,
+  ModelTagRow,
+  ModelVersionRow,
+  ModelVersionTagRow,
+  RegisteredModelRow,
+} from './models/model.entities';
 import { CreateModelTables1764300002000 } from './models/models.migration';
-import { ExperimentRow, LatestMetricRow, MetricRow, RunArtifactRow, RunParamRow, RunRow, RunTagRow } from './runs/run.entities';
+import {
+  ExperimentRow,
+  LatestMetricRow,
+  MetricRow,
+  RunArtifactRow,
+  RunParamRow,
+  RunRow,
+  RunTagRow,
+} from './runs/run.entities';
 import { CreateRunTables1764300001000 } from './runs/runs.migration';
 
 /** The registry's own tables, in migration order (runs before models: versions reference runs). */
@@ -24,4 +39,8 @@ export const registryEntities = [
   AliasChangeRow,
 ];
 
-export const registryMigrations = [CreateDatasetTables1764300000000, CreateRunTables1764300001000, CreateModelTables1764300002000];
+export const registryMigrations = [
+  CreateDatasetTables1764300000000,
+  CreateRunTables1764300001000,
+  CreateModelTables1764300002000,
+];

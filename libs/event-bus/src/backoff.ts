@@ -12,11 +12,18 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, jitter: 0.2 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 5,
+  initialDelayMs: 200,
+  maxDelayMs: 10_000,
+  multiplier: 2,
+  jitter: 0.2,
+};
 
 export function assertRetryPolicy(p: RetryPolicy): RetryPolicy {
   const issues: string[] = [];
-  if (!Number.isInteger(p.attempts) || p.attempts < 1) issues.push(`attempts must be an integer >= 1 (got ${p.attempts})`);
+  if (!Number.isInteger(p.attempts) || p.attempts < 1)
+    issues.push(`attempts must be an integer >= 1 (got ${p.attempts})`);
   if (!(p.initialDelayMs >= 0)) issues.push(`initialDelayMs must be >= 0 (got ${p.initialDelayMs})`);
   if (!(p.maxDelayMs >= p.initialDelayMs)) issues.push(`maxDelayMs must be >= initialDelayMs (got ${p.maxDelayMs})`);
   if (!(p.multiplier >= 1)) issues.push(`multiplier must be >= 1 (got ${p.multiplier})`);

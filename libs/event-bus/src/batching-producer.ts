@@ -66,7 +66,13 @@ export class BatchingProducer {
   private partitionMetadata(topic: string): PartitionMetadata[] {
     let meta = this.metadata.get(topic);
     if (!meta) {
-      meta = Array.from({ length: this.partitionsOf(topic) }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+      meta = Array.from({ length: this.partitionsOf(topic) }, (_, partitionId) => ({
+        partitionId,
+        leader: 0,
+        partitionErrorCode: 0,
+        replicas: [0],
+        isr: [0],
+      }));
       this.metadata.set(topic, meta);
     }
     return meta;

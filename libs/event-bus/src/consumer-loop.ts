@@ -22,7 +22,10 @@ export interface ConsumerLoopOptions<T extends EventType> {
   chunkSize: number;
   metrics: EventBusMetrics;
   logger?: EventBusLogger;
-  sendDeadLetter(topic: string, message: { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string> }): Promise<void>;
+  sendDeadLetter(
+    topic: string,
+    message: { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string> },
+  ): Promise<void>;
 }
 
 type Control = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
@@ -76,7 +79,11 @@ export class ConsumerLoop<T extends EventType> {
       let attemptsDone = 0;
       let outOfTime = false;
       try {
-        const outcome = await this.o.processor.runChunk(events, (e, manager) => this.invoke(e, manager), Date.now() + CHUNK_BUDGET_MS);
+        const outcome = await this.o.processor.runChunk(
+          events,
+          (e, manager) => this.invoke(e, manager),
+          Date.now() + CHUNK_BUDGET_MS,
+        );
         completed = outcome.completed;
         outOfTime = !outcome.failure && completed < events.length;
         this.count('handled', outcome.handled);
@@ -88,12 +95,22 @@ export class ConsumerLoop<T extends EventType> {
       } catch (err) {
         // The chunk's transaction failed as a whole (e.g. a concurrent member recorded an id first):
         // nothing of it committed, so each event goes through the one-at-a-time path.
-        this.o.logger?.warn({ err: errorMessage(err), group: this.o.group, topic: batch.topic }, 'event chunk failed; retrying one by one');
+        this.o.logger?.warn(
+          { err: errorMessage(err), group: this.o.group, topic: batch.topic },
+          'event chunk failed; retrying one by one',
+        );
       }
       if (completed > 0) resolve(events[completed - 1]!.offset);
       i += completed;
       if (completed < events.length && !outOfTime) {
-        const outcome = await this.handleSlowly(batch, prepared[i]!.message, events[completed]!, attemptsDone, firstError, p);
+        const outcome = await this.handleSlowly(
+          batch,
+          prepared[i]!.message,
+          events[completed]!,
+          attemptsDone,
+          firstError,
+          p,
+        );
         if (outcome === 'stopped') break;
         resolve(events[completed]!.offset);
         i++;
@@ -102,13 +119,18 @@ export class ConsumerLoop<T extends EventType> {
       await p.heartbeat();
     }
     if (last !== undefined) {
-      this.o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition), group: this.o.group }, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
+      this.o.metrics.lag.set(
+        { topic: batch.topic, partition: String(batch.partition), group: this.o.group },
+        Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
+      );
     }
   }
 
   private invoke(event: ConsumedEvent<T>, manager: EntityManager | undefined, attempt = 1): Promise<void> {
     const end = this.handlerTimer.startTimer();
-    return inConsumerSpan(event, this.o.group, attempt, () => this.o.handler({ ...event, attempt, ...(manager ? { manager } : {}) })).finally(end);
+    return inConsumerSpan(event, this.o.group, attempt, () =>
+      this.o.handler({ ...event, attempt, ...(manager ? { manager } : {}) }),
+    ).finally(end);
   }
 
   /** Retries one event with backoff; dead-letters it at the cap or at once for a PermanentEventError. */
@@ -142,7 +164,17 @@ export class ConsumerLoop<T extends EventType> {
 
   private noteFailure(event: ConsumedEvent<T>, attempt: number, err: unknown): void {
     this.o.metrics.failed.inc({ type: this.o.type, group: this.o.group, code: 'HANDLER_FAILED' });
-    this.o.logger?.warn({ err: errorMessage(err), eventId: event.id, topic: event.topic, offset: event.offset, attempt, group: this.o.group }, 'event handler failed');
+    this.o.logger?.warn(
+      {
+        err: errorMessage(err),
+        eventId: event.id,
+        topic: event.topic,
+        offset: event.offset,
+        attempt,
+        group: this.o.group,
+      },
+      'event handler failed',
+    );
   }
 
   /** Sleeps in short slices, heartbeating, and gives up early when the consumer is stopping. */
@@ -156,7 +188,13 @@ export class ConsumerLoop<T extends EventType> {
     return control.isRunning();
   }
 
-  private async deadLetter(batch: Batch, message: KafkaMessage, code: EventBusErrorCode, reason: string, attempts: number): Promise<void> {
+  private async deadLetter(
+    batch: Batch,
+    message: KafkaMessage,
+    code: EventBusErrorCode,
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
     const original: Record<string, Buffer | string> = {};
     for (const [k, v] of Object.entries(message.headers ?? {})) {
       if (v === undefined) continue;
@@ -175,7 +213,10 @@ export class ConsumerLoop<T extends EventType> {
     await this.o.sendDeadLetter(this.o.dlqTopic, { key: message.key, value: message.value, headers });
     if (attempts === 0) this.o.metrics.failed.inc({ type: this.o.type, group: this.o.group, code });
     this.o.metrics.deadLettered.inc({ topic: batch.topic, group: this.o.group, code });
-    this.o.logger?.error({ code, reason, topic: batch.topic, partition: batch.partition, offset: message.offset, group: this.o.group }, 'event dead-lettered');
+    this.o.logger?.error(
+      { code, reason, topic: batch.topic, partition: batch.partition, offset: message.offset, group: this.o.group },
+      'event dead-lettered',
+    );
   }
 
   private count(outcome: 'handled' | 'duplicate', n: number): void {

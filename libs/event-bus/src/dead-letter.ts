@@ -26,11 +26,15 @@ export interface DeadLetterReason {
 const MAX_MESSAGE = 2048;
 
 /** The original headers, untouched, plus why and where the message failed. */
-export function deadLetterHeaders<H>(original: Record<string, H>, reason: DeadLetterReason): Record<string, H | string> {
+export function deadLetterHeaders<H>(
+  original: Record<string, H>,
+  reason: DeadLetterReason,
+): Record<string, H | string> {
   return {
     ...original,
     [DLQ_HEADERS.code]: reason.code,
-    [DLQ_HEADERS.message]: reason.message.length > MAX_MESSAGE ? `${reason.message.slice(0, MAX_MESSAGE - 1)}…` : reason.message,
+    [DLQ_HEADERS.message]:
+      reason.message.length > MAX_MESSAGE ? `${reason.message.slice(0, MAX_MESSAGE - 1)}…` : reason.message,
     [DLQ_HEADERS.topic]: reason.topic,
     [DLQ_HEADERS.partition]: String(reason.partition),
     [DLQ_HEADERS.offset]: reason.offset,

@@ -17,7 +17,14 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
 
   beforeAll(async () => {
     broker = await startBroker();
-    bus = new EventBus({ clientId: 'delivery', brokers: broker.brokers, source: 'keel/spec', metrics: registry, topicPartitions: 1, provisionTopics: false });
+    bus = new EventBus({
+      clientId: 'delivery',
+      brokers: broker.brokers,
+      source: 'keel/spec',
+      metrics: registry,
+      topicPartitions: 1,
+      provisionTopics: false,
+    });
     await bus.connect();
   });
 
@@ -97,7 +104,13 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     const dataset = newDataset();
     const topic = `keel.ingest.${dataset}`;
     const handled: unknown[] = [];
-    subs.push(await bus.subscribe('keel.ingest.record', async (e) => void handled.push(e.data), { group: uniqueName('g'), dataset, retry: fastRetry }));
+    subs.push(
+      await bus.subscribe('keel.ingest.record', async (e) => void handled.push(e.data), {
+        group: uniqueName('g'),
+        dataset,
+        retry: fastRetry,
+      }),
+    );
     await produceRaw(broker.brokers, topic, [
       { key: 'a', value: '[1,2,3]' },
       { key: 'b', value: 'not json' },
@@ -117,9 +130,18 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
 
   it('should dead-letter a message of another type at once when it arrives on a typed topic', async () => {
     const handled: unknown[] = [];
-    subs.push(await bus.subscribe('keel.feedback', async (e) => void handled.push(e.data), { group: uniqueName('g'), retry: fastRetry }));
+    subs.push(
+      await bus.subscribe('keel.feedback', async (e) => void handled.push(e.data), {
+        group: uniqueName('g'),
+        retry: fastRetry,
+      }),
+    );
     await produceRaw(broker.brokers, 'keel.feedback', [
-      { key: 'x', value: JSON.stringify(EVENT_EXAMPLES['keel.feedback']), headers: { ce_specversion: '1.0', ce_id: 'f-1', ce_type: 'keel.model.promoted', ce_source: 'elsewhere' } },
+      {
+        key: 'x',
+        value: JSON.stringify(EVENT_EXAMPLES['keel.feedback']),
+        headers: { ce_specversion: '1.0', ce_id: 'f-1', ce_type: 'keel.model.promoted', ce_source: 'elsewhere' },
+      },
     ]);
     await bus.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'y' });
     await eventually(() => handled.length === 1, 'the good feedback');
@@ -144,7 +166,9 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     const [dead] = await readTopic(broker.brokers, `keel.ingest.${dataset}.dlq`, 1);
     expect(dead!.headers).toMatchObject({ [DLQ_HEADERS.code]: 'HANDLER_REJECTED', [DLQ_HEADERS.attempts]: '1' });
     expect(calls).toBe(1);
-    expect(await registry.metrics()).toMatch(/keel_events_dead_lettered_total\{topic="keel.ingest.d_[0-9a-f]+",group="g-[0-9a-f]+",code="HANDLER_REJECTED"\} 1/);
+    expect(await registry.metrics()).toMatch(
+      /keel_events_dead_lettered_total\{topic="keel.ingest.d_[0-9a-f]+",group="g-[0-9a-f]+",code="HANDLER_REJECTED"\} 1/,
+    );
   });
 
   it('should finish the in-flight handler and commit its offset when the subscription closes mid-handler', async () => {
@@ -176,7 +200,12 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     // The same group resumes after the committed offset: the finished message is not delivered again.
     await bus.publish('keel.ingest.record', { n: 2 }, { key: 'a', dataset });
     const again: number[] = [];
-    subs.push(await bus.subscribe('keel.ingest.record', async (e) => void again.push(e.data['n'] as number), { group, dataset }));
+    subs.push(
+      await bus.subscribe('keel.ingest.record', async (e) => void again.push(e.data['n'] as number), {
+        group,
+        dataset,
+      }),
+    );
     await eventually(() => again.length === 1, 'the next message');
     expect(again).toEqual([2]);
   });
@@ -185,7 +214,9 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     const dataset = newDataset();
     const group = uniqueName('g');
     const handled: number[] = [];
-    await Promise.all(Array.from({ length: 40 }, (_, n) => bus.publish('keel.ingest.record', { n }, { key: 'k', dataset })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, n) => bus.publish('keel.ingest.record', { n }, { key: 'k', dataset })),
+    );
     subs.push(
       await bus.subscribe(
         'keel.ingest.record',

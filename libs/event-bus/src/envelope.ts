@@ -92,7 +92,11 @@ export function decodeEnvelope(
   const source = headers[CE.source];
   if (!source) problems.push(`missing ${CE.source}`);
   const time = headers[CE.time];
-  if (time !== undefined && Number.isNaN(Date.parse(time))) problems.push(`${CE.time} is not a timestamp (${JSON.stringify(time)})`);
+  if (time !== undefined && Number.isNaN(Date.parse(time)))
+    problems.push(`${CE.time} is not a timestamp (${JSON.stringify(time)})`);
   if (problems.length || !type || !source) return { ok: false, message: problems.join('; ') };
-  return { ok: true, envelope: { id, type, source, time: time ?? kafkaTime(), subject: headers[CE.subject], derivedId: false } };
+  return {
+    ok: true,
+    envelope: { id, type, source, time: time ?? kafkaTime(), subject: headers[CE.subject], derivedId: false },
+  };
 }

@@ -1,4 +1,12 @@
-import { EVENT_TYPES, deadLetterTopic, eventDefinition, topicOf, validateEvent, type EventPayload, type EventType } from '@keel/contracts';
+import {
+  EVENT_TYPES,
+  deadLetterTopic,
+  eventDefinition,
+  topicOf,
+  validateEvent,
+  type EventPayload,
+  type EventType,
+} from '@keel/contracts';
 import { SpanKind, context as otelContext, trace, type Context } from '@opentelemetry/api';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { Registry, type Counter } from 'prom-client';
@@ -11,7 +19,14 @@ import { DedupeProcessor, PlainProcessor } from './idempotency';
 import { createEventBusMetrics, type EventBusMetrics } from './metrics';
 import { Outbox } from './outbox';
 import { injectTraceHeaders } from './trace-context';
-import type { ConsumedEvent, EventBusOptions, PublishOptions, SubscribeOptions, Subscription, TransactionalEvent } from './types';
+import type {
+  ConsumedEvent,
+  EventBusOptions,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+  TransactionalEvent,
+} from './types';
 import { uuidv7 } from './uuid-v7';
 
 const tracer = () => trace.getTracer('@keel/event-bus');
@@ -46,7 +61,10 @@ export class EventBus {
     if (!options.clientId) issues.push('clientId is required');
     if (!options.source) issues.push('source (ce_source) is required');
     if (!options.brokers?.length) issues.push('at least one broker is required');
-    if (options.topicPartitions !== undefined && !(Number.isInteger(options.topicPartitions) && options.topicPartitions >= 1)) {
+    if (
+      options.topicPartitions !== undefined &&
+      !(Number.isInteger(options.topicPartitions) && options.topicPartitions >= 1)
+    ) {
       issues.push(`topicPartitions must be an integer >= 1 (got ${options.topicPartitions})`);
     }
     if (issues.length) throw new EventBusError('INVALID_CONFIG', 'invalid event bus options', issues);
@@ -76,7 +94,8 @@ export class EventBus {
     await this.producer.connect();
     this.sender = new BatchingProducer(this.producer, (topic) => {
       const partitions = this.partitionCounts.get(topic);
-      if (partitions === undefined) throw new EventBusError('NOT_CONNECTED', `topic ${topic} was not provisioned before sending`);
+      if (partitions === undefined)
+        throw new EventBusError('NOT_CONNECTED', `topic ${topic} was not provisioned before sending`);
       return partitions;
     });
     this.state = 'connected';
@@ -90,10 +109,20 @@ export class EventBus {
   async publish<T extends EventType>(type: T, payload: EventPayload<T>, opts: PublishOptions<T>): Promise<void> {
     const topic = this.topicFor(type, opts.dataset);
     const valid = validateEvent(type, payload);
-    if (!valid.ok) throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was sent`, valid.issues);
+    if (!valid.ok)
+      throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was sent`, valid.issues);
     if (!opts.key) throw new EventBusError('INVALID_PAYLOAD', `${type} needs a non-empty key`);
     await this.send(
-      { id: uuidv7(), type, source: this.options.source, time: new Date().toISOString(), subject: opts.subject, topic, key: opts.key, value: JSON.stringify(valid.payload) },
+      {
+        id: uuidv7(),
+        type,
+        source: this.options.source,
+        time: new Date().toISOString(),
+        subject: opts.subject,
+        topic,
+        key: opts.key,
+        value: JSON.stringify(valid.payload),
+      },
       otelContext.active(),
     );
   }
@@ -101,10 +130,19 @@ export class EventBus {
   /** Sends an already validated event (the outbox relay's path); `parent` is the trace context to continue. */
   send(event: OutgoingEvent, parent: Context): Promise<void> {
     const sender = this.connected();
-    if (!this.partitionCounts.has(event.topic)) return this.ensureTopics([event.topic]).then(() => this.send(event, parent));
+    if (!this.partitionCounts.has(event.topic))
+      return this.ensureTopics([event.topic]).then(() => this.send(event, parent));
     const span = tracer().startSpan(
       `send ${event.topic}`,
-      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': event.topic, 'messaging.message.id': event.id } },
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': event.topic,
+          'messaging.message.id': event.id,
+        },
+      },
       parent,
     );
     const headers = encodeHeaders(event, injectTraceHeaders(trace.setSpan(parent, span)));
@@ -132,9 +170,21 @@ export class EventBus {
     return child;
   }
 
-  subscribe<T extends EventType>(type: T, handler: (event: TransactionalEvent<T>) => Promise<void>, opts: SubscribeOptions<T> & { dataSource: NonNullable<SubscribeOptions<T>['dataSource']> }): Promise<Subscription>;
-  subscribe<T extends EventType>(type: T, handler: (event: ConsumedEvent<T>) => Promise<void>, opts: SubscribeOptions<T>): Promise<Subscription>;
-  async subscribe<T extends EventType>(type: T, untypedHandler: (event: never) => Promise<void>, opts: SubscribeOptions<T>): Promise<Subscription> {
+  subscribe<T extends EventType>(
+    type: T,
+    handler: (event: TransactionalEvent<T>) => Promise<void>,
+    opts: SubscribeOptions<T> & { dataSource: NonNullable<SubscribeOptions<T>['dataSource']> },
+  ): Promise<Subscription>;
+  subscribe<T extends EventType>(
+    type: T,
+    handler: (event: ConsumedEvent<T>) => Promise<void>,
+    opts: SubscribeOptions<T>,
+  ): Promise<Subscription>;
+  async subscribe<T extends EventType>(
+    type: T,
+    untypedHandler: (event: never) => Promise<void>,
+    opts: SubscribeOptions<T>,
+  ): Promise<Subscription> {
     this.connected();
     // The overloads tie the handler's event type to whether a dataSource is given.
     const handler = untypedHandler as AnyHandler<T>;
@@ -143,8 +193,15 @@ export class EventBus {
     const dlqTopic = deadLetterTopic(topic);
     const retry = assertRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...opts.retry });
     await this.ensureTopics([topic, dlqTopic]);
-    const processor = opts.dataSource ? new DedupeProcessor<ConsumedEvent<T>>(opts.dataSource, opts.group) : new PlainProcessor<ConsumedEvent<T>>();
-    const consumer: Consumer = this.kafka.consumer({ groupId: opts.group, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    const processor = opts.dataSource
+      ? new DedupeProcessor<ConsumedEvent<T>>(opts.dataSource, opts.group)
+      : new PlainProcessor<ConsumedEvent<T>>();
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: opts.group,
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
     const loop = new ConsumerLoop<T>({
       type,
       group: opts.group,
@@ -192,7 +249,10 @@ export class EventBus {
         const existing = new Set(await admin.listTopics());
         const toCreate = missing.filter((n) => !existing.has(n));
         if (toCreate.length) {
-          await admin.createTopics({ waitForLeaders: true, topics: toCreate.map((topic) => ({ topic, numPartitions: this.partitions })) });
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: toCreate.map((topic) => ({ topic, numPartitions: this.partitions })),
+          });
         }
         // Existing topics keep their own partition count (e.g. created by an operator).
         const { topics } = await admin.fetchTopicMetadata({ topics: missing });
@@ -216,7 +276,10 @@ export class EventBus {
 
   private connected(): BatchingProducer {
     if (this.state !== 'connected' || !this.sender) {
-      throw new EventBusError('NOT_CONNECTED', this.state === 'closed' ? 'the event bus is closed' : 'call connect() first');
+      throw new EventBusError(
+        'NOT_CONNECTED',
+        this.state === 'closed' ? 'the event bus is closed' : 'call connect() first',
+      );
     }
     return this.sender;
   }

@@ -14,7 +14,12 @@ export interface MessageCoordinates {
  * Runs a handler in a CONSUMER span: a child of the producer's context (so the trace id carries on)
  * and linked to the producer span, which is how asynchronous hops are joined in DESIGN.md.
  */
-export function inConsumerSpan<R>(msg: MessageCoordinates, group: string, attempt: number, fn: () => Promise<R>): Promise<R> {
+export function inConsumerSpan<R>(
+  msg: MessageCoordinates,
+  group: string,
+  attempt: number,
+  fn: () => Promise<R>,
+): Promise<R> {
   const parent = extractTraceContext(msg.headers);
   const producer = trace.getSpanContext(parent);
   return withSpan(

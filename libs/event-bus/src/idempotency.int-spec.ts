@@ -15,7 +15,14 @@ const registry = new Registry();
 
 beforeAll(async () => {
   broker = await startBroker();
-  bus = new EventBus({ clientId: 'idem', brokers: broker.brokers, source: 'keel/spec', metrics: registry, topicPartitions: 1, provisionTopics: false });
+  bus = new EventBus({
+    clientId: 'idem',
+    brokers: broker.brokers,
+    source: 'keel/spec',
+    metrics: registry,
+    topicPartitions: 1,
+    provisionTopics: false,
+  });
   await bus.connect();
 });
 
@@ -31,33 +38,52 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     const dataset = newDataset();
     const group = uniqueName('g');
     let calls = 0;
-    const handler = async (e: { id: string; data: Record<string, unknown>; manager: import('typeorm').EntityManager }) => {
+    const handler = async (e: {
+      id: string;
+      data: Record<string, unknown>;
+      manager: import('typeorm').EntityManager;
+    }) => {
       calls++;
       await e.manager.insert(SideEffect, { eventId: e.id, label: String(e.data['n']) });
     };
     const first = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
     for (let n = 1; n <= 3; n++) await bus.publish('keel.ingest.record', { n }, { key: 'k', dataset });
-    await eventually(async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '3' })) === 1, 'three side effects');
+    await eventually(
+      async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '3' })) === 1,
+      'three side effects',
+    );
     await first.close();
     expect(calls).toBe(3);
 
     // The crash window: side effects and dedupe rows are committed, the group's offset is not.
     const admin = rawKafka(broker.brokers).admin();
     await admin.connect();
-    await admin.setOffsets({ groupId: group, topic: `keel.ingest.${dataset}`, partitions: [{ partition: 0, offset: '0' }] });
+    await admin.setOffsets({
+      groupId: group,
+      topic: `keel.ingest.${dataset}`,
+      partitions: [{ partition: 0, offset: '0' }],
+    });
     await admin.disconnect();
 
     await bus.publish('keel.ingest.record', { n: 4 }, { key: 'k', dataset });
     const second = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
-    await eventually(async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '4' })) === 1, 'the fourth side effect');
+    await eventually(
+      async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '4' })) === 1,
+      'the fourth side effect',
+    );
     await second.close();
-    const rows = await db.dataSource().getRepository(SideEffect).find({ where: [{ label: '1' }, { label: '2' }, { label: '3' }, { label: '4' }] });
+    const rows = await db
+      .dataSource()
+      .getRepository(SideEffect)
+      .find({ where: [{ label: '1' }, { label: '2' }, { label: '3' }, { label: '4' }] });
     expect(rows.map((r) => r.label).sort()).toEqual(['1', '2', '3', '4']);
     expect(calls).toBe(4);
-    expect(await registry.metrics()).toContain(`keel_events_consumed_total{type="keel.ingest.record",group="${group}",outcome="duplicate"} 3`);
+    expect(await registry.metrics()).toContain(
+      `keel_events_consumed_total{type="keel.ingest.record",group="${group}",outcome="duplicate"} 3`,
+    );
   });
 
-  it('should roll back a failed attempt\'s writes and record each event once when a handler fails after writing', async () => {
+  it("should roll back a failed attempt's writes and record each event once when a handler fails after writing", async () => {
     const dataset = newDataset();
     const tries = new Map<number, number>();
     const sub = await bus.subscribe(
@@ -85,7 +111,11 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     const topic = `keel.ingest.${dataset}`;
     const group = uniqueName('g');
     const ids: string[] = [];
-    const handler = async (e: { id: string; data: Record<string, unknown>; manager: import('typeorm').EntityManager }) => {
+    const handler = async (e: {
+      id: string;
+      data: Record<string, unknown>;
+      manager: import('typeorm').EntityManager;
+    }) => {
       ids.push(e.id);
       await e.manager.insert(SideEffect, { eventId: e.id, label: `kcat-${dataset}` });
     };
@@ -106,7 +136,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     expect(ids).toEqual([0, 1, 2, 3].map((offset) => `kafka:${topic}:0:${offset}`));
   });
 
-  it('should keep the service\'s own locked writes out of a consumer\'s transaction when both write at once', async () => {
+  it("should keep the service's own locked writes out of a consumer's transaction when both write at once", async () => {
     const dataset = newDataset();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -124,10 +154,18 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     await bus.publish('keel.ingest.record', { n: 1 }, { key: 'k', dataset });
     await eventually(() => inHandler, 'the handler to hold its transaction open');
     // A write by the service itself, e.g. a gRPC request, while the consumer's transaction is open.
-    const outside = withDatabaseLock(db.dataSource(), () => db.dataSource().getRepository(SideEffect).insert({ eventId: 'outside', label: `service-${dataset}` }));
+    const outside = withDatabaseLock(db.dataSource(), () =>
+      db
+        .dataSource()
+        .getRepository(SideEffect)
+        .insert({ eventId: 'outside', label: `service-${dataset}` }),
+    );
     release();
     await outside;
-    await eventually(async () => (await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)) === 1, 'the dead-lettered event');
+    await eventually(
+      async () => (await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)) === 1,
+      'the dead-lettered event',
+    );
     await sub.close();
     const effects = db.dataSource().getRepository(SideEffect);
     expect(await effects.countBy({ label: `service-${dataset}` })).toBe(1);

@@ -80,7 +80,10 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
     let failedAt = -1;
     let failure: ChunkOutcome['failure'];
     try {
-      const seen = await this.processedIds(qr, events.map((e) => e.id));
+      const seen = await this.processedIds(
+        qr,
+        events.map((e) => e.id),
+      );
       const done: E[] = [];
       let duplicates = 0;
       let completed = events.length;

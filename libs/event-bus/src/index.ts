@@ -4,7 +4,14 @@
 export { EventBus, type OutgoingEvent } from './event-bus';
 export { Outbox, type StoredEnvelope } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
-export { EventBusError, PermanentEventError, EVENT_BUS_ERROR_CODES, decideOnFailure, type EventBusErrorCode, type FailureDecision } from './errors';
+export {
+  EventBusError,
+  PermanentEventError,
+  EVENT_BUS_ERROR_CODES,
+  decideOnFailure,
+  type EventBusErrorCode,
+  type FailureDecision,
+} from './errors';
 export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
 export { CE, SPEC_VERSION, decodeEnvelope, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
 export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';

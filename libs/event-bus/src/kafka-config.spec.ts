@@ -3,7 +3,12 @@ import { kafkaConnectionFromEnv } from './kafka-config';
 
 describe('kafkaConnectionFromEnv', () => {
   it('should default to the embedded broker when nothing is set', () => {
-    expect(kafkaConnectionFromEnv({})).toEqual({ brokers: ['127.0.0.1:9092'], ssl: undefined, sasl: undefined, topicPartitions: 3 });
+    expect(kafkaConnectionFromEnv({})).toEqual({
+      brokers: ['127.0.0.1:9092'],
+      ssl: undefined,
+      sasl: undefined,
+      topicPartitions: 3,
+    });
   });
 
   it('should read brokers, SSL and SCRAM when configured for Apache Kafka', () => {
@@ -25,7 +30,12 @@ describe('kafkaConnectionFromEnv', () => {
   });
 
   it('should list every problem without echoing the password when the configuration is bad', () => {
-    const env = { KEEL_KAFKA_BROKERS: 'no-port', KEEL_KAFKA_SSL: 'yes', KEEL_KAFKA_SASL_PASSWORD: 'hunter2', KEEL_KAFKA_TOPIC_PARTITIONS: '0' };
+    const env = {
+      KEEL_KAFKA_BROKERS: 'no-port',
+      KEEL_KAFKA_SSL: 'yes',
+      KEEL_KAFKA_SASL_PASSWORD: 'hunter2',
+      KEEL_KAFKA_TOPIC_PARTITIONS: '0',
+    };
     let error: EventBusError | undefined;
     try {
       kafkaConnectionFromEnv(env);

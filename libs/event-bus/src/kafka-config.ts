@@ -19,7 +19,12 @@ const envSchema = z
     KEEL_KAFKA_BROKERS: z
       .string()
       .default('127.0.0.1:9092')
-      .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')).min(1)),
     KEEL_KAFKA_SSL: bool.default(false),
     KEEL_KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
@@ -31,10 +36,18 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.KEEL_KAFKA_SASL_MECHANISM && (!env.KEEL_KAFKA_SASL_USERNAME || !env.KEEL_KAFKA_SASL_PASSWORD)) {
-      ctx.addIssue({ code: 'custom', path: ['KEEL_KAFKA_SASL_USERNAME'], message: 'SASL needs both KEEL_KAFKA_SASL_USERNAME and KEEL_KAFKA_SASL_PASSWORD' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEEL_KAFKA_SASL_USERNAME'],
+        message: 'SASL needs both KEEL_KAFKA_SASL_USERNAME and KEEL_KAFKA_SASL_PASSWORD',
+      });
     }
     if (!env.KEEL_KAFKA_SASL_MECHANISM && (env.KEEL_KAFKA_SASL_USERNAME || env.KEEL_KAFKA_SASL_PASSWORD)) {
-      ctx.addIssue({ code: 'custom', path: ['KEEL_KAFKA_SASL_MECHANISM'], message: 'a SASL username or password needs KEEL_KAFKA_SASL_MECHANISM' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEEL_KAFKA_SASL_MECHANISM'],
+        message: 'a SASL username or password needs KEEL_KAFKA_SASL_MECHANISM',
+      });
     }
   });
 
@@ -60,7 +73,11 @@ export function kafkaConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): Ka
   return { brokers: e.KEEL_KAFKA_BROKERS, ssl, sasl, topicPartitions: e.KEEL_KAFKA_TOPIC_PARTITIONS };
 }
 
-function saslOptions(mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined, username?: string, password?: string): SASLOptions | undefined {
+function saslOptions(
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined,
+  username?: string,
+  password?: string,
+): SASLOptions | undefined {
   if (!mechanism || !username || !password) return undefined;
   switch (mechanism) {
     case 'plain':

@@ -21,10 +21,25 @@ export function createEventBusMetrics(registry: Registry): EventBusMetrics {
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
     existing<Counter<L>>(registry, name) ?? new Counter({ name, help, labelNames, registers: [registry] });
   return {
-    published: counter('keel_events_published_total', 'Events written to Kafka by publish() or the outbox relay.', ['type', 'topic']),
-    consumed: counter('keel_events_consumed_total', 'Consumed events by outcome: handled or duplicate (skipped).', ['type', 'group', 'outcome']),
-    failed: counter('keel_events_failed_total', 'Handler attempts and messages that failed.', ['type', 'group', 'code']),
-    deadLettered: counter('keel_events_dead_lettered_total', 'Messages written to a dead-letter topic.', ['topic', 'group', 'code']),
+    published: counter('keel_events_published_total', 'Events written to Kafka by publish() or the outbox relay.', [
+      'type',
+      'topic',
+    ]),
+    consumed: counter('keel_events_consumed_total', 'Consumed events by outcome: handled or duplicate (skipped).', [
+      'type',
+      'group',
+      'outcome',
+    ]),
+    failed: counter('keel_events_failed_total', 'Handler attempts and messages that failed.', [
+      'type',
+      'group',
+      'code',
+    ]),
+    deadLettered: counter('keel_events_dead_lettered_total', 'Messages written to a dead-letter topic.', [
+      'topic',
+      'group',
+      'code',
+    ]),
     handlerSeconds:
       existing<Histogram<'type' | 'group'>>(registry, 'keel_event_handler_duration_seconds') ??
       new Histogram({
@@ -36,9 +51,18 @@ export function createEventBusMetrics(registry: Registry): EventBusMetrics {
       }),
     lag:
       existing<Gauge<'topic' | 'partition' | 'group'>>(registry, 'keel_event_consumer_lag') ??
-      new Gauge({ name: 'keel_event_consumer_lag', help: 'Messages behind the partition end, per consumed batch.', labelNames: ['topic', 'partition', 'group'], registers: [registry] }),
+      new Gauge({
+        name: 'keel_event_consumer_lag',
+        help: 'Messages behind the partition end, per consumed batch.',
+        labelNames: ['topic', 'partition', 'group'],
+        registers: [registry],
+      }),
     outboxPending:
       existing<Gauge>(registry, 'keel_outbox_pending') ??
-      new Gauge({ name: 'keel_outbox_pending', help: 'Outbox rows read but not yet marked sent by the last relay pass.', registers: [registry] }),
+      new Gauge({
+        name: 'keel_outbox_pending',
+        help: 'Outbox rows read but not yet marked sent by the last relay pass.',
+        registers: [registry],
+      }),
   };
 }

@@ -80,7 +80,9 @@ export class OutboxRelay {
 
   private async pass(): Promise<number> {
     const repo = this.o.dataSource.getRepository(OutboxEvent);
-    const rows = await withDatabaseLock(this.o.dataSource, () => repo.find({ where: { sentAt: IsNull() }, order: { seq: 'ASC' }, take: this.o.batchSize ?? 500 }));
+    const rows = await withDatabaseLock(this.o.dataSource, () =>
+      repo.find({ where: { sentAt: IsNull() }, order: { seq: 'ASC' }, take: this.o.batchSize ?? 500 }),
+    );
     this.o.bus.metrics.outboxPending.set(rows.length);
     if (!rows.length) return 0;
     // All sends of a pass share one produce request, in seq order.
@@ -102,7 +104,9 @@ export class OutboxRelay {
         );
       }),
     );
-    await withDatabaseLock(this.o.dataSource, () => repo.update({ seq: In(rows.map((r) => r.seq)) }, { sentAt: Date.now() }));
+    await withDatabaseLock(this.o.dataSource, () =>
+      repo.update({ seq: In(rows.map((r) => r.seq)) }, { sentAt: Date.now() }),
+    );
     this.o.bus.metrics.outboxPending.set(0);
     return rows.length;
   }

@@ -12,11 +12,21 @@ import { SideEffect, specSchema } from './testing/spec-entities';
 
 let broker: TestBroker;
 let bus: EventBus;
-const telemetry = startTelemetry({ serviceName: 'outbox-spec', spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())], env: {} });
+const telemetry = startTelemetry({
+  serviceName: 'outbox-spec',
+  spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+  env: {},
+});
 
 beforeAll(async () => {
   broker = await startBroker();
-  bus = new EventBus({ clientId: 'outbox', brokers: broker.brokers, source: 'keel/spec', topicPartitions: 1, provisionTopics: false });
+  bus = new EventBus({
+    clientId: 'outbox',
+    brokers: broker.brokers,
+    source: 'keel/spec',
+    topicPartitions: 1,
+    provisionTopics: false,
+  });
   await bus.connect();
 });
 
@@ -46,9 +56,13 @@ describeEachDatabase('transactional outbox', specSchema, (db) => {
 
   it('should refuse an invalid event or a call outside a transaction when storing', async () => {
     await expect(
-      db.dataSource().transaction((m) => bus.outbox.publish(m, 'keel.model.promoted', { model: 'x' } as never, { key: 'x' })),
+      db
+        .dataSource()
+        .transaction((m) => bus.outbox.publish(m, 'keel.model.promoted', { model: 'x' } as never, { key: 'x' })),
     ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
-    await expect(bus.outbox.publish(db.dataSource().manager, 'keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'x' })).rejects.toBeInstanceOf(EventBusError);
+    await expect(
+      bus.outbox.publish(db.dataSource().manager, 'keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'x' }),
+    ).rejects.toBeInstanceOf(EventBusError);
     expect(await db.dataSource().getRepository(OutboxEvent).countBy({ eventType: 'keel.model.promoted' })).toBe(0);
   });
 
@@ -59,7 +73,8 @@ describeEachDatabase('transactional outbox', specSchema, (db) => {
       await withSpan('change', async (span) => {
         traceIds.push(span.spanContext().traceId);
         await db.dataSource().transaction(async (m) => {
-          for (let i = 0; i < 10; i++) await bus.outbox.publish(m, 'keel.ingest.record', { n: t * 10 + i }, { key: `k${i % 3}`, dataset });
+          for (let i = 0; i < 10; i++)
+            await bus.outbox.publish(m, 'keel.ingest.record', { n: t * 10 + i }, { key: `k${i % 3}`, dataset });
         });
       });
     }
@@ -67,11 +82,24 @@ describeEachDatabase('transactional outbox', specSchema, (db) => {
     relay.start();
     const records = await readTopic(broker.brokers, `keel.ingest.${dataset}`, 50);
     await relay.stop();
-    expect(records.map((r) => (JSON.parse(r.value!) as { n: number }).n)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(records[0]!.headers).toMatchObject({ ce_specversion: '1.0', ce_type: 'keel.ingest.record', ce_source: 'keel/spec' });
+    expect(records.map((r) => (JSON.parse(r.value!) as { n: number }).n)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i),
+    );
+    expect(records[0]!.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_type: 'keel.ingest.record',
+      ce_source: 'keel/spec',
+    });
     // The relay sends long after the request that wrote the rows, yet each event continues that request's trace.
-    expect(records.map((r) => r.headers['traceparent']!.split('-')[1])).toEqual(traceIds.flatMap((id) => Array<string>(10).fill(id)));
-    expect(await db.dataSource().getRepository(OutboxEvent).countBy({ topic: `keel.ingest.${dataset}`, sentAt: IsNull() })).toBe(0);
+    expect(records.map((r) => r.headers['traceparent']!.split('-')[1])).toEqual(
+      traceIds.flatMap((id) => Array<string>(10).fill(id)),
+    );
+    expect(
+      await db
+        .dataSource()
+        .getRepository(OutboxEvent)
+        .countBy({ topic: `keel.ingest.${dataset}`, sentAt: IsNull() }),
+    ).toBe(0);
   });
 
   it('should re-publish on restart and be seen once when the process was killed between commit and publish', async () => {
@@ -85,7 +113,9 @@ describeEachDatabase('transactional outbox', specSchema, (db) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, sig) => resolve(sig)),
+    );
     expect({ signal, out }).toEqual({ signal: 'SIGKILL', out: 'committed\n' });
     expect(await topicSize(broker.brokers, `keel.ingest.${dataset}`)).toBe(0);
 
@@ -107,7 +137,14 @@ describeEachDatabase('transactional outbox', specSchema, (db) => {
     expect(await relay.drain()).toBe(1);
     const records = await readTopic(broker.brokers, `keel.ingest.${dataset}`, 2);
     expect(records.map((r) => r.headers['ce_id'])).toEqual([row.eventId, row.eventId]);
-    await eventually(async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: `seen-${dataset}` })) === 1, 'the event to be handled');
+    await eventually(
+      async () =>
+        (await db
+          .dataSource()
+          .getRepository(SideEffect)
+          .countBy({ label: `seen-${dataset}` })) === 1,
+      'the event to be handled',
+    );
     await sub.close();
     expect(seen).toEqual([row.eventId]);
     expect(await db.dataSource().getRepository(SideEffect).countBy({ label: 'written-by-crashed-process' })).toBe(1);

@@ -21,9 +21,15 @@ export class Outbox {
   constructor(private readonly source: string) {}
 
   /** Validates and stores the event; returns its ce_id. Nothing reaches Kafka until an OutboxRelay sends it. */
-  async publish<T extends EventType>(manager: EntityManager, type: T, payload: EventPayload<T>, opts: PublishOptions<T>): Promise<string> {
+  async publish<T extends EventType>(
+    manager: EntityManager,
+    type: T,
+    payload: EventPayload<T>,
+    opts: PublishOptions<T>,
+  ): Promise<string> {
     const valid = validateEvent(type, payload);
-    if (!valid.ok) throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was stored`, valid.issues);
+    if (!valid.ok)
+      throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was stored`, valid.issues);
     if (!opts.key) throw new EventBusError('INVALID_PAYLOAD', `${type} needs a non-empty key`);
     let topic: string;
     try {
@@ -32,11 +38,18 @@ export class Outbox {
       throw new EventBusError('INVALID_CONFIG', (err as Error).message, [], { cause: err });
     }
     if (!manager.queryRunner?.isTransactionActive) {
-      throw new EventBusError('INVALID_CONFIG', 'outbox.publish must run inside a transaction (use dataSource.transaction(manager => ...))');
+      throw new EventBusError(
+        'INVALID_CONFIG',
+        'outbox.publish must run inside a transaction (use dataSource.transaction(manager => ...))',
+      );
     }
     const id = uuidv7();
     const now = Date.now();
-    const envelope: StoredEnvelope = { source: this.source, time: new Date(now).toISOString(), trace: injectTraceHeaders() };
+    const envelope: StoredEnvelope = {
+      source: this.source,
+      time: new Date(now).toISOString(),
+      trace: injectTraceHeaders(),
+    };
     await manager.insert(OutboxEvent, {
       eventId: id,
       eventType: type,

@@ -9,13 +9,23 @@ export type PreparedMessage<T extends EventType> =
   | { kind: 'invalid'; message: KafkaMessage; code: EventBusErrorCode; reason: string };
 
 /** Decodes and validates one message for a subscription to `type`; handlers only ever see `ok` ones. */
-export function prepareMessage<T extends EventType>(type: T, topic: string, partition: number, message: KafkaMessage): PreparedMessage<T> {
+export function prepareMessage<T extends EventType>(
+  type: T,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): PreparedMessage<T> {
   const headers = headersToStrings(message.headers);
   const decoded = decodeEnvelope(headers, { topic, partition, offset: message.offset, timestamp: message.timestamp });
   if (!decoded.ok) return { kind: 'invalid', message, code: 'INVALID_ENVELOPE', reason: decoded.message };
   const env = decoded.envelope;
   if (env.type !== type) {
-    return { kind: 'invalid', message, code: 'UNEXPECTED_TYPE', reason: `expected ce_type ${type} on ${topic}, got ${env.type}` };
+    return {
+      kind: 'invalid',
+      message,
+      code: 'UNEXPECTED_TYPE',
+      reason: `expected ce_type ${type} on ${topic}, got ${env.type}`,
+    };
   }
   let body: unknown;
   try {
@@ -24,7 +34,8 @@ export function prepareMessage<T extends EventType>(type: T, topic: string, part
     return { kind: 'invalid', message, code: 'INVALID_JSON', reason: `body is not JSON: ${(err as Error).message}` };
   }
   const valid = validateEvent(type, body);
-  if (!valid.ok) return { kind: 'invalid', message, code: 'INVALID_PAYLOAD', reason: `invalid ${type}: ${valid.issues.join('; ')}` };
+  if (!valid.ok)
+    return { kind: 'invalid', message, code: 'INVALID_PAYLOAD', reason: `invalid ${type}: ${valid.issues.join('; ')}` };
   return {
     kind: 'ok',
     message,

@@ -15,6 +15,9 @@ export async function withDatabaseLock<T>(dataSource: DataSource, fn: () => Prom
   if (dataSource.options.type !== 'better-sqlite3') return fn();
   const previous = chains.get(dataSource) ?? Promise.resolve();
   const run = previous.then(fn, fn);
-  chains.set(dataSource, run.catch(() => undefined));
+  chains.set(
+    dataSource,
+    run.catch(() => undefined),
+  );
   return run;
 }

@@ -1,4 +1,11 @@
-import { context as otelContext, trace, type Context, type SpanContext, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  trace,
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 // W3C trace context is used directly rather than the global propagator, so traceparent crosses Kafka

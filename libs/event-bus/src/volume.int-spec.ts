@@ -12,7 +12,13 @@ let bus: EventBus;
 
 beforeAll(async () => {
   broker = await startBroker();
-  bus = new EventBus({ clientId: 'volume', brokers: broker.brokers, source: 'keel/spec', topicPartitions: 3, provisionTopics: false });
+  bus = new EventBus({
+    clientId: 'volume',
+    brokers: broker.brokers,
+    source: 'keel/spec',
+    topicPartitions: 3,
+    provisionTopics: false,
+  });
   await bus.connect();
 });
 
@@ -30,10 +36,15 @@ describeEachDatabase('100,000 events with dedupe', specSchema, (db) => {
       const n = e.data['n'] as number;
       handledTimes.set(n, (handledTimes.get(n) ?? 0) + 1);
     };
-    let sub: Subscription = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    let sub: Subscription = await bus.subscribe('keel.ingest.record', handler, {
+      group,
+      dataset,
+      dataSource: db.dataSource(),
+    });
     for (let sent = 0; sent < N; sent += 5000) {
       const window: Promise<void>[] = [];
-      for (let n = sent; n < sent + 5000; n++) window.push(bus.publish('keel.ingest.record', { n }, { key: `e-${n % 997}`, dataset }));
+      for (let n = sent; n < sent + 5000; n++)
+        window.push(bus.publish('keel.ingest.record', { n }, { key: `e-${n % 997}`, dataset }));
       await Promise.all(window);
       // Halfway, the consumer is restarted: it must commit what it handled and resume after it.
       if (sent === N / 2) {
@@ -45,7 +56,9 @@ describeEachDatabase('100,000 events with dedupe', specSchema, (db) => {
     await eventually(() => handledTimes.size === N, `all ${N} events`, 150_000);
     await sub.close();
     expect([...handledTimes.values()].every((times) => times === 1)).toBe(true);
-    const [{ n }] = (await db.dataSource().query(`SELECT COUNT(*) AS n FROM keel_processed_events WHERE consumer_group = '${group}'`)) as { n: string }[];
+    const [{ n }] = (await db
+      .dataSource()
+      .query(`SELECT COUNT(*) AS n FROM keel_processed_events WHERE consumer_group = '${group}'`)) as { n: string }[];
     expect(Number(n)).toBe(N);
   }, 240_000);
 });

@@ -39,9 +39,15 @@ describeEachDatabase('openDatabase', schema, (db) => {
 
   it('should store and read back rows through a repository when migrated', async () => {
     const repo = db.dataSource().getRepository(Widget);
-    await repo.save([{ id: 'a', size: 3 }, { id: 'b', size: 5 }]);
+    await repo.save([
+      { id: 'a', size: 3 },
+      { id: 'b', size: 5 },
+    ]);
     const found = await repo.find({ order: { id: 'ASC' } });
-    expect(found).toEqual([{ id: 'a', size: 3 }, { id: 'b', size: 5 }]);
+    expect(found).toEqual([
+      { id: 'a', size: 3 },
+      { id: 'b', size: 5 },
+    ]);
     await expect(pingDatabase(db.dataSource())).resolves.toBeUndefined();
   });
 

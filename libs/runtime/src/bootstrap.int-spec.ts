@@ -23,7 +23,11 @@ describe('startService', () => {
     try {
       expect(await grpcHealthCheck(`127.0.0.1:${svc.grpcPort}`)).toBe('SERVING');
       const ready = await fetch(`http://127.0.0.1:${svc.httpPort}/readyz`);
-      expect(await ready.json()).toEqual({ service: 'probe', ready: true, checks: { lifecycle: 'ok', database: 'ok' } });
+      expect(await ready.json()).toEqual({
+        service: 'probe',
+        ready: true,
+        checks: { lifecycle: 'ok', database: 'ok' },
+      });
     } finally {
       await svc.stop();
     }
@@ -38,7 +42,14 @@ describe('startService', () => {
     const httpPort = (taken.address() as { port: number }).port;
     try {
       await expect(
-        startService(probe, { env: { KEEL_DATA_DIR: dataDir, KEEL_LOG_LEVEL: 'fatal', KEEL_PROBE_GRPC_PORT: String(grpcPort), KEEL_PROBE_HTTP_PORT: String(httpPort) } }),
+        startService(probe, {
+          env: {
+            KEEL_DATA_DIR: dataDir,
+            KEEL_LOG_LEVEL: 'fatal',
+            KEEL_PROBE_GRPC_PORT: String(grpcPort),
+            KEEL_PROBE_HTTP_PORT: String(httpPort),
+          },
+        }),
       ).rejects.toThrow(/EADDRINUSE/);
       expect(await isListening(grpcPort)).toBe(false);
     } finally {

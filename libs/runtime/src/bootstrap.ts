@@ -37,17 +37,33 @@ export interface RunOptions {
   manageProcess?: boolean;
 }
 
-export async function startService<S extends ServiceSettings & Settings>(def: ServiceDefinition<S>, options: RunOptions = {}): Promise<RunningService<S>> {
+export async function startService<S extends ServiceSettings & Settings>(
+  def: ServiceDefinition<S>,
+  options: RunOptions = {},
+): Promise<RunningService<S>> {
   const started = Date.now();
   const config = loadConfig(def.name, def.settings, options.env ?? process.env);
   const common = config as unknown as ConfigOf<ServiceSettings>;
   const logger = createLogger(def.name, { level: common.logLevel });
   const metrics = new ServiceMetrics(def.name);
   const readiness = new Readiness();
-  const grpc = new GrpcServerHost({ host: common.host, port: common.grpcPort, protoFiles: protoFiles(def.protos), logger, metrics });
-  const root = RuntimeModule.forRoot({ service: def.name, config, logger, metrics, readiness, grpc }, def.module(config));
+  const grpc = new GrpcServerHost({
+    host: common.host,
+    port: common.grpcPort,
+    protoFiles: protoFiles(def.protos),
+    logger,
+    metrics,
+  });
+  const root = RuntimeModule.forRoot(
+    { service: def.name, config, logger, metrics, readiness, grpc },
+    def.module(config),
+  );
 
-  const app = await NestFactory.create(root, { logger: new NestPinoLogger(logger), forceCloseConnections: true, abortOnError: false });
+  const app = await NestFactory.create(root, {
+    logger: new NestPinoLogger(logger),
+    forceCloseConnections: true,
+    abortOnError: false,
+  });
   let grpcPort: number;
   try {
     await app.init();
@@ -61,7 +77,9 @@ export async function startService<S extends ServiceSettings & Settings>(def: Se
   }
   const address = app.getHttpServer().address() as { port: number };
   readiness.markStarted();
-  metrics.gauge('keel_service_start_seconds', 'Seconds from the start call to ready').set((Date.now() - started) / 1000);
+  metrics
+    .gauge('keel_service_start_seconds', 'Seconds from the start call to ready')
+    .set((Date.now() - started) / 1000);
   const ready = metrics.gauge('keel_service_ready', '1 while the service passes its readiness checks');
   const syncHealth = async () => {
     const ok = (await readiness.report()).ready;
@@ -70,7 +88,10 @@ export async function startService<S extends ServiceSettings & Settings>(def: Se
   };
   await syncHealth();
   const healthTimer = setInterval(() => void syncHealth(), 2000).unref();
-  logger.info({ grpcPort, httpPort: address.port, startupMs: Date.now() - started, config: redactConfig(def.settings, config) }, `${def.name} started`);
+  logger.info(
+    { grpcPort, httpPort: address.port, startupMs: Date.now() - started, config: redactConfig(def.settings, config) },
+    `${def.name} started`,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -94,7 +115,9 @@ export async function runService<S extends ServiceSettings & Settings>(def: Serv
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
     } else {
-      process.stderr.write(`${def.name} failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `${def.name} failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
     }
     process.exit(1);
   }

@@ -4,7 +4,10 @@ import { activeTraceIds } from './tracing';
 export type { Logger };
 
 /** Structured JSON logs on stdout; every line carries the service and, inside a span, trace_id and span_id. */
-export function createLogger(service: string, options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  service: string,
+  options: { level?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service },

@@ -10,7 +10,10 @@ export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 export class ServiceMetrics {
   readonly registry = new Registry();
 
-  constructor(readonly service: string, options: { defaultMetrics?: boolean } = {}) {
+  constructor(
+    readonly service: string,
+    options: { defaultMetrics?: boolean } = {},
+  ) {
     this.registry.setDefaultLabels({ service });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -23,12 +26,24 @@ export class ServiceMetrics {
     return this.existing<Gauge<L>>(name) ?? new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
-  histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets = LATENCY_BUCKETS): Histogram<L> {
-    return this.existing<Histogram<L>>(name) ?? new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+    buckets = LATENCY_BUCKETS,
+  ): Histogram<L> {
+    return (
+      this.existing<Histogram<L>>(name) ??
+      new Histogram({ name, help, labelNames, buckets, registers: [this.registry] })
+    );
   }
 
   /** Times an async call into a histogram, in seconds, whether it resolves or throws. */
-  async time<T, L extends string>(h: Histogram<L>, labels: Partial<Record<L, string | number>>, fn: () => Promise<T>): Promise<T> {
+  async time<T, L extends string>(
+    h: Histogram<L>,
+    labels: Partial<Record<L, string | number>>,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     const end = h.startTimer(labels);
     try {
       return await fn();

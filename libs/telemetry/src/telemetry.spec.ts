@@ -30,7 +30,13 @@ describe('createLogger', () => {
       log.info({ dataset: 'churn' }, 'inside');
     });
     log.info('outside');
-    expect(lines[0]).toMatchObject({ service: 'registry', level: 'info', msg: 'inside', trace_id: ids!.traceId, span_id: ids!.spanId });
+    expect(lines[0]).toMatchObject({
+      service: 'registry',
+      level: 'info',
+      msg: 'inside',
+      trace_id: ids!.traceId,
+      span_id: ids!.spanId,
+    });
     expect(lines[1]).not.toHaveProperty('trace_id');
   });
 
@@ -44,7 +50,11 @@ describe('createLogger', () => {
 describe('withSpan', () => {
   it('should mark the span as an error when the work throws', async () => {
     exporter.reset();
-    await expect(withSpan('fails', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withSpan('fails', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     const [span] = exporter.getFinishedSpans();
     expect(span.name).toBe('fails');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'boom' });

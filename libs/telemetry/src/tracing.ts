@@ -1,4 +1,12 @@
-import { context, trace, type Context, type Span, SpanStatusCode, type Attributes, type SpanOptions } from '@opentelemetry/api';
+import {
+  context,
+  trace,
+  type Context,
+  type Span,
+  SpanStatusCode,
+  type Attributes,
+  type SpanOptions,
+} from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -36,8 +44,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const exporting = Boolean(endpoint) && env['OTEL_TRACES_EXPORTER'] !== 'none';
   if (exporting) {
     // Loaded only when used: the exporter pulls in protobuf encoders a quiet service never needs.
+    type OtlpProto = typeof import('@opentelemetry/exporter-trace-otlp-proto');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as OtlpProto;
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   }
   const provider = new NodeTracerProvider({
@@ -52,7 +61,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(metrics|healthz|readyz)/.test(req.url ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /^\/(metrics|healthz|readyz)/.test(req.url ?? ''),
+      }),
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
     ],
   });

@@ -3,7 +3,11 @@ import * as protoLoader from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
 
 type HealthClient = grpc.Client & {
-  check(req: { service: string }, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
+  check(
+    req: { service: string },
+    options: grpc.CallOptions,
+    cb: (err: grpc.ServiceError | null, res?: { status: string }) => void,
+  ): void;
 };
 
 let HealthCtor: (new (address: string, creds: grpc.ChannelCredentials) => HealthClient) | undefined;
@@ -12,13 +16,17 @@ let HealthCtor: (new (address: string, creds: grpc.ChannelCredentials) => Health
 export async function grpcHealthCheck(address: string, service = '', timeoutMs = 3000): Promise<string> {
   if (!HealthCtor) {
     const def = protoLoader.loadSync(protoPath, { enums: String });
-    const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: typeof HealthCtor } } } };
+    const pkg = grpc.loadPackageDefinition(def) as unknown as {
+      grpc: { health: { v1: { Health: typeof HealthCtor } } };
+    };
     HealthCtor = pkg.grpc.health.v1.Health;
   }
   const client = new HealthCtor!(address, grpc.credentials.createInsecure());
   try {
     return await new Promise<string>((resolve, reject) =>
-      client.check({ service }, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res!.status))),
+      client.check({ service }, { deadline: Date.now() + timeoutMs }, (err, res) =>
+        err ? reject(err) : resolve(res!.status),
+      ),
     );
   } finally {
     client.close();

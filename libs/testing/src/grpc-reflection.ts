@@ -2,7 +2,10 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-type ReflectionStream = grpc.ClientDuplexStream<{ listServices: string }, { listServicesResponse?: { service: { name: string }[] }; errorResponse?: { errorMessage: string } }>;
+type ReflectionStream = grpc.ClientDuplexStream<
+  { listServices: string },
+  { listServicesResponse?: { service: { name: string }[] }; errorResponse?: { errorMessage: string } }
+>;
 type ReflectionClient = grpc.Client & { serverReflectionInfo(options?: grpc.CallOptions): ReflectionStream };
 
 /** Lists the services a server exposes through grpc.reflection.v1 — what grpcurl and Postman ask first. */

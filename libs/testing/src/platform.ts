@@ -3,7 +3,10 @@ import { freePort } from './ports';
 
 /** KEEL_* port variables putting the broker and every service on free ports, for a `keel up` under test. */
 export async function platformPortEnv(): Promise<Record<string, string>> {
-  const env: Record<string, string> = { KEEL_BROKER_PORT: String(await freePort()), KEEL_BROKER_HTTP_PORT: String(await freePort()) };
+  const env: Record<string, string> = {
+    KEEL_BROKER_PORT: String(await freePort()),
+    KEEL_BROKER_HTTP_PORT: String(await freePort()),
+  };
   for (const service of Object.keys(DEFAULT_SERVICE_PORTS)) {
     env[`KEEL_${service.toUpperCase()}_GRPC_PORT`] = String(await freePort());
     env[`KEEL_${service.toUpperCase()}_HTTP_PORT`] = String(await freePort());

@@ -26,11 +26,15 @@ process.once('exit', () => live.forEach((c) => c.kill('SIGKILL')));
 
 /** Spawns the node process running a TypeScript entry point from source. */
 export function spawnTs(entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, ['-r', join(WORKSPACE_ROOT, 'tools/register-ts.cjs'), join(WORKSPACE_ROOT, entry), ...args], {
-    cwd: WORKSPACE_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', join(WORKSPACE_ROOT, 'tools/register-ts.cjs'), join(WORKSPACE_ROOT, entry), ...args],
+    {
+      cwd: WORKSPACE_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
@@ -40,7 +44,10 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv, args: string[] = 
  * Starts a Keel service (apps/<name>) as its own process on free ports with a temp data dir, and
  * resolves once /readyz answers 200. Extra KEEL_* variables go in `env`.
  */
-export async function startServiceProcess(name: string, options: { env?: Record<string, string>; readyTimeoutMs?: number; dataDir?: string } = {}): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  name: string,
+  options: { env?: Record<string, string>; readyTimeoutMs?: number; dataDir?: string } = {},
+): Promise<ServiceProcess> {
   const upper = name.toUpperCase();
   const grpcPort = await freePort();
   const httpPort = await freePort();

@@ -1,5 +1,8 @@
 /** Polls until the probe returns a truthy value or throws no more, failing with the last reason at the deadline. */
-export async function waitFor<T>(probe: () => Promise<T> | T, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {
@@ -12,7 +15,9 @@ export async function waitFor<T>(probe: () => Promise<T> | T, options: { timeout
     }
     if (Date.now() > deadline) {
       const reason = last instanceof Error ? `: ${last.message}` : '';
-      throw new Error(`timed out after ${options.timeoutMs ?? 10_000} ms waiting for ${options.what ?? 'condition'}${reason}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs ?? 10_000} ms waiting for ${options.what ?? 'condition'}${reason}`,
+      );
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }

@@ -19,13 +19,16 @@ describe('keel drift options', () => {
   it('should accept only positive integers when parsing --bins', () => {
     expect(parsePositiveInt('bins', undefined, 10)).toBe(10);
     expect(parsePositiveInt('bins', '20', 10)).toBe(20);
-    for (const bad of ['0', '-3', '2.5', 'ten', '']) expect(() => parsePositiveInt('bins', bad, 10)).toThrow(/--bins must be a positive integer/);
+    for (const bad of ['0', '-3', '2.5', 'ten', ''])
+      expect(() => parsePositiveInt('bins', bad, 10)).toThrow(/--bins must be a positive integer/);
   });
 
   it('should drop the id column and list every unknown column when selecting columns', () => {
     expect(selectColumns(['id', 'a', 'b'], ['id', 'a', 'b'], undefined, 'id')).toEqual(['a', 'b']);
     expect(selectColumns(['id', 'a', 'b'], ['a', 'b'], ' b , a ', undefined)).toEqual(['b', 'a']);
-    expect(() => selectColumns(['a'], ['a'], 'a,x', undefined)).toThrow('unknown column "x" (reference), "x" (current)');
+    expect(() => selectColumns(['a'], ['a'], 'a,x', undefined)).toThrow(
+      'unknown column "x" (reference), "x" (current)',
+    );
     expect(() => selectColumns(['a'], ['a'], undefined, 'id')).toThrow(/--id-column "id" is not a reference column/);
   });
 });

@@ -20,7 +20,8 @@ export function collect(value: string, previous: string[]): string[] {
 export function parsePositiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1) throw new DriftError('invalid_option', `--${name} must be a positive integer, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new DriftError('invalid_option', `--${name} must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -34,7 +35,8 @@ export function parseOverrides(tests: string[], thresholds: string[]): Record<st
   for (const raw of thresholds) {
     const [col, value] = splitPair('threshold', raw);
     const t = Number(value);
-    if (value.trim() === '' || !Number.isFinite(t) || t < 0) throw new DriftError('invalid_option', `--threshold ${raw}: the threshold must be a non-negative number`);
+    if (value.trim() === '' || !Number.isFinite(t) || t < 0)
+      throw new DriftError('invalid_option', `--threshold ${raw}: the threshold must be a non-negative number`);
     out[col] = { ...out[col], threshold: t };
   }
   return out;
@@ -47,9 +49,21 @@ function splitPair(option: string, raw: string): [string, string] {
 }
 
 /** The columns to compare: the list given, or every reference column except the id column. */
-export function selectColumns(referenceHeader: string[], currentHeader: string[], list: string | undefined, idColumn: string | undefined): string[] {
-  if (idColumn !== undefined && !referenceHeader.includes(idColumn)) throw new DriftError('unknown_column', `--id-column "${idColumn}" is not a reference column`);
-  const wanted = list !== undefined ? list.split(',').map((c) => c.trim()).filter((c) => c !== '') : referenceHeader.filter((c) => c !== idColumn);
+export function selectColumns(
+  referenceHeader: string[],
+  currentHeader: string[],
+  list: string | undefined,
+  idColumn: string | undefined,
+): string[] {
+  if (idColumn !== undefined && !referenceHeader.includes(idColumn))
+    throw new DriftError('unknown_column', `--id-column "${idColumn}" is not a reference column`);
+  const wanted =
+    list !== undefined
+      ? list
+          .split(',')
+          .map((c) => c.trim())
+          .filter((c) => c !== '')
+      : referenceHeader.filter((c) => c !== idColumn);
   if (wanted.length === 0) throw new DriftError('invalid_option', 'no columns to compare');
   const missing = [
     ...wanted.filter((c) => !referenceHeader.includes(c)).map((c) => `"${c}" (reference)`),

@@ -16,10 +16,15 @@ interface CliResult {
 
 function runCli(args: string[]): Promise<CliResult> {
   return new Promise((res) => {
-    execFile(process.execPath, ['-r', './tools/register-ts.cjs', 'apps/cli/src/main.ts', 'drift', ...args], { cwd: root, timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      res({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['-r', './tools/register-ts.cjs', 'apps/cli/src/main.ts', 'drift', ...args],
+      { cwd: root, timeout: 60_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        res({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -60,7 +65,14 @@ describe('keel drift on the e-commerce churn data', () => {
   });
 
   it('should flag exactly the shifted numeric and the reshuffled categorical column when one split is altered', async () => {
-    const out = await runCli(['--reference', join(dir, 'reference.csv'), '--current', join(dir, 'drifted.csv'), '--id-column', 'CustomerID']);
+    const out = await runCli([
+      '--reference',
+      join(dir, 'reference.csv'),
+      '--current',
+      join(dir, 'drifted.csv'),
+      '--id-column',
+      'CustomerID',
+    ]);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout);
@@ -78,7 +90,16 @@ describe('keel drift on the e-commerce churn data', () => {
   });
 
   it('should flag no column when the current split is left as it is', async () => {
-    const out = await runCli(['--reference', join(dir, 'reference.csv'), '--current', join(dir, 'current.csv'), '--id-column', 'CustomerID', '--bins', '12']);
+    const out = await runCli([
+      '--reference',
+      join(dir, 'reference.csv'),
+      '--current',
+      join(dir, 'current.csv'),
+      '--id-column',
+      'CustomerID',
+      '--bins',
+      '12',
+    ]);
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout);
     expect(report.drifted_columns).toBe(0);
@@ -88,8 +109,18 @@ describe('keel drift on the e-commerce churn data', () => {
 
   it('should apply per-column test and threshold overrides when given on the command line', async () => {
     const out = await runCli([
-      '--reference', join(dir, 'reference.csv'), '--current', join(dir, 'current.csv'),
-      '--columns', 'Tenure,Gender', '--test', 'Tenure=ks', '--threshold', 'Tenure=1.01', '--test', 'Gender=chi2',
+      '--reference',
+      join(dir, 'reference.csv'),
+      '--current',
+      join(dir, 'current.csv'),
+      '--columns',
+      'Tenure,Gender',
+      '--test',
+      'Tenure=ks',
+      '--threshold',
+      'Tenure=1.01',
+      '--test',
+      'Gender=chi2',
     ]);
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout);
@@ -100,13 +131,27 @@ describe('keel drift on the e-commerce churn data', () => {
   });
 
   it('should exit 1 with a clear message when a column or file does not exist', async () => {
-    const unknown = await runCli(['--reference', join(dir, 'reference.csv'), '--current', join(dir, 'current.csv'), '--columns', 'Tenure,Nope']);
+    const unknown = await runCli([
+      '--reference',
+      join(dir, 'reference.csv'),
+      '--current',
+      join(dir, 'current.csv'),
+      '--columns',
+      'Tenure,Nope',
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('unknown column "Nope" (reference), "Nope" (current)');
     const missing = await runCli(['--reference', join(dir, 'absent.csv'), '--current', join(dir, 'current.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('cannot read the reference CSV');
-    const badTest = await runCli(['--reference', join(dir, 'reference.csv'), '--current', join(dir, 'current.csv'), '--test', 'Gender=t-test']);
+    const badTest = await runCli([
+      '--reference',
+      join(dir, 'reference.csv'),
+      '--current',
+      join(dir, 'current.csv'),
+      '--test',
+      'Gender=t-test',
+    ]);
     expect(badTest.code).toBe(1);
     expect(badTest.stderr).toContain('unknown drift test "t-test"');
   });

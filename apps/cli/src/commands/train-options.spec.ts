@@ -1,10 +1,25 @@
 import { parseTrainFlags, type TrainFlags } from './train-options';
 
-const base: TrainFlags = { data: 'd.csv', target: 'Churn', algo: 'gbdt', seed: '42', out: 'm.onnx', validationFraction: '0.2' };
+const base: TrainFlags = {
+  data: 'd.csv',
+  target: 'Churn',
+  algo: 'gbdt',
+  seed: '42',
+  out: 'm.onnx',
+  validationFraction: '0.2',
+};
 
 describe('parseTrainFlags', () => {
   it('should turn flags into typed options when they are valid', () => {
-    expect(parseTrainFlags({ ...base, idColumn: 'id', positive: 'Yes', params: '{"maxIter":50}', columnTypes: '{"CityTier":"categorical"}' })).toEqual({
+    expect(
+      parseTrainFlags({
+        ...base,
+        idColumn: 'id',
+        positive: 'Yes',
+        params: '{"maxIter":50}',
+        columnTypes: '{"CityTier":"categorical"}',
+      }),
+    ).toEqual({
       data: 'd.csv',
       out: 'm.onnx',
       target: 'Churn',

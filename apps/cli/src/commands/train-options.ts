@@ -37,16 +37,21 @@ export class TrainUsageError extends Error {
 export function parseTrainFlags(flags: TrainFlags): TrainOptions {
   if (!isAlgo(flags.algo)) throw new TrainUsageError(`--algo must be one of ${ALGOS.join(', ')}, got "${flags.algo}"`);
   const seed = Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new TrainUsageError(`--seed must be an integer in 0..4294967295, got "${flags.seed}"`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new TrainUsageError(`--seed must be an integer in 0..4294967295, got "${flags.seed}"`);
   const validationFraction = Number(flags.validationFraction);
   if (!(validationFraction > 0 && validationFraction < 1)) {
     throw new TrainUsageError(`--validation-fraction must be a number in (0, 1), got "${flags.validationFraction}"`);
   }
   const params = flags.params === undefined ? {} : jsonObject('--params', flags.params);
   const columnTypes: Record<string, ColumnType> = {};
-  for (const [column, type] of Object.entries(flags.columnTypes === undefined ? {} : jsonObject('--column-types', flags.columnTypes))) {
+  for (const [column, type] of Object.entries(
+    flags.columnTypes === undefined ? {} : jsonObject('--column-types', flags.columnTypes),
+  )) {
     if (type !== 'numeric' && type !== 'categorical' && type !== 'boolean') {
-      throw new TrainUsageError(`--column-types: "${column}" must be numeric, categorical or boolean, got ${JSON.stringify(type)}`);
+      throw new TrainUsageError(
+        `--column-types: "${column}" must be numeric, categorical or boolean, got ${JSON.stringify(type)}`,
+      );
     }
     columnTypes[column] = type;
   }
@@ -71,6 +76,7 @@ function jsonObject(flag: string, text: string): Record<string, unknown> {
   } catch {
     throw new TrainUsageError(`${flag} must be a JSON object, got ${text}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TrainUsageError(`${flag} must be a JSON object, got ${text}`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new TrainUsageError(`${flag} must be a JSON object, got ${text}`);
   return parsed as Record<string, unknown>;
 }

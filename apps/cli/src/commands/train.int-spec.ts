@@ -12,7 +12,9 @@ const ROOT = resolve(__dirname, '../../../..');
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-r', './tools/register-ts.cjs', 'apps/cli/src/main.ts', 'train', ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, ['-r', './tools/register-ts.cjs', 'apps/cli/src/main.ts', 'train', ...args], {
+      cwd: ROOT,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -27,7 +29,12 @@ function csv(rows: number, classes: string[]): string {
   for (let i = 0; i < rows; i++) {
     const amount = (i * 37) % 101;
     const region = ['north', 'south', 'east'][i % 3];
-    const label = classes.length > 2 ? classes[i % classes.length] : amount + (region === 'east' ? 30 : 0) > 60 !== (i % 11 === 0) ? classes[1] : classes[0];
+    const label =
+      classes.length > 2
+        ? classes[i % classes.length]
+        : amount + (region === 'east' ? 30 : 0) > 60 !== (i % 11 === 0)
+          ? classes[1]
+          : classes[0];
     lines.push(`${i},${i % 17 === 0 ? '' : amount},${region},${label}`);
   }
   return `${lines.join('\n')}\n`;
@@ -43,7 +50,22 @@ describe('keel train', () => {
   it('should write a model onnxruntime loads and print validation metrics when given a CSV', async () => {
     writeFileSync(join(dir, 'data.csv'), csv(400, ['No', 'Yes']));
     const out = join(dir, 'models', 'm.onnx');
-    const result = await run(['--data', join(dir, 'data.csv'), '--target', 'label', '--id-column', 'id', '--algo', 'gbdt', '--seed', '3', '--out', out, '--params', '{"minSamplesLeaf":5}']);
+    const result = await run([
+      '--data',
+      join(dir, 'data.csv'),
+      '--target',
+      'label',
+      '--id-column',
+      'id',
+      '--algo',
+      'gbdt',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--params',
+      '{"minSamplesLeaf":5}',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/target\s+label \(positive "Yes", negative "No"\)/);
@@ -61,7 +83,20 @@ describe('keel train', () => {
 
   it('should write byte-identical models when run twice with the same seed', async () => {
     writeFileSync(join(dir, 'data.csv'), csv(300, ['0', '1']));
-    const args = (out: string) => ['--data', join(dir, 'data.csv'), '--target', 'label', '--id-column', 'id', '--algo', 'rf', '--seed', '11', '--out', out];
+    const args = (out: string) => [
+      '--data',
+      join(dir, 'data.csv'),
+      '--target',
+      'label',
+      '--id-column',
+      'id',
+      '--algo',
+      'rf',
+      '--seed',
+      '11',
+      '--out',
+      out,
+    ];
     const [a, b] = await Promise.all([run(args(join(dir, 'a.onnx'))), run(args(join(dir, 'b.onnx')))]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(readFileSync(join(dir, 'a.onnx')).equals(readFileSync(join(dir, 'b.onnx')))).toBe(true);
@@ -74,7 +109,17 @@ describe('keel train', () => {
     ['a text target without --positive', ['stay', 'leave'], ['--algo', 'lr'], /pass the positive value explicitly/],
   ])('should exit 1 with a clear message when given %s', async (_name, classes, extra, message) => {
     writeFileSync(join(dir, 'data.csv'), csv(60, classes));
-    const result = await run(['--data', join(dir, 'data.csv'), '--target', 'label', '--seed', '1', '--out', join(dir, 'm.onnx'), ...extra]);
+    const result = await run([
+      '--data',
+      join(dir, 'data.csv'),
+      '--target',
+      'label',
+      '--seed',
+      '1',
+      '--out',
+      join(dir, 'm.onnx'),
+      ...extra,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
   });

@@ -31,7 +31,16 @@ export function planPlatform(distDir: string, dataDir: string, env: NodeJS.Proce
   const broker: PlannedProcess = {
     name: 'broker',
     entry: join(distDir, 'broker', 'main.js'),
-    args: ['--port', String(brokerPort), '--http-port', String(brokerHttp), '--data-dir', join(dataDir, 'broker'), '--host', host],
+    args: [
+      '--port',
+      String(brokerPort),
+      '--http-port',
+      String(brokerHttp),
+      '--data-dir',
+      join(dataDir, 'broker'),
+      '--host',
+      host,
+    ],
     env: shared,
     readyUrl: `http://${shown}:${brokerHttp}/healthz`,
     endpoints: { kafka: `${shown}:${brokerPort}`, http: `http://${shown}:${brokerHttp}` },

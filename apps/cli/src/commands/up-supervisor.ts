@@ -23,10 +23,16 @@ export class Supervisor {
   /** Settles with the message of the first child that dies while we are not stopping. */
   readonly firstFailure = new Promise<string>((resolve) => (this.reportFailure = resolve));
 
-  constructor(private readonly out: NodeJS.WritableStream = process.stdout, private readonly color = process.stdout.isTTY === true) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly color = process.stdout.isTTY === true,
+  ) {}
 
   start(plan: PlannedProcess): Running {
-    const child = spawn(process.execPath, [plan.entry, ...plan.args], { env: plan.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [plan.entry, ...plan.args], {
+      env: plan.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const index = this.running.length;
     const label = plan.name.padEnd(10);
     const prefix = this.color ? `\x1b[${COLORS[index % COLORS.length]}m${label}|\x1b[0m ` : `${label}| `;
@@ -45,7 +51,9 @@ export class Supervisor {
     this.running.push(running);
     void exited.then(({ code, signal }) => {
       if (this.stopping) return;
-      const why = tail.filter((l) => !l.startsWith('{') || l.includes('"level":"error"') || l.includes('"level":"fatal"')).slice(-8);
+      const why = tail
+        .filter((l) => !l.startsWith('{') || l.includes('"level":"error"') || l.includes('"level":"fatal"'))
+        .slice(-8);
       this.failure = `${plan.name} exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`})${why.length ? `:\n  ${why.join('\n  ')}` : ''}`;
       this.reportFailure(this.failure);
     });
@@ -67,11 +75,11 @@ export class Supervisor {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`${r.plan.name} was not ready within ${timeoutMs / 1000} s (${r.plan.readyUrl})`);
+      if (Date.now() > deadline)
+        throw new Error(`${r.plan.name} was not ready within ${timeoutMs / 1000} s (${r.plan.readyUrl})`);
       await new Promise((res) => setTimeout(res, 100));
     }
   }
-
 
   /** Services first (in reverse start order), the broker last; SIGKILL whatever outlives 10 s. */
   async stopAll(): Promise<void> {

@@ -66,8 +66,18 @@ async function up(distDir: string, dataDir: string, readyTimeoutMs: number): Pro
   return 0;
 }
 
-function printTable(plan: ReturnType<typeof planPlatform>, pids: Record<string, number | undefined>, ms: number, dataDir: string): void {
-  const rows = plan.map((p) => [p.name, p.endpoints.kafka ?? p.endpoints.grpc ?? '', p.endpoints.http, String(pids[p.name] ?? '')]);
+function printTable(
+  plan: ReturnType<typeof planPlatform>,
+  pids: Record<string, number | undefined>,
+  ms: number,
+  dataDir: string,
+): void {
+  const rows = plan.map((p) => [
+    p.name,
+    p.endpoints.kafka ?? p.endpoints.grpc ?? '',
+    p.endpoints.http,
+    String(pids[p.name] ?? ''),
+  ]);
   const head = ['service', 'kafka / gRPC', 'HTTP (/healthz /readyz /metrics)', 'pid'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');

@@ -6,7 +6,10 @@ describe('addressOf', () => {
     expect(addressOf(sha)).toBe(`sha256/ab/${sha}`);
   });
 
-  it.each(['../../etc/passwd', 'AB'.repeat(32), 'ab'.repeat(31), `${'ab'.repeat(31)}/x`, ''])('should refuse %j when it is not a lower-case hex sha256', (bad) => {
-    expect(() => addressOf(bad)).toThrow('lower-case hex sha256');
-  });
+  it.each(['../../etc/passwd', 'AB'.repeat(32), 'ab'.repeat(31), `${'ab'.repeat(31)}/x`, ''])(
+    'should refuse %j when it is not a lower-case hex sha256',
+    (bad) => {
+      expect(() => addressOf(bad)).toThrow('lower-case hex sha256');
+    },
+  );
 });

@@ -8,7 +8,9 @@ const MB = Number(process.env['KEEL_TEST_ARTIFACT_MB'] ?? 200);
 const LIMIT_BYTES = 50 * 1024 * 1024;
 
 function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')![1]) * 1024;
 }
 
@@ -28,7 +30,9 @@ describe(`a ${MB} MB artifact through the registry process`, () => {
   let clients: RegistryClients;
 
   beforeAll(async () => {
-    registry = await startServiceProcess('registry', { env: { KEEL_REGISTRY_OUTBOX_RELAY: 'false', KEEL_LOG_LEVEL: 'warn' } });
+    registry = await startServiceProcess('registry', {
+      env: { KEEL_REGISTRY_OUTBOX_RELAY: 'false', KEEL_LOG_LEVEL: 'warn' },
+    });
     clients = registryClients(registry.grpcAddress);
   });
 
@@ -51,7 +55,9 @@ describe(`a ${MB} MB artifact through the registry process`, () => {
     expect(down.result).toEqual({ sha256: up.result.sha256, size: MB * 1024 * 1024 });
 
     const growth = Math.max(up.peak, down.peak) - baseline;
-    process.stdout.write(`large artifact: ${MB} MB, server RSS baseline ${(baseline / 2 ** 20).toFixed(1)} MB, growth ${(growth / 2 ** 20).toFixed(1)} MB (upload peak +${((up.peak - baseline) / 2 ** 20).toFixed(1)}, download peak +${((down.peak - baseline) / 2 ** 20).toFixed(1)})\n`);
+    process.stdout.write(
+      `large artifact: ${MB} MB, server RSS baseline ${(baseline / 2 ** 20).toFixed(1)} MB, growth ${(growth / 2 ** 20).toFixed(1)} MB (upload peak +${((up.peak - baseline) / 2 ** 20).toFixed(1)}, download peak +${((down.peak - baseline) / 2 ** 20).toFixed(1)})\n`,
+    );
     expect(growth).toBeLessThan(LIMIT_BYTES);
   }, 180_000);
 });

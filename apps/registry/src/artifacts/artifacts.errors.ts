@@ -8,7 +8,11 @@ export enum ArtifactErrorCode {
 }
 
 export class ArtifactError extends Error {
-  constructor(readonly code: ArtifactErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: ArtifactErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'ArtifactError';
   }

@@ -1,7 +1,13 @@
 import { once } from 'node:events';
 import type { ServerReadableStream, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ArtifactInfo, DownloadRequest__Output, DownloadResponse, StatArtifactRequest__Output, UploadRequest__Output } from '@keel/contracts';
+import type {
+  ArtifactInfo,
+  DownloadRequest__Output,
+  DownloadResponse,
+  StatArtifactRequest__Output,
+  UploadRequest__Output,
+} from '@keel/contracts';
 import { GrpcServerHost, LOGGER, toServiceError } from '@keel/runtime';
 import type { Logger } from '@keel/telemetry';
 import { unaryHandlers } from '../common/grpc-adapter';
@@ -12,7 +18,10 @@ import { ArtifactsService } from './artifacts.service';
 /** Waits for the client to take more, or for it to go away (then the loop sees `cancelled`). */
 function drained(call: ServerWritableStream<DownloadRequest__Output, DownloadResponse>): Promise<unknown> {
   const controller = new AbortController();
-  return Promise.race([once(call, 'drain', { signal: controller.signal }), once(call, 'cancelled', { signal: controller.signal })]).finally(() => controller.abort());
+  return Promise.race([
+    once(call, 'drain', { signal: controller.signal }),
+    once(call, 'cancelled', { signal: controller.signal }),
+  ]).finally(() => controller.abort());
 }
 
 const toProto = (a: StoredArtifact): ArtifactInfo => ({ sha256: a.sha256, size: a.size, uri: a.uri });
@@ -28,7 +37,10 @@ export class ArtifactsGrpcController implements OnModuleInit {
 
   onModuleInit(): void {
     this.grpc.addService('keel.registry.v1.ArtifactService', {
-      Upload: (call: ServerReadableStream<UploadRequest__Output, ArtifactInfo>, callback: sendUnaryData<ArtifactInfo>) => {
+      Upload: (
+        call: ServerReadableStream<UploadRequest__Output, ArtifactInfo>,
+        callback: sendUnaryData<ArtifactInfo>,
+      ) => {
         this.artifacts.upload(call).then(
           (stored) => callback(null, toProto(stored)),
           (err: unknown) => callback(this.toStatus(err, 'Upload')),
@@ -37,7 +49,13 @@ export class ArtifactsGrpcController implements OnModuleInit {
       Download: (call: ServerWritableStream<DownloadRequest__Output, DownloadResponse>) => {
         void this.download(call);
       },
-      ...unaryHandlers({ StatArtifact: async (req: StatArtifactRequest__Output) => toProto(await this.artifacts.statOrFail(req.sha256)) }, this.logger),
+      ...unaryHandlers(
+        {
+          StatArtifact: async (req: StatArtifactRequest__Output) =>
+            toProto(await this.artifacts.statOrFail(req.sha256)),
+        },
+        this.logger,
+      ),
     });
   }
 

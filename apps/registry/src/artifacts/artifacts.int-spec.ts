@@ -13,13 +13,19 @@ const digest = sha256Of(chunks);
 
 function files(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
 }
 
 /** The behaviour every backend shares: streaming both ways, integrity, rejection that leaves nothing. */
 function artifactSuite(h: () => RegistryHarness, stored: () => string[]) {
   it('should store content under its sha256 and stream it back intact when the digest matches', async () => {
-    const info = await uploadChunks(h().clients.artifacts.raw, chunks, { digestIn: 'header', knownSha256: digest, declaredSize: 1_500_000 });
+    const info = await uploadChunks(h().clients.artifacts.raw, chunks, {
+      digestIn: 'header',
+      knownSha256: digest,
+      declaredSize: 1_500_000,
+    });
     expect(info).toMatchObject({ sha256: digest, size: 1_500_000 });
     expect((await h().clients.artifacts.StatArtifact({ sha256: digest })).size).toBe(1_500_000);
     const received: Buffer[] = [];
@@ -33,9 +39,21 @@ function artifactSuite(h: () => RegistryHarness, stored: () => string[]) {
   it('should reject a corrupted upload and leave nothing behind when the digest does not match', async () => {
     const before = stored();
     const other = [...generatedChunks(2, 100_000, 7)];
-    const err = await expectStatus(uploadChunks(h().clients.artifacts.raw, other, { declaredSha256: sha('0') }), status.INVALID_ARGUMENT, 'trailer.sha256');
+    const err = await expectStatus(
+      uploadChunks(h().clients.artifacts.raw, other, { declaredSha256: sha('0') }),
+      status.INVALID_ARGUMENT,
+      'trailer.sha256',
+    );
     expect(err.details).toContain('upload rejected');
-    await expectStatus(uploadChunks(h().clients.artifacts.raw, other, { digestIn: 'header', declaredSha256: sha256Of(other), declaredSize: 5 }), status.INVALID_ARGUMENT, 'header.size');
+    await expectStatus(
+      uploadChunks(h().clients.artifacts.raw, other, {
+        digestIn: 'header',
+        declaredSha256: sha256Of(other),
+        declaredSize: 5,
+      }),
+      status.INVALID_ARGUMENT,
+      'header.size',
+    );
     await expectStatus(h().clients.artifacts.StatArtifact({ sha256: sha256Of(other) }), status.NOT_FOUND, 'sha256');
     expect(stored()).toEqual(before);
     expect(files(join(h().dataDir, 'artifacts', 'tmp'))).toEqual([]);
@@ -44,7 +62,11 @@ function artifactSuite(h: () => RegistryHarness, stored: () => string[]) {
   it('should answer NOT_FOUND and INVALID_ARGUMENT when the address is unknown or malformed', async () => {
     await expectStatus(downloadTo(h().clients.artifacts.raw, sha('9')), status.NOT_FOUND, 'sha256');
     await expectStatus(downloadTo(h().clients.artifacts.raw, '../../etc/passwd'), status.INVALID_ARGUMENT, 'sha256');
-    await expectStatus(uploadChunks(h().clients.artifacts.raw, chunks, { declaredSha256: 'not-hex' }), status.INVALID_ARGUMENT, 'trailer.sha256');
+    await expectStatus(
+      uploadChunks(h().clients.artifacts.raw, chunks, { declaredSha256: 'not-hex' }),
+      status.INVALID_ARGUMENT,
+      'trailer.sha256',
+    );
   });
 
   it('should attach an uploaded artifact to a run and list it when the path is safe', async () => {
@@ -52,8 +74,14 @@ function artifactSuite(h: () => RegistryHarness, stored: () => string[]) {
     const run = await h().clients.runs.CreateRun({ experimentId: experiment.id });
     const attached = await h().clients.runs.LogArtifact({ runId: run.id, path: 'model/model.onnx', sha256: digest });
     expect(attached).toMatchObject({ path: 'model/model.onnx', sha256: digest, size: 1_500_000 });
-    await expectStatus(h().clients.runs.LogArtifact({ runId: run.id, path: 'model/model.onnx', sha256: digest }), status.ALREADY_EXISTS, 'path');
-    expect((await h().clients.runs.ListRunArtifacts({ runId: run.id })).artifacts.map((a) => a.path)).toEqual(['model/model.onnx']);
+    await expectStatus(
+      h().clients.runs.LogArtifact({ runId: run.id, path: 'model/model.onnx', sha256: digest }),
+      status.ALREADY_EXISTS,
+      'path',
+    );
+    expect((await h().clients.runs.ListRunArtifacts({ runId: run.id })).artifacts.map((a) => a.path)).toEqual([
+      'model/model.onnx',
+    ]);
     // A model version can take its URI from the store.
     const model = await h().clients.models.CreateRegisteredModel({ name: 'stored' });
     const version = await h().clients.models.CreateModelVersion({
@@ -62,7 +90,10 @@ function artifactSuite(h: () => RegistryHarness, stored: () => string[]) {
       snapshotSha256: sha('a'),
       artifactSha256: digest,
       format: 'MODEL_FORMAT_ONNX',
-      signature: { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 3] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }] },
+      signature: {
+        inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 3] }],
+        outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
+      },
     });
     expect(version.artifactUri).toBe(attached.uri);
   });
@@ -81,7 +112,13 @@ describeEachRegistry('artifact store on the filesystem over gRPC', (h) => {
 
 describe('artifact store on S3 (s3rver) over gRPC', () => {
   const s3Dir = mkdtempSync(join(tmpdir(), 'keel-s3rver-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true, configureBuckets: [{ name: 'keel-artifacts' }] });
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: s3Dir,
+    silent: true,
+    configureBuckets: [{ name: 'keel-artifacts' }],
+  });
   let harness: RegistryHarness | undefined;
   beforeAll(async () => {
     const { port } = await server.run();

@@ -28,7 +28,10 @@ export class ArtifactsService {
         const at = `messages[${index++}]`;
         if (index === 1) {
           if (m.part !== 'header' || !m.header) v.fail(`${at}.header`, 'an upload starts with a header');
-          declared = { sha256: m.header!.sha256 ? v.sha256(m.header!.sha256, 'header.sha256') : '', size: v.nonNegative(m.header!.size, 'header.size') };
+          declared = {
+            sha256: m.header!.sha256 ? v.sha256(m.header!.sha256, 'header.sha256') : '',
+            size: v.nonNegative(m.header!.size, 'header.size'),
+          };
           continue;
         }
         if (trailerSha) v.fail(`${at}`, 'nothing may follow the trailer');
@@ -45,14 +48,32 @@ export class ArtifactsService {
     }
     return this.store.put(data(), (actual) => {
       const expected = trailerSha || declared?.sha256;
-      if (!expected) throw new ArtifactError(ArtifactErrorCode.InvalidArgument, 'header.sha256: the client digest is required (in the header or the trailer)', 'header.sha256');
-      if (declared?.sha256 && trailerSha && declared.sha256 !== trailerSha) throw new ArtifactError(ArtifactErrorCode.InvalidArgument, 'trailer.sha256: differs from header.sha256', 'trailer.sha256');
+      if (!expected)
+        throw new ArtifactError(
+          ArtifactErrorCode.InvalidArgument,
+          'header.sha256: the client digest is required (in the header or the trailer)',
+          'header.sha256',
+        );
+      if (declared?.sha256 && trailerSha && declared.sha256 !== trailerSha)
+        throw new ArtifactError(
+          ArtifactErrorCode.InvalidArgument,
+          'trailer.sha256: differs from header.sha256',
+          'trailer.sha256',
+        );
       if (declared?.size && declared.size !== actual.size) {
-        throw new ArtifactError(ArtifactErrorCode.SizeMismatch, `header.size: declared ${declared.size} bytes, received ${actual.size}; upload rejected`, 'header.size');
+        throw new ArtifactError(
+          ArtifactErrorCode.SizeMismatch,
+          `header.size: declared ${declared.size} bytes, received ${actual.size}; upload rejected`,
+          'header.size',
+        );
       }
       if (expected !== actual.sha256) {
         const field = trailerSha ? 'trailer.sha256' : 'header.sha256';
-        throw new ArtifactError(ArtifactErrorCode.DigestMismatch, `${field}: declared ${expected}, received content hashes to ${actual.sha256}; upload rejected`, field);
+        throw new ArtifactError(
+          ArtifactErrorCode.DigestMismatch,
+          `${field}: declared ${expected}, received content hashes to ${actual.sha256}; upload rejected`,
+          field,
+        );
       }
     });
   }
@@ -82,7 +103,11 @@ export class ArtifactsService {
         source.destroy();
       }
       const actual = hash.digest('hex');
-      if (actual !== info.sha256) throw new ArtifactError(ArtifactErrorCode.Corrupted, `stored artifact ${info.sha256} hashes to ${actual}; it is corrupted`);
+      if (actual !== info.sha256)
+        throw new ArtifactError(
+          ArtifactErrorCode.Corrupted,
+          `stored artifact ${info.sha256} hashes to ${actual}; it is corrupted`,
+        );
     }
     return { info, chunks: chunks() };
   }

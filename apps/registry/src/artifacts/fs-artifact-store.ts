@@ -50,7 +50,8 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async open(sha256: string): Promise<Readable> {
-    if (!(await this.stat(sha256))) throw new ArtifactError(ArtifactErrorCode.NotFound, `no artifact with sha256 ${sha256}`, 'sha256');
+    if (!(await this.stat(sha256)))
+      throw new ArtifactError(ArtifactErrorCode.NotFound, `no artifact with sha256 ${sha256}`, 'sha256');
     return createReadStream(this.pathOf(sha256), { highWaterMark: 256 * 1024 });
   }
 }

@@ -23,14 +23,20 @@ describe('registry graceful stop', () => {
       }
       const upload = uploadChunks(clients.artifacts.raw, slowly());
       const tmp = join(svc.dataDir, 'artifacts', 'tmp');
-      await waitFor(() => readdirSync(tmp).some((f) => statSync(join(tmp, f)).size > 0), { what: 'the first chunk on disk' });
+      await waitFor(() => readdirSync(tmp).some((f) => statSync(join(tmp, f)).size > 0), {
+        what: 'the first chunk on disk',
+      });
 
       svc.child.kill('SIGTERM');
-      await waitFor(async () => (await fetch(`${svc.httpUrl}/readyz`)).status === 503, { what: '/readyz to answer 503' });
-      const refused = await clients.artifacts.StatArtifact({ sha256: sha256Of(chunks) }, { deadline: Date.now() + 3000 }).then(
-        () => undefined,
-        (err: ServiceError) => err,
-      );
+      await waitFor(async () => (await fetch(`${svc.httpUrl}/readyz`)).status === 503, {
+        what: '/readyz to answer 503',
+      });
+      const refused = await clients.artifacts
+        .StatArtifact({ sha256: sha256Of(chunks) }, { deadline: Date.now() + 3000 })
+        .then(
+          () => undefined,
+          (err: ServiceError) => err,
+        );
       expect(refused?.code).toBe(status.UNAVAILABLE);
 
       release();

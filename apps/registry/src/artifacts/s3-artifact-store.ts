@@ -2,7 +2,14 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { addressOf, type ArtifactStore, type StoredArtifact, type VerifyUpload } from './artifact-store';
 import { ArtifactError, ArtifactErrorCode } from './artifacts.errors';
 import { spoolVerified } from './spool';
@@ -34,7 +41,10 @@ export class S3ArtifactStore implements ArtifactStore {
       region: o.region,
       endpoint: o.endpoint,
       forcePathStyle: o.forcePathStyle,
-      credentials: o.accessKeyId && o.secretAccessKey ? { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey } : undefined,
+      credentials:
+        o.accessKeyId && o.secretAccessKey
+          ? { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }
+          : undefined,
       // Plain bodies: many S3-compatible servers store aws-chunked checksum framing as content. Integrity
       // is ours anyway: sha256 before the put, a size check after it, and a re-hash on every download.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -67,8 +77,13 @@ export class S3ArtifactStore implements ArtifactStore {
         );
         const landed = await this.stat(spooled.sha256);
         if (landed?.size !== spooled.size) {
-          await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: this.keyOf(spooled.sha256) })));
-          throw new ArtifactError(ArtifactErrorCode.StoreUnavailable, `S3 stored ${landed?.size ?? 'no'} bytes for ${spooled.size}; the object was removed`);
+          await this.call(() =>
+            this.client.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: this.keyOf(spooled.sha256) })),
+          );
+          throw new ArtifactError(
+            ArtifactErrorCode.StoreUnavailable,
+            `S3 stored ${landed?.size ?? 'no'} bytes for ${spooled.size}; the object was removed`,
+          );
         }
       }
       return this.info(spooled.sha256, spooled.size);
@@ -93,7 +108,8 @@ export class S3ArtifactStore implements ArtifactStore {
       if (!(res.Body instanceof Readable)) throw new Error('S3 GetObject returned no stream body');
       return res.Body;
     } catch (err) {
-      if (isMissing(err)) throw new ArtifactError(ArtifactErrorCode.NotFound, `no artifact with sha256 ${sha256}`, 'sha256');
+      if (isMissing(err))
+        throw new ArtifactError(ArtifactErrorCode.NotFound, `no artifact with sha256 ${sha256}`, 'sha256');
       throw unavailable(err);
     }
   }
@@ -112,10 +128,16 @@ export class S3ArtifactStore implements ArtifactStore {
 }
 
 function isMissing(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404);
+  return (
+    err instanceof S3ServiceException &&
+    (err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404)
+  );
 }
 
 function unavailable(err: unknown): ArtifactError {
   if (err instanceof ArtifactError) return err;
-  return new ArtifactError(ArtifactErrorCode.StoreUnavailable, `artifact store (S3) failed: ${err instanceof Error ? err.message : String(err)}`);
+  return new ArtifactError(
+    ArtifactErrorCode.StoreUnavailable,
+    `artifact store (S3) failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }

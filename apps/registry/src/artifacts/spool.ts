@@ -15,7 +15,11 @@ export interface Spooled {
  * Streams chunks into a fresh temp file while hashing them, honouring backpressure, then runs the
  * caller's check. On any failure the temp file is removed before the error propagates.
  */
-export async function spoolVerified(tmpDir: string, source: AsyncIterable<Buffer>, verify: VerifyUpload): Promise<Spooled> {
+export async function spoolVerified(
+  tmpDir: string,
+  source: AsyncIterable<Buffer>,
+  verify: VerifyUpload,
+): Promise<Spooled> {
   await mkdir(tmpDir, { recursive: true });
   const path = join(tmpDir, `upload-${randomBytes(12).toString('hex')}.part`);
   const hash = createHash('sha256');

@@ -14,7 +14,9 @@ export interface ColumnInput {
 /** Proto enum name (COLUMN_TYPE_NUMBER) <-> stored name (number). */
 export function columnTypeFromProto(value: string, v: Validator, field: string): ColumnTypeName {
   const name = value.replace(/^COLUMN_TYPE_/, '').toLowerCase();
-  return (COLUMN_TYPES as readonly string[]).includes(name) ? (name as ColumnTypeName) : v.fail(field, `must be one of ${COLUMN_TYPES.map((t) => `COLUMN_TYPE_${t.toUpperCase()}`).join(', ')}`);
+  return (COLUMN_TYPES as readonly string[]).includes(name)
+    ? (name as ColumnTypeName)
+    : v.fail(field, `must be one of ${COLUMN_TYPES.map((t) => `COLUMN_TYPE_${t.toUpperCase()}`).join(', ')}`);
 }
 
 export function columnTypeToProto(name: string): ColumnType {
@@ -29,7 +31,8 @@ export function validateColumns(columns: ColumnInput[], v: Validator, field: str
     if (c.name.length < 1 || c.name.length > 128) v.fail(`${field}[${i}].name`, 'must be 1-128 characters');
     if (seen.has(c.name)) v.fail(`${field}[${i}].name`, `repeats column "${c.name}"`);
     seen.add(c.name);
-    if (c.type === 'category' && c.categories.length === 0) v.fail(`${field}[${i}].categories`, 'must list the categories of a category column');
+    if (c.type === 'category' && c.categories.length === 0)
+      v.fail(`${field}[${i}].categories`, 'must list the categories of a category column');
   });
   return columns;
 }

@@ -9,7 +9,9 @@ type UnaryHandlers = Record<string, (request: never, call: ServerUnaryCall<never
 export function unaryHandlers(handlers: UnaryHandlers, logger: Logger): UntypedServiceImplementation {
   const out: UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(handlers)) {
-    out[name] = unary(handler, registryErrorMapper, (err) => logger.error({ err, method: name }, 'unexpected error in gRPC handler')) as UntypedHandleCall;
+    out[name] = unary(handler, registryErrorMapper, (err) =>
+      logger.error({ err, method: name }, 'unexpected error in gRPC handler'),
+    ) as UntypedHandleCall;
   }
   return out;
 }

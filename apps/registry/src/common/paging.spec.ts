@@ -2,7 +2,10 @@ import { pageResult, readOrderBy, readPage } from './paging';
 import { validator } from './validate';
 
 class FieldError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -33,8 +36,13 @@ describe('paging', () => {
   it('should parse order_by with an optional direction and refuse unknown fields', () => {
     const fallback = { key: 'name' as const, direction: 'ASC' as const };
     expect(readOrderBy('', ['name', 'created_at'] as const, fallback, v)).toBe(fallback);
-    expect(readOrderBy('created_at DESC', ['name', 'created_at'] as const, fallback, v)).toEqual({ key: 'created_at', direction: 'DESC' });
+    expect(readOrderBy('created_at DESC', ['name', 'created_at'] as const, fallback, v)).toEqual({
+      key: 'created_at',
+      direction: 'DESC',
+    });
     expect(readOrderBy(' name ', ['name'] as const, fallback, v)).toEqual({ key: 'name', direction: 'ASC' });
-    expect(() => readOrderBy('name; DROP TABLE runs', ['name'] as const, fallback, v)).toThrow(expect.objectContaining({ field: 'order_by' }));
+    expect(() => readOrderBy('name; DROP TABLE runs', ['name'] as const, fallback, v)).toThrow(
+      expect.objectContaining({ field: 'order_by' }),
+    );
   });
 });

@@ -16,7 +16,8 @@ export interface Page {
 /** The page a request asks for; the token is opaque to clients (an offset today). */
 export function readPage(input: PageInput | null | undefined, v: Validator): Page {
   const size = input?.pageSize ?? 0;
-  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) v.fail('page.page_size', `must be 0 (default ${DEFAULT_PAGE_SIZE}) to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE)
+    v.fail('page.page_size', `must be 0 (default ${DEFAULT_PAGE_SIZE}) to ${MAX_PAGE_SIZE}`);
   const token = input?.pageToken ?? '';
   let offset = 0;
   if (token !== '') {
@@ -31,7 +32,10 @@ export function readPage(input: PageInput | null | undefined, v: Validator): Pag
 /** Fetch limit + 1 rows; this trims the extra one and returns the next token when there was one. */
 export function pageResult<T>(rows: T[], page: Page): { items: T[]; nextPageToken: string } {
   if (rows.length <= page.limit) return { items: rows, nextPageToken: '' };
-  return { items: rows.slice(0, page.limit), nextPageToken: Buffer.from(`o:${page.offset + page.limit}`).toString('base64url') };
+  return {
+    items: rows.slice(0, page.limit),
+    nextPageToken: Buffer.from(`o:${page.offset + page.limit}`).toString('base64url'),
+  };
 }
 
 export type Direction = 'ASC' | 'DESC';
@@ -42,11 +46,18 @@ export interface OrderBy<K extends string> {
 }
 
 /** Parses "field", "field asc" or "field desc" against the fields a list allows; empty gives the default. */
-export function readOrderBy<K extends string>(value: string, allowed: readonly K[], fallback: OrderBy<K>, v: Validator, field = 'order_by'): OrderBy<K> {
+export function readOrderBy<K extends string>(
+  value: string,
+  allowed: readonly K[],
+  fallback: OrderBy<K>,
+  v: Validator,
+  field = 'order_by',
+): OrderBy<K> {
   const trimmed = value.trim();
   if (trimmed === '') return fallback;
   const match = /^(\S+)(?:\s+(asc|desc))?$/i.exec(trimmed);
   const key = match?.[1] as K | undefined;
-  if (!match || !key || !allowed.includes(key)) v.fail(field, `must be one of ${allowed.join(', ')}, optionally followed by asc or desc`);
+  if (!match || !key || !allowed.includes(key))
+    v.fail(field, `must be one of ${allowed.join(', ')}, optionally followed by asc or desc`);
   return { key: key!, direction: (match![2]?.toUpperCase() as Direction | undefined) ?? 'ASC' };
 }

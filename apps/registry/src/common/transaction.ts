@@ -12,6 +12,9 @@ export function writeTransaction<T>(dataSource: DataSource, fn: (manager: Entity
     () => dataSource.transaction(fn),
     () => dataSource.transaction(fn),
   );
-  chains.set(dataSource, run.catch(() => undefined));
+  chains.set(
+    dataSource,
+    run.catch(() => undefined),
+  );
   return run;
 }

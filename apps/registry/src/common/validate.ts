@@ -27,12 +27,28 @@ export function validator(error: FieldErrorFactory): Validator {
   };
   return {
     fail,
-    name: (v, f) => (NAME.test(v) ? v : fail(f, `must be a lower-case name (letter first, then letters, digits, "-" or "_", at most 63), got "${v.slice(0, 80)}"`)),
-    alias: (v, f) => (ALIAS.test(v) ? v : fail(f, `must be a lower-case alias such as "production" (at most 32 characters), got "${v.slice(0, 80)}"`)),
+    name: (v, f) =>
+      NAME.test(v)
+        ? v
+        : fail(
+            f,
+            `must be a lower-case name (letter first, then letters, digits, "-" or "_", at most 63), got "${v.slice(0, 80)}"`,
+          ),
+    alias: (v, f) =>
+      ALIAS.test(v)
+        ? v
+        : fail(f, `must be a lower-case alias such as "production" (at most 32 characters), got "${v.slice(0, 80)}"`),
     sha256: (v, f) => (SHA256.test(v) ? v : fail(f, 'must be a lower-case hex sha256 (64 characters)')),
-    optionalSha256: (v, f) => (v === '' ? null : SHA256.test(v) ? v : fail(f, 'must be empty or a lower-case hex sha256 (64 characters)')),
+    optionalSha256: (v, f) =>
+      v === '' ? null : SHA256.test(v) ? v : fail(f, 'must be empty or a lower-case hex sha256 (64 characters)'),
     id: (v, f) => (ID.test(v) ? v : fail(f, v === '' ? 'is required' : 'is not a valid id')),
-    key: (v, f) => (KEY.test(v) ? v : fail(f, `must be 1-250 characters of letters, digits, "_", ".", "-", "/", ":" or space, got "${v.slice(0, 80)}"`)),
+    key: (v, f) =>
+      KEY.test(v)
+        ? v
+        : fail(
+            f,
+            `must be 1-250 characters of letters, digits, "_", ".", "-", "/", ":" or space, got "${v.slice(0, 80)}"`,
+          ),
     text: (v, f, max) => (v.length <= max ? v : fail(f, `must be at most ${max} characters`)),
     positiveInt: (v, f) => (Number.isInteger(v) && v >= 1 ? v : fail(f, 'must be a positive integer')),
     nonNegative: (v, f) => (Number.isFinite(v) && v >= 0 ? v : fail(f, 'must be zero or more')),

@@ -7,7 +7,11 @@ export enum DatasetErrorCode {
 }
 
 export class DatasetError extends Error {
-  constructor(readonly code: DatasetErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: DatasetErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'DatasetError';
   }

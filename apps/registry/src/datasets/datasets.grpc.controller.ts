@@ -29,8 +29,10 @@ export class DatasetsGrpcController implements OnModuleInit {
       'keel.registry.v1.DatasetService',
       unaryHandlers(
         {
-          CreateDataset: async (req: CreateDatasetRequest__Output) => datasetToProto(await this.datasets.createDataset(req)),
-          GetDataset: async (req: GetDatasetRequest__Output) => datasetToProto(await this.datasets.getDataset(req.name)),
+          CreateDataset: async (req: CreateDatasetRequest__Output) =>
+            datasetToProto(await this.datasets.createDataset(req)),
+          GetDataset: async (req: GetDatasetRequest__Output) =>
+            datasetToProto(await this.datasets.getDataset(req.name)),
           ListDatasets: async (req: ListDatasetsRequest__Output): Promise<ListDatasetsResponse> => {
             const { items, nextPageToken } = await this.datasets.listDatasets(req);
             return { datasets: items.map(datasetToProto), nextPageToken };

@@ -3,7 +3,12 @@ import { columnTypeToProto, type ColumnInput } from '../common/columns-spec';
 import type { DatasetRow, SnapshotRow } from './dataset.entities';
 
 const columnsToProto = (columns: ColumnInput[] | DatasetRow['columns']) =>
-  columns.map((c) => ({ name: c.name, type: columnTypeToProto(c.type), nullable: c.nullable, categories: c.categories }));
+  columns.map((c) => ({
+    name: c.name,
+    type: columnTypeToProto(c.type),
+    nullable: c.nullable,
+    categories: c.categories,
+  }));
 
 export function datasetToProto(d: DatasetRow): Dataset {
   return {

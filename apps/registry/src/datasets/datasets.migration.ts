@@ -39,9 +39,18 @@ export class CreateDatasetTables1764300000000 implements MigrationInterface {
         foreignKeys: [{ columnNames: ['dataset_id'], referencedTableName: 'datasets', referencedColumnNames: ['id'] }],
       }),
     );
-    await q.createIndex('dataset_snapshots', new TableIndex({ name: 'dataset_snapshots_version_uq', columnNames: ['dataset_id', 'version'], isUnique: true }));
-    await q.createIndex('dataset_snapshots', new TableIndex({ name: 'dataset_snapshots_sha_uq', columnNames: ['dataset_id', 'sha256'], isUnique: true }));
-    await q.createIndex('dataset_snapshots', new TableIndex({ name: 'dataset_snapshots_sha_idx', columnNames: ['sha256'] }));
+    await q.createIndex(
+      'dataset_snapshots',
+      new TableIndex({ name: 'dataset_snapshots_version_uq', columnNames: ['dataset_id', 'version'], isUnique: true }),
+    );
+    await q.createIndex(
+      'dataset_snapshots',
+      new TableIndex({ name: 'dataset_snapshots_sha_uq', columnNames: ['dataset_id', 'sha256'], isUnique: true }),
+    );
+    await q.createIndex(
+      'dataset_snapshots',
+      new TableIndex({ name: 'dataset_snapshots_sha_idx', columnNames: ['sha256'] }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -8,8 +8,16 @@ import { DatasetRow, SnapshotRow } from './dataset.entities';
 export type DatasetOrder = 'name' | 'created_at' | 'updated_at';
 export type SnapshotOrder = 'version' | 'created_at' | 'rows';
 
-const DATASET_COLUMNS: Record<DatasetOrder, string> = { name: 'd.name', created_at: 'd.createdAt', updated_at: 'd.updatedAt' };
-const SNAPSHOT_COLUMNS: Record<SnapshotOrder, string> = { version: 's.version', created_at: 's.createdAt', rows: 's.rowCount' };
+const DATASET_COLUMNS: Record<DatasetOrder, string> = {
+  name: 'd.name',
+  created_at: 'd.createdAt',
+  updated_at: 'd.updatedAt',
+};
+const SNAPSHOT_COLUMNS: Record<SnapshotOrder, string> = {
+  version: 's.version',
+  created_at: 's.createdAt',
+  rows: 's.rowCount',
+};
 
 @Injectable()
 export class DatasetsRepository {
@@ -27,9 +35,14 @@ export class DatasetsRepository {
     return this.dataSource.getRepository(DatasetRow).findOneBy({ id });
   }
 
-  listDatasets(namePrefix: string, order: { key: DatasetOrder; direction: Direction }, page: Page): Promise<DatasetRow[]> {
+  listDatasets(
+    namePrefix: string,
+    order: { key: DatasetOrder; direction: Direction },
+    page: Page,
+  ): Promise<DatasetRow[]> {
     const qb = this.dataSource.getRepository(DatasetRow).createQueryBuilder('d');
-    if (namePrefix) qb.where("d.name LIKE :prefix ESCAPE '\\'", { prefix: `${namePrefix.replace(/[%_\\]/g, '\\$&')}%` });
+    if (namePrefix)
+      qb.where("d.name LIKE :prefix ESCAPE '\\'", { prefix: `${namePrefix.replace(/[%_\\]/g, '\\$&')}%` });
     return qb
       .orderBy(DATASET_COLUMNS[order.key], order.direction)
       .addOrderBy('d.id', order.direction)
@@ -54,7 +67,11 @@ export class DatasetsRepository {
     await manager.getRepository(SnapshotRow).insert(row);
   }
 
-  findSnapshotBySha(datasetId: string, sha256: string, manager: EntityManager = this.dataSource.manager): Promise<SnapshotRow | null> {
+  findSnapshotBySha(
+    datasetId: string,
+    sha256: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<SnapshotRow | null> {
     return manager.getRepository(SnapshotRow).findOneBy({ datasetId, sha256 });
   }
 
@@ -67,7 +84,11 @@ export class DatasetsRepository {
     return this.dataSource.getRepository(SnapshotRow).findOne({ where: { sha256 }, order: { createdAt: 'ASC' } });
   }
 
-  listSnapshots(datasetId: string, order: { key: SnapshotOrder; direction: Direction }, page: Page): Promise<SnapshotRow[]> {
+  listSnapshots(
+    datasetId: string,
+    order: { key: SnapshotOrder; direction: Direction },
+    page: Page,
+  ): Promise<SnapshotRow[]> {
     return this.dataSource
       .getRepository(SnapshotRow)
       .createQueryBuilder('s')

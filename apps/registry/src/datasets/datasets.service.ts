@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { profileSchema, type CreateDatasetRequest__Output, type ListDatasetsRequest__Output, type ListSnapshotsRequest__Output, type RegisterSnapshotRequest__Output, type Column__Output } from '@keel/contracts';
+import {
+  profileSchema,
+  type CreateDatasetRequest__Output,
+  type ListDatasetsRequest__Output,
+  type ListSnapshotsRequest__Output,
+  type RegisterSnapshotRequest__Output,
+  type Column__Output,
+} from '@keel/contracts';
 import { columnTypeFromProto, validateColumns, type ColumnInput } from '../common/columns-spec';
 import { pageResult, readOrderBy, readPage } from '../common/paging';
 import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
@@ -46,7 +53,8 @@ export class DatasetsService {
     try {
       await this.repo.insertDataset(row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DatasetError(DatasetErrorCode.DatasetExists, `dataset "${name}" already exists`, 'name');
+      if (isUniqueViolation(err))
+        throw new DatasetError(DatasetErrorCode.DatasetExists, `dataset "${name}" already exists`, 'name');
       throw err;
     }
     return row;
@@ -60,7 +68,12 @@ export class DatasetsService {
 
   async listDatasets(req: ListDatasetsRequest__Output): Promise<{ items: DatasetRow[]; nextPageToken: string }> {
     const page = readPage(req.page, v);
-    const order = readOrderBy<DatasetOrder>(req.orderBy, ['name', 'created_at', 'updated_at'], { key: 'name', direction: 'ASC' }, v);
+    const order = readOrderBy<DatasetOrder>(
+      req.orderBy,
+      ['name', 'created_at', 'updated_at'],
+      { key: 'name', direction: 'ASC' },
+      v,
+    );
     return pageResult(await this.repo.listDatasets(req.namePrefix, order, page), page);
   }
 
@@ -69,10 +82,17 @@ export class DatasetsService {
     const dataset = await this.getDataset(req.dataset, 'dataset');
     const sha256 = v.sha256(req.sha256, 'sha256');
     const rows = v.nonNegative(req.rows, 'rows');
-    const columns = req.columns.length > 0 ? readColumns(req.columns, 'columns') : dataset.columns.map((c) => ({ ...c }) as ColumnInput);
+    const columns =
+      req.columns.length > 0
+        ? readColumns(req.columns, 'columns')
+        : dataset.columns.map((c) => ({ ...c }) as ColumnInput);
     const profile = readProfile(req.profileJson);
-    const artifactUri = /^[a-z][a-z0-9+.-]*:\S+$/.test(req.artifactUri) && req.artifactUri.length <= 2048 ? req.artifactUri : v.fail('artifact_uri', 'must be an absolute URI such as s3://bucket/key or file:///path');
-    if (!(req.windowFromMs > 0) || !(req.windowToMs >= req.windowFromMs)) v.fail('window_to_ms', 'the window needs window_from_ms > 0 and window_to_ms >= window_from_ms');
+    const artifactUri =
+      /^[a-z][a-z0-9+.-]*:\S+$/.test(req.artifactUri) && req.artifactUri.length <= 2048
+        ? req.artifactUri
+        : v.fail('artifact_uri', 'must be an absolute URI such as s3://bucket/key or file:///path');
+    if (!(req.windowFromMs > 0) || !(req.windowToMs >= req.windowFromMs))
+      v.fail('window_to_ms', 'the window needs window_from_ms > 0 and window_to_ms >= window_from_ms');
     const now = Date.now();
     try {
       return await writeTransaction(this.repo.dataSource, async (manager) => {
@@ -100,7 +120,14 @@ export class DatasetsService {
             version,
             sha256,
             rows,
-            schema: { columns: columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.categories.length ? { categories: c.categories } : {}) })) },
+            schema: {
+              columns: columns.map((c) => ({
+                name: c.name,
+                type: c.type,
+                nullable: c.nullable,
+                ...(c.categories.length ? { categories: c.categories } : {}),
+              })),
+            },
             profile,
             artifactUri,
             window: { from: new Date(req.windowFromMs).toISOString(), to: new Date(req.windowToMs).toISOString() },
@@ -121,7 +148,12 @@ export class DatasetsService {
     let snapshot: SnapshotRow | null;
     if (sha256) snapshot = await this.repo.findSnapshotBySha(dataset.id, v.sha256(sha256, 'sha256'));
     else snapshot = await this.repo.findSnapshotByVersion(dataset.id, version > 0 ? version : dataset.latestVersion);
-    if (!snapshot) throw new DatasetError(DatasetErrorCode.SnapshotNotFound, `dataset "${dataset.name}" has no snapshot ${sha256 || (version > 0 ? `version ${version}` : 'yet')}`, sha256 ? 'sha256' : 'version');
+    if (!snapshot)
+      throw new DatasetError(
+        DatasetErrorCode.SnapshotNotFound,
+        `dataset "${dataset.name}" has no snapshot ${sha256 || (version > 0 ? `version ${version}` : 'yet')}`,
+        sha256 ? 'sha256' : 'version',
+      );
     return { dataset, snapshot };
   }
 
@@ -133,17 +165,29 @@ export class DatasetsService {
     return dataset ? { dataset, snapshot } : null;
   }
 
-  async listSnapshots(req: ListSnapshotsRequest__Output): Promise<{ dataset: DatasetRow; items: SnapshotRow[]; nextPageToken: string }> {
+  async listSnapshots(
+    req: ListSnapshotsRequest__Output,
+  ): Promise<{ dataset: DatasetRow; items: SnapshotRow[]; nextPageToken: string }> {
     const dataset = await this.getDataset(req.dataset, 'dataset');
     const page = readPage(req.page, v);
-    const order = readOrderBy<SnapshotOrder>(req.orderBy, ['version', 'created_at', 'rows'], { key: 'version', direction: 'DESC' }, v);
+    const order = readOrderBy<SnapshotOrder>(
+      req.orderBy,
+      ['version', 'created_at', 'rows'],
+      { key: 'version', direction: 'DESC' },
+      v,
+    );
     return { dataset, ...pageResult(await this.repo.listSnapshots(dataset.id, order, page), page) };
   }
 }
 
 function readColumns(columns: Column__Output[], field: string): ColumnInput[] {
   return validateColumns(
-    columns.map((c, i) => ({ name: c.name, type: columnTypeFromProto(c.type, v, `${field}[${i}].type`), nullable: c.nullable, categories: c.categories })),
+    columns.map((c, i) => ({
+      name: c.name,
+      type: columnTypeFromProto(c.type, v, `${field}[${i}].type`),
+      nullable: c.nullable,
+      categories: c.categories,
+    })),
     v,
     field,
   );
@@ -157,10 +201,15 @@ function readProfile(json: string) {
     return v.fail('profile_json', 'is not valid JSON');
   }
   const parsed = profileSchema.safeParse(raw);
-  if (!parsed.success) v.fail('profile_json', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    v.fail('profile_json', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return parsed.data!;
 }
 
 function snapshotExists(dataset: string, sha256: string): DatasetError {
-  return new DatasetError(DatasetErrorCode.SnapshotExists, `dataset "${dataset}" already has a snapshot with sha256 ${sha256}`, 'sha256');
+  return new DatasetError(
+    DatasetErrorCode.SnapshotExists,
+    `dataset "${dataset}" already has a snapshot with sha256 ${sha256}`,
+    'sha256',
+  );
 }

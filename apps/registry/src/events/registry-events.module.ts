@@ -1,4 +1,11 @@
-import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { EventBus, Outbox, OutboxRelay } from '@keel/event-bus';
 import { DATA_SOURCE, LOGGER, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import { ServiceMetrics, type Logger } from '@keel/telemetry';
@@ -37,7 +44,13 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
   private async connectLoop(): Promise<void> {
     while (!this.stopping) {
-      const bus = new EventBus({ clientId: 'keel-registry', brokers: this.config.kafkaBrokers, source: SOURCE, logger: this.logger, metrics: this.metrics.registry });
+      const bus = new EventBus({
+        clientId: 'keel-registry',
+        brokers: this.config.kafkaBrokers,
+        source: SOURCE,
+        logger: this.logger,
+        metrics: this.metrics.registry,
+      });
       try {
         await bus.connect();
         if (this.stopping) {
@@ -45,13 +58,21 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
           return;
         }
         this.bus = bus;
-        this.relay = new OutboxRelay({ bus, dataSource: this.dataSource, pollIntervalMs: this.config.outboxPollMs, logger: this.logger });
+        this.relay = new OutboxRelay({
+          bus,
+          dataSource: this.dataSource,
+          pollIntervalMs: this.config.outboxPollMs,
+          logger: this.logger,
+        });
         this.relay.start();
         this.logger.info({ brokers: this.config.kafkaBrokers }, 'outbox relay connected to Kafka');
         return;
       } catch (err) {
         await bus.close().catch(() => undefined);
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `Kafka not reachable; outbox relay retries in ${RECONNECT_MS} ms`);
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          `Kafka not reachable; outbox relay retries in ${RECONNECT_MS} ms`,
+        );
         await new Promise((r) => setTimeout(r, RECONNECT_MS).unref());
       }
     }

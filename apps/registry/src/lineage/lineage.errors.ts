@@ -4,7 +4,11 @@ export enum LineageErrorCode {
 }
 
 export class LineageError extends Error {
-  constructor(readonly code: LineageErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: LineageErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'LineageError';
   }

@@ -1,5 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { GetModelLineageRequest__Output, ListSnapshotModelsRequest__Output, ListSnapshotModelsResponse, ModelLineage } from '@keel/contracts';
+import type {
+  GetModelLineageRequest__Output,
+  ListSnapshotModelsRequest__Output,
+  ListSnapshotModelsResponse,
+  ModelLineage,
+} from '@keel/contracts';
 import { GrpcServerHost, LOGGER } from '@keel/runtime';
 import type { Logger } from '@keel/telemetry';
 import { unaryHandlers } from '../common/grpc-adapter';
@@ -34,7 +39,11 @@ export class LineageGrpcController implements OnModuleInit {
           },
           ListSnapshotModels: async (req: ListSnapshotModelsRequest__Output): Promise<ListSnapshotModelsResponse> => {
             const { snapshot, items, nextPageToken } = await this.lineage.snapshotModels(req);
-            return { snapshot: snapshot ? snapshotToProto(snapshot.dataset, snapshot.snapshot) : null, versions: items.map(versionToProto), nextPageToken };
+            return {
+              snapshot: snapshot ? snapshotToProto(snapshot.dataset, snapshot.snapshot) : null,
+              versions: items.map(versionToProto),
+              nextPageToken,
+            };
           },
         },
         this.logger,

@@ -2,7 +2,10 @@ import { status } from '@grpc/grpc-js';
 import { describeEachRegistry } from '../testing/registry-harness';
 import { expectStatus, sha } from '../testing/expect-status';
 
-const signature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }] };
+const signature = {
+  inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }],
+  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
+};
 
 describeEachRegistry('lineage over gRPC', (h) => {
   let runId = '';
@@ -12,15 +15,32 @@ describeEachRegistry('lineage over gRPC', (h) => {
     const c = h().clients;
     await c.datasets.CreateDataset({ name: 'churn', columns: [{ name: 'x', type: 'COLUMN_TYPE_NUMBER' }] });
     for (const d of ['a', 'b']) {
-      await c.datasets.RegisterSnapshot({ dataset: 'churn', sha256: sha(d), rows: 10, profileJson: '{"columns":[]}', artifactUri: `file:///snapshots/${d}`, windowFromMs: 1, windowToMs: 2 });
+      await c.datasets.RegisterSnapshot({
+        dataset: 'churn',
+        sha256: sha(d),
+        rows: 10,
+        profileJson: '{"columns":[]}',
+        artifactUri: `file:///snapshots/${d}`,
+        windowFromMs: 1,
+        windowToMs: 2,
+      });
     }
     experimentId = (await c.runs.CreateExperiment({ name: 'lineage' })).id;
-    runId = (await c.runs.CreateRun({ experimentId, snapshotSha256: sha('a'), params: [{ key: 'seed', value: '1' }] })).id;
+    runId = (await c.runs.CreateRun({ experimentId, snapshotSha256: sha('a'), params: [{ key: 'seed', value: '1' }] }))
+      .id;
     await c.runs.LogBatch({ runId, metrics: [{ key: 'auc', value: 0.9 }] });
     for (const model of ['churn-lr', 'churn-gbdt']) {
       await c.models.CreateRegisteredModel({ name: model });
       for (const d of ['c', 'd']) {
-        await c.models.CreateModelVersion({ model, runId, snapshotSha256: sha('a'), artifactSha256: sha(d), artifactUri: `s3://m/${model}/${d}`, format: 'MODEL_FORMAT_ONNX', signature });
+        await c.models.CreateModelVersion({
+          model,
+          runId,
+          snapshotSha256: sha('a'),
+          artifactSha256: sha(d),
+          artifactUri: `s3://m/${model}/${d}`,
+          format: 'MODEL_FORMAT_ONNX',
+          signature,
+        });
       }
     }
     await c.models.SetAlias({ model: 'churn-lr', alias: 'production', version: 1, reason: 'launch' });
@@ -43,7 +63,15 @@ describeEachRegistry('lineage over gRPC', (h) => {
   });
 
   it('should leave unknown links unset when the snapshot was never registered', async () => {
-    await h().clients.models.CreateModelVersion({ model: 'churn-gbdt', runId, snapshotSha256: sha('e'), artifactSha256: sha('f'), artifactUri: 's3://m/f', format: 'MODEL_FORMAT_KEEL_JSON', signature });
+    await h().clients.models.CreateModelVersion({
+      model: 'churn-gbdt',
+      runId,
+      snapshotSha256: sha('e'),
+      artifactSha256: sha('f'),
+      artifactUri: 's3://m/f',
+      format: 'MODEL_FORMAT_KEEL_JSON',
+      signature,
+    });
     const l = await h().clients.lineage.GetModelLineage({ model: 'churn-gbdt', version: 3 });
     expect(l.snapshot).toBeNull();
     expect(l.run?.id).toBe(runId);
@@ -58,23 +86,40 @@ describeEachRegistry('lineage over gRPC', (h) => {
     const created = bySha.versions.map((v) => v.createdAtMs);
     expect(created).toEqual([...created].sort((a, b) => a - b));
     const paged = await h().clients.lineage.ListSnapshotModels({ dataset: 'churn', version: 1, page: { pageSize: 3 } });
-    const rest = await h().clients.lineage.ListSnapshotModels({ dataset: 'churn', version: 1, page: { pageSize: 3, pageToken: paged.nextPageToken } });
+    const rest = await h().clients.lineage.ListSnapshotModels({
+      dataset: 'churn',
+      version: 1,
+      page: { pageSize: 3, pageToken: paged.nextPageToken },
+    });
     expect(paged.versions).toHaveLength(3);
     expect([...paged.versions, ...rest.versions].map((v) => `${v.model}/${v.version}`)).toEqual([...all].reverse());
     expect(rest.nextPageToken).toBe('');
     const byModel = await h().clients.lineage.ListSnapshotModels({ sha256: sha('a'), orderBy: 'model asc' });
-    expect(byModel.versions.map((v) => `${v.model}/${v.version}`)).toEqual(['churn-gbdt/1', 'churn-gbdt/2', 'churn-lr/1', 'churn-lr/2']);
+    expect(byModel.versions.map((v) => `${v.model}/${v.version}`)).toEqual([
+      'churn-gbdt/1',
+      'churn-gbdt/2',
+      'churn-lr/1',
+      'churn-lr/2',
+    ]);
     const none = await h().clients.lineage.ListSnapshotModels({ dataset: 'churn', version: 2 });
     expect(none.versions).toEqual([]);
     expect(none.snapshot?.sha256).toBe(sha('b'));
   });
 
   it('should answer NOT_FOUND and INVALID_ARGUMENT naming the field when lineage requests are wrong', async () => {
-    await expectStatus(h().clients.lineage.GetModelLineage({ model: 'churn-lr', version: 9 }), status.NOT_FOUND, 'version');
+    await expectStatus(
+      h().clients.lineage.GetModelLineage({ model: 'churn-lr', version: 9 }),
+      status.NOT_FOUND,
+      'version',
+    );
     await expectStatus(h().clients.lineage.GetModelLineage({ model: 'ghost', version: 1 }), status.NOT_FOUND, 'model');
     await expectStatus(h().clients.lineage.ListSnapshotModels({ sha256: sha('9') }), status.NOT_FOUND, 'sha256');
     await expectStatus(h().clients.lineage.ListSnapshotModels({ sha256: 'abc' }), status.INVALID_ARGUMENT, 'sha256');
     await expectStatus(h().clients.lineage.ListSnapshotModels({}), status.INVALID_ARGUMENT, 'sha256');
-    await expectStatus(h().clients.lineage.ListSnapshotModels({ dataset: 'churn', version: 7 }), status.NOT_FOUND, 'version');
+    await expectStatus(
+      h().clients.lineage.ListSnapshotModels({ dataset: 'churn', version: 7 }),
+      status.NOT_FOUND,
+      'version',
+    );
   });
 });

@@ -44,7 +44,9 @@ export class LineageService {
   }
 
   /** The model versions built from one snapshot, by sha256 or by dataset and version. */
-  async snapshotModels(req: ListSnapshotModelsRequest__Output): Promise<{ snapshot: SnapshotWithDataset | null; items: VersionView[]; nextPageToken: string }> {
+  async snapshotModels(
+    req: ListSnapshotModelsRequest__Output,
+  ): Promise<{ snapshot: SnapshotWithDataset | null; items: VersionView[]; nextPageToken: string }> {
     let snapshot: SnapshotWithDataset | null;
     let sha256: string;
     if (req.sha256) {
@@ -56,10 +58,19 @@ export class LineageService {
       sha256 = snapshot.snapshot.sha256;
     }
     const page = readPage(req.page, v);
-    const order = readOrderBy(req.orderBy, ['created_at', 'model'] as const, { key: 'created_at', direction: 'DESC' }, v);
+    const order = readOrderBy(
+      req.orderBy,
+      ['created_at', 'model'] as const,
+      { key: 'created_at', direction: 'DESC' },
+      v,
+    );
     const { items, nextPageToken } = await this.models.versionsOfSnapshot(sha256, order, page);
     if (!snapshot && items.length === 0 && page.offset === 0) {
-      throw new LineageError(LineageErrorCode.SnapshotNotFound, `no snapshot and no model version with sha256 ${sha256}`, 'sha256');
+      throw new LineageError(
+        LineageErrorCode.SnapshotNotFound,
+        `no snapshot and no model version with sha256 ${sha256}`,
+        'sha256',
+      );
     }
     return { snapshot, items, nextPageToken };
   }

@@ -1,5 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DeleteAliasRequest__Output, ListAliasHistoryRequest__Output, SetAliasRequest__Output } from '@keel/contracts';
+import type {
+  DeleteAliasRequest__Output,
+  ListAliasHistoryRequest__Output,
+  SetAliasRequest__Output,
+} from '@keel/contracts';
 import { pageResult, readOrderBy, readPage } from '../common/paging';
 import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
 import { isUniqueViolation } from '../common/sql';
@@ -31,10 +35,13 @@ export class AliasesService {
     const aliasName = v.alias(req.alias, 'alias');
     const toVersion = v.positiveInt(req.version, 'version');
     const expected = req.expectedRevision;
-    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) v.fail('expected_revision', 'must be 0 (alias must not exist) or a revision >= 1');
+    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0))
+      v.fail('expected_revision', 'must be 0 (alias must not exist) or a revision >= 1');
     const reason = v.text(req.reason, 'reason', 1024);
     const actor = v.text(req.actor, 'actor', 255);
-    return this.retryLostRaces(aliasName, expected, () => this.tryMoveAlias(model, aliasName, toVersion, expected, reason, actor));
+    return this.retryLostRaces(aliasName, expected, () =>
+      this.tryMoveAlias(model, aliasName, toVersion, expected, reason, actor),
+    );
   }
 
   /** Removes an alias (recorded in the history with to_version 0); same concurrency rules as setAlias. */
@@ -42,26 +49,54 @@ export class AliasesService {
     const model = await this.models.requireModel(req.model);
     const aliasName = v.alias(req.alias, 'alias');
     const expected = req.expectedRevision;
-    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 1)) v.fail('expected_revision', 'must be the alias revision (>= 1)');
+    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 1))
+      v.fail('expected_revision', 'must be the alias revision (>= 1)');
     const reason = v.text(req.reason, 'reason', 1024);
     const actor = v.text(req.actor, 'actor', 255);
     return this.retryLostRaces(aliasName, expected, () =>
       writeTransaction(this.repo.dataSource, async (m) => {
         const current = await this.repo.findAlias(model.id, aliasName, m);
-        if (!current) throw new ModelError(ModelErrorCode.AliasNotFound, `model "${model.name}" has no alias "${aliasName}"`, 'alias');
+        if (!current)
+          throw new ModelError(
+            ModelErrorCode.AliasNotFound,
+            `model "${model.name}" has no alias "${aliasName}"`,
+            'alias',
+          );
         if (expected !== undefined && expected !== current.revision) {
-          throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" is at revision ${current.revision}, not ${expected}; read it again and retry`, 'expected_revision');
+          throw new ModelError(
+            ModelErrorCode.AliasConflict,
+            `alias "${aliasName}" is at revision ${current.revision}, not ${expected}; read it again and retry`,
+            'expected_revision',
+          );
         }
-        if (!(await this.repo.deleteAlias(m, current))) throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" moved while this change was in flight`, 'expected_revision');
+        if (!(await this.repo.deleteAlias(m, current)))
+          throw new ModelError(
+            ModelErrorCode.AliasConflict,
+            `alias "${aliasName}" moved while this change was in flight`,
+            'expected_revision',
+          );
         const revision = current.revision + 1;
-        await this.repo.insertAliasChange(m, { modelId: model.id, alias: aliasName, fromVersion: current.version, toVersion: null, revision, reason, actor, at: Date.now() });
+        await this.repo.insertAliasChange(m, {
+          modelId: model.id,
+          alias: aliasName,
+          fromVersion: current.version,
+          toVersion: null,
+          revision,
+          reason,
+          actor,
+          at: Date.now(),
+        });
         return { fromVersion: current.version, revision };
       }),
     );
   }
 
   /** A compare-and-set that lost surfaces as ABORTED; an unconditional change tries again. */
-  private async retryLostRaces<T>(aliasName: string, expected: number | undefined, attempt: () => Promise<T>): Promise<T> {
+  private async retryLostRaces<T>(
+    aliasName: string,
+    expected: number | undefined,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
     for (let n = 1; ; n++) {
       try {
         return await attempt();
@@ -69,32 +104,78 @@ export class AliasesService {
         const lost = (err instanceof ModelError && err.code === ModelErrorCode.AliasConflict) || isUniqueViolation(err);
         if (!lost) throw err;
         if (expected !== undefined || n >= UNCONDITIONAL_ATTEMPTS) {
-          throw err instanceof ModelError ? err : new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" was moved concurrently; read it again and retry`, 'expected_revision');
+          throw err instanceof ModelError
+            ? err
+            : new ModelError(
+                ModelErrorCode.AliasConflict,
+                `alias "${aliasName}" was moved concurrently; read it again and retry`,
+                'expected_revision',
+              );
         }
       }
     }
   }
 
-  private tryMoveAlias(model: RegisteredModelRow, aliasName: string, toVersion: number, expected: number | undefined, reason: string, actor: string) {
+  private tryMoveAlias(
+    model: RegisteredModelRow,
+    aliasName: string,
+    toVersion: number,
+    expected: number | undefined,
+    reason: string,
+    actor: string,
+  ) {
     return writeTransaction(this.repo.dataSource, async (m) => {
       const target = await this.repo.findVersion(model.id, toVersion, m);
-      if (!target) throw new ModelError(ModelErrorCode.VersionNotFound, `model "${model.name}" has no version ${toVersion}`, 'version');
-      if (target.status === 'ARCHIVED') throw new ModelError(ModelErrorCode.VersionArchived, `version ${toVersion} of "${model.name}" is archived; an alias cannot point to it`, 'version');
+      if (!target)
+        throw new ModelError(
+          ModelErrorCode.VersionNotFound,
+          `model "${model.name}" has no version ${toVersion}`,
+          'version',
+        );
+      if (target.status === 'ARCHIVED')
+        throw new ModelError(
+          ModelErrorCode.VersionArchived,
+          `version ${toVersion} of "${model.name}" is archived; an alias cannot point to it`,
+          'version',
+        );
       const current = await this.repo.findAlias(model.id, aliasName, m);
       const currentRevision = current?.revision ?? 0;
       if (expected !== undefined && expected !== currentRevision) {
-        throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" is at revision ${currentRevision}, not ${expected}; read it again and retry`, 'expected_revision');
+        throw new ModelError(
+          ModelErrorCode.AliasConflict,
+          `alias "${aliasName}" is at revision ${currentRevision}, not ${expected}; read it again and retry`,
+          'expected_revision',
+        );
       }
       const now = Date.now();
       // A re-created alias continues the numbering of its history (a deletion is a revision too).
       const base = current ? current.revision : await this.repo.lastAliasRevision(m, model.id, aliasName);
-      const alias: AliasRow = { modelId: model.id, alias: aliasName, version: toVersion, revision: base + 1, updatedAt: now };
+      const alias: AliasRow = {
+        modelId: model.id,
+        alias: aliasName,
+        version: toVersion,
+        revision: base + 1,
+        updatedAt: now,
+      };
       if (!current) await this.repo.insertAlias(m, alias);
       else if (!(await this.repo.moveAlias(m, current, toVersion, now))) {
-        throw new ModelError(ModelErrorCode.AliasConflict, `alias "${aliasName}" moved while this change was in flight`, 'expected_revision');
+        throw new ModelError(
+          ModelErrorCode.AliasConflict,
+          `alias "${aliasName}" moved while this change was in flight`,
+          'expected_revision',
+        );
       }
       const fromVersion = current?.version ?? null;
-      await this.repo.insertAliasChange(m, { modelId: model.id, alias: aliasName, fromVersion, toVersion, revision: alias.revision, reason, actor, at: now });
+      await this.repo.insertAliasChange(m, {
+        modelId: model.id,
+        alias: aliasName,
+        fromVersion,
+        toVersion,
+        revision: alias.revision,
+        reason,
+        actor,
+        at: now,
+      });
       await this.outbox.publish(
         m,
         'keel.model.promoted',
@@ -115,7 +196,9 @@ export class AliasesService {
     });
   }
 
-  async aliasHistory(req: ListAliasHistoryRequest__Output): Promise<{ items: AliasChangeRow[]; nextPageToken: string }> {
+  async aliasHistory(
+    req: ListAliasHistoryRequest__Output,
+  ): Promise<{ items: AliasChangeRow[]; nextPageToken: string }> {
     const model = await this.models.requireModel(req.model);
     const alias = req.alias ? v.alias(req.alias, 'alias') : '';
     const page = readPage(req.page, v);

@@ -38,13 +38,16 @@ export function readSignature(sig: Signature__Output | null, v: Validator): Sign
     if (list.length === 0) v.fail(field, 'must list at least one tensor');
     const seen = new Set<string>();
     return list.map((t, i) => {
-      if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(t.name)) v.fail(`${field}[${i}].name`, 'must be 1-128 characters of letters, digits, "_", ".", ":", "/" or "-"');
+      if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(t.name))
+        v.fail(`${field}[${i}].name`, 'must be 1-128 characters of letters, digits, "_", ".", ":", "/" or "-"');
       if (seen.has(t.name)) v.fail(`${field}[${i}].name`, `repeats "${t.name}"`);
       seen.add(t.name);
       const datatype = tensorDatatypeSchema.safeParse(t.datatype);
-      if (!datatype.success) v.fail(`${field}[${i}].datatype`, `must be one of ${tensorDatatypeSchema.options.join(', ')}`);
+      if (!datatype.success)
+        v.fail(`${field}[${i}].datatype`, `must be one of ${tensorDatatypeSchema.options.join(', ')}`);
       t.shape.forEach((d, j) => {
-        if (!Number.isInteger(d) || d < -1) v.fail(`${field}[${i}].shape[${j}]`, 'must be -1 (variable) or a size >= 0');
+        if (!Number.isInteger(d) || d < -1)
+          v.fail(`${field}[${i}].shape[${j}]`, 'must be -1 (variable) or a size >= 0');
       });
       return { name: t.name, datatype: datatype.data!, shape: t.shape };
     });
@@ -52,7 +55,11 @@ export function readSignature(sig: Signature__Output | null, v: Validator): Sign
   return { inputs: tensors(sig.inputs, 'signature.inputs'), outputs: tensors(sig.outputs, 'signature.outputs') };
 }
 
-export function readTags(items: KeyValue__Output[], v: Validator, allowEmpty: boolean): { key: string; value: string }[] {
+export function readTags(
+  items: KeyValue__Output[],
+  v: Validator,
+  allowEmpty: boolean,
+): { key: string; value: string }[] {
   if (items.length > 1000) v.fail('tags', 'must hold at most 1000 entries');
   const seen = new Set<string>();
   return items.map((kv, i) => {

@@ -12,7 +12,11 @@ export enum ModelErrorCode {
 }
 
 export class ModelError extends Error {
-  constructor(readonly code: ModelErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: ModelErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'ModelError';
   }

@@ -37,18 +37,26 @@ export class ModelsGrpcController implements OnModuleInit {
       'keel.registry.v1.ModelService',
       unaryHandlers(
         {
-          CreateRegisteredModel: async (req: CreateRegisteredModelRequest__Output) => modelToProto(await s.createModel(req)),
-          GetRegisteredModel: async (req: GetRegisteredModelRequest__Output) => modelToProto(await s.getModel(req.name)),
-          UpdateRegisteredModel: async (req: UpdateRegisteredModelRequest__Output) => modelToProto(await s.updateModel(req)),
+          CreateRegisteredModel: async (req: CreateRegisteredModelRequest__Output) =>
+            modelToProto(await s.createModel(req)),
+          GetRegisteredModel: async (req: GetRegisteredModelRequest__Output) =>
+            modelToProto(await s.getModel(req.name)),
+          UpdateRegisteredModel: async (req: UpdateRegisteredModelRequest__Output) =>
+            modelToProto(await s.updateModel(req)),
           ListRegisteredModels: async (req: ListRegisteredModelsRequest__Output) => {
             const { items, nextPageToken } = await s.listModels(req);
             return { models: items.map(modelToProto), nextPageToken };
           },
-          CreateModelVersion: async (req: CreateModelVersionRequest__Output) => versionToProto(await s.createVersion(req)),
-          GetModelVersion: async (req: GetModelVersionRequest__Output) => versionToProto(await s.getVersion(req.model, req.version)),
-          GetModelVersionByAlias: async (req: GetModelVersionByAliasRequest__Output) => versionToProto(await s.getVersionByAlias(req.model, req.alias)),
-          UpdateModelVersion: async (req: UpdateModelVersionRequest__Output) => versionToProto(await s.updateVersion(req)),
-          ArchiveModelVersion: async (req: ArchiveModelVersionRequest__Output) => versionToProto(await s.archiveVersion(req.model, req.version)),
+          CreateModelVersion: async (req: CreateModelVersionRequest__Output) =>
+            versionToProto(await s.createVersion(req)),
+          GetModelVersion: async (req: GetModelVersionRequest__Output) =>
+            versionToProto(await s.getVersion(req.model, req.version)),
+          GetModelVersionByAlias: async (req: GetModelVersionByAliasRequest__Output) =>
+            versionToProto(await s.getVersionByAlias(req.model, req.alias)),
+          UpdateModelVersion: async (req: UpdateModelVersionRequest__Output) =>
+            versionToProto(await s.updateVersion(req)),
+          ArchiveModelVersion: async (req: ArchiveModelVersionRequest__Output) =>
+            versionToProto(await s.archiveVersion(req.model, req.version)),
           ListModelVersions: async (req: ListModelVersionsRequest__Output) => {
             const { items, nextPageToken } = await s.listVersions(req);
             return { versions: items.map(versionToProto), nextPageToken };

@@ -3,7 +3,12 @@ import { formatToProto } from './model-inputs';
 import type { AliasChangeRow, AliasRow } from './model.entities';
 import type { ModelView, VersionView } from './models.repository';
 
-export const aliasToProto = (a: AliasRow): Alias => ({ alias: a.alias, version: a.version, revision: a.revision, updatedAtMs: a.updatedAt });
+export const aliasToProto = (a: AliasRow): Alias => ({
+  alias: a.alias,
+  version: a.version,
+  revision: a.revision,
+  updatedAtMs: a.updatedAt,
+});
 
 export const aliasChangeToProto = (c: AliasChangeRow): AliasChange => ({
   alias: c.alias,

@@ -1,6 +1,8 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-const modelFk = [{ columnNames: ['model_id'], referencedTableName: 'registered_models', referencedColumnNames: ['id'] }];
+const modelFk = [
+  { columnNames: ['model_id'], referencedTableName: 'registered_models', referencedColumnNames: ['id'] },
+];
 
 export class CreateModelTables1764300002000 implements MigrationInterface {
   name = 'CreateModelTables1764300002000';
@@ -30,7 +32,10 @@ export class CreateModelTables1764300002000 implements MigrationInterface {
         foreignKeys: modelFk,
       }),
     );
-    await q.createIndex('registered_model_tags', new TableIndex({ name: 'registered_model_tags_key_value_idx', columnNames: ['key', 'value'] }));
+    await q.createIndex(
+      'registered_model_tags',
+      new TableIndex({ name: 'registered_model_tags_key_value_idx', columnNames: ['key', 'value'] }),
+    );
     await q.createTable(
       new Table({
         name: 'model_versions',
@@ -49,11 +54,20 @@ export class CreateModelTables1764300002000 implements MigrationInterface {
           { name: 'created_at', type: 'bigint' },
           { name: 'archived_at', type: 'bigint', isNullable: true },
         ],
-        foreignKeys: [...modelFk, { columnNames: ['run_id'], referencedTableName: 'runs', referencedColumnNames: ['id'] }],
+        foreignKeys: [
+          ...modelFk,
+          { columnNames: ['run_id'], referencedTableName: 'runs', referencedColumnNames: ['id'] },
+        ],
       }),
     );
-    await q.createIndex('model_versions', new TableIndex({ name: 'model_versions_version_uq', columnNames: ['model_id', 'version'], isUnique: true }));
-    await q.createIndex('model_versions', new TableIndex({ name: 'model_versions_snapshot_idx', columnNames: ['snapshot_sha256', 'created_at'] }));
+    await q.createIndex(
+      'model_versions',
+      new TableIndex({ name: 'model_versions_version_uq', columnNames: ['model_id', 'version'], isUnique: true }),
+    );
+    await q.createIndex(
+      'model_versions',
+      new TableIndex({ name: 'model_versions_snapshot_idx', columnNames: ['snapshot_sha256', 'created_at'] }),
+    );
     await q.createIndex('model_versions', new TableIndex({ name: 'model_versions_run_idx', columnNames: ['run_id'] }));
     await q.createTable(
       new Table({
@@ -63,7 +77,9 @@ export class CreateModelTables1764300002000 implements MigrationInterface {
           { name: 'key', type: 'varchar', length: '250', isPrimary: true },
           { name: 'value', type: 'varchar', length: '1024' },
         ],
-        foreignKeys: [{ columnNames: ['version_id'], referencedTableName: 'model_versions', referencedColumnNames: ['id'] }],
+        foreignKeys: [
+          { columnNames: ['version_id'], referencedTableName: 'model_versions', referencedColumnNames: ['id'] },
+        ],
       }),
     );
     await q.createTable(
@@ -79,7 +95,10 @@ export class CreateModelTables1764300002000 implements MigrationInterface {
         foreignKeys: modelFk,
       }),
     );
-    await q.createIndex('model_aliases', new TableIndex({ name: 'model_aliases_version_idx', columnNames: ['model_id', 'version'] }));
+    await q.createIndex(
+      'model_aliases',
+      new TableIndex({ name: 'model_aliases_version_idx', columnNames: ['model_id', 'version'] }),
+    );
     await q.createTable(
       new Table({
         name: 'model_alias_history',
@@ -97,10 +116,25 @@ export class CreateModelTables1764300002000 implements MigrationInterface {
         foreignKeys: modelFk,
       }),
     );
-    await q.createIndex('model_alias_history', new TableIndex({ name: 'model_alias_history_revision_uq', columnNames: ['model_id', 'alias', 'revision'], isUnique: true }));
+    await q.createIndex(
+      'model_alias_history',
+      new TableIndex({
+        name: 'model_alias_history_revision_uq',
+        columnNames: ['model_id', 'alias', 'revision'],
+        isUnique: true,
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['model_alias_history', 'model_aliases', 'model_version_tags', 'model_versions', 'registered_model_tags', 'registered_models']) await q.dropTable(t);
+    for (const t of [
+      'model_alias_history',
+      'model_aliases',
+      'model_version_tags',
+      'model_versions',
+      'registered_model_tags',
+      'registered_models',
+    ])
+      await q.dropTable(t);
   }
 }

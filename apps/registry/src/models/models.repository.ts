@@ -4,7 +4,15 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Direction, Page } from '../common/paging';
 import { chunks, rawQuery } from '../common/sql';
 import { writeTransaction } from '../common/transaction';
-import { AliasChangeRow, AliasRow, ModelTagRow, ModelVersionRow, ModelVersionTagRow, RegisteredModelRow, type VersionStatusName } from './model.entities';
+import {
+  AliasChangeRow,
+  AliasRow,
+  ModelTagRow,
+  ModelVersionRow,
+  ModelVersionTagRow,
+  RegisteredModelRow,
+  type VersionStatusName,
+} from './model.entities';
 
 export interface VersionView extends ModelVersionRow {
   modelName: string;
@@ -32,7 +40,8 @@ export class ModelsRepository {
   async insertModel(row: RegisteredModelRow, tags: TagChange[]): Promise<void> {
     await writeTransaction(this.dataSource, async (m) => {
       await m.getRepository(RegisteredModelRow).insert(row);
-      for (const part of chunks(tags.map((t) => ({ modelId: row.id, ...t })))) await m.getRepository(ModelTagRow).insert(part);
+      for (const part of chunks(tags.map((t) => ({ modelId: row.id, ...t }))))
+        await m.getRepository(ModelTagRow).insert(part);
     });
   }
 
@@ -47,26 +56,63 @@ export class ModelsRepository {
       this.dataSource.getRepository(ModelTagRow).find({ where: { modelId: In(ids) }, order: { key: 'ASC' } }),
       this.dataSource.getRepository(AliasRow).find({ where: { modelId: In(ids) }, order: { alias: 'ASC' } }),
     ]);
-    return rows.map((r) => ({ ...r, tags: tags.filter((t) => t.modelId === r.id), aliases: aliases.filter((a) => a.modelId === r.id) }));
+    return rows.map((r) => ({
+      ...r,
+      tags: tags.filter((t) => t.modelId === r.id),
+      aliases: aliases.filter((a) => a.modelId === r.id),
+    }));
   }
 
-  listModels(namePrefix: string, tags: TagChange[], order: { key: 'name' | 'created_at' | 'updated_at'; direction: Direction }, page: Page): Promise<RegisteredModelRow[]> {
+  listModels(
+    namePrefix: string,
+    tags: TagChange[],
+    order: { key: 'name' | 'created_at' | 'updated_at'; direction: Direction },
+    page: Page,
+  ): Promise<RegisteredModelRow[]> {
     const qb = this.dataSource.getRepository(RegisteredModelRow).createQueryBuilder('m');
-    if (namePrefix) qb.andWhere("m.name LIKE :prefix ESCAPE '\\'", { prefix: `${namePrefix.replace(/[%_\\]/g, '\\$&')}%` });
-    tags.forEach((t, i) => qb.andWhere(`EXISTS (SELECT 1 FROM registered_model_tags t${i} WHERE t${i}.model_id = m.id AND t${i}.key = :k${i} AND t${i}.value = :v${i})`, { [`k${i}`]: t.key, [`v${i}`]: t.value }));
+    if (namePrefix)
+      qb.andWhere("m.name LIKE :prefix ESCAPE '\\'", { prefix: `${namePrefix.replace(/[%_\\]/g, '\\$&')}%` });
+    tags.forEach((t, i) =>
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM registered_model_tags t${i} WHERE t${i}.model_id = m.id AND t${i}.key = :k${i} AND t${i}.value = :v${i})`,
+        { [`k${i}`]: t.key, [`v${i}`]: t.value },
+      ),
+    );
     const column = { name: 'm.name', created_at: 'm.createdAt', updated_at: 'm.updatedAt' }[order.key];
-    return qb.orderBy(column, order.direction).addOrderBy('m.id', order.direction).offset(page.offset).limit(page.limit + 1).getMany();
+    return qb
+      .orderBy(column, order.direction)
+      .addOrderBy('m.id', order.direction)
+      .offset(page.offset)
+      .limit(page.limit + 1)
+      .getMany();
   }
 
-  async touchModel(manager: EntityManager, modelId: string, set: Partial<Pick<RegisteredModelRow, 'description'>>, now: number): Promise<void> {
+  async touchModel(
+    manager: EntityManager,
+    modelId: string,
+    set: Partial<Pick<RegisteredModelRow, 'description'>>,
+    now: number,
+  ): Promise<void> {
     await manager.getRepository(RegisteredModelRow).update({ id: modelId }, { ...set, updatedAt: now });
   }
 
   /** Upserts tags; an empty value deletes the tag. */
-  async applyTags(manager: EntityManager, table: 'registered_model_tags' | 'model_version_tags', ownerColumn: 'model_id' | 'version_id', ownerId: string, tags: TagChange[]): Promise<void> {
+  async applyTags(
+    manager: EntityManager,
+    table: 'registered_model_tags' | 'model_version_tags',
+    ownerColumn: 'model_id' | 'version_id',
+    ownerId: string,
+    tags: TagChange[],
+  ): Promise<void> {
     for (const t of tags) {
-      if (t.value === '') await rawQuery(manager, `DELETE FROM ${table} WHERE ${ownerColumn} = ? AND key = ?`, [ownerId, t.key]);
-      else await rawQuery(manager, `INSERT INTO ${table} (${ownerColumn}, key, value) VALUES (?, ?, ?) ON CONFLICT (${ownerColumn}, key) DO UPDATE SET value = excluded.value`, [ownerId, t.key, t.value]);
+      if (t.value === '')
+        await rawQuery(manager, `DELETE FROM ${table} WHERE ${ownerColumn} = ? AND key = ?`, [ownerId, t.key]);
+      else
+        await rawQuery(
+          manager,
+          `INSERT INTO ${table} (${ownerColumn}, key, value) VALUES (?, ?, ?) ON CONFLICT (${ownerColumn}, key) DO UPDATE SET value = excluded.value`,
+          [ownerId, t.key, t.value],
+        );
     }
   }
 
@@ -83,10 +129,15 @@ export class ModelsRepository {
 
   async insertVersion(manager: EntityManager, row: ModelVersionRow, tags: TagChange[]): Promise<void> {
     await manager.getRepository(ModelVersionRow).insert(row);
-    for (const part of chunks(tags.map((t) => ({ versionId: row.id, ...t })))) await manager.getRepository(ModelVersionTagRow).insert(part);
+    for (const part of chunks(tags.map((t) => ({ versionId: row.id, ...t }))))
+      await manager.getRepository(ModelVersionTagRow).insert(part);
   }
 
-  findVersion(modelId: string, version: number, manager: EntityManager = this.dataSource.manager): Promise<ModelVersionRow | null> {
+  findVersion(
+    modelId: string,
+    version: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ModelVersionRow | null> {
     return manager.getRepository(ModelVersionRow).findOneBy({ modelId, version });
   }
 
@@ -96,7 +147,9 @@ export class ModelsRepository {
     const modelIds = [...new Set(rows.map((r) => r.modelId))];
     const [tags, aliases, models] = await Promise.all([
       this.dataSource.getRepository(ModelVersionTagRow).find({ where: { versionId: In(ids) }, order: { key: 'ASC' } }),
-      this.dataSource.getRepository(AliasRow).find({ where: { modelId: In(modelIds), version: In(rows.map((r) => r.version)) }, order: { alias: 'ASC' } }),
+      this.dataSource
+        .getRepository(AliasRow)
+        .find({ where: { modelId: In(modelIds), version: In(rows.map((r) => r.version)) }, order: { alias: 'ASC' } }),
       this.dataSource.getRepository(RegisteredModelRow).findBy({ id: In(modelIds) }),
     ]);
     const names = new Map(models.map((m) => [m.id, m.name]));
@@ -108,7 +161,12 @@ export class ModelsRepository {
     }));
   }
 
-  listVersions(modelId: string | undefined, filter: VersionFilter, order: { key: 'version' | 'created_at' | 'model'; direction: Direction }, page: Page): Promise<ModelVersionRow[]> {
+  listVersions(
+    modelId: string | undefined,
+    filter: VersionFilter,
+    order: { key: 'version' | 'created_at' | 'model'; direction: Direction },
+    page: Page,
+  ): Promise<ModelVersionRow[]> {
     const qb = this.dataSource.getRepository(ModelVersionRow).createQueryBuilder('v');
     if (modelId) qb.andWhere('v.modelId = :modelId', { modelId });
     if (filter.status) qb.andWhere('v.status = :status', { status: filter.status });
@@ -116,14 +174,24 @@ export class ModelsRepository {
     if (filter.snapshotSha256) qb.andWhere('v.snapshotSha256 = :sha', { sha: filter.snapshotSha256 });
     if (order.key === 'model') qb.innerJoin(RegisteredModelRow, 'rm', 'rm.id = v.modelId');
     const column = { version: 'v.version', created_at: 'v.createdAt', model: 'rm.name' }[order.key];
-    return qb.orderBy(column, order.direction).addOrderBy('v.version', order.direction).addOrderBy('v.id', order.direction).offset(page.offset).limit(page.limit + 1).getMany();
+    return qb
+      .orderBy(column, order.direction)
+      .addOrderBy('v.version', order.direction)
+      .addOrderBy('v.id', order.direction)
+      .offset(page.offset)
+      .limit(page.limit + 1)
+      .getMany();
   }
 
   async archiveVersion(manager: EntityManager, id: string, now: number): Promise<void> {
     await manager.getRepository(ModelVersionRow).update({ id }, { status: 'ARCHIVED', archivedAt: now });
   }
 
-  findAlias(modelId: string, alias: string, manager: EntityManager = this.dataSource.manager): Promise<AliasRow | null> {
+  findAlias(
+    modelId: string,
+    alias: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AliasRow | null> {
     return manager.getRepository(AliasRow).findOneBy({ modelId, alias });
   }
 
@@ -137,7 +205,11 @@ export class ModelsRepository {
       .createQueryBuilder()
       .update(AliasRow)
       .set({ version, revision: current.revision + 1, updatedAt: now })
-      .where('model_id = :modelId AND alias = :alias AND revision = :revision', { modelId: current.modelId, alias: current.alias, revision: current.revision })
+      .where('model_id = :modelId AND alias = :alias AND revision = :revision', {
+        modelId: current.modelId,
+        alias: current.alias,
+        revision: current.revision,
+      })
       .execute();
     return result.affected === 1;
   }
@@ -148,13 +220,21 @@ export class ModelsRepository {
       .createQueryBuilder()
       .delete()
       .from(AliasRow)
-      .where('model_id = :modelId AND alias = :alias AND revision = :revision', { modelId: current.modelId, alias: current.alias, revision: current.revision })
+      .where('model_id = :modelId AND alias = :alias AND revision = :revision', {
+        modelId: current.modelId,
+        alias: current.alias,
+        revision: current.revision,
+      })
       .execute();
     return result.affected === 1;
   }
 
   async lastAliasRevision(manager: EntityManager, modelId: string, alias: string): Promise<number> {
-    const rows = await rawQuery<{ last: string | number | null }>(manager, 'SELECT MAX(revision) AS last FROM model_alias_history WHERE model_id = ? AND alias = ?', [modelId, alias]);
+    const rows = await rawQuery<{ last: string | number | null }>(
+      manager,
+      'SELECT MAX(revision) AS last FROM model_alias_history WHERE model_id = ? AND alias = ?',
+      [modelId, alias],
+    );
     return Number(rows[0]?.last ?? 0);
   }
 
@@ -166,11 +246,24 @@ export class ModelsRepository {
     await manager.getRepository(AliasChangeRow).insert(row);
   }
 
-  aliasHistory(modelId: string, alias: string, order: { key: 'revision' | 'at'; direction: Direction }, page: Page): Promise<AliasChangeRow[]> {
-    const qb = this.dataSource.getRepository(AliasChangeRow).createQueryBuilder('h').where('h.modelId = :modelId', { modelId });
+  aliasHistory(
+    modelId: string,
+    alias: string,
+    order: { key: 'revision' | 'at'; direction: Direction },
+    page: Page,
+  ): Promise<AliasChangeRow[]> {
+    const qb = this.dataSource
+      .getRepository(AliasChangeRow)
+      .createQueryBuilder('h')
+      .where('h.modelId = :modelId', { modelId });
     if (alias) qb.andWhere('h.alias = :alias', { alias });
     const first = order.key === 'revision' ? 'h.revision' : 'h.at';
-    return qb.orderBy(first, order.direction).addOrderBy('h.seq', order.direction).offset(page.offset).limit(page.limit + 1).getMany();
+    return qb
+      .orderBy(first, order.direction)
+      .addOrderBy('h.seq', order.direction)
+      .offset(page.offset)
+      .limit(page.limit + 1)
+      .getMany();
   }
 
   /** Every change that moved an alias to or away from this version, oldest first. */

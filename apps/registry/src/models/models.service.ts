@@ -20,7 +20,9 @@ import { ModelVersionRow, type AliasChangeRow, type RegisteredModelRow } from '.
 import { ModelError, ModelErrorCode } from './models.errors';
 import { ModelsRepository, type ModelView, type VersionView } from './models.repository';
 
-export const modelValidator = validator((field, message) => new ModelError(ModelErrorCode.InvalidArgument, message, field));
+export const modelValidator = validator(
+  (field, message) => new ModelError(ModelErrorCode.InvalidArgument, message, field),
+);
 const v = modelValidator;
 
 @Injectable()
@@ -34,12 +36,20 @@ export class ModelsService {
 
   async createModel(req: CreateRegisteredModelRequest__Output): Promise<ModelView> {
     const now = Date.now();
-    const row: RegisteredModelRow = { id: randomUUID(), name: v.name(req.name, 'name'), description: v.text(req.description, 'description', 10_000), latestVersion: 0, createdAt: now, updatedAt: now };
+    const row: RegisteredModelRow = {
+      id: randomUUID(),
+      name: v.name(req.name, 'name'),
+      description: v.text(req.description, 'description', 10_000),
+      latestVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
     const tags = readTags(req.tags, v, false);
     try {
       await this.repo.insertModel(row, tags);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ModelError(ModelErrorCode.ModelExists, `registered model "${row.name}" already exists`, 'name');
+      if (isUniqueViolation(err))
+        throw new ModelError(ModelErrorCode.ModelExists, `registered model "${row.name}" already exists`, 'name');
       throw err;
     }
     return this.getModel(row.name);
@@ -68,7 +78,12 @@ export class ModelsService {
 
   async listModels(req: ListRegisteredModelsRequest__Output): Promise<{ items: ModelView[]; nextPageToken: string }> {
     const page = readPage(req.page, v);
-    const order = readOrderBy(req.orderBy, ['name', 'created_at', 'updated_at'] as const, { key: 'name', direction: 'ASC' }, v);
+    const order = readOrderBy(
+      req.orderBy,
+      ['name', 'created_at', 'updated_at'] as const,
+      { key: 'name', direction: 'ASC' },
+      v,
+    );
     const tags = readTags(req.tags, v, true);
     const { items, nextPageToken } = pageResult(await this.repo.listModels(req.namePrefix, tags, order, page), page);
     return { items: await this.repo.hydrateModels(items), nextPageToken };
@@ -87,7 +102,12 @@ export class ModelsService {
     let artifactUri = req.artifactUri;
     if (artifactUri === '') {
       const stored = await this.artifacts.stat(artifactSha256);
-      if (!stored) throw new ModelError(ModelErrorCode.ArtifactNotFound, `no artifact with sha256 ${artifactSha256} in the store; upload it or pass artifact_uri`, 'artifact_sha256');
+      if (!stored)
+        throw new ModelError(
+          ModelErrorCode.ArtifactNotFound,
+          `no artifact with sha256 ${artifactSha256} in the store; upload it or pass artifact_uri`,
+          'artifact_sha256',
+        );
       artifactUri = stored.uri;
     } else if (!/^[a-z][a-z0-9+.-]*:\S+$/.test(artifactUri) || artifactUri.length > 2048) {
       v.fail('artifact_uri', 'must be empty or an absolute URI such as s3://bucket/key');
@@ -116,7 +136,17 @@ export class ModelsService {
       await this.outbox.publish(
         m,
         'keel.model.registered',
-        { model: model.name, version, runId: run.id, snapshotSha256, artifactSha256, artifactUri, format, signature: { inputs: signature.inputs as never, outputs: signature.outputs as never }, metrics },
+        {
+          model: model.name,
+          version,
+          runId: run.id,
+          snapshotSha256,
+          artifactSha256,
+          artifactUri,
+          format,
+          signature: { inputs: signature.inputs as never, outputs: signature.outputs as never },
+          metrics,
+        },
         { key: model.name, subject: `${model.name}/${version}` },
       );
       return created;
@@ -124,10 +154,18 @@ export class ModelsService {
     return (await this.repo.hydrateVersions([row]))[0]!;
   }
 
-  async requireVersion(modelName: string, version: number): Promise<{ model: RegisteredModelRow; version: ModelVersionRow }> {
+  async requireVersion(
+    modelName: string,
+    version: number,
+  ): Promise<{ model: RegisteredModelRow; version: ModelVersionRow }> {
     const model = await this.requireModel(modelName);
     const row = await this.repo.findVersion(model.id, v.positiveInt(version, 'version'));
-    if (!row) throw new ModelError(ModelErrorCode.VersionNotFound, `model "${model.name}" has no version ${version}`, 'version');
+    if (!row)
+      throw new ModelError(
+        ModelErrorCode.VersionNotFound,
+        `model "${model.name}" has no version ${version}`,
+        'version',
+      );
     return { model, version: row };
   }
 
@@ -139,9 +177,15 @@ export class ModelsService {
   async getVersionByAlias(modelName: string, aliasName: string): Promise<VersionView> {
     const model = await this.requireModel(modelName);
     const alias = await this.repo.findAlias(model.id, v.alias(aliasName, 'alias'));
-    if (!alias) throw new ModelError(ModelErrorCode.AliasNotFound, `model "${model.name}" has no alias "${aliasName}"`, 'alias');
+    if (!alias)
+      throw new ModelError(ModelErrorCode.AliasNotFound, `model "${model.name}" has no alias "${aliasName}"`, 'alias');
     const row = await this.repo.findVersion(model.id, alias.version);
-    if (!row) throw new ModelError(ModelErrorCode.VersionNotFound, `alias "${aliasName}" names missing version ${alias.version}`, 'alias');
+    if (!row)
+      throw new ModelError(
+        ModelErrorCode.VersionNotFound,
+        `alias "${aliasName}" names missing version ${alias.version}`,
+        'alias',
+      );
     return (await this.repo.hydrateVersions([row]))[0]!;
   }
 
@@ -163,7 +207,11 @@ export class ModelsService {
     await writeTransaction(this.repo.dataSource, async (m) => {
       const held = await this.repo.aliasesOfVersion(m, model.id, version.version);
       if (held.length > 0) {
-        throw new ModelError(ModelErrorCode.VersionHasAliases, `version ${version.version} of "${model.name}" is still aliased as ${held.map((a) => a.alias).join(', ')}; move the alias first`, 'version');
+        throw new ModelError(
+          ModelErrorCode.VersionHasAliases,
+          `version ${version.version} of "${model.name}" is still aliased as ${held.map((a) => a.alias).join(', ')}; move the alias first`,
+          'version',
+        );
       }
       if (version.status !== 'ARCHIVED') await this.repo.archiveVersion(m, version.id, Date.now());
     });
@@ -173,15 +221,30 @@ export class ModelsService {
   async listVersions(req: ListModelVersionsRequest__Output): Promise<{ items: VersionView[]; nextPageToken: string }> {
     const model = await this.requireModel(req.model);
     const page = readPage(req.page, v);
-    const order = readOrderBy(req.orderBy, ['version', 'created_at'] as const, { key: 'version', direction: 'DESC' }, v);
-    const filter = { status: readStatusFilter(req.status, v), runId: req.runId ? v.id(req.runId, 'run_id') : undefined };
+    const order = readOrderBy(
+      req.orderBy,
+      ['version', 'created_at'] as const,
+      { key: 'version', direction: 'DESC' },
+      v,
+    );
+    const filter = {
+      status: readStatusFilter(req.status, v),
+      runId: req.runId ? v.id(req.runId, 'run_id') : undefined,
+    };
     const { items, nextPageToken } = pageResult(await this.repo.listVersions(model.id, filter, order, page), page);
     return { items: await this.repo.hydrateVersions(items), nextPageToken };
   }
 
   /** For lineage: the versions trained on a snapshot, across models. */
-  async versionsOfSnapshot(sha256: string, order: { key: 'created_at' | 'model'; direction: 'ASC' | 'DESC' }, page: Page): Promise<{ items: VersionView[]; nextPageToken: string }> {
-    const { items, nextPageToken } = pageResult(await this.repo.listVersions(undefined, { snapshotSha256: sha256 }, order, page), page);
+  async versionsOfSnapshot(
+    sha256: string,
+    order: { key: 'created_at' | 'model'; direction: 'ASC' | 'DESC' },
+    page: Page,
+  ): Promise<{ items: VersionView[]; nextPageToken: string }> {
+    const { items, nextPageToken } = pageResult(
+      await this.repo.listVersions(undefined, { snapshotSha256: sha256 }, order, page),
+      page,
+    );
     return { items: await this.repo.hydrateVersions(items), nextPageToken };
   }
 

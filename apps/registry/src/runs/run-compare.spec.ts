@@ -16,7 +16,10 @@ const run = (id: string, params: Record<string, string>, metrics: Record<string,
 
 describe('compareRuns', () => {
   it('should line up every key across runs and flag only those that differ', () => {
-    const res = compareRuns([run('a', { lr: '0.1', depth: '4' }, { auc: 0.8 }), run('b', { lr: '0.1' }, { auc: 0.8, loss: 0.2 })]);
+    const res = compareRuns([
+      run('a', { lr: '0.1', depth: '4' }, { auc: 0.8 }),
+      run('b', { lr: '0.1' }, { auc: 0.8, loss: 0.2 }),
+    ]);
     expect(res.params).toEqual([
       { key: 'depth', values: ['4', ''], differs: true },
       { key: 'lr', values: ['0.1', '0.1'], differs: false },

@@ -23,10 +23,26 @@ export async function hydrateRuns(db: DataSource, ids: string[]): Promise<RunVie
   if (ids.length === 0) return [];
   const marks = ids.map(() => '?').join(', ');
   const [runs, params, tags, metrics] = await Promise.all([
-    rawQuery<RunRecord>(db, `SELECT id, experiment_id, name, status, start_time, end_time, snapshot_sha256 FROM runs WHERE id IN (${marks})`, ids),
-    rawQuery<KeyValueRecord>(db, `SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks}) ORDER BY run_id, key`, ids),
-    rawQuery<KeyValueRecord>(db, `SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks}) ORDER BY run_id, key`, ids),
-    rawQuery<MetricRecord>(db, `SELECT run_id, key, value, step, logged_at FROM run_latest_metrics WHERE run_id IN (${marks}) ORDER BY run_id, key`, ids),
+    rawQuery<RunRecord>(
+      db,
+      `SELECT id, experiment_id, name, status, start_time, end_time, snapshot_sha256 FROM runs WHERE id IN (${marks})`,
+      ids,
+    ),
+    rawQuery<KeyValueRecord>(
+      db,
+      `SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks}) ORDER BY run_id, key`,
+      ids,
+    ),
+    rawQuery<KeyValueRecord>(
+      db,
+      `SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks}) ORDER BY run_id, key`,
+      ids,
+    ),
+    rawQuery<MetricRecord>(
+      db,
+      `SELECT run_id, key, value, step, logged_at FROM run_latest_metrics WHERE run_id IN (${marks}) ORDER BY run_id, key`,
+      ids,
+    ),
   ]);
   const byId = new Map<string, RunView>();
   for (const r of runs) {
@@ -41,10 +57,18 @@ export async function hydrateRuns(db: DataSource, ids: string[]): Promise<RunVie
     };
     byId.set(r.id, { ...row, params: [], tags: [], latestMetrics: [] });
   }
-  for (const p of params) byId.get(p.run_id)?.params.push({ runId: p.run_id, key: p.key, value: p.value } satisfies RunParamRow);
-  for (const t of tags) byId.get(t.run_id)?.tags.push({ runId: t.run_id, key: t.key, value: t.value } satisfies RunTagRow);
+  for (const p of params)
+    byId.get(p.run_id)?.params.push({ runId: p.run_id, key: p.key, value: p.value } satisfies RunParamRow);
+  for (const t of tags)
+    byId.get(t.run_id)?.tags.push({ runId: t.run_id, key: t.key, value: t.value } satisfies RunTagRow);
   for (const m of metrics) {
-    byId.get(m.run_id)?.latestMetrics.push({ runId: m.run_id, key: m.key, value: Number(m.value), step: Number(m.step), timestamp: Number(m.logged_at) } satisfies LatestMetricRow);
+    byId.get(m.run_id)?.latestMetrics.push({
+      runId: m.run_id,
+      key: m.key,
+      value: Number(m.value),
+      step: Number(m.step),
+      timestamp: Number(m.logged_at),
+    } satisfies LatestMetricRow);
   }
   return ids.flatMap((id) => byId.get(id) ?? []);
 }

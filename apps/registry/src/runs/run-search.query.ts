@@ -11,7 +11,9 @@ export interface RunSearch {
   params: { key: string; value: string }[];
   tags: { key: string; value: string }[];
   metrics: { key: string; op: ComparisonOp; value: number }[];
-  order: { kind: 'attribute'; column: 'start_time' | 'end_time' | 'name'; direction: Direction } | { kind: 'metric'; key: string; direction: Direction };
+  order:
+    | { kind: 'attribute'; column: 'start_time' | 'end_time' | 'name'; direction: Direction }
+    | { kind: 'metric'; key: string; direction: Direction };
   page: Page;
 }
 
@@ -28,7 +30,8 @@ export async function searchRunIds(db: DataSource, s: RunSearch): Promise<string
     params.push(m.key, m.value);
   });
   let orderBy: string;
-  const filtered = s.order.kind === 'metric' ? s.metrics.findIndex((m) => m.key === (s.order as { key: string }).key) : -1;
+  const filtered =
+    s.order.kind === 'metric' ? s.metrics.findIndex((m) => m.key === (s.order as { key: string }).key) : -1;
   if (s.order.kind === 'metric' && filtered >= 0) {
     // Ordering by a metric that is also filtered: every row has it, so walk that join's index in order.
     orderBy = `m${filtered}.value ${s.order.direction}, r.start_time DESC, r.id DESC`;

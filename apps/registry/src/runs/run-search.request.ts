@@ -17,7 +17,11 @@ const MAX_FILTERS = 20;
 /** Checks a search request field by field and turns it into the query's terms. */
 export function readRunSearch(req: SearchRunsRequest__Output, v: Validator): RunSearch {
   if (req.experimentIds.length > 100) v.fail('experiment_ids', 'must list at most 100 experiments');
-  for (const [field, list] of [['params', req.params], ['tags', req.tags], ['metrics', req.metrics]] as const) {
+  for (const [field, list] of [
+    ['params', req.params],
+    ['tags', req.tags],
+    ['metrics', req.metrics],
+  ] as const) {
     if (list.length > MAX_FILTERS) v.fail(field, `must hold at most ${MAX_FILTERS} filters`);
   }
   return {
@@ -27,7 +31,9 @@ export function readRunSearch(req: SearchRunsRequest__Output, v: Validator): Run
     tags: req.tags.map((t, i) => ({ key: v.key(t.key, `tags[${i}].key`), value: t.value })),
     metrics: req.metrics.map((m, i) => ({
       key: v.key(m.key, `metrics[${i}].key`),
-      op: OPS[m.comparison] ?? v.fail(`metrics[${i}].comparison`, 'must be one of COMPARISON_EQ, _NE, _LT, _LE, _GT, _GE'),
+      op:
+        OPS[m.comparison] ??
+        v.fail(`metrics[${i}].comparison`, 'must be one of COMPARISON_EQ, _NE, _LT, _LE, _GT, _GE'),
       value: Number.isFinite(m.value) ? m.value : v.fail(`metrics[${i}].value`, 'must be a finite number'),
     })),
     order: readRunOrder(req.orderBy, v),
@@ -39,7 +45,11 @@ function readRunOrder(value: string, v: Validator): RunSearch['order'] {
   const trimmed = value.trim();
   if (trimmed === '') return { kind: 'attribute', column: 'start_time', direction: 'DESC' };
   const match = /^(start_time|end_time|name|metrics\.(\S+))(?:\s+(asc|desc))?$/i.exec(trimmed);
-  if (!match) return v.fail('order_by', 'must be start_time, end_time, name or metrics.<key>, optionally followed by asc or desc');
+  if (!match)
+    return v.fail(
+      'order_by',
+      'must be start_time, end_time, name or metrics.<key>, optionally followed by asc or desc',
+    );
   const direction = (match[3]?.toUpperCase() ?? 'ASC') as Direction;
   if (match[2] !== undefined) return { kind: 'metric', key: v.key(match[2], 'order_by'), direction };
   return { kind: 'attribute', column: match[1]!.toLowerCase() as 'start_time' | 'end_time' | 'name', direction };

@@ -10,7 +10,11 @@ export enum RunErrorCode {
 }
 
 export class RunError extends Error {
-  constructor(readonly code: RunErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: RunErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'RunError';
   }

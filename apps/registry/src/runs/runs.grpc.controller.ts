@@ -35,8 +35,10 @@ export class RunsGrpcController implements OnModuleInit {
       'keel.registry.v1.RunService',
       unaryHandlers(
         {
-          CreateExperiment: async (req: CreateExperimentRequest__Output) => experimentToProto(await s.createExperiment(req)),
-          GetExperiment: async (req: GetExperimentRequest__Output) => experimentToProto(await s.getExperiment(req.id, req.name)),
+          CreateExperiment: async (req: CreateExperimentRequest__Output) =>
+            experimentToProto(await s.createExperiment(req)),
+          GetExperiment: async (req: GetExperimentRequest__Output) =>
+            experimentToProto(await s.getExperiment(req.id, req.name)),
           ListExperiments: async (req: ListExperimentsRequest__Output) => {
             const { items, nextPageToken } = await s.listExperiments(req);
             return { experiments: items.map(experimentToProto), nextPageToken };

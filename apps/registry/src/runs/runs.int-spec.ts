@@ -24,71 +24,194 @@ describeEachRegistry('experiments and runs over gRPC', (h) => {
           experimentId,
           name: `run-${i}`,
           snapshotSha256: sha('a'),
-          params: [{ key: 'lr', value: String(0.1 * (i + 1)) }, { key: 'depth', value: i % 2 ? '8' : '4' }],
+          params: [
+            { key: 'lr', value: String(0.1 * (i + 1)) },
+            { key: 'depth', value: i % 2 ? '8' : '4' },
+          ],
           tags: [{ key: 'team', value: i < 2 ? 'blue' : 'red' }],
           startTimeMs: 1_764_000_000_000 + i * 1000,
         }),
       );
     }
-    expect(runs[0]).toMatchObject({ experimentId, name: 'run-0', status: 'RUN_STATUS_RUNNING', snapshotSha256: sha('a'), endTimeMs: 0 });
-    expect(runs[0]!.params).toEqual([{ key: 'depth', value: '4' }, { key: 'lr', value: '0.1' }]);
+    expect(runs[0]).toMatchObject({
+      experimentId,
+      name: 'run-0',
+      status: 'RUN_STATUS_RUNNING',
+      snapshotSha256: sha('a'),
+      endTimeMs: 0,
+    });
+    expect(runs[0]!.params).toEqual([
+      { key: 'depth', value: '4' },
+      { key: 'lr', value: '0.1' },
+    ]);
     await expectStatus(h().clients.runs.CreateRun({ experimentId: 'nope' }), status.NOT_FOUND, 'experiment_id');
-    await expectStatus(h().clients.runs.CreateRun({ experimentId, params: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] }), status.INVALID_ARGUMENT, 'params[1].key');
+    await expectStatus(
+      h().clients.runs.CreateRun({
+        experimentId,
+        params: [
+          { key: 'a', value: '1' },
+          { key: 'a', value: '2' },
+        ],
+      }),
+      status.INVALID_ARGUMENT,
+      'params[1].key',
+    );
   });
 
   it('should store a whole batch of metrics in one call and keep the latest value per key', async () => {
     const [run0, run1, run2] = runs;
-    const series = Array.from({ length: 1000 }, (_, step) => ({ key: 'loss', value: 1 / (step + 1), step, timestampMs: 1_764_000_000_000 + step }));
-    const logged = await h().clients.runs.LogBatch({ runId: run0!.id, metrics: [...series, { key: 'auc', value: 0.81, step: 0 }], params: [{ key: 'seed', value: '7' }], tags: [{ key: 'team', value: 'green' }] });
+    const series = Array.from({ length: 1000 }, (_, step) => ({
+      key: 'loss',
+      value: 1 / (step + 1),
+      step,
+      timestampMs: 1_764_000_000_000 + step,
+    }));
+    const logged = await h().clients.runs.LogBatch({
+      runId: run0!.id,
+      metrics: [...series, { key: 'auc', value: 0.81, step: 0 }],
+      params: [{ key: 'seed', value: '7' }],
+      tags: [{ key: 'team', value: 'green' }],
+    });
     expect(logged.metricsLogged).toBe(1001);
-    await h().clients.runs.LogBatch({ runId: run1!.id, metrics: [{ key: 'auc', value: 0.9, step: 0 }, { key: 'loss', value: 0.3, step: 0 }] });
-    await h().clients.runs.LogBatch({ runId: run2!.id, metrics: [{ key: 'auc', value: 0.7, step: 5 }, { key: 'auc', value: 0.95, step: 1 }] });
+    await h().clients.runs.LogBatch({
+      runId: run1!.id,
+      metrics: [
+        { key: 'auc', value: 0.9, step: 0 },
+        { key: 'loss', value: 0.3, step: 0 },
+      ],
+    });
+    await h().clients.runs.LogBatch({
+      runId: run2!.id,
+      metrics: [
+        { key: 'auc', value: 0.7, step: 5 },
+        { key: 'auc', value: 0.95, step: 1 },
+      ],
+    });
     const read = await h().clients.runs.GetRun({ runId: run0!.id });
     expect(read.latestMetrics.find((m) => m.key === 'loss')).toMatchObject({ value: 1 / 1000, step: 999 });
     expect(read.tags).toEqual([{ key: 'team', value: 'green' }]);
     expect(read.params.map((p) => p.key)).toEqual(['depth', 'lr', 'seed']);
     // The highest step wins, not the last logged.
-    expect((await h().clients.runs.GetRun({ runId: run2!.id })).latestMetrics[0]).toMatchObject({ key: 'auc', value: 0.7, step: 5 });
-    const page = await h().clients.runs.GetMetricHistory({ runId: run0!.id, key: 'loss', page: { pageSize: 3 }, orderBy: 'step desc' });
+    expect((await h().clients.runs.GetRun({ runId: run2!.id })).latestMetrics[0]).toMatchObject({
+      key: 'auc',
+      value: 0.7,
+      step: 5,
+    });
+    const page = await h().clients.runs.GetMetricHistory({
+      runId: run0!.id,
+      key: 'loss',
+      page: { pageSize: 3 },
+      orderBy: 'step desc',
+    });
     expect(page.metrics.map((m) => m.step)).toEqual([999, 998, 997]);
     expect(page.nextPageToken).not.toBe('');
   });
 
   it('should reject bad batches naming the field and keep params write-once', async () => {
     const runId = runs[0]!.id;
-    await expectStatus(h().clients.runs.LogBatch({ runId, metrics: [{ key: 'ok', value: 1 }, { key: 'bad key!', value: 1 }] }), status.INVALID_ARGUMENT, 'metrics[1].key');
-    await expectStatus(h().clients.runs.LogBatch({ runId, metrics: [{ key: 'x', value: Number.NaN }] }), status.INVALID_ARGUMENT, 'metrics[0].value');
-    await expectStatus(h().clients.runs.LogBatch({ runId, params: [{ key: 'seed', value: '8' }] }), status.FAILED_PRECONDITION, 'params.seed');
+    await expectStatus(
+      h().clients.runs.LogBatch({
+        runId,
+        metrics: [
+          { key: 'ok', value: 1 },
+          { key: 'bad key!', value: 1 },
+        ],
+      }),
+      status.INVALID_ARGUMENT,
+      'metrics[1].key',
+    );
+    await expectStatus(
+      h().clients.runs.LogBatch({ runId, metrics: [{ key: 'x', value: Number.NaN }] }),
+      status.INVALID_ARGUMENT,
+      'metrics[0].value',
+    );
+    await expectStatus(
+      h().clients.runs.LogBatch({ runId, params: [{ key: 'seed', value: '8' }] }),
+      status.FAILED_PRECONDITION,
+      'params.seed',
+    );
     await h().clients.runs.LogBatch({ runId, params: [{ key: 'seed', value: '7' }] });
-    await expectStatus(h().clients.runs.LogBatch({ runId: 'missing-run', metrics: [{ key: 'x', value: 1 }] }), status.NOT_FOUND, 'run_id');
+    await expectStatus(
+      h().clients.runs.LogBatch({ runId: 'missing-run', metrics: [{ key: 'x', value: 1 }] }),
+      status.NOT_FOUND,
+      'run_id',
+    );
     // A rejected batch leaves nothing behind.
     expect((await h().clients.runs.GetRun({ runId })).latestMetrics.map((m) => m.key)).toEqual(['auc', 'loss']);
   });
 
   it('should end runs once with a terminal status when asked', async () => {
-    const ended = await h().clients.runs.EndRun({ runId: runs[3]!.id, status: 'RUN_STATUS_KILLED', endTimeMs: 1_764_000_100_000 });
+    const ended = await h().clients.runs.EndRun({
+      runId: runs[3]!.id,
+      status: 'RUN_STATUS_KILLED',
+      endTimeMs: 1_764_000_100_000,
+    });
     expect(ended).toMatchObject({ status: 'RUN_STATUS_KILLED', endTimeMs: 1_764_000_100_000 });
-    await expectStatus(h().clients.runs.EndRun({ runId: runs[3]!.id, status: 'RUN_STATUS_FINISHED' }), status.FAILED_PRECONDITION, 'status');
-    await expectStatus(h().clients.runs.EndRun({ runId: runs[2]!.id, status: 'RUN_STATUS_RUNNING' }), status.INVALID_ARGUMENT, 'status');
-    const renamed = await h().clients.runs.UpdateRun({ runId: runs[2]!.id, name: 'renamed', status: 'RUN_STATUS_FINISHED' });
+    await expectStatus(
+      h().clients.runs.EndRun({ runId: runs[3]!.id, status: 'RUN_STATUS_FINISHED' }),
+      status.FAILED_PRECONDITION,
+      'status',
+    );
+    await expectStatus(
+      h().clients.runs.EndRun({ runId: runs[2]!.id, status: 'RUN_STATUS_RUNNING' }),
+      status.INVALID_ARGUMENT,
+      'status',
+    );
+    const renamed = await h().clients.runs.UpdateRun({
+      runId: runs[2]!.id,
+      name: 'renamed',
+      status: 'RUN_STATUS_FINISHED',
+    });
     expect(renamed).toMatchObject({ name: 'renamed', status: 'RUN_STATUS_FINISHED' });
     expect(renamed.endTimeMs).toBeGreaterThan(0);
   });
 
   it('should search runs by params, tags, statuses and metric thresholds with ordering and pages', async () => {
     const ids = (r: { runs: Run[] }) => r.runs.map((x) => x.name);
-    expect(ids(await h().clients.runs.SearchRuns({ experimentIds: [experimentId], metrics: [{ key: 'auc', comparison: 'COMPARISON_GT', value: 0.75 }], orderBy: 'metrics.auc desc' }))).toEqual(['run-1', 'run-0']);
-    expect(ids(await h().clients.runs.SearchRuns({ experimentIds: [experimentId], orderBy: 'metrics.auc asc' }))).toEqual(['renamed', 'run-0', 'run-1', 'run-3']);
-    expect(ids(await h().clients.runs.SearchRuns({ params: [{ key: 'depth', value: '8' }], orderBy: 'start_time' }))).toEqual(['run-1', 'run-3']);
-    expect(ids(await h().clients.runs.SearchRuns({ tags: [{ key: 'team', value: 'red' }], statuses: ['RUN_STATUS_KILLED'] }))).toEqual(['run-3']);
-    expect(ids(await h().clients.runs.SearchRuns({ metrics: [{ key: 'auc', comparison: 'COMPARISON_LE', value: 0.81 }, { key: 'loss', comparison: 'COMPARISON_LT', value: 0.01 }] }))).toEqual(['run-0']);
+    expect(
+      ids(
+        await h().clients.runs.SearchRuns({
+          experimentIds: [experimentId],
+          metrics: [{ key: 'auc', comparison: 'COMPARISON_GT', value: 0.75 }],
+          orderBy: 'metrics.auc desc',
+        }),
+      ),
+    ).toEqual(['run-1', 'run-0']);
+    expect(
+      ids(await h().clients.runs.SearchRuns({ experimentIds: [experimentId], orderBy: 'metrics.auc asc' })),
+    ).toEqual(['renamed', 'run-0', 'run-1', 'run-3']);
+    expect(
+      ids(await h().clients.runs.SearchRuns({ params: [{ key: 'depth', value: '8' }], orderBy: 'start_time' })),
+    ).toEqual(['run-1', 'run-3']);
+    expect(
+      ids(
+        await h().clients.runs.SearchRuns({ tags: [{ key: 'team', value: 'red' }], statuses: ['RUN_STATUS_KILLED'] }),
+      ),
+    ).toEqual(['run-3']);
+    expect(
+      ids(
+        await h().clients.runs.SearchRuns({
+          metrics: [
+            { key: 'auc', comparison: 'COMPARISON_LE', value: 0.81 },
+            { key: 'loss', comparison: 'COMPARISON_LT', value: 0.01 },
+          ],
+        }),
+      ),
+    ).toEqual(['run-0']);
     const first = await h().clients.runs.SearchRuns({ experimentIds: [experimentId], page: { pageSize: 3 } });
     expect(ids(first)).toEqual(['run-3', 'renamed', 'run-1']);
-    const rest = await h().clients.runs.SearchRuns({ experimentIds: [experimentId], page: { pageSize: 3, pageToken: first.nextPageToken } });
+    const rest = await h().clients.runs.SearchRuns({
+      experimentIds: [experimentId],
+      page: { pageSize: 3, pageToken: first.nextPageToken },
+    });
     expect(ids(rest)).toEqual(['run-0']);
     expect(rest.nextPageToken).toBe('');
     await expectStatus(h().clients.runs.SearchRuns({ orderBy: 'metrics.' }), status.INVALID_ARGUMENT, 'order_by');
-    await expectStatus(h().clients.runs.SearchRuns({ metrics: [{ key: 'auc', comparison: 'COMPARISON_UNSPECIFIED', value: 1 }] }), status.INVALID_ARGUMENT, 'metrics[0].comparison');
+    await expectStatus(
+      h().clients.runs.SearchRuns({ metrics: [{ key: 'auc', comparison: 'COMPARISON_UNSPECIFIED', value: 1 }] }),
+      status.INVALID_ARGUMENT,
+      'metrics[0].comparison',
+    );
   });
 
   it('should compare runs side by side and flag what differs', async () => {
@@ -106,9 +229,21 @@ describeEachRegistry('experiments and runs over gRPC', (h) => {
 
   it('should refuse to attach an artifact that is not in the store or has an unsafe path', async () => {
     const runId = runs[0]!.id;
-    await expectStatus(h().clients.runs.LogArtifact({ runId, path: 'model.onnx', sha256: sha('f') }), status.NOT_FOUND, 'sha256');
-    await expectStatus(h().clients.runs.LogArtifact({ runId, path: '../../etc/passwd', sha256: sha('f') }), status.INVALID_ARGUMENT, 'path');
-    await expectStatus(h().clients.runs.LogArtifact({ runId, path: '/abs', sha256: sha('f') }), status.INVALID_ARGUMENT, 'path');
+    await expectStatus(
+      h().clients.runs.LogArtifact({ runId, path: 'model.onnx', sha256: sha('f') }),
+      status.NOT_FOUND,
+      'sha256',
+    );
+    await expectStatus(
+      h().clients.runs.LogArtifact({ runId, path: '../../etc/passwd', sha256: sha('f') }),
+      status.INVALID_ARGUMENT,
+      'path',
+    );
+    await expectStatus(
+      h().clients.runs.LogArtifact({ runId, path: '/abs', sha256: sha('f') }),
+      status.INVALID_ARGUMENT,
+      'path',
+    );
     expect((await h().clients.runs.ListRunArtifacts({ runId })).artifacts).toEqual([]);
   });
 });

@@ -3,9 +3,19 @@ import type { RunComparison } from './run-compare';
 import type { ExperimentRow, MetricRow, RunArtifactRow } from './run.entities';
 import type { RunView } from './runs.repository';
 
-export const experimentToProto = (e: ExperimentRow): Experiment => ({ id: e.id, name: e.name, description: e.description, createdAtMs: e.createdAt });
+export const experimentToProto = (e: ExperimentRow): Experiment => ({
+  id: e.id,
+  name: e.name,
+  description: e.description,
+  createdAtMs: e.createdAt,
+});
 
-export const metricToProto = (m: Pick<MetricRow, 'key' | 'value' | 'step' | 'timestamp'>): Metric => ({ key: m.key, value: m.value, step: m.step, timestampMs: m.timestamp });
+export const metricToProto = (m: Pick<MetricRow, 'key' | 'value' | 'step' | 'timestamp'>): Metric => ({
+  key: m.key,
+  value: m.value,
+  step: m.step,
+  timestampMs: m.timestamp,
+});
 
 export function runToProto(r: RunView): Run {
   return {
@@ -22,6 +32,15 @@ export function runToProto(r: RunView): Run {
   };
 }
 
-export const runArtifactToProto = (a: RunArtifactRow): RunArtifact => ({ path: a.path, sha256: a.sha256, size: a.size, uri: a.uri });
+export const runArtifactToProto = (a: RunArtifactRow): RunArtifact => ({
+  path: a.path,
+  sha256: a.sha256,
+  size: a.size,
+  uri: a.uri,
+});
 
-export const comparisonToProto = (c: RunComparison): CompareRunsResponse => ({ runs: c.runs.map(runToProto), params: c.params, metrics: c.metrics });
+export const comparisonToProto = (c: RunComparison): CompareRunsResponse => ({
+  runs: c.runs.map(runToProto),
+  params: c.params,
+  metrics: c.metrics,
+});

@@ -38,14 +38,25 @@ export class CreateRunTables1764300001000 implements MigrationInterface {
           { name: 'end_time', type: 'bigint', isNullable: true },
           { name: 'snapshot_sha256', type: 'varchar', length: '64', isNullable: true },
         ],
-        foreignKeys: [{ columnNames: ['experiment_id'], referencedTableName: 'experiments', referencedColumnNames: ['id'] }],
+        foreignKeys: [
+          { columnNames: ['experiment_id'], referencedTableName: 'experiments', referencedColumnNames: ['id'] },
+        ],
       }),
     );
-    await q.createIndex('runs', new TableIndex({ name: 'runs_experiment_start_idx', columnNames: ['experiment_id', 'start_time'] }));
+    await q.createIndex(
+      'runs',
+      new TableIndex({ name: 'runs_experiment_start_idx', columnNames: ['experiment_id', 'start_time'] }),
+    );
     await q.createIndex('runs', new TableIndex({ name: 'runs_start_idx', columnNames: ['start_time'] }));
     await q.createIndex('runs', new TableIndex({ name: 'runs_snapshot_idx', columnNames: ['snapshot_sha256'] }));
     for (const name of ['run_params', 'run_tags']) {
-      await q.createTable(new Table({ name, columns: [...runKey, { name: 'value', type: 'varchar', length: '1024' }], foreignKeys: runFk }));
+      await q.createTable(
+        new Table({
+          name,
+          columns: [...runKey, { name: 'value', type: 'varchar', length: '1024' }],
+          foreignKeys: runFk,
+        }),
+      );
       await q.createIndex(name, new TableIndex({ name: `${name}_key_value_idx`, columnNames: ['key', 'value'] }));
     }
     await q.createTable(
@@ -60,10 +71,16 @@ export class CreateRunTables1764300001000 implements MigrationInterface {
         foreignKeys: runFk,
       }),
     );
-    await q.createIndex('run_metrics', new TableIndex({ name: 'run_metrics_series_idx', columnNames: ['run_id', 'key', 'step'] }));
+    await q.createIndex(
+      'run_metrics',
+      new TableIndex({ name: 'run_metrics_series_idx', columnNames: ['run_id', 'key', 'step'] }),
+    );
     await q.createTable(new Table({ name: 'run_latest_metrics', columns: [...runKey, ...point], foreignKeys: runFk }));
     // Threshold filters and metric ordering in search walk this covering index, never the series.
-    await q.createIndex('run_latest_metrics', new TableIndex({ name: 'run_latest_metrics_key_value_idx', columnNames: ['key', 'value', 'run_id'] }));
+    await q.createIndex(
+      'run_latest_metrics',
+      new TableIndex({ name: 'run_latest_metrics_key_value_idx', columnNames: ['key', 'value', 'run_id'] }),
+    );
     await q.createTable(
       new Table({
         name: 'run_artifacts',
@@ -81,6 +98,15 @@ export class CreateRunTables1764300001000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['run_artifacts', 'run_latest_metrics', 'run_metrics', 'run_tags', 'run_params', 'runs', 'experiments']) await q.dropTable(t);
+    for (const t of [
+      'run_artifacts',
+      'run_latest_metrics',
+      'run_metrics',
+      'run_tags',
+      'run_params',
+      'runs',
+      'experiments',
+    ])
+      await q.dropTable(t);
   }
 }

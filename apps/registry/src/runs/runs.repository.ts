@@ -5,7 +5,15 @@ import type { Direction, Page } from '../common/paging';
 import { chunks, rawQuery } from '../common/sql';
 import { writeTransaction } from '../common/transaction';
 import { hydrateRuns } from './run-hydrate';
-import { ExperimentRow, LatestMetricRow, MetricRow, RunArtifactRow, RunParamRow, RunRow, RunTagRow } from './run.entities';
+import {
+  ExperimentRow,
+  LatestMetricRow,
+  MetricRow,
+  RunArtifactRow,
+  RunParamRow,
+  RunRow,
+  RunTagRow,
+} from './run.entities';
 
 export interface RunView extends RunRow {
   params: RunParamRow[];
@@ -69,10 +77,20 @@ export class RunsRepository {
   }
 
   /** One multi-row INSERT per chunk for the series, then one upsert of the latest point per key. */
-  async logBatch(manager: EntityManager, runId: string, metrics: MetricPoint[], newParams: RunParamRow[], tags: RunTagRow[]): Promise<void> {
+  async logBatch(
+    manager: EntityManager,
+    runId: string,
+    metrics: MetricPoint[],
+    newParams: RunParamRow[],
+    tags: RunTagRow[],
+  ): Promise<void> {
     for (const part of chunks(metrics)) {
       const values = part.map(() => '(?, ?, ?, ?, ?)').join(', ');
-      await rawQuery(manager, `INSERT INTO run_metrics (run_id, key, value, step, logged_at) VALUES ${values}`, part.flatMap((p) => [runId, p.key, p.value, p.step, p.timestamp]));
+      await rawQuery(
+        manager,
+        `INSERT INTO run_metrics (run_id, key, value, step, logged_at) VALUES ${values}`,
+        part.flatMap((p) => [runId, p.key, p.value, p.step, p.timestamp]),
+      );
     }
     const latest = new Map<string, MetricPoint>();
     for (const p of metrics) {
@@ -92,11 +110,20 @@ export class RunsRepository {
     for (const part of chunks(newParams)) await manager.getRepository(RunParamRow).insert(part);
     for (const part of chunks(tags)) {
       const values = part.map(() => '(?, ?, ?)').join(', ');
-      await rawQuery(manager, `INSERT INTO run_tags (run_id, key, value) VALUES ${values} ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`, part.flatMap((t) => [t.runId, t.key, t.value]));
+      await rawQuery(
+        manager,
+        `INSERT INTO run_tags (run_id, key, value) VALUES ${values} ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`,
+        part.flatMap((t) => [t.runId, t.key, t.value]),
+      );
     }
   }
 
-  metricHistory(runId: string, key: string, order: { key: 'step' | 'timestamp'; direction: Direction }, page: Page): Promise<MetricRow[]> {
+  metricHistory(
+    runId: string,
+    key: string,
+    order: { key: 'step' | 'timestamp'; direction: Direction },
+    page: Page,
+  ): Promise<MetricRow[]> {
     const [first, second] = order.key === 'step' ? ['m.step', 'm.timestamp'] : ['m.timestamp', 'm.step'];
     return this.dataSource
       .getRepository(MetricRow)
@@ -118,7 +145,11 @@ export class RunsRepository {
     return this.dataSource.getRepository(RunArtifactRow).findOneBy({ runId, path });
   }
 
-  listArtifacts(runId: string, order: { key: 'path' | 'size'; direction: Direction }, page: Page): Promise<RunArtifactRow[]> {
+  listArtifacts(
+    runId: string,
+    order: { key: 'path' | 'size'; direction: Direction },
+    page: Page,
+  ): Promise<RunArtifactRow[]> {
     return this.dataSource
       .getRepository(RunArtifactRow)
       .createQueryBuilder('a')

@@ -40,19 +40,32 @@ export class RunsService {
   ) {}
 
   async createExperiment(req: CreateExperimentRequest__Output): Promise<ExperimentRow> {
-    const row: ExperimentRow = { id: randomUUID(), name: experimentName(req.name), description: v.text(req.description, 'description', 10_000), createdAt: Date.now() };
+    const row: ExperimentRow = {
+      id: randomUUID(),
+      name: experimentName(req.name),
+      description: v.text(req.description, 'description', 10_000),
+      createdAt: Date.now(),
+    };
     try {
       await this.repo.insertExperiment(row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new RunError(RunErrorCode.ExperimentExists, `experiment "${row.name}" already exists`, 'name');
+      if (isUniqueViolation(err))
+        throw new RunError(RunErrorCode.ExperimentExists, `experiment "${row.name}" already exists`, 'name');
       throw err;
     }
     return row;
   }
 
   async getExperiment(id: string, name: string): Promise<ExperimentRow> {
-    const found = id ? await this.repo.findExperiment({ id: v.id(id, 'id') }) : await this.repo.findExperiment({ name: experimentName(name) });
-    if (!found) throw new RunError(RunErrorCode.ExperimentNotFound, `experiment ${id ? `id ${id}` : `"${name}"`} not found`, id ? 'id' : 'name');
+    const found = id
+      ? await this.repo.findExperiment({ id: v.id(id, 'id') })
+      : await this.repo.findExperiment({ name: experimentName(name) });
+    if (!found)
+      throw new RunError(
+        RunErrorCode.ExperimentNotFound,
+        `experiment ${id ? `id ${id}` : `"${name}"`} not found`,
+        id ? 'id' : 'name',
+      );
     return found;
   }
 
@@ -64,7 +77,12 @@ export class RunsService {
 
   async createRun(req: CreateRunRequest__Output): Promise<RunView> {
     const experiment = await this.repo.findExperiment({ id: v.id(req.experimentId, 'experiment_id') });
-    if (!experiment) throw new RunError(RunErrorCode.ExperimentNotFound, `experiment id ${req.experimentId} not found`, 'experiment_id');
+    if (!experiment)
+      throw new RunError(
+        RunErrorCode.ExperimentNotFound,
+        `experiment id ${req.experimentId} not found`,
+        'experiment_id',
+      );
     const id = randomUUID();
     const row: RunRow = {
       id,
@@ -101,20 +119,26 @@ export class RunsService {
     const status = req.status === 'RUN_STATUS_UNSPECIFIED' ? undefined : runStatus(req.status, 'status', v);
     if (status && TERMINAL.includes(run.status)) throw ended(run);
     const endTime = status && TERMINAL.includes(status) ? (req.endTimeMs > 0 ? req.endTimeMs : Date.now()) : undefined;
-    await this.repo.updateRun(run.id, { ...(req.name ? { name: v.text(req.name, 'name', 255) } : {}), ...(status ? { status } : {}), ...(endTime ? { endTime } : {}) });
+    await this.repo.updateRun(run.id, {
+      ...(req.name ? { name: v.text(req.name, 'name', 255) } : {}),
+      ...(status ? { status } : {}),
+      ...(endTime ? { endTime } : {}),
+    });
     return this.getRun(run.id);
   }
 
   async endRun(req: EndRunRequest__Output): Promise<RunView> {
     const status = runStatus(req.status, 'status', v);
-    if (!TERMINAL.includes(status)) v.fail('status', 'must be RUN_STATUS_FINISHED, RUN_STATUS_FAILED or RUN_STATUS_KILLED');
+    if (!TERMINAL.includes(status))
+      v.fail('status', 'must be RUN_STATUS_FINISHED, RUN_STATUS_FAILED or RUN_STATUS_KILLED');
     return this.updateRun({ runId: req.runId, name: '', status: req.status, endTimeMs: req.endTimeMs });
   }
 
   /** Metrics, params and tags in one transaction; params are write-once (same value again is fine). */
   async logBatch(req: LogBatchRequest__Output): Promise<number> {
     const runId = v.id(req.runId, 'run_id');
-    if (req.metrics.length > MAX_BATCH_METRICS) v.fail('metrics', `must hold at most ${MAX_BATCH_METRICS} points per batch`);
+    if (req.metrics.length > MAX_BATCH_METRICS)
+      v.fail('metrics', `must hold at most ${MAX_BATCH_METRICS} points per batch`);
     const now = Date.now();
     const metrics: MetricPoint[] = req.metrics.map((m, i) => ({
       key: v.key(m.key, `metrics[${i}].key`),
@@ -125,11 +149,27 @@ export class RunsService {
     const params = keyValues(req.params, 'params', MAX_BATCH_PARAMS);
     const tags = keyValues(req.tags, 'tags', MAX_BATCH_PARAMS).map((t) => ({ runId, ...t }));
     await writeTransaction(this.repo.dataSource, async (manager) => {
-      if (!(await this.repo.findRun(runId, manager))) throw new RunError(RunErrorCode.RunNotFound, `run ${runId} not found`, 'run_id');
-      const existing = params.length ? new Map((await this.repo.findParams(manager, runId, params.map((p) => p.key))).map((p) => [p.key, p.value])) : new Map<string, string>();
+      if (!(await this.repo.findRun(runId, manager)))
+        throw new RunError(RunErrorCode.RunNotFound, `run ${runId} not found`, 'run_id');
+      const existing = params.length
+        ? new Map(
+            (
+              await this.repo.findParams(
+                manager,
+                runId,
+                params.map((p) => p.key),
+              )
+            ).map((p) => [p.key, p.value]),
+          )
+        : new Map<string, string>();
       for (const p of params) {
         const was = existing.get(p.key);
-        if (was !== undefined && was !== p.value) throw new RunError(RunErrorCode.ParamConflict, `param "${p.key}" was already logged as "${was}"; params are write-once`, `params.${p.key}`);
+        if (was !== undefined && was !== p.value)
+          throw new RunError(
+            RunErrorCode.ParamConflict,
+            `param "${p.key}" was already logged as "${was}"; params are write-once`,
+            `params.${p.key}`,
+          );
       }
       const fresh = params.filter((p) => !existing.has(p.key)).map((p) => ({ runId, ...p }));
       await this.repo.logBatch(manager, runId, metrics, fresh, tags);
@@ -156,7 +196,8 @@ export class RunsService {
     const ids = req.runIds.map((id, i) => v.id(id, `run_ids[${i}]`));
     const runs = await this.repo.hydrate(ids);
     const missing = ids.find((id) => !runs.some((r) => r.id === id));
-    if (missing) throw new RunError(RunErrorCode.RunNotFound, `run ${missing} not found`, `run_ids[${ids.indexOf(missing)}]`);
+    if (missing)
+      throw new RunError(RunErrorCode.RunNotFound, `run ${missing} not found`, `run_ids[${ids.indexOf(missing)}]`);
     return compareRuns(runs);
   }
 
@@ -166,12 +207,22 @@ export class RunsService {
     const path = artifactPath(req.path);
     const sha256 = v.sha256(req.sha256, 'sha256');
     const info = await this.artifacts.stat(sha256);
-    if (!info) throw new RunError(RunErrorCode.ArtifactNotFound, `no artifact with sha256 ${sha256} in the store; upload it first`, 'sha256');
+    if (!info)
+      throw new RunError(
+        RunErrorCode.ArtifactNotFound,
+        `no artifact with sha256 ${sha256} in the store; upload it first`,
+        'sha256',
+      );
     const row: RunArtifactRow = { runId: run.id, path, sha256, size: info.size, uri: info.uri, createdAt: Date.now() };
     try {
       await this.repo.insertArtifact(row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new RunError(RunErrorCode.ArtifactPathExists, `run ${run.id} already has an artifact at "${path}"`, 'path');
+      if (isUniqueViolation(err))
+        throw new RunError(
+          RunErrorCode.ArtifactPathExists,
+          `run ${run.id} already has an artifact at "${path}"`,
+          'path',
+        );
       throw err;
     }
     return row;
@@ -190,7 +241,6 @@ function experimentName(name: string): string {
   return name;
 }
 
-
 function keyValues(items: KeyValue__Output[], field: string, max: number): { key: string; value: string }[] {
   if (items.length > max) v.fail(field, `must hold at most ${max} entries`);
   const seen = new Set<string>();
@@ -204,8 +254,16 @@ function keyValues(items: KeyValue__Output[], field: string, max: number): { key
 
 /** A relative, normalized name inside the run; it labels the artifact and never becomes a file path. */
 function artifactPath(path: string): string {
-  const ok = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path) && path.length <= 512 && !path.split('/').some((s) => s === '.' || s === '..');
-  return ok ? path : v.fail('path', 'must be a relative path of letters, digits, ".", "_", "-" separated by "/", without "." or ".." segments');
+  const ok =
+    /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path) &&
+    path.length <= 512 &&
+    !path.split('/').some((s) => s === '.' || s === '..');
+  return ok
+    ? path
+    : v.fail(
+        'path',
+        'must be a relative path of letters, digits, ".", "_", "-" separated by "/", without "." or ".." segments',
+      );
 }
 
 function ended(run: RunRow): RunError {

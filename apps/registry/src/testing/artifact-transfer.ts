@@ -12,14 +12,23 @@ export interface UploadOptions {
 }
 
 /** Streams chunks up with backpressure, hashing as it goes; checks the server's digest against its own. */
-export async function uploadChunks(client: ArtifactServiceClient, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, options: UploadOptions & { knownSha256?: string } = {}): Promise<ArtifactInfo__Output> {
+export async function uploadChunks(
+  client: ArtifactServiceClient,
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  options: UploadOptions & { knownSha256?: string } = {},
+): Promise<ArtifactInfo__Output> {
   let call!: ClientWritableStream<UploadRequest>;
   const done = new Promise<ArtifactInfo__Output>((resolve, reject) => {
     call = client.Upload((err: ServiceError | null, res?: ArtifactInfo__Output) => (err ? reject(err) : resolve(res!)));
   });
   const hash = createHash('sha256');
   const inHeader = (options.digestIn ?? 'trailer') === 'header';
-  call.write({ header: { sha256: inHeader ? (options.declaredSha256 ?? options.knownSha256 ?? '') : '', size: options.declaredSize ?? 0 } });
+  call.write({
+    header: {
+      sha256: inHeader ? (options.declaredSha256 ?? options.knownSha256 ?? '') : '',
+      size: options.declaredSize ?? 0,
+    },
+  });
   try {
     for await (const chunk of chunks) {
       hash.update(chunk);
@@ -38,7 +47,11 @@ export async function uploadChunks(client: ArtifactServiceClient, chunks: AsyncI
 }
 
 /** Streams an artifact down, hashing every chunk; fails unless the digest matches the header's. */
-export async function downloadTo(client: ArtifactServiceClient, sha256: string, onChunk: (chunk: Buffer) => void = () => undefined): Promise<{ sha256: string; size: number }> {
+export async function downloadTo(
+  client: ArtifactServiceClient,
+  sha256: string,
+  onChunk: (chunk: Buffer) => void = () => undefined,
+): Promise<{ sha256: string; size: number }> {
   const call = client.Download({ sha256 });
   const hash = createHash('sha256');
   let size = 0;

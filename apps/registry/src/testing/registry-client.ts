@@ -1,6 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { ArtifactServiceClient, DatasetServiceClient, LineageServiceClient, ModelServiceClient, RunServiceClient } from '@keel/contracts';
+import type {
+  ArtifactServiceClient,
+  DatasetServiceClient,
+  LineageServiceClient,
+  ModelServiceClient,
+  RunServiceClient,
+} from '@keel/contracts';
 import { PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
 import { registryService } from '../service';
 
@@ -20,7 +26,11 @@ function promisify<C extends grpc.Client>(client: C): Unary<C> & { raw: C } {
       const method = (client as unknown as Record<string, (...args: unknown[]) => grpc.ClientUnaryCall>)[prop];
       if (typeof method !== 'function') return undefined;
       return (req: unknown, options: grpc.CallOptions = {}) =>
-        new Promise((resolve, reject) => method.call(client, req, new grpc.Metadata(), options, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))));
+        new Promise((resolve, reject) =>
+          method.call(client, req, new grpc.Metadata(), options, (err: grpc.ServiceError | null, res: unknown) =>
+            err ? reject(err) : resolve(res),
+          ),
+        );
     },
   });
 }
@@ -37,8 +47,13 @@ export interface RegistryClients {
 type Ctor<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C;
 
 export function registryClients(address: string): RegistryClients {
-  const def = protoLoader.loadSync(protoFiles(registryService.protos), { ...PROTO_LOADER_OPTIONS, includeDirs: [protoRoot()] });
-  const pkg = (grpc.loadPackageDefinition(def) as unknown as { keel: { registry: { v1: Record<string, Ctor<grpc.Client>> } } }).keel.registry.v1;
+  const def = protoLoader.loadSync(protoFiles(registryService.protos), {
+    ...PROTO_LOADER_OPTIONS,
+    includeDirs: [protoRoot()],
+  });
+  const pkg = (
+    grpc.loadPackageDefinition(def) as unknown as { keel: { registry: { v1: Record<string, Ctor<grpc.Client>> } } }
+  ).keel.registry.v1;
   const creds = grpc.credentials.createInsecure();
   const options = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
   const make = <C extends grpc.Client>(name: string) => new (pkg[name] as unknown as Ctor<C>)(address, creds, options);

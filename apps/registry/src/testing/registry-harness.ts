@@ -70,7 +70,11 @@ export async function startRegistry(kind: DatabaseKind, env: Record<string, stri
 }
 
 /** Runs one gRPC-level suite against SQLite and PostgreSQL, each with its own fresh registry. */
-export function describeEachRegistry(title: string, suite: (h: () => RegistryHarness) => void, env: Record<string, string> | (() => Record<string, string>) = {}): void {
+export function describeEachRegistry(
+  title: string,
+  suite: (h: () => RegistryHarness) => void,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+): void {
   for (const kind of ['sqlite', 'postgres'] as const) {
     describe(`${title} [${kind}]`, () => {
       let harness: RegistryHarness | undefined;

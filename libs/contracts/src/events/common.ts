@@ -4,8 +4,12 @@ import { z } from 'zod';
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
 export const sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a lower-case hex sha256 (64 characters)');
-export const datasetNameSchema = z.string().regex(NAME, 'a lower-case name: letter first, then letters, digits, "-" or "_"');
-export const modelNameSchema = z.string().regex(NAME, 'a lower-case name: letter first, then letters, digits, "-" or "_"');
+export const datasetNameSchema = z
+  .string()
+  .regex(NAME, 'a lower-case name: letter first, then letters, digits, "-" or "_"');
+export const modelNameSchema = z
+  .string()
+  .regex(NAME, 'a lower-case name: letter first, then letters, digits, "-" or "_"');
 export const aliasSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a lower-case alias such as "production"');
 export const versionSchema = z.number().int().min(1);
 export const idSchema = z.string().min(1).max(128);
@@ -28,7 +32,10 @@ export const columnSchema = z.object({
 export const datasetSchemaSchema = z.object({ columns: z.array(columnSchema).min(1) });
 
 /** A fixed-bin histogram: counts[i] falls in [edges[i], edges[i+1]). */
-export const histogramSchema = z.object({ edges: z.array(z.number()).min(2), counts: z.array(z.number().int().min(0)).min(1) });
+export const histogramSchema = z.object({
+  edges: z.array(z.number()).min(2),
+  counts: z.array(z.number().int().min(0)).min(1),
+});
 
 export const columnProfileSchema = z.object({
   name: z.string().min(1),
@@ -44,7 +51,19 @@ export const profileSchema = z.object({ columns: z.array(columnProfileSchema) })
 
 /** KServe V2 / Open Inference Protocol datatypes. */
 export const tensorDatatypeSchema = z.enum([
-  'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES',
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BYTES',
 ]);
 
 export const tensorSpecSchema = z.object({

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { TOPICS } from '../topics';
-import { datasetNameSchema, datasetSchemaSchema, profileSchema, sha256Schema, timeWindowSchema, uriSchema, versionSchema } from './common';
+import {
+  datasetNameSchema,
+  datasetSchemaSchema,
+  profileSchema,
+  sha256Schema,
+  timeWindowSchema,
+  uriSchema,
+  versionSchema,
+} from './common';
 import { defineEvent } from './define-event';
 
 export const datasetSnapshottedSchema = z.object({

@@ -3,7 +3,11 @@ import type { z } from 'zod';
 /** Where an event is published: one fixed topic, or a family with one topic per dataset. */
 export type EventTopic = { kind: 'fixed'; name: string } | { kind: 'ingest' };
 
-export interface EventDefinition<T extends string = string, S extends z.ZodType = z.ZodType, P extends EventTopic = EventTopic> {
+export interface EventDefinition<
+  T extends string = string,
+  S extends z.ZodType = z.ZodType,
+  P extends EventTopic = EventTopic,
+> {
   /** The CloudEvents `ce_type`. */
   type: T;
   /** Schema version; bump on a breaking change and keep the old type readable. */

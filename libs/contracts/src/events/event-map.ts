@@ -31,7 +31,9 @@ export type EventPayload<T extends EventType> = z.output<EventDefinitions[T]['sc
 export type EventMap = { [T in EventType]: EventPayload<T> };
 
 /** Event types published on a per-dataset topic family: their producers and consumers name the dataset. */
-export type IngestEventType = { [T in EventType]: EventDefinitions[T]['topic'] extends { kind: 'ingest' } ? T : never }[EventType];
+export type IngestEventType = {
+  [T in EventType]: EventDefinitions[T]['topic'] extends { kind: 'ingest' } ? T : never;
+}[EventType];
 export type FixedEventType = Exclude<EventType, IngestEventType>;
 
 export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
@@ -66,8 +68,7 @@ export function topicOf(type: EventType, dataset?: string): string {
 }
 
 export type EventValidation<T extends EventType> =
-  | { ok: true; payload: EventPayload<T> }
-  | { ok: false; issues: string[] };
+  { ok: true; payload: EventPayload<T> } | { ok: false; issues: string[] };
 
 /** Validates a payload against its event's schema; issues are `path: message` strings for error messages. */
 export function validateEvent<T extends EventType>(type: T, payload: unknown): EventValidation<T> {

@@ -47,11 +47,14 @@ describe('validateEvent', () => {
     ['keel.inference.logged', { ...EVENT_EXAMPLES['keel.inference.logged'], inputs: [] }, 'inputs'],
     ['keel.ingest.record', [1, 2, 3], '(root)'],
     ['keel.ingest.record', 'just text', '(root)'],
-  ] as [EventType, unknown, string][])('should reject the payload with a path when %s is invalid (%#)', (type, payload, path) => {
-    const result = validateEvent(type, payload);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues.some((i) => i.startsWith(`${path}:`))).toBe(true);
-  });
+  ] as [EventType, unknown, string][])(
+    'should reject the payload with a path when %s is invalid (%#)',
+    (type, payload, path) => {
+      const result = validateEvent(type, payload);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.issues.some((i) => i.startsWith(`${path}:`))).toBe(true);
+    },
+  );
 });
 
 describe('topicOf', () => {

@@ -11,11 +11,16 @@ describe('eventJsonSchema', () => {
     expect(schema.type).toBe('object');
     expect(schema.required).toEqual(expect.arrayContaining(['model', 'alias', 'fromVersion', 'toVersion']));
     expect(schema['x-keel-event']).toMatchObject({ topic: 'keel.model.promoted', version: 1 });
-    expect(schema.properties['fromVersion']).toEqual({ anyOf: [{ type: 'integer', minimum: 1, maximum: 9007199254740991 }, { type: 'null' }] });
+    expect(schema.properties['fromVersion']).toEqual({
+      anyOf: [{ type: 'integer', minimum: 1, maximum: 9007199254740991 }, { type: 'null' }],
+    });
   });
 
   it('should require a requestId or an entityId when the event is feedback', () => {
-    expect(eventJsonSchema('keel.feedback')['anyOf']).toEqual([{ required: ['requestId'] }, { required: ['entityId'] }]);
+    expect(eventJsonSchema('keel.feedback')['anyOf']).toEqual([
+      { required: ['requestId'] },
+      { required: ['entityId'] },
+    ]);
   });
 
   it('should name the topic family when the event is an ingest record', () => {

@@ -18,7 +18,12 @@ export const modelPromotedSchema = z.object({
   promotedBy: z.string().min(1).optional(),
   /** Champion/challenger evidence when a policy promoted automatically. */
   comparison: z
-    .object({ metric: z.string().min(1), champion: z.number().nullable(), challenger: z.number(), rows: z.number().int().min(0) })
+    .object({
+      metric: z.string().min(1),
+      champion: z.number().nullable(),
+      challenger: z.number(),
+      rows: z.number().int().min(0),
+    })
     .optional(),
 });
 

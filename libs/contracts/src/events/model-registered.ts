@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { TOPICS } from '../topics';
-import { idSchema, metricsSchema, modelNameSchema, sha256Schema, tensorSpecSchema, uriSchema, versionSchema } from './common';
+import {
+  idSchema,
+  metricsSchema,
+  modelNameSchema,
+  sha256Schema,
+  tensorSpecSchema,
+  uriSchema,
+  versionSchema,
+} from './common';
 import { defineEvent } from './define-event';
 
 export const modelFormatSchema = z.enum(['onnx', 'keel-json']);

@@ -28,7 +28,9 @@ export const monitoringAlertSchema = z.object({
     features: z.array(featureDriftSchema),
     datasetDrift: z.boolean().optional(),
     driftedShare: z.number().min(0).max(1).optional(),
-    metric: z.object({ name: z.string().min(1), value: z.number(), baseline: z.number(), threshold: z.number() }).optional(),
+    metric: z
+      .object({ name: z.string().min(1), value: z.number(), baseline: z.number(), threshold: z.number() })
+      .optional(),
   }),
   message: z.string().min(1).max(4096),
   /** Set when a retrain policy asked for a new training job. */

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { TOPICS } from '../topics';
-import { datasetNameSchema, idSchema, metricsSchema, modelNameSchema, paramsSchema, sha256Schema, uriSchema, versionSchema } from './common';
+import {
+  datasetNameSchema,
+  idSchema,
+  metricsSchema,
+  modelNameSchema,
+  paramsSchema,
+  sha256Schema,
+  uriSchema,
+  versionSchema,
+} from './common';
 import { defineEvent } from './define-event';
 
 export const trainingCompletedSchema = z.object({

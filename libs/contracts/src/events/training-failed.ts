@@ -3,7 +3,13 @@ import { TOPICS } from '../topics';
 import { idSchema, modelNameSchema } from './common';
 import { defineEvent } from './define-event';
 
-export const trainingFailureCodeSchema = z.enum(['INVALID_PARAMS', 'DATA_UNAVAILABLE', 'TRAINING_ERROR', 'CANCELLED', 'TIMEOUT']);
+export const trainingFailureCodeSchema = z.enum([
+  'INVALID_PARAMS',
+  'DATA_UNAVAILABLE',
+  'TRAINING_ERROR',
+  'CANCELLED',
+  'TIMEOUT',
+]);
 
 export const trainingFailedSchema = z.object({
   jobId: idSchema,

@@ -44,7 +44,10 @@ describe('EventBusModule', () => {
     @Module({
       imports: [
         EventBusModule.forRootAsync({
-          useFactory: () => ({ bus: { clientId: 'nest', brokers: broker.brokers, source: 'keel/nest-spec', topicPartitions: 1 }, dataSource: db.dataSource() }),
+          useFactory: () => ({
+            bus: { clientId: 'nest', brokers: broker.brokers, source: 'keel/nest-spec', topicPartitions: 1 },
+            dataSource: db.dataSource(),
+          }),
         }),
       ],
       providers: [FeedbackConsumer],
@@ -61,6 +64,8 @@ describe('EventBusModule', () => {
     await eventually(async () => (await effects.countBy({ label: 'promoted-1' })) === 1, 'the transactional handler');
     expect(consumer.seen).toEqual([EVENT_EXAMPLES['keel.feedback']]);
     await app.close();
-    await expect(bus.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'late' })).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+    await expect(bus.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'late' })).rejects.toMatchObject({
+      code: 'NOT_CONNECTED',
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { ModuleMetadata } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -54,12 +62,19 @@ export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationS
     const opts: SubscribeOptions<typeof meta.type> = { ...rest };
     if (transactional) {
       if (!this.options.dataSource) {
-        throw new EventBusError('INVALID_CONFIG', `@OnEvent(${meta.type}, { transactional: true }) needs EventBusModule's dataSource`);
+        throw new EventBusError(
+          'INVALID_CONFIG',
+          `@OnEvent(${meta.type}, { transactional: true }) needs EventBusModule's dataSource`,
+        );
       }
       opts.dataSource = this.options.dataSource;
     }
     // Metadata is only known at runtime; the decorator already checked the handler against its type.
-    const subscribe = this.bus.subscribe.bind(this.bus) as (t: EventType, h: (e: never) => Promise<void>, o: SubscribeOptions<EventType>) => Promise<Subscription>;
+    const subscribe = this.bus.subscribe.bind(this.bus) as (
+      t: EventType,
+      h: (e: never) => Promise<void>,
+      o: SubscribeOptions<EventType>,
+    ) => Promise<Subscription>;
     await subscribe(meta.type, handler, opts);
   }
 }
@@ -76,16 +91,26 @@ export class EventBusModule {
     inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
     useFactory: (...args: never[]) => EventBusModuleOptions | Promise<EventBusModuleOptions>;
   }): DynamicModule {
-    return EventBusModule.build([{ provide: EVENT_BUS_MODULE_OPTIONS, inject: async.inject ?? [], useFactory: async.useFactory }], async.imports ?? []);
+    return EventBusModule.build(
+      [{ provide: EVENT_BUS_MODULE_OPTIONS, inject: async.inject ?? [], useFactory: async.useFactory }],
+      async.imports ?? [],
+    );
   }
 
-  private static build(optionProviders: DynamicModule['providers'] & object[], imports: NonNullable<ModuleMetadata['imports']>): DynamicModule {
+  private static build(
+    optionProviders: DynamicModule['providers'] & object[],
+    imports: NonNullable<ModuleMetadata['imports']>,
+  ): DynamicModule {
     return {
       module: EventBusModule,
       imports: [DiscoveryModule, ...imports],
       providers: [
         ...optionProviders,
-        { provide: EventBus, inject: [EVENT_BUS_MODULE_OPTIONS], useFactory: (o: EventBusModuleOptions) => new EventBus(o.bus) },
+        {
+          provide: EventBus,
+          inject: [EVENT_BUS_MODULE_OPTIONS],
+          useFactory: (o: EventBusModuleOptions) => new EventBus(o.bus),
+        },
         EventBusLifecycle,
       ],
       exports: [EventBus],

@@ -1,2 +1,7 @@
-export { EventBusModule, EventBusLifecycle, EVENT_BUS_MODULE_OPTIONS, type EventBusModuleOptions } from './event-bus.module';
+export {
+  EventBusModule,
+  EventBusLifecycle,
+  EVENT_BUS_MODULE_OPTIONS,
+  type EventBusModuleOptions,
+} from './event-bus.module';
 export { OnEvent, ON_EVENT_METADATA, type OnEventOptions } from './on-event.decorator';

@@ -23,21 +23,37 @@ export function rawKafka(brokers: string[]): Kafka {
 
 function toRaw(topic: string, partition: number, m: KafkaMessage): RawRecord {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = String(Array.isArray(v) ? v[0] : v);
-  return { topic, partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null, headers };
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    if (v !== undefined) headers[k] = String(Array.isArray(v) ? v[0] : v);
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key?.toString() ?? null,
+    value: m.value?.toString() ?? null,
+    headers,
+  };
 }
 
 /** Every record of `topic` from the beginning, once at least `count` arrived (or the deadline passes). */
-export async function readTopic(brokers: string[], topic: string, count: number, timeoutMs = 20_000): Promise<RawRecord[]> {
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<RawRecord[]> {
   const consumer = rawKafka(brokers).consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
   const out: RawRecord[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ topic: t, partition, message }) => void out.push(toRaw(t, partition, message)) });
+    await consumer.run({
+      eachMessage: async ({ topic: t, partition, message }) => void out.push(toRaw(t, partition, message)),
+    });
     const deadline = Date.now() + timeoutMs;
     while (out.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (out.length < count) throw new Error(`read ${out.length} of ${count} records from ${topic} within ${timeoutMs} ms`);
+    if (out.length < count)
+      throw new Error(`read ${out.length} of ${count} records from ${topic} within ${timeoutMs} ms`);
     return out;
   } finally {
     await consumer.disconnect();
@@ -58,7 +74,11 @@ export async function topicSize(brokers: string[], topic: string): Promise<numbe
 }
 
 /** Produces records the way an external client (kcat, a Java app) would: whatever headers it likes, or none. */
-export async function produceRaw(brokers: string[], topic: string, records: { key?: string; value: string; headers?: IHeaders }[]): Promise<void> {
+export async function produceRaw(
+  brokers: string[],
+  topic: string,
+  records: { key?: string; value: string; headers?: IHeaders }[],
+): Promise<void> {
   const producer = rawKafka(brokers).producer({ allowAutoTopicCreation: true });
   await producer.connect();
   try {
@@ -69,7 +89,11 @@ export async function produceRaw(brokers: string[], topic: string, records: { ke
 }
 
 /** Polls until `probe` is true; never a bare sleep. */
-export async function eventually(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+export async function eventually(
+  probe: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -80,7 +104,9 @@ export async function eventually(probe: () => boolean | Promise<boolean>, what: 
 /** Produces lines with Debian's kcat (librdkafka), `key:value` per line; kcat missing fails the test. */
 export function produceWithKcat(brokers: string[], topic: string, lines: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-P', '-b', brokers[0]!, '-t', topic, '-K', ':', '-X', 'acks=all'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn('kcat', ['-P', '-b', brokers[0]!, '-t', topic, '-K', ':', '-X', 'acks=all'], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

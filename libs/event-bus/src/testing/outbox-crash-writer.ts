@@ -6,10 +6,20 @@ import { OutboxRelay } from '../outbox-relay';
 import { SideEffect, specSchema } from './spec-entities';
 
 async function main(): Promise<void> {
-  const db = JSON.parse(process.env['SPEC_DB']!) as { service: string; dataDir: string; databaseUrl?: string; schema?: string };
+  const db = JSON.parse(process.env['SPEC_DB']!) as {
+    service: string;
+    dataDir: string;
+    databaseUrl?: string;
+    schema?: string;
+  };
   const dataset = process.env['SPEC_DATASET']!;
   const dataSource = await openDatabase({ ...db, ...specSchema });
-  const bus = new EventBus({ clientId: 'crash-writer', brokers: JSON.parse(process.env['SPEC_BROKERS']!) as string[], source: 'keel/crash-writer', provisionTopics: false });
+  const bus = new EventBus({
+    clientId: 'crash-writer',
+    brokers: JSON.parse(process.env['SPEC_BROKERS']!) as string[],
+    source: 'keel/crash-writer',
+    provisionTopics: false,
+  });
   await bus.connect();
   // A relay that is up but whose next pass is far away: the kill lands between commit and send.
   const relay = new OutboxRelay({ bus, dataSource, pollIntervalMs: 60_000 });

@@ -5,7 +5,10 @@ export interface CsvTable {
 }
 
 export class CsvError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`CSV line ${line}: ${message}`);
     this.name = 'CsvError';
   }
@@ -27,7 +30,12 @@ export function parseCsv(text: string): CsvTable {
 /** Column-major view: one string array per header column. */
 export function csvColumns(table: CsvTable): Map<string, string[]> {
   const columns = new Map<string, string[]>();
-  table.header.forEach((name, c) => columns.set(name, table.rows.map((row) => row[c])));
+  table.header.forEach((name, c) =>
+    columns.set(
+      name,
+      table.rows.map((row) => row[c]),
+    ),
+  );
   return columns;
 }
 

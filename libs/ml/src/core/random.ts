@@ -43,7 +43,8 @@ export class Random {
 
   /** A uniform integer in [0, n), without modulo bias. */
   nextInt(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 0x100000000) throw new RangeError(`nextInt: n must be an integer in 1..2^32, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 0x100000000)
+      throw new RangeError(`nextInt: n must be an integer in 1..2^32, got ${n}`);
     const limit = 0x100000000 - (0x100000000 % n);
     for (;;) {
       const r = this.nextUint32();

@@ -70,7 +70,8 @@ export class WindowAccumulator {
     this.sketchK = options.sketchK ?? DEFAULT_KLL_K;
     this.seed = options.seed ?? 1;
     this.maxCategories = options.maxCategories ?? 10_000;
-    if (!Number.isInteger(this.exactLimit) || this.exactLimit < 0) throw new DriftError('invalid_option', `exactLimit must be a non-negative integer, got ${this.exactLimit}`);
+    if (!Number.isInteger(this.exactLimit) || this.exactLimit < 0)
+      throw new DriftError('invalid_option', `exactLimit must be a non-negative integer, got ${this.exactLimit}`);
     this.psiEdges = storage === 'numeric' && options.psiEdges ? Float64Array.from(options.psiEdges) : null;
     this.psiCounts = this.psiEdges ? new Float64Array(this.psiEdges.length + 1) : null;
     if (storage === 'numeric') this.buffer = new Float64Array(Math.min(1024, Math.max(this.exactLimit, 1)));
@@ -115,8 +116,10 @@ export class WindowAccumulator {
   }
 
   merge(other: WindowAccumulator): void {
-    if (other.storage !== this.storage) throw new DriftError('incompatible_merge', `cannot merge a ${other.storage} window into a ${this.storage} one`);
-    if (!sameEdges(this.psiEdges, other.psiEdges)) throw new DriftError('incompatible_merge', 'cannot merge windows binned on different PSI edges');
+    if (other.storage !== this.storage)
+      throw new DriftError('incompatible_merge', `cannot merge a ${other.storage} window into a ${this.storage} one`);
+    if (!sameEdges(this.psiEdges, other.psiEdges))
+      throw new DriftError('incompatible_merge', 'cannot merge windows binned on different PSI edges');
     this.missing += other.missing;
     if (this.storage !== 'numeric') {
       for (const [k, c] of other.categories) this.addCategory(k, c);
@@ -136,7 +139,8 @@ export class WindowAccumulator {
       for (const [x, c] of other.distinct) this.distinct.set(x, (this.distinct.get(x) ?? 0) + c);
       if (this.distinct.size > DISTINCT_CAP) this.distinct = null;
     } else this.distinct = null;
-    if (this.psiCounts && other.psiCounts) for (let i = 0; i < this.psiCounts.length; i++) this.psiCounts[i] += other.psiCounts[i];
+    if (this.psiCounts && other.psiCounts)
+      for (let i = 0; i < this.psiCounts.length; i++) this.psiCounts[i] += other.psiCounts[i];
     if (other.sketch) {
       this.toSketch();
       this.sketch?.merge(other.sketch);
@@ -200,7 +204,12 @@ export class WindowAccumulator {
       psiEdges: this.psiEdges ? Array.from(this.psiEdges) : undefined,
       psiCounts: this.psiCounts ? Array.from(this.psiCounts) : undefined,
       categories: this.storage === 'numeric' ? undefined : [...this.categories],
-      options: { exactLimit: this.exactLimit, sketchK: this.sketchK, seed: this.seed, maxCategories: this.maxCategories },
+      options: {
+        exactLimit: this.exactLimit,
+        sketchK: this.sketchK,
+        seed: this.seed,
+        maxCategories: this.maxCategories,
+      },
     };
   }
 

@@ -9,15 +9,24 @@ const repeat = <T>(v: T, n: number): T[] => Array.from({ length: n }, () => v);
 function expectWellDefined(report: DriftReport): void {
   for (const [name, col] of Object.entries(report.columns)) {
     for (const [field, v] of Object.entries(col)) {
-      if (typeof v === 'number') expect({ name, field, finite: Number.isFinite(v) }).toEqual({ name, field, finite: true });
+      if (typeof v === 'number')
+        expect({ name, field, finite: Number.isFinite(v) }).toEqual({ name, field, finite: true });
     }
   }
 }
 
 describe('compareColumns default tests', () => {
   it('should pick KS, chi-squared and Z when the reference has at most 1,000 rows', () => {
-    const ref = { x: nums(sample({ kind: 'normal', n: 800, seed: 1 })), c: repeat('a', 300).concat(repeat('b', 300), repeat('c', 200)), b: repeat('y', 400).concat(repeat('n', 400)) };
-    const cur = { x: nums(sample({ kind: 'normal', n: 500, seed: 2 })), c: repeat('a', 200).concat(repeat('b', 200), repeat('c', 100)), b: repeat('y', 250).concat(repeat('n', 250)) };
+    const ref = {
+      x: nums(sample({ kind: 'normal', n: 800, seed: 1 })),
+      c: repeat('a', 300).concat(repeat('b', 300), repeat('c', 200)),
+      b: repeat('y', 400).concat(repeat('n', 400)),
+    };
+    const cur = {
+      x: nums(sample({ kind: 'normal', n: 500, seed: 2 })),
+      c: repeat('a', 200).concat(repeat('b', 200), repeat('c', 100)),
+      b: repeat('y', 250).concat(repeat('n', 250)),
+    };
     const r = detectDrift(ref, cur);
     expect([r.columns.x.test, r.columns.c.test, r.columns.b.test]).toEqual(['ks', 'chi2', 'z']);
     expect(r.columns.x.kind).toBe('numeric');
@@ -29,10 +38,22 @@ describe('compareColumns default tests', () => {
   });
 
   it('should pick normed Wasserstein and Jensen–Shannon when the reference has more than 1,000 rows', () => {
-    const ref = { x: nums(sample({ kind: 'normal', n: 1500, seed: 3 })), few: nums(sample({ kind: 'int', n: 1500, seed: 4, k: 4 })), c: repeat('a', 1000).concat(repeat('b', 501)) };
-    const cur = { x: nums(sample({ kind: 'normal', n: 900, seed: 5, loc: 1 })), few: nums(sample({ kind: 'int', n: 900, seed: 6, k: 4 })), c: repeat('a', 450).concat(repeat('b', 450)) };
+    const ref = {
+      x: nums(sample({ kind: 'normal', n: 1500, seed: 3 })),
+      few: nums(sample({ kind: 'int', n: 1500, seed: 4, k: 4 })),
+      c: repeat('a', 1000).concat(repeat('b', 501)),
+    };
+    const cur = {
+      x: nums(sample({ kind: 'normal', n: 900, seed: 5, loc: 1 })),
+      few: nums(sample({ kind: 'int', n: 900, seed: 6, k: 4 })),
+      c: repeat('a', 450).concat(repeat('b', 450)),
+    };
     const r = detectDrift(ref, cur);
-    expect([r.columns.x.test, r.columns.few.test, r.columns.c.test]).toEqual(['wasserstein', 'jensen_shannon', 'jensen_shannon']);
+    expect([r.columns.x.test, r.columns.few.test, r.columns.c.test]).toEqual([
+      'wasserstein',
+      'jensen_shannon',
+      'jensen_shannon',
+    ]);
     expect(r.columns.x.score).toBe(r.columns.x.wasserstein_normed);
     expect(r.columns.x.drift).toBe(true);
     expect(r.columns.x.threshold).toBe(0.1);
@@ -55,16 +76,21 @@ describe('compareColumns default tests', () => {
   });
 
   it('should throw a typed error when an override asks for KS on a categorical column', () => {
-    expect(() => detectDrift({ c: ['a', 'b', 'c'] }, { c: ['a', 'b', 'b'] }, { overrides: { c: { test: 'ks' } } })).toThrow(
-      expect.objectContaining({ code: 'test_not_applicable' }),
+    expect(() =>
+      detectDrift({ c: ['a', 'b', 'c'] }, { c: ['a', 'b', 'b'] }, { overrides: { c: { test: 'ks' } } }),
+    ).toThrow(expect.objectContaining({ code: 'test_not_applicable' }));
+    expect(() => detectDrift({ c: ['a', 'b', 'c'] }, { c: ['a'] }, { overrides: { nope: { test: 'psi' } } })).toThrow(
+      expect.objectContaining({ code: 'unknown_column' }),
     );
-    expect(() => detectDrift({ c: ['a', 'b', 'c'] }, { c: ['a'] }, { overrides: { nope: { test: 'psi' } } })).toThrow(expect.objectContaining({ code: 'unknown_column' }));
   });
 });
 
 describe('compareColumns robustness', () => {
   it('should report missing shares and leave missing cells out when values are blank or NaN', () => {
-    const r = detectDrift({ x: ['1', '', '2', 'NaN', '3', '4', '5', '6'] }, { x: [1, 2, Number.NaN, 3, 4, 5, 6, null] });
+    const r = detectDrift(
+      { x: ['1', '', '2', 'NaN', '3', '4', '5', '6'] },
+      { x: [1, 2, Number.NaN, 3, 4, 5, 6, null] },
+    );
     expect(r.columns.x.n_ref).toBe(6);
     expect(r.columns.x.missing_ref).toBe(2 / 8);
     expect(r.columns.x.n_cur).toBe(6);
@@ -75,7 +101,10 @@ describe('compareColumns robustness', () => {
   });
 
   it('should give distance 0 and p-value 1 when both windows hold the same constant', () => {
-    const r = detectDrift({ x: repeat(5, 50).concat([5, 5, 5, 5, 5, 5]), c: repeat('k', 56) }, { x: repeat(5, 30), c: repeat('k', 30) });
+    const r = detectDrift(
+      { x: repeat(5, 50).concat([5, 5, 5, 5, 5, 5]), c: repeat('k', 56) },
+      { x: repeat(5, 30), c: repeat('k', 30) },
+    );
     expect(r.columns.x.kind).toBe('binary');
     expect(r.columns.x.z_pvalue).toBe(1);
     expect(r.columns.c.chi2_pvalue).toBe(1);
@@ -114,7 +143,10 @@ describe('compareColumns robustness', () => {
   });
 
   it('should count a category seen on one side only in chi-squared, JS and PSI when shares change', () => {
-    const r = detectDrift({ c: repeat('a', 40).concat(repeat('b', 40), repeat('c', 20)) }, { c: repeat('a', 40).concat(repeat('b', 40), repeat('new', 20)) });
+    const r = detectDrift(
+      { c: repeat('a', 40).concat(repeat('b', 40), repeat('c', 20)) },
+      { c: repeat('a', 40).concat(repeat('b', 40), repeat('new', 20)) },
+    );
     expect(r.columns.c.chi2_pvalue).toBeLessThan(1e-6);
     // Shares 0.2 vs 0 on two categories, zero shares replaced by 1e-4.
     const psi = 2 * (0.2 - 1e-4) * Math.log(0.2 / 1e-4);

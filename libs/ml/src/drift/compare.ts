@@ -60,9 +60,14 @@ export interface DriftReport {
   dataset_drift: boolean;
 }
 
-export function compareColumns(profile: ReferenceProfile, windows: ReadonlyMap<string, WindowAccumulator>, options: CompareOptions = {}): DriftReport {
+export function compareColumns(
+  profile: ReferenceProfile,
+  windows: ReadonlyMap<string, WindowAccumulator>,
+  options: CompareOptions = {},
+): DriftReport {
   const bins = options.bins ?? 10;
-  if (!Number.isInteger(bins) || bins < 1 || bins > 10_000) throw new DriftError('invalid_option', `bins must be an integer in 1..10000, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1 || bins > 10_000)
+    throw new DriftError('invalid_option', `bins must be an integer in 1..10000, got ${bins}`);
   const names = options.columns ?? [...profile.columns.keys()];
   for (const name of Object.keys(options.overrides ?? {})) profile.column(name);
   const columns: Record<string, ColumnDrift> = {};
@@ -75,25 +80,61 @@ export function compareColumns(profile: ReferenceProfile, windows: ReadonlyMap<s
     if (result.drift) drifted++;
   }
   const share = names.length > 0 ? drifted / names.length : 0;
-  return { columns, drifted_columns: drifted, drift_share: share, dataset_drift: names.length > 0 && share >= (options.datasetShare ?? 0.5) };
+  return {
+    columns,
+    drifted_columns: drifted,
+    drift_share: share,
+    dataset_drift: names.length > 0 && share >= (options.datasetShare ?? 0.5),
+  };
 }
 
-export function compareColumn(name: string, ref: ColumnProfile, cur: WindowAccumulator, bins: number, override: ColumnOverride): ColumnDrift {
+export function compareColumn(
+  name: string,
+  ref: ColumnProfile,
+  cur: WindowAccumulator,
+  bins: number,
+  override: ColumnOverride,
+): ColumnDrift {
   const r = ref.window;
-  if (r.storage === 'numeric' && (!cur.psiEdges || cur.psiEdges.length !== ref.psiEdges.length || cur.psiEdges.some((e, i) => e !== ref.psiEdges[i]))) {
-    throw new DriftError('invalid_input', `column "${name}": the current window was not created from this profile (use profile.newWindow())`);
+  if (
+    r.storage === 'numeric' &&
+    (!cur.psiEdges || cur.psiEdges.length !== ref.psiEdges.length || cur.psiEdges.some((e, i) => e !== ref.psiEdges[i]))
+  ) {
+    throw new DriftError(
+      'invalid_input',
+      `column "${name}": the current window was not created from this profile (use profile.newWindow())`,
+    );
   }
-  if (cur.storage !== r.storage) throw new DriftError('incompatible_merge', `column "${name}": current window is ${cur.storage}, profile is ${r.storage}`);
+  if (cur.storage !== r.storage)
+    throw new DriftError(
+      'incompatible_merge',
+      `column "${name}": current window is ${cur.storage}, profile is ${r.storage}`,
+    );
   const { distinct, counts } = distinctValues(r, cur);
   const test = override.test ?? defaultTest(r.storage, r.n, distinct);
   const threshold = override.threshold ?? defaultThreshold(test);
-  if (!(threshold >= 0)) throw new DriftError('invalid_option', `column "${name}": threshold must be a non-negative number`);
+  if (!(threshold >= 0))
+    throw new DriftError('invalid_option', `column "${name}": threshold must be a non-negative number`);
   assertApplicable(name, test, r.storage, distinct, counts !== null);
-  const head = { kind: ref.kind, n_ref: r.n, n_cur: cur.n, missing_ref: share(r.missing, r.n), missing_cur: share(cur.missing, cur.n) };
+  const head = {
+    kind: ref.kind,
+    n_ref: r.n,
+    n_cur: cur.n,
+    missing_ref: share(r.missing, r.n),
+    missing_cur: share(cur.missing, cur.n),
+  };
   const exact = r.isExact() && cur.isExact();
   if (r.n === 0 || cur.n === 0) {
     const side = r.n === 0 ? 'reference' : 'current';
-    return { ...head, test, score: null, threshold, drift: false, exact, note: `${side} window has no non-missing values; no test run` };
+    return {
+      ...head,
+      test,
+      score: null,
+      threshold,
+      drift: false,
+      exact,
+      note: `${side} window has no non-missing values; no test run`,
+    };
   }
   const stats: Partial<ColumnDrift> = r.storage === 'numeric' ? numericStats(ref, cur, bins) : {};
   if (counts) Object.assign(stats, countStats(counts.ref, counts.cur, r.storage !== 'numeric', distinct));
@@ -138,7 +179,8 @@ function distinctValues(r: WindowAccumulator, c: WindowAccumulator): { distinct:
   const dr = r.distinctValues();
   const dc = c.distinctValues();
   if (!dr || !dc) return { distinct: Infinity, counts: null };
-  const keyed = (m: ReadonlyMap<number, number>): Map<string, number> => new Map([...m].map(([x, n]) => [String(x), n]));
+  const keyed = (m: ReadonlyMap<number, number>): Map<string, number> =>
+    new Map([...m].map(([x, n]) => [String(x), n]));
   const counts = { ref: keyed(dr), cur: keyed(dc) };
   return { distinct: new Set([...counts.ref.keys(), ...counts.cur.keys()]).size, counts };
 }
@@ -175,7 +217,12 @@ function numericStats(ref: ColumnProfile, cur: WindowAccumulator, bins: number):
   };
 }
 
-function countStats(refCounts: Map<string, number>, curCounts: Map<string, number>, categorical: boolean, distinct: number): Partial<ColumnDrift> {
+function countStats(
+  refCounts: Map<string, number>,
+  curCounts: Map<string, number>,
+  categorical: boolean,
+  distinct: number,
+): Partial<ColumnDrift> {
   const keys = [...new Set([...refCounts.keys(), ...curCounts.keys()])].sort();
   const a = keys.map((k) => refCounts.get(k) ?? 0);
   const b = keys.map((k) => curCounts.get(k) ?? 0);

@@ -12,7 +12,11 @@ export interface Chi2Result {
  * Reference and current counts per category (same order). Yates' correction only when dof = 1.
  * Categories empty on both sides must be left out by the caller (scipy rejects zero expected counts).
  */
-export function chi2Contingency(reference: ArrayLike<number>, current: ArrayLike<number>, correction = true): Chi2Result {
+export function chi2Contingency(
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+  correction = true,
+): Chi2Result {
   const k = reference.length;
   let r0 = 0;
   let r1 = 0;
@@ -26,7 +30,8 @@ export function chi2Contingency(reference: ArrayLike<number>, current: ArrayLike
   let stat = 0;
   for (let i = 0; i < k; i++) {
     const col = reference[i] + current[i];
-    stat += cell(reference[i], (r0 * col) / total, dof, correction) + cell(current[i], (r1 * col) / total, dof, correction);
+    stat +=
+      cell(reference[i], (r0 * col) / total, dof, correction) + cell(current[i], (r1 * col) / total, dof, correction);
   }
   return { statistic: stat, pvalue: chi2Sf(stat, dof), dof };
 }

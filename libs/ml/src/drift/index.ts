@@ -20,7 +20,14 @@ export { ReferenceProfile } from './profile';
 export type { ColumnProfile, ProfileOptions, ReferenceProfileJson } from './profile';
 export { compareColumns, compareColumn } from './compare';
 export type { ColumnDrift, ColumnOverride, CompareOptions, DriftReport } from './compare';
-export { DRIFT_TESTS, defaultTest, defaultThreshold, isPvalueTest, parseDriftTest, SMALL_REFERENCE_ROWS } from './tests';
+export {
+  DRIFT_TESTS,
+  defaultTest,
+  defaultThreshold,
+  isPvalueTest,
+  parseDriftTest,
+  SMALL_REFERENCE_ROWS,
+} from './tests';
 export type { DriftTest } from './tests';
 export { detectDrift } from './detect';
 export type { DetectOptions } from './detect';

@@ -44,7 +44,8 @@ export class KllSketch {
     readonly k = DEFAULT_KLL_K,
     private readonly seed = 1,
   ) {
-    if (!Number.isInteger(k) || k < 8 || k > 65536) throw new DriftError('invalid_option', `KLL k must be an integer in 8..65536, got ${k}`);
+    if (!Number.isInteger(k) || k < 8 || k > 65536)
+      throw new DriftError('invalid_option', `KLL k must be an integer in 8..65536, got ${k}`);
     this.rng = new Random(seed);
   }
 
@@ -58,7 +59,8 @@ export class KllSketch {
   }
 
   merge(other: KllSketch): void {
-    if (other.k !== this.k) throw new DriftError('incompatible_merge', `cannot merge KLL sketches with k ${this.k} and ${other.k}`);
+    if (other.k !== this.k)
+      throw new DriftError('incompatible_merge', `cannot merge KLL sketches with k ${this.k} and ${other.k}`);
     for (let h = 0; h < other.levels.length; h++) {
       for (let i = 0; i < other.sizes[h]; i++) this.push(h, other.levels[h][i]);
     }
@@ -111,7 +113,11 @@ export class KllSketch {
     }
     // Compaction keeps total weight within one item of n; rescale so the CDF ends at exactly n.
     const scale = acc > 0 ? this.n / acc : 1;
-    return { values: Float64Array.from(values), cumulative: Float64Array.from(cumulative, (c) => c * scale), total: this.n };
+    return {
+      values: Float64Array.from(values),
+      cumulative: Float64Array.from(cumulative, (c) => c * scale),
+      total: this.n,
+    };
   }
 
   toJSON(): KllSketchJson {
@@ -127,7 +133,8 @@ export class KllSketch {
 
   static fromJSON(json: KllSketchJson): KllSketch {
     const s = new KllSketch(json.k, json.seed);
-    if (!Array.isArray(json.levels) || !Number.isFinite(json.n)) throw new DriftError('invalid_input', 'KLL sketch JSON is malformed');
+    if (!Array.isArray(json.levels) || !Number.isFinite(json.n))
+      throw new DriftError('invalid_input', 'KLL sketch JSON is malformed');
     s.levels = json.levels.map((l) => Float64Array.from(l));
     s.sizes = json.levels.map((l) => l.length);
     s.n = json.n;

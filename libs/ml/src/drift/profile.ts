@@ -44,7 +44,8 @@ export class ReferenceProfile {
     const kinds: Record<string, ColumnKind> = {};
     for (const [name, values] of Object.entries(columns)) {
       const forced = options.kinds?.[name];
-      const inferred = forced === 'numeric' || forced === 'categorical' ? { kind: forced, storage: forced } : inferColumn(values);
+      const inferred =
+        forced === 'numeric' || forced === 'categorical' ? { kind: forced, storage: forced } : inferColumn(values);
       const storage: Storage = inferred.storage;
       kinds[name] = forced ?? inferred.kind;
       const acc = new WindowAccumulator(storage, options);
@@ -60,7 +61,8 @@ export class ReferenceProfile {
    */
   static fromWindows(windows: ReadonlyMap<string, WindowAccumulator>, options: ProfileOptions = {}): ReferenceProfile {
     const bins = options.bins ?? 10;
-    if (!Number.isInteger(bins) || bins < 1 || bins > 10_000) throw new DriftError('invalid_option', `bins must be an integer in 1..10000, got ${bins}`);
+    if (!Number.isInteger(bins) || bins < 1 || bins > 10_000)
+      throw new DriftError('invalid_option', `bins must be an integer in 1..10000, got ${bins}`);
     const columns = new Map<string, ColumnProfile>();
     for (const [name, window] of windows) {
       let psiEdges: number[] = [];
@@ -100,7 +102,10 @@ export class ReferenceProfile {
   }
 
   /** A current window filled from raw columns (missing columns count as all-missing). */
-  windowFromColumns(columns: Record<string, ArrayLike<RawValue>>, options: Omit<AccumulatorOptions, 'psiEdges'> = {}): Map<string, WindowAccumulator> {
+  windowFromColumns(
+    columns: Record<string, ArrayLike<RawValue>>,
+    options: Omit<AccumulatorOptions, 'psiEdges'> = {},
+  ): Map<string, WindowAccumulator> {
     const windows = this.newWindow(options);
     for (const [name, acc] of windows) {
       const values = columns[name];
@@ -132,7 +137,8 @@ export class ReferenceProfile {
   }
 
   static fromJSON(json: ReferenceProfileJson): ReferenceProfile {
-    if (!json || json.version !== 1 || !Array.isArray(json.columns)) throw new DriftError('invalid_input', 'not a version-1 reference profile');
+    if (!json || json.version !== 1 || !Array.isArray(json.columns))
+      throw new DriftError('invalid_input', 'not a version-1 reference profile');
     const columns = new Map<string, ColumnProfile>();
     for (const c of json.columns) {
       columns.set(c.name, {

@@ -15,7 +15,8 @@ function expectStatistic(actual: number, expected: number): void {
 }
 
 function expectPvalue(actual: number, expected: number): void {
-  if (Math.abs(expected) < 1e-6) expect(Math.abs(actual - expected)).toBeLessThanOrEqual(Math.max(1e-12, 1e-6 * expected));
+  if (Math.abs(expected) < 1e-6)
+    expect(Math.abs(actual - expected)).toBeLessThanOrEqual(Math.max(1e-12, 1e-6 * expected));
   else expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-6 * expected);
 }
 

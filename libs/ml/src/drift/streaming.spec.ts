@@ -12,24 +12,35 @@ const close = (a: number | undefined, b: number, rel: number): void => {
 };
 
 describe('profile and window accumulators', () => {
-  const picked = reference.numeric.filter((c) => ['heavy tail', 'tied integers shifted', 'asymptotic 12000 vs 9000', 'tiny 7 vs 9'].includes(c.name));
+  const picked = reference.numeric.filter((c) =>
+    ['heavy tail', 'tied integers shifted', 'asymptotic 12000 vs 9000', 'tiny 7 vs 9'].includes(c.name),
+  );
 
-  it.each(picked.map((c) => [c.name, c] as const))('should reproduce every scipy figure through the profile when the windows are %s', (_n, c) => {
-    const a = Array.from(sample(c.a as SampleSpec));
-    const b = Array.from(sample(c.b as SampleSpec));
-    const col = detectDrift({ x: a }, { x: b }, { bins: c.bins, overrides: { x: { test: 'ks' } } }).columns.x;
-    expect(col.exact).toBe(true);
-    close(col.ks_statistic, c.ks_statistic, 1e-9);
-    close(col.ks_pvalue, c.ks_pvalue, 1e-6);
-    close(col.wasserstein, c.wasserstein, 1e-9);
-    close(col.wasserstein_normed, c.wasserstein_normed, 1e-9);
-    close(col.jensen_shannon, c.jensen_shannon, 1e-9);
-    close(col.psi, c.psi, 1e-9);
-  });
+  it.each(picked.map((c) => [c.name, c] as const))(
+    'should reproduce every scipy figure through the profile when the windows are %s',
+    (_n, c) => {
+      const a = Array.from(sample(c.a as SampleSpec));
+      const b = Array.from(sample(c.b as SampleSpec));
+      const col = detectDrift({ x: a }, { x: b }, { bins: c.bins, overrides: { x: { test: 'ks' } } }).columns.x;
+      expect(col.exact).toBe(true);
+      close(col.ks_statistic, c.ks_statistic, 1e-9);
+      close(col.ks_pvalue, c.ks_pvalue, 1e-6);
+      close(col.wasserstein, c.wasserstein, 1e-9);
+      close(col.wasserstein_normed, c.wasserstein_normed, 1e-9);
+      close(col.jensen_shannon, c.jensen_shannon, 1e-9);
+      close(col.psi, c.psi, 1e-9);
+    },
+  );
 
   it('should give the same report when the current window is built in parts and merged', () => {
-    const ref = { x: Array.from(sample({ kind: 'normal', n: 3000, seed: 1 })), c: Array.from(sample({ kind: 'int', n: 3000, seed: 2, k: 7 }), (v) => `k${v}`) };
-    const cur = { x: Array.from(sample({ kind: 'normal', n: 2000, seed: 3, loc: 0.1 })), c: Array.from(sample({ kind: 'int', n: 2000, seed: 4, k: 8 }), (v) => `k${v}`) };
+    const ref = {
+      x: Array.from(sample({ kind: 'normal', n: 3000, seed: 1 })),
+      c: Array.from(sample({ kind: 'int', n: 3000, seed: 2, k: 7 }), (v) => `k${v}`),
+    };
+    const cur = {
+      x: Array.from(sample({ kind: 'normal', n: 2000, seed: 3, loc: 0.1 })),
+      c: Array.from(sample({ kind: 'int', n: 2000, seed: 4, k: 8 }), (v) => `k${v}`),
+    };
     const profile = ReferenceProfile.fromColumns(ref);
     const whole = profile.windowFromColumns(cur);
     const parts = [0, 700, 1500, 2000].slice(1).map((end, i, ends) => {
@@ -47,12 +58,20 @@ describe('profile and window accumulators', () => {
   });
 
   it('should give an identical report when the profile and window go through JSON', () => {
-    const ref = { x: Array.from(sample({ kind: 'skew', n: 1500, seed: 5 })), c: Array.from(sample({ kind: 'int', n: 1500, seed: 6, k: 3 }), String) };
-    const cur = { x: Array.from(sample({ kind: 'skew', n: 900, seed: 7 })), c: Array.from(sample({ kind: 'int', n: 900, seed: 8, k: 4 }), String) };
+    const ref = {
+      x: Array.from(sample({ kind: 'skew', n: 1500, seed: 5 })),
+      c: Array.from(sample({ kind: 'int', n: 1500, seed: 6, k: 3 }), String),
+    };
+    const cur = {
+      x: Array.from(sample({ kind: 'skew', n: 900, seed: 7 })),
+      c: Array.from(sample({ kind: 'int', n: 900, seed: 8, k: 4 }), String),
+    };
     const profile = ReferenceProfile.fromColumns(ref);
     const window = profile.windowFromColumns(cur);
     const restored = ReferenceProfile.fromJSON(JSON.parse(JSON.stringify(profile.toJSON())));
-    const restoredWindow = new Map([...window].map(([k, w]) => [k, WindowAccumulator.fromJSON(JSON.parse(JSON.stringify(w.toJSON())))]));
+    const restoredWindow = new Map(
+      [...window].map(([k, w]) => [k, WindowAccumulator.fromJSON(JSON.parse(JSON.stringify(w.toJSON())))]),
+    );
     expect(compareColumns(restored, restoredWindow)).toEqual(compareColumns(profile, window));
   });
 
@@ -88,7 +107,10 @@ describe('profile and window accumulators', () => {
   });
 
   it('should merge an exact window into a sketched one and reject mismatched windows when merging', () => {
-    const profile = ReferenceProfile.fromColumns({ x: Array.from(sample({ kind: 'normal', n: 4000, seed: 13 })), c: ['a', 'b', 'c'] });
+    const profile = ReferenceProfile.fromColumns({
+      x: Array.from(sample({ kind: 'normal', n: 4000, seed: 13 })),
+      c: ['a', 'b', 'c'],
+    });
     const big = profile.newWindow({ exactLimit: 500 }).get('x') as WindowAccumulator;
     const small = profile.newWindow({ exactLimit: 500 }).get('x') as WindowAccumulator;
     sample({ kind: 'normal', n: 3000, seed: 14 }).forEach((x) => big.addNumber(x));
@@ -99,12 +121,18 @@ describe('profile and window accumulators', () => {
     expect(big.cdf().total).toBe(3200);
     const cat = profile.newWindow().get('c') as WindowAccumulator;
     expect(() => big.merge(cat)).toThrow(expect.objectContaining({ code: 'incompatible_merge' }));
-    const other = ReferenceProfile.fromColumns({ x: [1, 2, 3, 4, 5, 6, 7] }).newWindow().get('x') as WindowAccumulator;
+    const other = ReferenceProfile.fromColumns({ x: [1, 2, 3, 4, 5, 6, 7] })
+      .newWindow()
+      .get('x') as WindowAccumulator;
     expect(() => big.merge(other)).toThrow(/different PSI edges/);
   });
 
   it('should reject a malformed profile with a typed error when restoring it from JSON', () => {
-    expect(() => ReferenceProfile.fromJSON({ version: 2 } as never)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
-    expect(() => WindowAccumulator.fromJSON({ storage: 'text' } as never)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    expect(() => ReferenceProfile.fromJSON({ version: 2 } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_input' }),
+    );
+    expect(() => WindowAccumulator.fromJSON({ storage: 'text' } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_input' }),
+    );
   });
 });

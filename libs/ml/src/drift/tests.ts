@@ -43,7 +43,13 @@ export function defaultTest(storage: Storage, referenceRows: number, distinctVal
 }
 
 /** Throws a typed error when `test` cannot run on this column. */
-export function assertApplicable(column: string, test: DriftTest, storage: Storage, distinctValues: number, countsKnown: boolean): void {
+export function assertApplicable(
+  column: string,
+  test: DriftTest,
+  storage: Storage,
+  distinctValues: number,
+  countsKnown: boolean,
+): void {
   let ok: boolean;
   switch (test) {
     case 'ks':
@@ -61,11 +67,16 @@ export function assertApplicable(column: string, test: DriftTest, storage: Stora
       ok = true;
       break;
   }
-  if (!ok) throw new DriftError('test_not_applicable', `test "${test}" does not apply to ${storage} column "${column}" with ${distinctValues} distinct values`);
+  if (!ok)
+    throw new DriftError(
+      'test_not_applicable',
+      `test "${test}" does not apply to ${storage} column "${column}" with ${distinctValues} distinct values`,
+    );
 }
 
 export function parseDriftTest(name: string): DriftTest {
   const t = DRIFT_TESTS.find((x) => x === name);
-  if (!t) throw new DriftError('invalid_option', `unknown drift test "${name}" (expected one of ${DRIFT_TESTS.join(', ')})`);
+  if (!t)
+    throw new DriftError('invalid_option', `unknown drift test "${name}" (expected one of ${DRIFT_TESTS.join(', ')})`);
   return t;
 }

@@ -8,7 +8,13 @@ import { sumTrees } from './tree';
 function fit(seed: number, rows = 1500) {
   const { x, y } = xorProblem(rows, 11);
   const binning = fitBinning(x, 256, new Random(seed));
-  const trees = fitForest(applyBinning(binning, x), binning, y, { ...DEFAULT_FOREST, nTrees: 30, maxFeatures: 1 }, new Random(seed));
+  const trees = fitForest(
+    applyBinning(binning, x),
+    binning,
+    y,
+    { ...DEFAULT_FOREST, nTrees: 30, maxFeatures: 1 },
+    new Random(seed),
+  );
   return { trees, x, y };
 }
 
@@ -39,13 +45,21 @@ describe('fitForest', () => {
   it('should respect maxDepth when given', () => {
     const { x, y } = xorProblem(500, 1);
     const binning = fitBinning(x, 256, new Random(1));
-    const [tree] = fitForest(applyBinning(binning, x), binning, y, { ...DEFAULT_FOREST, nTrees: 1, maxDepth: 2 }, new Random(1));
+    const [tree] = fitForest(
+      applyBinning(binning, x),
+      binning,
+      y,
+      { ...DEFAULT_FOREST, nTrees: 1, maxDepth: 2 },
+      new Random(1),
+    );
     expect(tree.feature.length).toBeLessThanOrEqual(7);
   });
 
   it('should throw when nTrees is not a positive integer', () => {
     const { x, y } = xorProblem(50, 1);
     const binning = fitBinning(x, 256, new Random(1));
-    expect(() => fitForest(applyBinning(binning, x), binning, y, { ...DEFAULT_FOREST, nTrees: 0 }, new Random(1))).toThrow(/nTrees/);
+    expect(() =>
+      fitForest(applyBinning(binning, x), binning, y, { ...DEFAULT_FOREST, nTrees: 0 }, new Random(1)),
+    ).toThrow(/nTrees/);
   });
 });

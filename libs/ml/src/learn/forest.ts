@@ -18,20 +18,47 @@ export interface ForestParams {
 
 const PACK = 2 ** 26;
 
-export const DEFAULT_FOREST: ForestParams = { nTrees: 100, maxFeatures: 'sqrt', maxDepth: 1000, maxBins: 256, maxSamples: 1 };
+export const DEFAULT_FOREST: ForestParams = {
+  nTrees: 100,
+  maxFeatures: 'sqrt',
+  maxDepth: 1000,
+  maxBins: 256,
+  maxSamples: 1,
+};
 
-export function fitForest(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: ForestParams, random: Random): Tree[] {
-  if (!(Number.isInteger(params.nTrees) && params.nTrees > 0)) throw new MlError(MlErrorCode.InvalidParams, `nTrees must be a positive integer, got ${params.nTrees}`);
-  if (x.rows >= PACK) throw new MlError(MlErrorCode.InvalidParams, `random forest supports fewer than ${PACK} rows, got ${x.rows}`);
-  if (!(params.maxSamples > 0 && params.maxSamples <= 1)) throw new MlError(MlErrorCode.InvalidParams, `maxSamples must be in (0, 1], got ${params.maxSamples}`);
+export function fitForest(
+  x: BinnedMatrix,
+  binning: Binning,
+  y: Uint8Array,
+  params: ForestParams,
+  random: Random,
+): Tree[] {
+  if (!(Number.isInteger(params.nTrees) && params.nTrees > 0))
+    throw new MlError(MlErrorCode.InvalidParams, `nTrees must be a positive integer, got ${params.nTrees}`);
+  if (x.rows >= PACK)
+    throw new MlError(MlErrorCode.InvalidParams, `random forest supports fewer than ${PACK} rows, got ${x.rows}`);
+  if (!(params.maxSamples > 0 && params.maxSamples <= 1))
+    throw new MlError(MlErrorCode.InvalidParams, `maxSamples must be in (0, 1], got ${params.maxSamples}`);
   const F = x.cols;
-  const mtry = params.maxFeatures === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(F))) : Math.min(F, Math.max(1, Math.floor(params.maxFeatures)));
+  const mtry =
+    params.maxFeatures === 'sqrt'
+      ? Math.max(1, Math.floor(Math.sqrt(F)))
+      : Math.min(F, Math.max(1, Math.floor(params.maxFeatures)));
   const trees: Tree[] = [];
-  for (let t = 0; t < params.nTrees; t++) trees.push(growTree(x, binning, y, params, mtry, random.fork(), 1 / params.nTrees));
+  for (let t = 0; t < params.nTrees; t++)
+    trees.push(growTree(x, binning, y, params, mtry, random.fork(), 1 / params.nTrees));
   return trees;
 }
 
-function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: ForestParams, mtry: number, random: Random, scale: number): Tree {
+function growTree(
+  x: BinnedMatrix,
+  binning: Binning,
+  y: Uint8Array,
+  params: ForestParams,
+  mtry: number,
+  random: Random,
+  scale: number,
+): Tree {
   const { rows: n, cols: F, bins } = x;
   const count = new Int32Array(n);
   // Bootstrap draws by multiply-shift on 32 random bits: bias below n / 2^32, far cheaper than nextInt.
@@ -169,4 +196,3 @@ function growTree(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: Fore
   }
   return builder.build();
 }
-

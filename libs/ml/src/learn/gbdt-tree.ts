@@ -59,7 +59,8 @@ export function histLayout(x: BinnedMatrix): HistLayout {
   for (let i = 0; i < n; i++) rowPtr[i + 1] += rowPtr[i];
   const activeSlots = new Int32Array(rowPtr[n]);
   const fill = rowPtr.slice(0, n);
-  for (const f of binary) for (let i = 0, off = f * n; i < n; i++) if (bins[off + i] === 1) activeSlots[fill[i]++] = (offsets[f] + 1) * 3;
+  for (const f of binary)
+    for (let i = 0, off = f * n; i < n; i++) if (bins[off + i] === 1) activeSlots[fill[i]++] = (offsets[f] + 1) * 3;
   return {
     offsets,
     histSize: offsets[F] * 3,
@@ -173,7 +174,8 @@ export function growBoostedTree(
   const leaves: Leaf[] = [makeLeaf(builder.addNode(), 0, n, 0, build(0, n))];
   while (leaves.length < params.maxLeafNodes) {
     let best = -1;
-    for (let j = 0; j < leaves.length; j++) if (leaves[j].feature >= 0 && (best < 0 || leaves[j].gain > leaves[best].gain)) best = j;
+    for (let j = 0; j < leaves.length; j++)
+      if (leaves[j].feature >= 0 && (best < 0 || leaves[j].gain > leaves[best].gain)) best = j;
     if (best < 0) break;
     const parent = leaves[best];
     // Stable partition, left rows first: rows stay ascending inside every node, so histogram building
@@ -187,7 +189,12 @@ export function growBoostedTree(
       else spillIdx[spill++] = i;
     }
     idx.set(spillIdx.subarray(0, spill), lo);
-    const [leftNode, rightNode] = builder.split(parent.node, parent.feature, parent.bin, binning.thresholds[parent.feature][parent.bin]);
+    const [leftNode, rightNode] = builder.split(
+      parent.node,
+      parent.feature,
+      parent.bin,
+      binning.thresholds[parent.feature][parent.bin],
+    );
     const leftSmaller = lo - parent.start <= parent.end - lo;
     const small = leftSmaller ? build(parent.start, lo) : build(lo, parent.end);
     const large = parent.hist!;

@@ -41,7 +41,13 @@ export interface GbdtModel {
   readonly base: number;
 }
 
-export function fitGbdt(x: BinnedMatrix, binning: Binning, y: Uint8Array, params: GbdtParams, random: Random): GbdtModel {
+export function fitGbdt(
+  x: BinnedMatrix,
+  binning: Binning,
+  y: Uint8Array,
+  params: GbdtParams,
+  random: Random,
+): GbdtModel {
   validate(params);
   const early = params.earlyStopping === 'auto' ? x.rows > 10_000 : params.earlyStopping;
   let train = x;
@@ -51,7 +57,11 @@ export function fitGbdt(x: BinnedMatrix, binning: Binning, y: Uint8Array, params
     const split = stratifiedSplit(y, params.validationFraction, random);
     train = selectBinned(x, split.train);
     trainY = selectLabels(y, split.train);
-    valid = { x: selectBinned(x, split.test), y: selectLabels(y, split.test), raw: new Float64Array(split.test.length) };
+    valid = {
+      x: selectBinned(x, split.test),
+      y: selectLabels(y, split.test),
+      raw: new Float64Array(split.test.length),
+    };
   }
   const n = train.rows;
   let positives = 0;
@@ -124,10 +134,14 @@ function validate(p: GbdtParams): void {
   };
   if (!(Number.isInteger(p.maxIter) && p.maxIter > 0)) bad(`maxIter must be a positive integer, got ${p.maxIter}`);
   if (!(p.learningRate > 0 && p.learningRate <= 1)) bad(`learningRate must be in (0, 1], got ${p.learningRate}`);
-  if (!(Number.isInteger(p.maxLeafNodes) && p.maxLeafNodes >= 2)) bad(`maxLeafNodes must be an integer >= 2, got ${p.maxLeafNodes}`);
+  if (!(Number.isInteger(p.maxLeafNodes) && p.maxLeafNodes >= 2))
+    bad(`maxLeafNodes must be an integer >= 2, got ${p.maxLeafNodes}`);
   if (!(p.maxDepth >= 1)) bad(`maxDepth must be >= 1, got ${p.maxDepth}`);
-  if (!(Number.isInteger(p.minSamplesLeaf) && p.minSamplesLeaf >= 1)) bad(`minSamplesLeaf must be an integer >= 1, got ${p.minSamplesLeaf}`);
+  if (!(Number.isInteger(p.minSamplesLeaf) && p.minSamplesLeaf >= 1))
+    bad(`minSamplesLeaf must be an integer >= 1, got ${p.minSamplesLeaf}`);
   if (!(p.l2 >= 0)) bad(`l2 must be >= 0, got ${p.l2}`);
-  if (!(p.validationFraction > 0 && p.validationFraction < 1)) bad(`validationFraction must be in (0, 1), got ${p.validationFraction}`);
-  if (!(Number.isInteger(p.nIterNoChange) && p.nIterNoChange >= 1)) bad(`nIterNoChange must be an integer >= 1, got ${p.nIterNoChange}`);
+  if (!(p.validationFraction > 0 && p.validationFraction < 1))
+    bad(`validationFraction must be in (0, 1), got ${p.validationFraction}`);
+  if (!(Number.isInteger(p.nIterNoChange) && p.nIterNoChange >= 1))
+    bad(`nIterNoChange must be an integer >= 1, got ${p.nIterNoChange}`);
 }

@@ -17,7 +17,7 @@ export function xorProblem(rows: number, seed: number): Problem {
     const b = random.nextFloat() * 2 - 1;
     data[i] = a;
     data[rows + i] = b;
-    y[i] = (a > 0) !== (b > 0) ? 1 : 0;
+    y[i] = a > 0 !== b > 0 ? 1 : 0;
     if (random.nextFloat() < 0.05) y[i] ^= 1;
   }
   return { x: { rows, cols: 2, data }, y };

@@ -14,7 +14,11 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
       let s = a[i * n + j];
       for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
       if (i === j) {
-        if (!(s > 0)) throw new MlError(MlErrorCode.InvalidParams, 'Hessian is not positive definite; is C too large for this data?');
+        if (!(s > 0))
+          throw new MlError(
+            MlErrorCode.InvalidParams,
+            'Hessian is not positive definite; is C too large for this data?',
+          );
         l[i * n + i] = Math.sqrt(s);
       } else l[i * n + j] = s / l[j * n + j];
     }

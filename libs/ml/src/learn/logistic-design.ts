@@ -28,7 +28,8 @@ export class Design {
     for (let i = 0; i < n; i++) this.rowPtr[i + 1] += this.rowPtr[i];
     this.active = new Int32Array(this.rowPtr[n]);
     const fill = this.rowPtr.slice(0, n);
-    for (const f of indicator) for (let i = 0, off = f * n; i < n; i++) if (data[off + i] !== 0) this.active[fill[i]++] = f;
+    for (const f of indicator)
+      for (let i = 0, off = f * n; i < n; i++) if (data[off + i] !== 0) this.active[fill[i]++] = f;
     this.indicator = Int32Array.from(indicator);
     this.colPtr = new Int32Array(indicator.length + 1);
     this.colRows = new Int32Array(this.rowPtr[n]);

@@ -25,7 +25,8 @@ const REUSE_BELOW = 0.2;
 export const DEFAULT_LOGISTIC: LogisticParams = { C: 1, maxIter: 100, tol: 1e-5 };
 
 export function fitLogistic(x: FeatureMatrix, y: Uint8Array, params: LogisticParams): LogisticModel {
-  if (!(params.C > 0) || !Number.isFinite(params.C)) throw new MlError(MlErrorCode.InvalidParams, `C must be a positive number, got ${params.C}`);
+  if (!(params.C > 0) || !Number.isFinite(params.C))
+    throw new MlError(MlErrorCode.InvalidParams, `C must be a positive number, got ${params.C}`);
   const n = x.rows;
   const F = x.cols;
   const lambda = 1 / params.C;

@@ -21,7 +21,11 @@ export interface Metrics {
 }
 
 export function computeMetrics(y: ArrayLike<number>, proba: ArrayLike<number>): Metrics {
-  if (y.length !== proba.length) throw new MlError(MlErrorCode.RowCountMismatch, `labels (${y.length}) and probabilities (${proba.length}) differ in length`);
+  if (y.length !== proba.length)
+    throw new MlError(
+      MlErrorCode.RowCountMismatch,
+      `labels (${y.length}) and probabilities (${proba.length}) differ in length`,
+    );
   const rows = y.length;
   if (rows === 0) throw new MlError(MlErrorCode.TooFewRows, 'no rows to evaluate');
   let tp = 0;
@@ -32,7 +36,8 @@ export function computeMetrics(y: ArrayLike<number>, proba: ArrayLike<number>): 
   const eps = 1e-15;
   for (let i = 0; i < rows; i++) {
     const p = proba[i];
-    if (!(p >= 0 && p <= 1)) throw new MlError(MlErrorCode.InvalidValue, `probability at row ${i + 1} is ${p}, not in [0, 1]`);
+    if (!(p >= 0 && p <= 1))
+      throw new MlError(MlErrorCode.InvalidValue, `probability at row ${i + 1} is ${p}, not in [0, 1]`);
     const positive = y[i] === 1;
     if (p > 0.5) {
       if (positive) tp++;
@@ -64,7 +69,7 @@ export function rocAuc(y: ArrayLike<number>, score: ArrayLike<number>): number {
   order.sort((a, b) => score[a] - score[b]);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[order[j + 1]] === score[order[i]]) j++;
     const rank = (i + j) / 2 + 1;

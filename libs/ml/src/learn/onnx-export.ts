@@ -9,7 +9,8 @@ import { DataType, encodeOnnxModel } from './onnx-proto';
 import type { CategoricalFeature, FeatureColumn, Preprocessor } from './preprocess';
 import type { Tree } from './tree';
 
-export type Classifier = { kind: 'lr'; model: LogisticModel } | { kind: 'rf'; trees: readonly Tree[] } | { kind: 'gbdt'; model: GbdtModel };
+export type Classifier =
+  { kind: 'lr'; model: LogisticModel } | { kind: 'rf'; trees: readonly Tree[] } | { kind: 'gbdt'; model: GbdtModel };
 
 export interface OnnxExportInput {
   readonly columns: readonly FeatureColumn[];
@@ -30,12 +31,34 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
   const initializers: Record<string, unknown>[] = [];
   const blocks: string[] = [];
   if (pre.numeric.length > 0) {
-    nodes.push(node('Concat', pre.numeric.map((f) => f.name), ['keel_numeric_raw'], [attr.int('axis', 1)]));
-    const imputer = [attr.floats('imputed_value_floats', pre.numeric.map((f) => f.impute)), attr.float('replaced_value_float', NaN)];
+    nodes.push(
+      node(
+        'Concat',
+        pre.numeric.map((f) => f.name),
+        ['keel_numeric_raw'],
+        [attr.int('axis', 1)],
+      ),
+    );
+    const imputer = [
+      attr.floats(
+        'imputed_value_floats',
+        pre.numeric.map((f) => f.impute),
+      ),
+      attr.float('replaced_value_float', NaN),
+    ];
     nodes.push(node('Imputer', ['keel_numeric_raw'], ['keel_numeric_imputed'], imputer, ML_DOMAIN));
     let numeric = 'keel_numeric_imputed';
     if (pre.standardise) {
-      const scaler = [attr.floats('offset', pre.numeric.map((f) => f.offset)), attr.floats('scale', pre.numeric.map((f) => f.scale))];
+      const scaler = [
+        attr.floats(
+          'offset',
+          pre.numeric.map((f) => f.offset),
+        ),
+        attr.floats(
+          'scale',
+          pre.numeric.map((f) => f.scale),
+        ),
+      ];
       nodes.push(node('Scaler', [numeric], ['keel_numeric_scaled'], scaler, ML_DOMAIN));
       numeric = 'keel_numeric_scaled';
     }
@@ -45,7 +68,9 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
   nodes.push(node('Concat', blocks, ['keel_features'], [attr.int('axis', 1)]));
   nodes.push(classifierNode(classifier, pre.featureNames.length));
 
-  const inputs = input.columns.map((c) => valueInfo(c.name, c.type === 'categorical' ? DataType.String : DataType.Float, ['N', 1]));
+  const inputs = input.columns.map((c) =>
+    valueInfo(c.name, c.type === 'categorical' ? DataType.String : DataType.Float, ['N', 1]),
+  );
   const outputs = [valueInfo('label', DataType.Int64, ['N']), valueInfo('probabilities', DataType.Float, ['N', 2])];
   const metadataProps = Object.keys(input.metadata)
     .sort()
@@ -71,14 +96,31 @@ export function unseenSentinel(feature: CategoricalFeature): string {
   return sentinel;
 }
 
-function categoricalBlock(feature: CategoricalFeature, k: number, nodes: Record<string, unknown>[], initializers: Record<string, unknown>[]): string {
+function categoricalBlock(
+  feature: CategoricalFeature,
+  k: number,
+  nodes: Record<string, unknown>[],
+  initializers: Record<string, unknown>[],
+): string {
   const sentinel = unseenSentinel(feature);
   const cats = [...feature.categories];
   const prefix = `keel_cat${k}`;
-  const encoder = [attr.strings('keys_strings', [...cats, '']), attr.strings('values_strings', [...cats, feature.impute]), attr.string('default_string', sentinel)];
+  const encoder = [
+    attr.strings('keys_strings', [...cats, '']),
+    attr.strings('values_strings', [...cats, feature.impute]),
+    attr.string('default_string', sentinel),
+  ];
   nodes.push(node('LabelEncoder', [feature.name], [`${prefix}_filled`], encoder, ML_DOMAIN));
   const width = cats.length + 1;
-  nodes.push(node('OneHotEncoder', [`${prefix}_filled`], [`${prefix}_onehot3d`], [attr.strings('cats_strings', [...cats, sentinel]), attr.int('zeros', 1)], ML_DOMAIN));
+  nodes.push(
+    node(
+      'OneHotEncoder',
+      [`${prefix}_filled`],
+      [`${prefix}_onehot3d`],
+      [attr.strings('cats_strings', [...cats, sentinel]), attr.int('zeros', 1)],
+      ML_DOMAIN,
+    ),
+  );
   initializers.push(int64Initializer(`${prefix}_shape`, [-1, width]));
   nodes.push(node('Reshape', [`${prefix}_onehot3d`, `${prefix}_shape`], [`${prefix}_onehot`]));
   return `${prefix}_onehot`;
@@ -89,7 +131,8 @@ function classifierNode(classifier: Classifier, features: number): Record<string
   switch (classifier.kind) {
     case 'lr': {
       const { coefficients, intercept } = classifier.model;
-      if (coefficients.length !== features) throw new Error(`linear model has ${coefficients.length} coefficients for ${features} features`);
+      if (coefficients.length !== features)
+        throw new Error(`linear model has ${coefficients.length} coefficients for ${features} features`);
       const attrs = [
         attr.floats('coefficients', coefficients),
         attr.floats('intercepts', [intercept]),
@@ -102,15 +145,46 @@ function classifierNode(classifier: Classifier, features: number): Record<string
     case 'rf':
       // One class id with P(positive)/nTrees leaf weights, all >= 0, and NONE: ORT outputs [1 - p, p]
       // and label p > 0.5. Zero-weight leaves are left out (they add nothing).
-      return node('TreeEnsembleClassifier', ['keel_features'], outputs, treeAttributes(classifier.trees, 'NONE', null, true), ML_DOMAIN);
+      return node(
+        'TreeEnsembleClassifier',
+        ['keel_features'],
+        outputs,
+        treeAttributes(classifier.trees, 'NONE', null, true),
+        ML_DOMAIN,
+      );
     case 'gbdt':
-      return node('TreeEnsembleClassifier', ['keel_features'], outputs, treeAttributes(classifier.model.trees, 'LOGISTIC', classifier.model.base, false), ML_DOMAIN);
+      return node(
+        'TreeEnsembleClassifier',
+        ['keel_features'],
+        outputs,
+        treeAttributes(classifier.model.trees, 'LOGISTIC', classifier.model.base, false),
+        ML_DOMAIN,
+      );
   }
 }
 
-function treeAttributes(trees: readonly Tree[], postTransform: string, base: number | null, skipZeroLeaves: boolean): Attribute[] {
-  const n: { tree: number[]; id: number[]; feature: number[]; mode: string[]; value: number[]; yes: number[]; no: number[] } = {
-    tree: [], id: [], feature: [], mode: [], value: [], yes: [], no: [],
+function treeAttributes(
+  trees: readonly Tree[],
+  postTransform: string,
+  base: number | null,
+  skipZeroLeaves: boolean,
+): Attribute[] {
+  const n: {
+    tree: number[];
+    id: number[];
+    feature: number[];
+    mode: string[];
+    value: number[];
+    yes: number[];
+    no: number[];
+  } = {
+    tree: [],
+    id: [],
+    feature: [],
+    mode: [],
+    value: [],
+    yes: [],
+    no: [],
   };
   const c: { tree: number[]; id: number[]; weight: number[] } = { tree: [], id: [], weight: [] };
   trees.forEach((t, ti) => {

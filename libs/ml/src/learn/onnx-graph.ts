@@ -9,15 +9,33 @@ export const attr = {
   float: (name: string, f: number): Attribute => ({ name, type: AttributeType.Float, f }),
   int: (name: string, i: number): Attribute => ({ name, type: AttributeType.Int, i }),
   string: (name: string, s: string): Attribute => ({ name, type: AttributeType.String, s: utf8.encode(s) }),
-  floats: (name: string, floats: ArrayLike<number>): Attribute => ({ name, type: AttributeType.Floats, floats: Array.from(floats) }),
-  ints: (name: string, ints: ArrayLike<number>): Attribute => ({ name, type: AttributeType.Ints, ints: Array.from(ints) }),
-  strings: (name: string, strings: readonly string[]): Attribute => ({ name, type: AttributeType.Strings, strings: strings.map((s) => utf8.encode(s)) }),
+  floats: (name: string, floats: ArrayLike<number>): Attribute => ({
+    name,
+    type: AttributeType.Floats,
+    floats: Array.from(floats),
+  }),
+  ints: (name: string, ints: ArrayLike<number>): Attribute => ({
+    name,
+    type: AttributeType.Ints,
+    ints: Array.from(ints),
+  }),
+  strings: (name: string, strings: readonly string[]): Attribute => ({
+    name,
+    type: AttributeType.Strings,
+    strings: strings.map((s) => utf8.encode(s)),
+  }),
 };
 
 export const ML_DOMAIN = 'ai.onnx.ml';
 
 /** A node with its attributes sorted by name, as onnx.helper.make_node does, so bytes are stable. */
-export function node(opType: string, inputs: string[], outputs: string[], attributes: Attribute[] = [], domain = ''): Record<string, unknown> {
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attributes: Attribute[] = [],
+  domain = '',
+): Record<string, unknown> {
   const attribute = [...attributes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { input: inputs, output: outputs, name: outputs[0], opType, attribute, domain };
 }

@@ -11,7 +11,8 @@ import { ALGOS, type Algo } from './params';
 import { type FittedPipeline, trainModel } from './pipeline';
 import type { Cell } from './table';
 
-const CSV = process.env.KEEL_ECOMMERCE_CSV ?? join(__dirname, '../../../../../shared/data/ecommerce-customer-churn.csv');
+const CSV =
+  process.env.KEEL_ECOMMERCE_CSV ?? join(__dirname, '../../../../../shared/data/ecommerce-customer-churn.csv');
 const table = csvColumns(parseCsv(readFileSync(CSV, 'utf8')));
 const rows = table.get('Churn')!.length;
 
@@ -21,19 +22,32 @@ function feeds(pipeline: FittedPipeline, columns: Map<string, readonly Cell[]>, 
     const values = columns.get(f.name)!;
     out[f.name] =
       f.type === 'categorical'
-        ? new ort.Tensor('string', values.map((v) => String(v ?? '')), [n, 1])
-        : new ort.Tensor('float32', Float32Array.from(values, (v) => (v === '' || v === null || v === undefined ? NaN : Number(v))), [n, 1]);
+        ? new ort.Tensor(
+            'string',
+            values.map((v) => String(v ?? '')),
+            [n, 1],
+          )
+        : new ort.Tensor(
+            'float32',
+            Float32Array.from(values, (v) => (v === '' || v === null || v === undefined ? NaN : Number(v))),
+            [n, 1],
+          );
   }
   return out;
 }
 
 const sessions = new Map<FittedPipeline, Promise<ort.InferenceSession>>();
 function sessionFor(pipeline: FittedPipeline): Promise<ort.InferenceSession> {
-  if (!sessions.has(pipeline)) sessions.set(pipeline, ort.InferenceSession.create(pipeline.toOnnx(), { logSeverityLevel: 3 }));
+  if (!sessions.has(pipeline))
+    sessions.set(pipeline, ort.InferenceSession.create(pipeline.toOnnx(), { logSeverityLevel: 3 }));
   return sessions.get(pipeline)!;
 }
 
-async function score(pipeline: FittedPipeline, columns: Map<string, readonly Cell[]>, n: number): Promise<{ p0: number[]; p1: number[]; label: number[] }> {
+async function score(
+  pipeline: FittedPipeline,
+  columns: Map<string, readonly Cell[]>,
+  n: number,
+): Promise<{ p0: number[]; p1: number[]; label: number[] }> {
   const session = await sessionFor(pipeline);
   const out = await session.run(feeds(pipeline, columns, n));
   const probs = out.probabilities.data as Float32Array;
@@ -48,7 +62,8 @@ async function score(pipeline: FittedPipeline, columns: Map<string, readonly Cel
 
 const fitted = new Map<Algo, FittedPipeline>();
 function pipelineFor(algo: Algo): FittedPipeline {
-  if (!fitted.has(algo)) fitted.set(algo, trainModel(table, { target: 'Churn', idColumn: 'CustomerID', algo, seed: 42 }).pipeline);
+  if (!fitted.has(algo))
+    fitted.set(algo, trainModel(table, { target: 'Churn', idColumn: 'CustomerID', algo, seed: 42 }).pipeline);
   return fitted.get(algo)!;
 }
 
@@ -71,8 +86,18 @@ describe.each(ALGOS)('ONNX export of %s scored by onnxruntime-node', (algo) => {
   it('should take one [N,1] input per raw column named as the column, float or string, when loaded', async () => {
     const pipeline = pipelineFor(algo);
     const session = await sessionFor(pipeline);
-    const expected = pipeline.card.features.map((f) => ({ name: f.name, type: f.type === 'categorical' ? 'string' : 'float32', shape: ['N', 1] }));
-    expect(session.inputMetadata.map((m) => ({ name: m.name, type: 'type' in m ? m.type : null, shape: 'shape' in m ? m.shape : null }))).toEqual(expected);
+    const expected = pipeline.card.features.map((f) => ({
+      name: f.name,
+      type: f.type === 'categorical' ? 'string' : 'float32',
+      shape: ['N', 1],
+    }));
+    expect(
+      session.inputMetadata.map((m) => ({
+        name: m.name,
+        type: 'type' in m ? m.type : null,
+        shape: 'shape' in m ? m.shape : null,
+      })),
+    ).toEqual(expected);
     expect(session.outputNames).toEqual(['label', 'probabilities']);
     expect(pipeline.card.features.map((f) => f.name)).not.toContain('CustomerID');
   });
@@ -103,17 +128,26 @@ describe('ONNX export of small schemas scored by onnxruntime-node', () => {
   const churn = Array.from({ length: rowsN }, (_, i) => ((i % 3 === 2) !== (i % 2 === 0) || i % 11 === 0 ? '1' : '0'));
 
   it.each(ALGOS)('should agree for %s when the only features are a boolean and a categorical column', async (algo) => {
-    const pipeline = trainModel({ plan, member, churn }, { target: 'churn', algo, seed: 3, params: algo === 'gbdt' ? { minSamplesLeaf: 5 } : {} }).pipeline;
+    const pipeline = trainModel(
+      { plan, member, churn },
+      { target: 'churn', algo, seed: 3, params: algo === 'gbdt' ? { minSamplesLeaf: 5 } : {} },
+    ).pipeline;
     const session = await ort.InferenceSession.create(pipeline.toOnnx(), { logSeverityLevel: 3 });
     const memberFloat = Float32Array.from(member, (v) => (v === '' ? NaN : v === 'yes' ? 1 : 0));
-    const out = await session.run({ plan: new ort.Tensor('string', plan, [rowsN, 1]), member: new ort.Tensor('float32', memberFloat, [rowsN, 1]) });
+    const out = await session.run({
+      plan: new ort.Tensor('string', plan, [rowsN, 1]),
+      member: new ort.Tensor('float32', memberFloat, [rowsN, 1]),
+    });
     const probs = out.probabilities.data as Float32Array;
     const ts = pipeline.predictProba({ plan, member });
     for (let i = 0; i < rowsN; i++) expect(Math.abs(probs[2 * i + 1] - ts[i])).toBeLessThanOrEqual(1e-6);
   });
 
   it.each(ALGOS)('should agree for %s when every feature is categorical', async (algo) => {
-    const pipeline = trainModel({ plan, churn }, { target: 'churn', algo, seed: 3, params: algo === 'gbdt' ? { minSamplesLeaf: 5 } : {} }).pipeline;
+    const pipeline = trainModel(
+      { plan, churn },
+      { target: 'churn', algo, seed: 3, params: algo === 'gbdt' ? { minSamplesLeaf: 5 } : {} },
+    ).pipeline;
     const session = await ort.InferenceSession.create(pipeline.toOnnx(), { logSeverityLevel: 3 });
     const out = await session.run({ plan: new ort.Tensor('string', plan, [rowsN, 1]) });
     const probs = out.probabilities.data as Float32Array;

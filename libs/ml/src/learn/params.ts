@@ -19,12 +19,21 @@ export function resolveParams(algo: Algo, overrides: Readonly<Record<string, unk
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(overrides)) {
     if (!(key in defaults)) {
-      throw new MlError(MlErrorCode.InvalidParams, `unknown ${algo} parameter "${key}" (known: ${Object.keys(defaults).join(', ')})`);
+      throw new MlError(
+        MlErrorCode.InvalidParams,
+        `unknown ${algo} parameter "${key}" (known: ${Object.keys(defaults).join(', ')})`,
+      );
     }
     const expected = typeof defaults[key];
-    const ok = typeof value === expected || (key === 'maxFeatures' && value === 'sqrt') || (key === 'earlyStopping' && (value === 'auto' || typeof value === 'boolean'));
+    const ok =
+      typeof value === expected ||
+      (key === 'maxFeatures' && value === 'sqrt') ||
+      (key === 'earlyStopping' && (value === 'auto' || typeof value === 'boolean'));
     if (!ok || (typeof value === 'number' && !Number.isFinite(value))) {
-      throw new MlError(MlErrorCode.InvalidParams, `${algo} parameter "${key}" must be a finite ${expected}, got ${JSON.stringify(value)}`);
+      throw new MlError(
+        MlErrorCode.InvalidParams,
+        `${algo} parameter "${key}" must be a finite ${expected}, got ${JSON.stringify(value)}`,
+      );
     }
     merged[key] = value;
   }

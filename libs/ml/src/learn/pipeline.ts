@@ -61,7 +61,8 @@ export interface FittedPipeline {
 
 export function fitPipeline(input: TableInput | Table, options: FitOptions): FittedPipeline {
   const table = toTable(input);
-  if (!Number.isInteger(options.seed)) throw new MlError(MlErrorCode.InvalidParams, `seed must be an integer, got ${options.seed}`);
+  if (!Number.isInteger(options.seed))
+    throw new MlError(MlErrorCode.InvalidParams, `seed must be an integer, got ${options.seed}`);
   const params = resolveParams(options.algo, options.params);
   const target = encodeTarget(options.target, getColumn(table, options.target), options.positive);
   const { columns, parsed } = featureColumns(table, options);
@@ -110,13 +111,21 @@ export interface TrainResult {
 }
 
 /** Stratified train/validation split (seeded), fit on the train rows, evaluate on the validation rows. */
-export function trainModel(input: TableInput | Table, options: FitOptions & { readonly validationFraction?: number }): TrainResult {
+export function trainModel(
+  input: TableInput | Table,
+  options: FitOptions & { readonly validationFraction?: number },
+): TrainResult {
   const table = toTable(input);
   const labels = encodeTarget(options.target, getColumn(table, options.target), options.positive).labels;
   const split = stratifiedSplit(labels, options.validationFraction ?? 0.2, new Random(options.seed).fork());
   const validation = selectRows(table, split.test);
   const pipeline = fitPipeline(selectRows(table, split.train), options);
-  return { pipeline, metrics: pipeline.evaluate(validation), trainRows: split.train.length, validationRows: split.test.length };
+  return {
+    pipeline,
+    metrics: pipeline.evaluate(validation),
+    trainRows: split.train.length,
+    validationRows: split.test.length,
+  };
 }
 
 class Pipeline implements FittedPipeline {
@@ -150,7 +159,10 @@ class Pipeline implements FittedPipeline {
       const text = isMissing(values[i]) ? '' : String(values[i]).trim();
       if (text === this.card.positive) y[i] = 1;
       else if (text !== this.card.negative) {
-        throw new MlError(MlErrorCode.InvalidValue, `target "${this.card.target}" row ${i + 1}: "${text}" is neither "${this.card.positive}" nor "${this.card.negative}"`);
+        throw new MlError(
+          MlErrorCode.InvalidValue,
+          `target "${this.card.target}" row ${i + 1}: "${text}" is neither "${this.card.positive}" nor "${this.card.negative}"`,
+        );
       }
     }
     return computeMetrics(y, this.predictProba(table));
@@ -184,9 +196,11 @@ function featureColumns(table: Table, options: FitOptions): { columns: FeatureCo
   if (options.idColumn !== undefined) getColumn(table, options.idColumn);
   const names = options.features ?? [...table.columns.keys()].filter((name) => !excluded.has(name));
   for (const name of names) {
-    if (excluded.has(name)) throw new MlError(MlErrorCode.InvalidParams, `column "${name}" is the target or id and cannot be a feature`);
+    if (excluded.has(name))
+      throw new MlError(MlErrorCode.InvalidParams, `column "${name}" is the target or id and cannot be a feature`);
   }
-  if (names.length === 0) throw new MlError(MlErrorCode.NoFeatures, 'no feature columns: the table has only the target and id');
+  if (names.length === 0)
+    throw new MlError(MlErrorCode.NoFeatures, 'no feature columns: the table has only the target and id');
   const columns: FeatureColumn[] = [];
   const parsed = new Map<string, ColumnValues>();
   for (const name of names) {

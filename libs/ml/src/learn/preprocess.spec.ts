@@ -60,11 +60,15 @@ describe('preprocessing', () => {
 
   it('should throw a typed error naming the column when a numeric cell is text at scoring time', () => {
     const pre = fitPreprocessor(train, columns, false);
-    expect(() => transform(pre, toTable({ age: ['old'], city: ['rome'], member: ['no'] }))).toThrow(/column "age" row 1: "old" is not a number/);
+    expect(() => transform(pre, toTable({ age: ['old'], city: ['rome'], member: ['no'] }))).toThrow(
+      /column "age" row 1: "old" is not a number/,
+    );
   });
 
   it('should throw MISSING_COLUMN when a feature column is absent at scoring time', () => {
     const pre = fitPreprocessor(train, columns, false);
-    expect(() => transform(pre, toTable({ age: ['1'], member: ['no'] }))).toThrow(expect.objectContaining({ code: 'MISSING_COLUMN' }));
+    expect(() => transform(pre, toTable({ age: ['1'], member: ['no'] }))).toThrow(
+      expect.objectContaining({ code: 'MISSING_COLUMN' }),
+    );
   });
 });

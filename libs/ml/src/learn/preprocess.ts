@@ -140,7 +140,8 @@ function fitCategorical(table: Table, name: string): CategoricalFeature {
     const cat = categoryOf(values[i]);
     if (cat !== '') counts.set(cat, (counts.get(cat) ?? 0) + 1);
   }
-  if (counts.size === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
+  if (counts.size === 0)
+    throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
   const categories = [...counts.keys()].sort();
   let impute = categories[0];
   for (const c of categories) if ((counts.get(c) ?? 0) > (counts.get(impute) ?? 0)) impute = c;

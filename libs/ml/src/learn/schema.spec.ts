@@ -30,9 +30,12 @@ describe('inferColumnType', () => {
     expect(Array.from(scan.numeric!)).toEqual([1, NaN, 2, NaN]);
   });
 
-  it.each([['NaN'], ['Infinity'], ['-Infinity']])('should throw NON_FINITE_VALUE when a numeric column holds "%s"', (bad) => {
-    expect(codeOf(() => inferColumnType('c', ['1', bad, '3']))).toBe(MlErrorCode.NonFiniteValue);
-  });
+  it.each([['NaN'], ['Infinity'], ['-Infinity']])(
+    'should throw NON_FINITE_VALUE when a numeric column holds "%s"',
+    (bad) => {
+      expect(codeOf(() => inferColumnType('c', ['1', bad, '3']))).toBe(MlErrorCode.NonFiniteValue);
+    },
+  );
 
   it('should throw NON_FINITE_VALUE when a Float64Array holds Infinity', () => {
     expect(codeOf(() => inferColumnType('c', Float64Array.of(1, Infinity)))).toBe(MlErrorCode.NonFiniteValue);

@@ -119,7 +119,8 @@ function checkNotEmpty(name: string, values: Float64Array): void {
     const v = values[i];
     if (v === Infinity || v === -Infinity) throw nonFinite(name, i, String(v));
   }
-  if (!values.some((v) => !Number.isNaN(v))) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values`);
+  if (!values.some((v) => !Number.isNaN(v)))
+    throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values`);
 }
 
 function nonFinite(column: string, row: number, text: string): MlError {

@@ -20,7 +20,10 @@ export function stratifiedSplit(labels: Uint8Array, testFraction: number, random
     const shuffled = random.shuffle(Int32Array.from(rows));
     const nTest = Math.round(rows.length * testFraction);
     if (rows.length > 0 && (nTest === 0 || nTest === rows.length)) {
-      throw new MlError(MlErrorCode.TooFewRows, `a class with ${rows.length} rows cannot be split ${1 - testFraction}/${testFraction}`);
+      throw new MlError(
+        MlErrorCode.TooFewRows,
+        `a class with ${rows.length} rows cannot be split ${1 - testFraction}/${testFraction}`,
+      );
     }
     for (let i = 0; i < shuffled.length; i++) (i < nTest ? test : train).push(shuffled[i]);
   }
@@ -28,7 +31,12 @@ export function stratifiedSplit(labels: Uint8Array, testFraction: number, random
 }
 
 /** A train / validation / test split in one call, validation taken from what the test cut leaves. */
-export function stratifiedSplit3(labels: Uint8Array, validationFraction: number, testFraction: number, random: Random): Split & { validation: Int32Array } {
+export function stratifiedSplit3(
+  labels: Uint8Array,
+  validationFraction: number,
+  testFraction: number,
+  random: Random,
+): Split & { validation: Int32Array } {
   const outer = stratifiedSplit(labels, testFraction, random);
   const inner = stratifiedSplit(pick(labels, outer.train), validationFraction / (1 - testFraction), random);
   return { train: pickIdx(outer.train, inner.train), validation: pickIdx(outer.train, inner.test), test: outer.test };

@@ -13,7 +13,8 @@ export interface Table {
 
 export function toTable(input: TableInput | Table): Table {
   if (isTable(input)) return input;
-  const columns = input instanceof Map ? new Map(input) : new Map(Object.entries(input as Record<string, ColumnValues>));
+  const columns =
+    input instanceof Map ? new Map(input) : new Map(Object.entries(input as Record<string, ColumnValues>));
   let rows = -1;
   for (const [name, values] of columns) {
     if (rows === -1) rows = values.length;
@@ -27,7 +28,10 @@ export function toTable(input: TableInput | Table): Table {
 export function getColumn(table: Table, name: string): ColumnValues {
   const column = table.columns.get(name);
   if (column === undefined) {
-    throw new MlError(MlErrorCode.MissingColumn, `column "${name}" is missing (have: ${[...table.columns.keys()].join(', ')})`);
+    throw new MlError(
+      MlErrorCode.MissingColumn,
+      `column "${name}" is missing (have: ${[...table.columns.keys()].join(', ')})`,
+    );
   }
   return column;
 }

@@ -19,7 +19,9 @@ describe('encodeTarget', () => {
   });
 
   it('should throw AMBIGUOUS_POSITIVE when neither class is spelled 1, true or yes', () => {
-    expect(() => encodeTarget('t', ['a', 'b'])).toThrow(expect.objectContaining({ code: MlErrorCode.AmbiguousPositive }));
+    expect(() => encodeTarget('t', ['a', 'b'])).toThrow(
+      expect.objectContaining({ code: MlErrorCode.AmbiguousPositive }),
+    );
   });
 
   it('should throw SINGLE_CLASS when the target has one class', () => {
@@ -28,14 +30,20 @@ describe('encodeTarget', () => {
 
   it('should throw TOO_MANY_CLASSES with the classes named when there are three', () => {
     expect(() => encodeTarget('t', ['a', 'b', 'c'])).toThrow(/3 classes \(a, b, c\)/);
-    expect(() => encodeTarget('t', ['a', 'b', 'c'])).toThrow(expect.objectContaining({ code: MlErrorCode.TooManyClasses }));
+    expect(() => encodeTarget('t', ['a', 'b', 'c'])).toThrow(
+      expect.objectContaining({ code: MlErrorCode.TooManyClasses }),
+    );
   });
 
   it('should throw MISSING_TARGET when a target cell is blank', () => {
-    expect(() => encodeTarget('t', ['1', '', '0'])).toThrow(expect.objectContaining({ code: MlErrorCode.MissingTarget }));
+    expect(() => encodeTarget('t', ['1', '', '0'])).toThrow(
+      expect.objectContaining({ code: MlErrorCode.MissingTarget }),
+    );
   });
 
   it('should throw INVALID_PARAMS when the given positive is not a class', () => {
-    expect(() => encodeTarget('t', ['1', '0'], 'yes')).toThrow(expect.objectContaining({ code: MlErrorCode.InvalidParams }));
+    expect(() => encodeTarget('t', ['1', '0'], 'yes')).toThrow(
+      expect.objectContaining({ code: MlErrorCode.InvalidParams }),
+    );
   });
 });

@@ -27,14 +27,20 @@ export function encodeTarget(name: string, values: ColumnValues, positive?: stri
   }
   const sorted = [...classes].sort();
   if (sorted.length > 2) {
-    throw new MlError(MlErrorCode.TooManyClasses, `target "${name}" has ${sorted.length} classes (${preview(sorted)}); only binary targets are supported`);
+    throw new MlError(
+      MlErrorCode.TooManyClasses,
+      `target "${name}" has ${sorted.length} classes (${preview(sorted)}); only binary targets are supported`,
+    );
   }
   if (sorted.length < 2) {
     throw new MlError(MlErrorCode.SingleClass, `target "${name}" has a single class (${preview(sorted)}); need two`);
   }
   const pos = positive !== undefined ? positive.trim() : defaultPositive(name, sorted);
   if (!classes.has(pos)) {
-    throw new MlError(MlErrorCode.InvalidParams, `positive class "${pos}" is not in target "${name}" (classes: ${sorted.join(', ')})`);
+    throw new MlError(
+      MlErrorCode.InvalidParams,
+      `positive class "${pos}" is not in target "${name}" (classes: ${sorted.join(', ')})`,
+    );
   }
   const labels = new Uint8Array(values.length);
   for (let i = 0; i < texts.length; i++) labels[i] = texts[i] === pos ? 1 : 0;

@@ -34,8 +34,14 @@ export class CreateEventTables1764201600000 implements MigrationInterface {
         ],
       }),
     );
-    await q.createIndex(OUTBOX_TABLE, new TableIndex({ name: `${OUTBOX_TABLE}_event_id_uq`, columnNames: ['event_id'], isUnique: true }));
-    await q.createIndex(OUTBOX_TABLE, new TableIndex({ name: `${OUTBOX_TABLE}_sent_at_idx`, columnNames: ['sent_at'] }));
+    await q.createIndex(
+      OUTBOX_TABLE,
+      new TableIndex({ name: `${OUTBOX_TABLE}_event_id_uq`, columnNames: ['event_id'], isUnique: true }),
+    );
+    await q.createIndex(
+      OUTBOX_TABLE,
+      new TableIndex({ name: `${OUTBOX_TABLE}_sent_at_idx`, columnNames: ['sent_at'] }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -5,16 +5,32 @@ import { OutboxEvent, ProcessedEvent, eventTableEntities, eventTableMigrations }
 describeEachDatabase('event tables', { entities: eventTableEntities, migrations: eventTableMigrations }, (db) => {
   it('should reject a second processed row when group and event id repeat', async () => {
     const repo = db.dataSource().getRepository(ProcessedEvent);
-    await repo.insert({ consumerGroup: 'g1', eventId: 'e1', eventType: 'keel.feedback', processedAt: 1_764_201_600_123 });
+    await repo.insert({
+      consumerGroup: 'g1',
+      eventId: 'e1',
+      eventType: 'keel.feedback',
+      processedAt: 1_764_201_600_123,
+    });
     await repo.insert({ consumerGroup: 'g2', eventId: 'e1', eventType: 'keel.feedback', processedAt: 1 });
-    await expect(repo.insert({ consumerGroup: 'g1', eventId: 'e1', eventType: 'keel.feedback', processedAt: 2 })).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(
+      repo.insert({ consumerGroup: 'g1', eventId: 'e1', eventType: 'keel.feedback', processedAt: 2 }),
+    ).rejects.toBeInstanceOf(QueryFailedError);
     const row = await repo.findOneByOrFail({ consumerGroup: 'g1', eventId: 'e1' });
     expect(row.processedAt).toBe(1_764_201_600_123);
   });
 
   it('should number outbox rows in insertion order and keep event ids unique when written', async () => {
     const repo = db.dataSource().getRepository(OutboxEvent);
-    const base = { eventType: 'keel.model.registered', topic: 'keel.model.registered', key: 'm', subject: null, payload: '{}', headers: '{}', createdAt: Date.now(), sentAt: null };
+    const base = {
+      eventType: 'keel.model.registered',
+      topic: 'keel.model.registered',
+      key: 'm',
+      subject: null,
+      payload: '{}',
+      headers: '{}',
+      createdAt: Date.now(),
+      sentAt: null,
+    };
     await repo.insert({ ...base, eventId: 'a' });
     await repo.insert({ ...base, eventId: 'b' });
     await expect(repo.insert({ ...base, eventId: 'a' })).rejects.toBeInstanceOf(QueryFailedError);

@@ -25,7 +25,11 @@ export interface EachDatabaseOptions {
  * afterwards. PostgreSQL comes from KEEL_TEST_DATABASE_URL (default: the local server); when it is not
  * reachable the suite fails rather than skips.
  */
-export function describeEachDatabase(title: string, options: EachDatabaseOptions, suite: (db: TestDatabase) => void): void {
+export function describeEachDatabase(
+  title: string,
+  options: EachDatabaseOptions,
+  suite: (db: TestDatabase) => void,
+): void {
   for (const kind of ['sqlite', 'postgres'] as const) {
     describe(`${title} [${kind}]`, () => {
       const db = testDatabase(kind, options);
@@ -36,10 +40,14 @@ export function describeEachDatabase(title: string, options: EachDatabaseOptions
   }
 }
 
-export function testDatabase(kind: DatabaseKind, options: EachDatabaseOptions): TestDatabase & { open(): Promise<void>; close(): Promise<void> } {
+export function testDatabase(
+  kind: DatabaseKind,
+  options: EachDatabaseOptions,
+): TestDatabase & { open(): Promise<void>; close(): Promise<void> } {
   const id = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-db-'));
-  const databaseUrl = kind === 'postgres' ? (process.env['KEEL_TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL) : undefined;
+  const databaseUrl =
+    kind === 'postgres' ? (process.env['KEEL_TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL) : undefined;
   const connection = { service: id, dataDir, databaseUrl, schema: kind === 'postgres' ? id : undefined };
   let ds: DataSource | undefined;
   return {

@@ -4,7 +4,11 @@ import { setting } from './settings';
 
 const settings = {
   ...serviceSettings('registry', { grpc: 50051, http: 9101 }),
-  brokers: setting.list('KEEL_KAFKA_BROKERS', 'Kafka bootstrap servers', { default: '127.0.0.1:9092', item: /^[^:\s]+:\d+$/, itemHint: 'host:port' }),
+  brokers: setting.list('KEEL_KAFKA_BROKERS', 'Kafka bootstrap servers', {
+    default: '127.0.0.1:9092',
+    item: /^[^:\s]+:\d+$/,
+    itemHint: 'host:port',
+  }),
   fsync: setting.bool('KEEL_FSYNC', true, 'fsync each write'),
 };
 
@@ -69,7 +73,9 @@ describe('loadConfig', () => {
 
   it('should document each variable with its default when rendering the table', () => {
     const table = settingsTable(settings);
-    expect(table).toContain('| `KEEL_REGISTRY_GRPC_PORT` | `50051` | gRPC port of the registry service (0 picks a free one). |');
+    expect(table).toContain(
+      '| `KEEL_REGISTRY_GRPC_PORT` | `50051` | gRPC port of the registry service (0 picks a free one). |',
+    );
     expect(table).toContain('| `KEEL_DATABASE_URL` | — |');
   });
 });

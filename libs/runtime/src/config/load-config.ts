@@ -2,13 +2,20 @@ import type { ConfigOf, Settings } from './settings';
 
 /** Every problem with the environment at once, one line per variable. */
 export class ConfigError extends Error {
-  constructor(readonly service: string, readonly problems: string[]) {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
     super(`invalid configuration for ${service}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
-export function loadConfig<S extends Settings>(service: string, settings: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+export function loadConfig<S extends Settings>(
+  service: string,
+  settings: S,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOf<S> {
   const problems: string[] = [];
   const config: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(settings)) {
@@ -39,7 +46,8 @@ export function redactConfig<S extends Settings>(settings: S, config: ConfigOf<S
 /** A markdown table documenting a service's variables (docs/configuration.md is generated from it). */
 export function settingsTable(settings: Settings): string {
   const rows = Object.values(settings).map(
-    (s) => `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.description}${s.secret ? ' (secret)' : ''} |`,
+    (s) =>
+      `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.description}${s.secret ? ' (secret)' : ''} |`,
   );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }

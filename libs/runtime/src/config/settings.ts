@@ -16,7 +16,12 @@ export type ConfigOf<S extends Settings> = { readonly [K in keyof S]: S[K] exten
 
 type Opts = { default?: string; secret?: boolean };
 
-function define<T>(env: string, description: string, schema: z.ZodType<T, string | undefined>, opts: Opts = {}): Setting<T> {
+function define<T>(
+  env: string,
+  description: string,
+  schema: z.ZodType<T, string | undefined>,
+  opts: Opts = {},
+): Setting<T> {
   return { env, description, schema, ...opts };
 }
 
@@ -30,7 +35,9 @@ export const setting = {
       required('a TCP port')
         .regex(/^\d+$/, { error: (iss) => `must be a TCP port number 0-65535, got "${String(iss.input)}"` })
         .transform(Number)
-        .pipe(z.number().int().min(0, 'must be a TCP port number 0-65535').max(65535, 'must be a TCP port number 0-65535')),
+        .pipe(
+          z.number().int().min(0, 'must be a TCP port number 0-65535').max(65535, 'must be a TCP port number 0-65535'),
+        ),
       { default: String(fallback) },
     );
   },
@@ -67,13 +74,22 @@ export const setting = {
     return define(env, description, schema, opts);
   },
 
-  optionalString(env: string, description: string, opts: { secret?: boolean; pattern?: RegExp } = {}): Setting<string | undefined> {
+  optionalString(
+    env: string,
+    description: string,
+    opts: { secret?: boolean; pattern?: RegExp } = {},
+  ): Setting<string | undefined> {
     let inner = z.string().min(1, 'must not be empty when set');
     if (opts.pattern) inner = inner.regex(opts.pattern, `must match ${String(opts.pattern)}`);
     return define(env, description, inner.optional(), { secret: opts.secret });
   },
 
-  optionalUrl(env: string, description: string, protocols: string[], opts: { secret?: boolean } = {}): Setting<string | undefined> {
+  optionalUrl(
+    env: string,
+    description: string,
+    protocols: string[],
+    opts: { secret?: boolean } = {},
+  ): Setting<string | undefined> {
     const ok = (v: string) => {
       try {
         return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
@@ -81,20 +97,47 @@ export const setting = {
         return false;
       }
     };
-    return define(env, description, z.string().refine(ok, `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`).optional(), opts);
+    return define(
+      env,
+      description,
+      z
+        .string()
+        .refine(ok, `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`)
+        .optional(),
+      opts,
+    );
   },
 
-  oneOf<const V extends readonly [string, ...string[]]>(env: string, values: V, fallback: V[number], description: string): Setting<V[number]> {
-    return define(env, description, z.enum(values, { error: (iss) => `must be one of ${values.join(', ')}, got "${String(iss.input)}"` }), { default: fallback });
+  oneOf<const V extends readonly [string, ...string[]]>(
+    env: string,
+    values: V,
+    fallback: V[number],
+    description: string,
+  ): Setting<V[number]> {
+    return define(
+      env,
+      description,
+      z.enum(values, { error: (iss) => `must be one of ${values.join(', ')}, got "${String(iss.input)}"` }),
+      { default: fallback },
+    );
   },
 
-  list(env: string, description: string, opts: { default?: string; item?: RegExp; itemHint?: string } = {}): Setting<string[]> {
+  list(
+    env: string,
+    description: string,
+    opts: { default?: string; item?: RegExp; itemHint?: string } = {},
+  ): Setting<string[]> {
     const item = opts.item;
     return define(
       env,
       description,
       required('a comma-separated list')
-        .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+        .transform((v) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
         .pipe(
           z
             .array(item ? z.string().regex(item, `each item must be ${opts.itemHint ?? String(item)}`) : z.string())

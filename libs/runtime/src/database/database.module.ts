@@ -29,9 +29,17 @@ export class DatabaseModule {
           provide: DATA_SOURCE,
           inject: [SERVICE_NAME, SERVICE_CONFIG, Readiness, LOGGER],
           useFactory: async (service: string, config: DatabaseConfig, readiness: Readiness, logger: Logger) => {
-            const dataSource = await openDatabase({ service, dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...options });
+            const dataSource = await openDatabase({
+              service,
+              dataDir: config.dataDir,
+              databaseUrl: config.databaseUrl,
+              ...options,
+            });
             readiness.register('database', () => pingDatabase(dataSource));
-            logger.info({ database: dataSource.options.type, migrations: dataSource.migrations.length }, 'database open and migrated');
+            logger.info(
+              { database: dataSource.options.type, migrations: dataSource.migrations.length },
+              'database open and migrated',
+            );
             return dataSource;
           },
         },

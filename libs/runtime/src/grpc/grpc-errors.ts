@@ -3,7 +3,11 @@ import { Metadata, status, type ServiceError, type sendUnaryData, type ServerUna
 /** An error already translated to a gRPC status by a context's transport mapper. */
 export class GrpcStatusError extends Error implements Partial<ServiceError> {
   readonly metadata = new Metadata();
-  constructor(readonly code: status, message: string, readonly field?: string) {
+  constructor(
+    readonly code: status,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'GrpcStatusError';
     if (field) this.metadata.set('keel-field', field);

@@ -49,9 +49,10 @@ export class GrpcServerHost {
 
   /** The service definition for a fully-qualified name such as 'keel.registry.v1.RegistryService'. */
   serviceDefinition(fullName: string): grpc.ServiceDefinition {
-    const found = fullName.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], this.grpcObject) as
-      | { service?: grpc.ServiceDefinition }
-      | undefined;
+    const found = fullName
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], this.grpcObject) as
+      { service?: grpc.ServiceDefinition } | undefined;
     if (!found?.service) throw new Error(`gRPC service ${fullName} is not in the loaded proto files`);
     return found.service;
   }
@@ -63,10 +64,18 @@ export class GrpcServerHost {
   }
 
   /** Counts and times every unary call by method and status code. */
-  private metered(service: string, definition: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation): grpc.UntypedServiceImplementation {
+  private metered(
+    service: string,
+    definition: grpc.ServiceDefinition,
+    impl: grpc.UntypedServiceImplementation,
+  ): grpc.UntypedServiceImplementation {
     const metrics = this.options.metrics;
     if (!metrics) return impl;
-    const seconds = metrics.histogram('keel_grpc_server_handling_seconds', 'gRPC unary call duration', ['grpc_service', 'grpc_method', 'grpc_code']);
+    const seconds = metrics.histogram('keel_grpc_server_handling_seconds', 'gRPC unary call duration', [
+      'grpc_service',
+      'grpc_method',
+      'grpc_code',
+    ]);
     const out: grpc.UntypedServiceImplementation = {};
     for (const [name, handler] of Object.entries(impl)) {
       const method = definition[name];
@@ -89,7 +98,9 @@ export class GrpcServerHost {
   async listen(): Promise<number> {
     const address = `${this.options.host}:${this.options.port}`;
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(new Error(`gRPC bind ${address}: ${err.message}`)) : resolve(port))),
+      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(new Error(`gRPC bind ${address}: ${err.message}`)) : resolve(port),
+      ),
     );
     return this.boundPort;
   }

@@ -12,7 +12,10 @@ describe('Readiness', () => {
     r.register('kafka', async () => {
       throw new Error('broker unreachable');
     });
-    expect(await r.report()).toEqual({ ready: false, checks: { lifecycle: 'ok', database: 'ok', kafka: 'broker unreachable' } });
+    expect(await r.report()).toEqual({
+      ready: false,
+      checks: { lifecycle: 'ok', database: 'ok', kafka: 'broker unreachable' },
+    });
   });
 
   it('should time out a hanging check when it does not answer', async () => {
