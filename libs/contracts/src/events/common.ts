@@ -47,7 +47,22 @@ export const columnProfileSchema = z.object({
   categorical: z.object({ counts: z.record(z.string(), z.number().int().min(0)) }).optional(),
 });
 
-export const profileSchema = z.object({ columns: z.array(columnProfileSchema) });
+/**
+ * Where the full drift reference of a snapshot lives: libs/ml's `ReferenceProfile.toJSON()` stored as an
+ * artifact (JSON) in the registry's artifact store. Monitoring compares windows against it without
+ * re-reading the snapshot's Parquet.
+ */
+export const referenceProfileRefSchema = z.object({
+  sha256: sha256Schema,
+  uri: uriSchema,
+  format: z.literal('keel.drift.reference-profile.v1'),
+});
+
+/** The per-column summary of a snapshot, plus the address of its full drift reference. */
+export const profileSchema = z.object({
+  columns: z.array(columnProfileSchema),
+  reference: referenceProfileRefSchema.optional(),
+});
 
 /** KServe V2 / Open Inference Protocol datatypes. */
 export const tensorDatatypeSchema = z.enum([

@@ -8,6 +8,8 @@ export const feedbackSchema = z
     requestId: idSchema.optional(),
     entityId: idSchema.optional(),
     model: modelNameSchema.optional(),
+    /** Row of a multi-row request the label belongs to (default 0). */
+    row: z.number().int().min(0).optional(),
     /** The ground truth: a class label, a boolean or a numeric target. */
     label: z.union([z.number(), z.string(), z.boolean()]),
     observedAt: timestampSchema.optional(),

@@ -9,6 +9,10 @@ export const inferenceLoggedSchema = z.object({
   version: versionSchema,
   /** Joins the prediction to ground truth arriving later on keel.feedback. */
   entityId: idSchema.optional(),
+  /** One entity id per row when the request carried them (row i of every tensor belongs to entityIds[i]). */
+  entityIds: z.array(idSchema).optional(),
+  /** Which deployment slot answered: the primary (alias) version, a canary, or a shadow (never returned). */
+  role: z.enum(['primary', 'canary', 'shadow']).optional(),
   inputs: z.array(tensorSchema).min(1),
   outputs: z.array(tensorSchema).min(1),
   latencyMs: z.number().min(0),

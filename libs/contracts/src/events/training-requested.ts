@@ -12,10 +12,14 @@ export const trainingRequestedSchema = z.object({
   /** The snapshot to train on; absent means the dataset's latest snapshot when the job starts. */
   datasetVersion: versionSchema.optional(),
   snapshotSha256: sha256Schema.optional(),
-  algorithm: z.string().min(1).max(64),
-  params: paramsSchema,
-  target: z.string().min(1),
-  seed: z.number().int().min(0),
+  /**
+   * Absent algorithm/params/target/seed mean: take them from the dataset's training policy (or, for a
+   * retrain request from monitoring, from the current production version's lineage).
+   */
+  algorithm: z.string().min(1).max(64).optional(),
+  params: paramsSchema.optional(),
+  target: z.string().min(1).optional(),
+  seed: z.number().int().min(0).optional(),
   reason: trainingReasonSchema,
   /** The alert that asked for retraining, when reason is drift or performance. */
   alertId: idSchema.optional(),
