@@ -15,10 +15,9 @@ export {
 export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
 export { CE, SPEC_VERSION, decodeEnvelope, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
 export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
-export { kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
+export { kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
 export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';
 export { uuidv7, UUID_V7 } from './uuid-v7';
-export { withDatabaseLock } from './sqlite-lock';
 export type { EventBusMetrics } from './metrics';
 export type {
   ConsumedEvent,

@@ -3,7 +3,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger, currentTelemetry, ServiceMetrics, type Logger } from '@keel/telemetry';
 import { ConfigError, loadConfig, redactConfig } from './config/load-config';
-import type { ServiceSettings } from './config/service-settings';
+import { serviceConfigChecks, type ServiceSettings } from './config/service-settings';
 import type { ConfigOf, Settings } from './config/settings';
 import { GrpcServerHost } from './grpc/grpc-server-host';
 import { protoFiles } from './grpc/proto-files';
@@ -42,7 +42,7 @@ export async function startService<S extends ServiceSettings & Settings>(
   options: RunOptions = {},
 ): Promise<RunningService<S>> {
   const started = Date.now();
-  const config = loadConfig(def.name, def.settings, options.env ?? process.env);
+  const config = loadConfig(def.name, def.settings, options.env ?? process.env, serviceConfigChecks);
   const common = config as unknown as ConfigOf<ServiceSettings>;
   const logger = createLogger(def.name, { level: common.logLevel });
   const metrics = new ServiceMetrics(def.name);

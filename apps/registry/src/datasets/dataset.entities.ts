@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber, jsonText } from '../common/columns';
+import { bigintNumber, jsonText } from '@keel/persistence';
 
 export interface ColumnSpec {
   name: string;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Direction, Page } from '../common/paging';
-import { writeTransaction } from '../common/transaction';
+import { writeTransaction } from '@keel/persistence';
 import { DatasetRow, SnapshotRow } from './dataset.entities';
 
 export type DatasetOrder = 'name' | 'created_at' | 'updated_at';

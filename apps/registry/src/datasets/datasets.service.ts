@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@keel/event-bus';
 import {
   profileSchema,
   type CreateDatasetRequest__Output,
@@ -10,9 +11,7 @@ import {
 } from '@keel/contracts';
 import { columnTypeFromProto, validateColumns, type ColumnInput } from '../common/columns-spec';
 import { pageResult, readOrderBy, readPage } from '../common/paging';
-import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
 import { validator } from '../common/validate';
 import type { DatasetRow, SnapshotRow } from './dataset.entities';
 import { DatasetError, DatasetErrorCode } from './datasets.errors';
@@ -29,7 +28,7 @@ export interface SnapshotWithDataset {
 export class DatasetsService {
   constructor(
     private readonly repo: DatasetsRepository,
-    @Inject(REGISTRY_OUTBOX) private readonly outbox: RegistryOutbox,
+    private readonly outbox: Outbox,
   ) {}
 
   async createDataset(req: CreateDatasetRequest__Output): Promise<DatasetRow> {

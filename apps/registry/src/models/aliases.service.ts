@@ -1,13 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@keel/event-bus';
 import type {
   DeleteAliasRequest__Output,
   ListAliasHistoryRequest__Output,
   SetAliasRequest__Output,
 } from '@keel/contracts';
 import { pageResult, readOrderBy, readPage } from '../common/paging';
-import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
 import type { AliasChangeRow, AliasRow, RegisteredModelRow } from './model.entities';
 import { ModelError, ModelErrorCode } from './models.errors';
 import { ModelsRepository } from './models.repository';
@@ -22,7 +21,7 @@ export class AliasesService {
   constructor(
     private readonly repo: ModelsRepository,
     private readonly models: ModelsService,
-    @Inject(REGISTRY_OUTBOX) private readonly outbox: RegistryOutbox,
+    private readonly outbox: Outbox,
   ) {}
 
   /**

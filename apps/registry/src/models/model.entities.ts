@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintNumber, jsonText } from '../common/columns';
+import { bigintNumber, jsonText } from '@keel/persistence';
 
 export type ModelFormatName = 'onnx' | 'keel-json';
 export type VersionStatusName = 'READY' | 'ARCHIVED';

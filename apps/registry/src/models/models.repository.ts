@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Direction, Page } from '../common/paging';
-import { chunks, rawQuery } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
+import { chunks, rawQuery, writeTransaction } from '@keel/persistence';
 import {
   AliasChangeRow,
   AliasRow,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@keel/event-bus';
 import type {
   CreateModelVersionRequest__Output,
   CreateRegisteredModelRequest__Output,
@@ -10,9 +11,7 @@ import type {
 } from '@keel/contracts';
 import { ArtifactsService } from '../artifacts/artifacts.service';
 import { pageResult, readOrderBy, readPage, type Page } from '../common/paging';
-import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
 import { validator } from '../common/validate';
 import { RunsService } from '../runs/runs.service';
 import { readFormat, readSignature, readStatusFilter, readTags } from './model-inputs';
@@ -31,7 +30,7 @@ export class ModelsService {
     private readonly repo: ModelsRepository,
     private readonly runs: RunsService,
     private readonly artifacts: ArtifactsService,
-    @Inject(REGISTRY_OUTBOX) private readonly outbox: RegistryOutbox,
+    private readonly outbox: Outbox,
   ) {}
 
   async createModel(req: CreateRegisteredModelRequest__Output): Promise<ModelView> {

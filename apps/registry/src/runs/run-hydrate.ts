@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { rawQuery } from '../common/sql';
+import { rawQuery } from '@keel/persistence';
 import type { LatestMetricRow, RunParamRow, RunRow, RunStatusName, RunTagRow } from './run.entities';
 import type { RunView } from './runs.repository';
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Direction, Page } from '../common/paging';
-import { rawQuery } from '../common/sql';
+import { rawQuery } from '@keel/persistence';
 import type { RunStatusName } from './run.entities';
 
 export type ComparisonOp = '=' | '<>' | '<' | '<=' | '>' | '>=';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintNumber } from '../common/columns';
+import { bigintNumber } from '@keel/persistence';
 
 export type RunStatusName = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 

@@ -16,8 +16,7 @@ import type {
 } from '@keel/contracts';
 import { ArtifactsService } from '../artifacts/artifacts.service';
 import { pageResult, readOrderBy, readPage } from '../common/paging';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
 import { validator } from '../common/validate';
 import type { ExperimentRow, MetricRow, RunArtifactRow, RunRow } from './run.entities';
 import { compareRuns, type RunComparison } from './run-compare';

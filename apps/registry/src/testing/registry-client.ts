@@ -8,7 +8,7 @@ import type {
   RunServiceClient,
 } from '@keel/contracts';
 import { PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
-import { registryService } from '../service';
+import { registryService } from '../service-definition';
 
 type Unary<C> = {
   [K in keyof C as C[K] extends (req: infer _R, cb: infer _C) => grpc.ClientUnaryCall ? K : never]: C[K] extends {

@@ -1,3 +1,4 @@
+// SQL that runs unchanged on SQLite and PostgreSQL: placeholders, unique violations, insert chunks.
 import type { DataSource, EntityManager } from 'typeorm';
 
 type Db = DataSource | EntityManager;
