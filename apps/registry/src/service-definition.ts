@@ -1,3 +1,4 @@
+import { GRPC_PACKAGE_PROTOS } from '@keel/contracts';
 import type { ServiceDefinition } from '@keel/runtime';
 import { AppModule } from './app.module';
 import { registrySettings, type RegistrySettings } from './config';
@@ -5,12 +6,6 @@ import { registrySettings, type RegistrySettings } from './config';
 export const registryService: ServiceDefinition<RegistrySettings> = {
   name: 'registry',
   settings: registrySettings,
-  protos: [
-    'keel/registry/v1/datasets.proto',
-    'keel/registry/v1/runs.proto',
-    'keel/registry/v1/models.proto',
-    'keel/registry/v1/lineage.proto',
-    'keel/registry/v1/artifacts.proto',
-  ],
+  protos: GRPC_PACKAGE_PROTOS['keel.registry.v1'],
   module: () => AppModule,
 };

@@ -7,9 +7,11 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export {
   EventBusError,
   PermanentEventError,
+  EventBusErrorCode,
   EVENT_BUS_ERROR_CODES,
+  KAFKA_DECISION_BY_KIND,
   decideOnFailure,
-  type EventBusErrorCode,
+  handlerFailureDecision,
   type FailureDecision,
 } from './errors';
 export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
 import { holdsDatabaseLock, withDatabaseLock } from './database-lock';
 import { testDatabase } from './testing';
 import { writeTransaction } from './write-transaction';

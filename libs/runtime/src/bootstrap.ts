@@ -15,7 +15,7 @@ export interface ServiceDefinition<S extends ServiceSettings & Settings> {
   name: string;
   settings: S;
   /** Proto files relative to proto/ that this service serves. */
-  protos: string[];
+  protos: readonly string[];
   /** The service's root Nest module, built from its validated configuration. */
   module: (config: ConfigOf<S>) => DynamicModule | (new () => unknown);
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { Direction, Page } from '../common/paging';
+import type { Direction, Page } from '@keel/domain';
 import { chunks, rawQuery, writeTransaction } from '@keel/persistence';
 import {
   AliasChangeRow,
@@ -11,7 +11,7 @@ import {
   ModelVersionTagRow,
   RegisteredModelRow,
   type VersionStatusName,
-} from './model.entities';
+} from './models.entities';
 
 export interface VersionView extends ModelVersionRow {
   modelName: string;

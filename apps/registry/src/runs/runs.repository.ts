@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { Direction, Page } from '../common/paging';
+import type { Direction, Page } from '@keel/domain';
 import { chunks, rawQuery, writeTransaction } from '@keel/persistence';
 import { hydrateRuns } from './run-hydrate';
 import {
@@ -12,7 +12,7 @@ import {
   RunParamRow,
   RunRow,
   RunTagRow,
-} from './run.entities';
+} from './runs.entities';
 
 export interface RunView extends RunRow {
   params: RunParamRow[];

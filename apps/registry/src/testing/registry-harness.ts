@@ -8,7 +8,7 @@ import { DEFAULT_TEST_DATABASE_URL } from '@keel/persistence/testing';
 import { startService, type RunningService } from '@keel/runtime';
 import type { RegistrySettings } from '../config';
 import { registryService } from '../service-definition';
-import { registryClients, type RegistryClients } from './registry-client';
+import { registryClients, type RegistryClients } from '@keel/clients';
 
 export interface RegistryHarness {
   kind: DatabaseKind;

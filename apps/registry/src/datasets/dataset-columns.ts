@@ -1,6 +1,6 @@
-import type { ColumnType } from '@keel/contracts';
-import type { Validator } from './validate';
+import type { Validator } from '@keel/domain';
 
+/** The column types a dataset schema may use (stored by these names; the wire has COLUMN_TYPE_<NAME>). */
 export const COLUMN_TYPES = ['number', 'integer', 'string', 'boolean', 'category', 'timestamp'] as const;
 export type ColumnTypeName = (typeof COLUMN_TYPES)[number];
 
@@ -9,18 +9,6 @@ export interface ColumnInput {
   type: ColumnTypeName;
   nullable: boolean;
   categories: string[];
-}
-
-/** Proto enum name (COLUMN_TYPE_NUMBER) <-> stored name (number). */
-export function columnTypeFromProto(value: string, v: Validator, field: string): ColumnTypeName {
-  const name = value.replace(/^COLUMN_TYPE_/, '').toLowerCase();
-  return (COLUMN_TYPES as readonly string[]).includes(name)
-    ? (name as ColumnTypeName)
-    : v.fail(field, `must be one of ${COLUMN_TYPES.map((t) => `COLUMN_TYPE_${t.toUpperCase()}`).join(', ')}`);
-}
-
-export function columnTypeToProto(name: string): ColumnType {
-  return `COLUMN_TYPE_${name.toUpperCase()}` as ColumnType;
 }
 
 export function validateColumns(columns: ColumnInput[], v: Validator, field: string): ColumnInput[] {

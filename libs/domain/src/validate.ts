@@ -1,5 +1,5 @@
-// Input checks shared by every context. Each context passes its own error factory, so a bad field
-// becomes that context's INVALID_ARGUMENT error naming the field.
+// Input checks every context shares (one naming rule across services). Each context passes its own error
+// factory, so a bad field becomes that context's invalid-kind error naming the field.
 export type FieldErrorFactory = (field: string, message: string) => Error;
 
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;

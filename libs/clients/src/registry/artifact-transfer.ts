@@ -1,7 +1,10 @@
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
-import type { ArtifactInfo__Output, ArtifactServiceClient, UploadRequest } from '@keel/contracts';
+import type { registryV1 } from '@keel/contracts';
+
+type ArtifactServiceClient = registryV1.ArtifactServiceClient;
+type ArtifactInfo = registryV1.ArtifactInfo__Output;
 
 export interface UploadOptions {
   /** Where the client's digest goes: in the header (known up front) or the trailer (computed while sending). */
@@ -16,10 +19,10 @@ export async function uploadChunks(
   client: ArtifactServiceClient,
   chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
   options: UploadOptions & { knownSha256?: string } = {},
-): Promise<ArtifactInfo__Output> {
-  let call!: ClientWritableStream<UploadRequest>;
-  const done = new Promise<ArtifactInfo__Output>((resolve, reject) => {
-    call = client.Upload((err: ServiceError | null, res?: ArtifactInfo__Output) => (err ? reject(err) : resolve(res!)));
+): Promise<ArtifactInfo> {
+  let call!: ClientWritableStream<registryV1.UploadRequest>;
+  const done = new Promise<ArtifactInfo>((resolve, reject) => {
+    call = client.Upload((err: ServiceError | null, res?: ArtifactInfo) => (err ? reject(err) : resolve(res!)));
   });
   const hash = createHash('sha256');
   const inHeader = (options.digestIn ?? 'trailer') === 'header';
@@ -67,25 +70,4 @@ export async function downloadTo(
   const actual = hash.digest('hex');
   if (actual !== declared) throw new Error(`downloaded bytes hash to ${actual}, header said ${declared}`);
   return { sha256: actual, size };
-}
-
-/** Deterministic pseudo-random content without holding it in memory: `count` chunks of `size` bytes. */
-export function* generatedChunks(count: number, size = 1024 * 1024, seed = 1): Generator<Buffer> {
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    const buf = Buffer.allocUnsafe(size);
-    for (let j = 0; j < size; j += 4) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      buf.writeUInt32LE(x >>> 0, j);
-    }
-    yield buf;
-  }
-}
-
-export function sha256Of(chunks: Iterable<Buffer>): string {
-  const h = createHash('sha256');
-  for (const c of chunks) h.update(c);
-  return h.digest('hex');
 }

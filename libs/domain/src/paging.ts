@@ -1,5 +1,7 @@
 import type { Validator } from './validate';
 
+// Opaque page tokens and order_by parsing, the same for every list RPC of every service.
+
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
@@ -60,4 +62,10 @@ export function readOrderBy<K extends string>(
   if (!match || !key || !allowed.includes(key))
     v.fail(field, `must be one of ${allowed.join(', ')}, optionally followed by asc or desc`);
   return { key: key!, direction: (match![2]?.toUpperCase() as Direction | undefined) ?? 'ASC' };
+}
+
+/** The paging part of a list request: which page, in which order ("field" or "field asc|desc"). */
+export interface ListQuery {
+  page?: PageInput | null;
+  orderBy: string;
 }
