@@ -4,9 +4,10 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 
 const root = join(__dirname, '../..');
-const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'];
+const SERVICES = Object.keys(DEFAULT_SERVICE_PORTS);
 
 async function settingsTableOf(service: string): Promise<string> {
   const { stdout } = await promisify(execFile)(
