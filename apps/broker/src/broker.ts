@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BrokerConfig } from './config';
+import { topicDefaults, type BrokerConfig } from './config';
 import { LogManager } from './log/log-manager';
 import { GroupCoordinator } from './group/coordinator';
 import { OffsetStore } from './group/offset-store';
@@ -34,6 +34,7 @@ export class Broker {
   private retentionTimer?: NodeJS.Timeout;
   private fsyncTimer?: NodeJS.Timeout;
   private ready = false;
+  private expiredProducers = 0;
   port = 0;
   httpPort = 0;
 
@@ -42,7 +43,11 @@ export class Broker {
     private readonly logger: Logger,
   ) {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    this.logs = new LogManager(config.dataDir, { ...config }, logger);
+    this.logs = new LogManager(
+      config.dataDir,
+      { defaults: topicDefaults(config), fsync: config.fsync, producerIdExpirationMs: config.producerIdExpirationMs },
+      logger,
+    );
     this.offsets = new OffsetStore(config.dataDir, config.fsync.kind === 'always');
     this.groups = new GroupCoordinator({ initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs }, logger);
     const ctx: BrokerContext = {
@@ -52,7 +57,7 @@ export class Broker {
       offsets: this.offsets,
       metrics: this.metrics,
       logger,
-      port: () => this.port,
+      port: () => config.advertisedPort || this.port,
     };
     this.kafka = net.createServer((socket) => {
       this.sockets.add(socket);
@@ -72,6 +77,10 @@ export class Broker {
           logBytes: this.logs.totalBytes(),
           rebalances: this.groups.rebalances,
           groupMembers: this.groups.memberCount(),
+          offlinePartitions: this.logs.offlinePartitions,
+          recoveredBytes: this.logs.truncatedBytes,
+          expiredProducers: this.expiredProducers,
+          cleanedBytes: 0,
         }),
     );
   }
@@ -83,10 +92,7 @@ export class Broker {
     this.httpPort = await listen(this.http, this.config.httpPort, this.config.host);
     this.port = await listen(this.kafka, this.config.port, this.config.host);
     this.ready = true;
-    this.retentionTimer = setInterval(() => {
-      const removed = this.logs.applyRetention(Date.now());
-      if (removed > 0) this.logger.info('retention removed segments', { segments: removed });
-    }, this.config.retentionCheckMs);
+    this.retentionTimer = setInterval(() => this.housekeeping(Date.now()), this.config.retentionCheckMs);
     this.retentionTimer.unref();
     const policy = this.config.fsync;
     if (policy.kind === 'interval') {
@@ -108,6 +114,15 @@ export class Broker {
     });
   }
 
+  // Retention (with time-based rolls) and idempotent-producer expiry, on the retention timer.
+  private housekeeping(now: number): void {
+    const removed = this.logs.applyRetention(now);
+    if (removed > 0) this.logger.info('retention removed segments', { segments: removed });
+    const expired = this.logs.expireProducers(now);
+    this.expiredProducers += expired;
+    if (expired > 0) this.logger.info('idle producers expired', { producers: expired });
+  }
+
   // Stop accepting, drop clients, flush and fsync everything, release files.
   async stop(): Promise<void> {
     this.ready = false;
@@ -117,9 +132,11 @@ export class Broker {
     for (const s of this.sockets) s.destroy();
     this.groups.close();
     await closed;
-    await Promise.all([this.logs.flush(), this.offsets.flush()]);
-    this.logs.close();
-    this.offsets.close();
+    await Promise.all([this.logs.flush(), this.offsets.flush()]).catch((e: unknown) =>
+      this.logger.error('final fsync failed', { error: String(e) }),
+    );
+    await this.logs.close();
+    await this.offsets.close();
     // A scrape in progress must not hold close() open until the shutdown guard fires.
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SyncQueue } from '../log/sync-queue';
 import { writeFileAtomic } from '../log/atomic-file';
+import { realFileOps, StorageError, writeFully } from '../log/file-io';
 
 export interface CommittedOffset {
   readonly offset: number;
@@ -27,6 +28,8 @@ export class OffsetStore {
   private lines = 0;
   private queue!: SyncQueue;
   private position = 0;
+  // A failed write or sync: later syncs prove nothing about earlier lines, so commits stop.
+  private failure: Error | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -66,7 +69,8 @@ export class OffsetStore {
     this.fd = fs.openSync(this.file, 'r+');
     this.position = fs.fstatSync(this.fd).size;
     this.lines = out.length;
-    this.queue = new SyncQueue(this.fd);
+    const fd = this.fd;
+    this.queue = new SyncQueue((cb) => fs.fdatasync(fd, cb));
   }
 
   private line(g: string, t: string, p: number, v: CommittedOffset): string {
@@ -106,6 +110,7 @@ export class OffsetStore {
     group: string,
     entries: { topic: string; partition: number; offset: number; metadata: string | null }[],
   ): Promise<void> {
+    if (this.failure) return Promise.reject(new StorageError(`offset journal offline: ${this.failure.message}`));
     if (entries.length === 0) return Promise.resolve();
     let text = '';
     for (const e of entries) {
@@ -118,19 +123,29 @@ export class OffsetStore {
       return Promise.resolve();
     }
     const buf = Buffer.from(text);
-    fs.writeSync(this.fd, buf, 0, buf.length, this.position);
+    try {
+      writeFully(realFileOps, this.fd, buf, this.position);
+    } catch (e) {
+      this.failure = e as Error;
+      return Promise.reject(e as Error);
+    }
     this.position += buf.length;
     this.lines += entries.length;
-    return this.fsyncEnabled ? this.queue.sync() : Promise.resolve();
+    if (!this.fsyncEnabled) return Promise.resolve();
+    return this.queue.sync().catch((e: Error) => {
+      this.failure = e;
+      throw e;
+    });
   }
 
   // For the 'interval' and 'never' fsync policies: make the journal durable now.
   flush(): Promise<void> {
-    return this.fd < 0 ? Promise.resolve() : this.queue.sync();
+    return this.fd < 0 || this.failure ? Promise.resolve() : this.queue.sync();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.fd < 0) return;
+    await this.queue.drained();
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     this.fd = -1;

@@ -26,6 +26,10 @@ export class BrokerMetrics {
     logBytes: number;
     rebalances: number;
     groupMembers: number;
+    offlinePartitions: number;
+    recoveredBytes: number;
+    expiredProducers: number;
+    cleanedBytes: number;
   }): string {
     const out: string[] = [];
     const metric = (name: string, type: string, help: string, lines: string[]): void => {
@@ -71,6 +75,18 @@ export class BrokerMetrics {
     ]);
     metric('keel_broker_group_members', 'gauge', 'Members in all consumer groups.', [
       `keel_broker_group_members ${gauges.groupMembers}`,
+    ]);
+    metric('keel_broker_offline_partitions', 'gauge', 'Partitions out of service after a failed write or sync.', [
+      `keel_broker_offline_partitions ${gauges.offlinePartitions}`,
+    ]);
+    metric('keel_broker_recovery_truncated_bytes', 'gauge', 'Bytes cut at start-up (torn tails, corrupt regions).', [
+      `keel_broker_recovery_truncated_bytes ${gauges.recoveredBytes}`,
+    ]);
+    metric('keel_broker_expired_producers_total', 'counter', 'Idempotent producers forgotten after idling.', [
+      `keel_broker_expired_producers_total ${gauges.expiredProducers}`,
+    ]);
+    metric('keel_broker_compacted_bytes_total', 'counter', 'Bytes removed by log compaction.', [
+      `keel_broker_compacted_bytes_total ${gauges.cleanedBytes}`,
     ]);
     return `${out.join('\n')}\n`;
   }

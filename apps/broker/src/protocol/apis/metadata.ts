@@ -27,7 +27,8 @@ export interface MetadataBroker {
 export interface MetadataPartition {
   readonly errorCode: number;
   readonly index: number;
-  readonly leader: number;
+  readonly leader: number; // -1 while the partition is offline
+  readonly replica: number;
 }
 
 export interface MetadataTopic {
@@ -57,9 +58,10 @@ export function encodeMetadataResponse(w: Writer, v: number, res: MetadataRespon
     w.array(t.partitions, (w, p) => {
       w.int16(p.errorCode).int32(p.index).int32(p.leader);
       if (v >= 7) w.int32(0);
-      w.array([p.leader], (w, n) => w.int32(n));
-      w.array([p.leader], (w, n) => w.int32(n));
-      if (v >= 5) w.array([] as number[], (w, n) => w.int32(n));
+      const offline = p.leader < 0;
+      w.array([p.replica], (w, n) => w.int32(n));
+      w.array(offline ? [] : [p.replica], (w, n) => w.int32(n));
+      if (v >= 5) w.array(offline ? [p.replica] : [], (w, n) => w.int32(n));
     });
     if (v >= 8) w.int32(-2147483648);
   });

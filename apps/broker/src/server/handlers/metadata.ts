@@ -10,7 +10,12 @@ function describe(t: TopicInfo, nodeId: number): MetadataTopic {
   return {
     errorCode: ErrorCode.NONE,
     name: t.name,
-    partitions: t.partitions.map((_, index) => ({ errorCode: ErrorCode.NONE, index, leader: nodeId })),
+    // A partition out of service after a failed write or sync has no leader, as in Kafka.
+    partitions: t.partitions.map((log, index) =>
+      log.failed
+        ? { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, index, leader: -1, replica: nodeId }
+        : { errorCode: ErrorCode.NONE, index, leader: nodeId, replica: nodeId },
+    ),
   };
 }
 
