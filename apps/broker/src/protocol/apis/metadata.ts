@@ -27,8 +27,8 @@ export interface MetadataBroker {
 export interface MetadataPartition {
   readonly errorCode: number;
   readonly index: number;
-  readonly leader: number; // -1 while the partition is offline
-  readonly replica: number;
+  readonly leader: number;
+  readonly offline: boolean; // out of service: empty ISR, listed in offline replicas
 }
 
 export interface MetadataTopic {
@@ -58,10 +58,9 @@ export function encodeMetadataResponse(w: Writer, v: number, res: MetadataRespon
     w.array(t.partitions, (w, p) => {
       w.int16(p.errorCode).int32(p.index).int32(p.leader);
       if (v >= 7) w.int32(0);
-      const offline = p.leader < 0;
-      w.array([p.replica], (w, n) => w.int32(n));
-      w.array(offline ? [] : [p.replica], (w, n) => w.int32(n));
-      if (v >= 5) w.array(offline ? [p.replica] : [], (w, n) => w.int32(n));
+      w.array([p.leader], (w, n) => w.int32(n));
+      w.array(p.offline ? [] : [p.leader], (w, n) => w.int32(n));
+      if (v >= 5) w.array(p.offline ? [p.leader] : [], (w, n) => w.int32(n));
     });
     if (v >= 8) w.int32(-2147483648);
   });
