@@ -6,6 +6,7 @@ export class BrokerMetrics {
   bytesOut = 0;
   connections = 0;
   malformedFrames = 0;
+  duplicateBatches = 0;
   readonly requests = new Map<string, number>(); // "api|version"
   readonly errors = new Map<string, number>(); // "api|code"
 
@@ -61,6 +62,9 @@ export class BrokerMetrics {
     );
     metric('keel_broker_malformed_frames_total', 'counter', 'Connections closed for a malformed frame.', [
       `keel_broker_malformed_frames_total ${this.malformedFrames}`,
+    ]);
+    metric('keel_broker_duplicate_batches_total', 'counter', 'Retried idempotent batches answered from the log.', [
+      `keel_broker_duplicate_batches_total ${this.duplicateBatches}`,
     ]);
     metric('keel_broker_connections', 'gauge', 'Open client connections.', [
       `keel_broker_connections ${this.connections}`,

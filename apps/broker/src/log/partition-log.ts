@@ -20,6 +20,8 @@ export interface AppendResult {
   // Resolves once the batch is as durable as the fsync policy promises (on disk for 'always');
   // rejects with a StorageError when that failed, and the partition is then out of service.
   readonly durable: Promise<void>;
+  // A retried idempotent batch the log already holds: answered with its original offset.
+  readonly duplicate?: boolean;
 }
 
 export interface ReadResult {
@@ -193,6 +195,7 @@ export class PartitionLog {
               errorCode: ErrorCode.NONE,
               baseOffset: check.baseOffset,
               durable: this.durableFor(check.lastOffset + 1),
+              duplicate: true,
             };
           case 'out-of-order':
             return refused(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
