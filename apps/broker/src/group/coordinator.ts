@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../protocol/errors';
 import type { JoinGroupRequest, JoinGroupResponse, DescribedGroup } from '../protocol/apis/groups';
 import { Group, type Member, type SyncResult } from './group';
+import { subscribedTopics } from './subscription';
 import type { Logger } from '../logger';
 
 export interface CoordinatorOptions {
@@ -290,6 +291,33 @@ export class GroupCoordinator {
 
   list(): { groupId: string; protocolType: string }[] {
     return [...this.groups.values()].map((g) => ({ groupId: g.id, protocolType: g.protocolType ?? '' }));
+  }
+
+  // DeleteGroups: only a group without members may go; 'unknown' when no live group has this id.
+  deleteGroup(groupId: string): 'deleted' | 'non-empty' | 'unknown' {
+    const g = this.groups.get(groupId);
+    if (!g) return 'unknown';
+    if (g.members.size > 0 || g.pending.size > 0) return 'non-empty';
+    g.clearTimers();
+    this.groups.delete(groupId);
+    this.logger.info('group deleted', { group: groupId });
+    return 'deleted';
+  }
+
+  // Topics the live members of a consumer group subscribe to (OffsetDelete must not touch them).
+  subscriptions(groupId: string): Set<string> {
+    const g = this.groups.get(groupId);
+    const out = new Set<string>();
+    if (!g || g.protocolType !== 'consumer') return out;
+    for (const m of g.members.values()) {
+      const chosen = m.protocols.find((p) => p.name === g.protocol) ?? m.protocols[0];
+      if (chosen) for (const t of subscribedTopics(chosen.metadata)) out.add(t);
+    }
+    return out;
+  }
+
+  isLive(groupId: string): boolean {
+    return (this.groups.get(groupId)?.members.size ?? 0) > 0;
   }
 
   memberCount(): number {

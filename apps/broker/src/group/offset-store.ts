@@ -9,12 +9,14 @@ export interface CommittedOffset {
   readonly metadata: string | null;
 }
 
+// A commit, or with x=1 a deletion: of one partition's offset (t, p given) or of the whole group.
 interface Line {
   g: string;
-  t: string;
-  p: number;
-  o: number;
-  m: string | null;
+  t?: string;
+  p?: number;
+  o?: number;
+  m?: string | null;
+  x?: 1;
 }
 
 const FILE = 'consumer-offsets.jsonl';
@@ -50,7 +52,9 @@ export class OffsetStore {
         } catch {
           continue; // a torn last line from a crash
         }
-        this.set(l.g, l.t, l.p, { offset: l.o, metadata: l.m });
+        if (l.x === 1 && l.t === undefined) this.offsets.delete(l.g);
+        else if (l.x === 1) this.offsets.get(l.g)?.delete(`${l.t}:${l.p}`);
+        else this.set(l.g, l.t ?? '', l.p ?? 0, { offset: l.o ?? -1, metadata: l.m ?? null });
       }
     }
     this.compact();
@@ -118,8 +122,32 @@ export class OffsetStore {
       this.set(group, e.topic, e.partition, v);
       text += this.line(group, e.topic, e.partition, v);
     }
+    return this.append(text, entries.length);
+  }
+
+  // DeleteGroups: forgets every committed offset of the group (durably, like a commit).
+  deleteGroup(group: string): Promise<void> {
+    if (this.failure) return Promise.reject(new StorageError(`offset journal offline: ${this.failure.message}`));
+    this.offsets.delete(group);
+    return this.append(`${JSON.stringify({ g: group, x: 1 })}\n`, 1);
+  }
+
+  // OffsetDelete: forgets the committed offsets of some partitions.
+  deleteOffsets(group: string, partitions: { topic: string; partition: number }[]): Promise<void> {
+    if (this.failure) return Promise.reject(new StorageError(`offset journal offline: ${this.failure.message}`));
+    const m = this.offsets.get(group);
+    let text = '';
+    for (const { topic, partition } of partitions) {
+      m?.delete(`${topic}:${partition}`);
+      text += `${JSON.stringify({ g: group, t: topic, p: partition, x: 1 })}\n`;
+    }
+    if (m && m.size === 0) this.offsets.delete(group);
+    return text ? this.append(text, partitions.length) : Promise.resolve();
+  }
+
+  private append(text: string, lines: number): Promise<void> {
     if (this.lines > COMPACT_AFTER_LINES && this.queue.idle) {
-      this.compact(); // the rewrite is fsynced and already holds these entries
+      this.compact(); // the rewrite is fsynced and already reflects these entries
       return Promise.resolve();
     }
     const buf = Buffer.from(text);
@@ -130,7 +158,7 @@ export class OffsetStore {
       return Promise.reject(e as Error);
     }
     this.position += buf.length;
-    this.lines += entries.length;
+    this.lines += lines;
     if (!this.fsyncEnabled) return Promise.resolve();
     return this.queue.sync().catch((e: Error) => {
       this.failure = e;
