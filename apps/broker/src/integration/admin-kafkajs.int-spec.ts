@@ -1,6 +1,24 @@
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { startBroker, waitFor, type TestBroker } from '@keel/testing';
 import { collector, kafkaFor, waitForCount } from './kafka-clients';
+import { RawClient, request } from './raw-client';
+
+// OffsetDelete v0 for one partition (kafkajs has no OffsetDelete): [top-level error, partition error].
+async function offsetDelete(port: number, group: string, topic: string): Promise<[number, number]> {
+  const str = (s: string): Buffer => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
+  const body = Buffer.concat([
+    str(group),
+    Buffer.from([0, 0, 0, 1]),
+    str(topic),
+    Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]),
+  ]);
+  const c = await RawClient.connect(port);
+  c.write(request(47, 0, 9, body));
+  const res = (await c.response())!;
+  c.end();
+  const at = 4 + 2 + 4 + 4 + 2 + topic.length + 4 + 4;
+  return [res.readInt16BE(4), res.length > at ? res.readInt16BE(at) : -1];
+}
 
 async function topicConfigs(admin: Admin, topic: string): Promise<Record<string, { value: string; source: number }>> {
   const res = await admin.describeConfigs({
@@ -157,6 +175,9 @@ describe('admin APIs with kafkajs', () => {
       ]),
     });
     expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain('cfg-idle');
+    // A live member subscribes to the topic: its offsets cannot be deleted (GROUP_SUBSCRIBED_TO_TOPIC).
+    expect(await offsetDelete(broker.port, 'cfg-busy', 'cfg-groups')).toEqual([0, 86]);
+    expect(await offsetDelete(broker.port, 'cfg-nobody', 'cfg-groups')).toEqual([69, -1]); // GROUP_ID_NOT_FOUND
     const [offsets] = await admin.fetchOffsets({ groupId: 'cfg-idle', topics: ['cfg-groups'] });
     expect(offsets.partitions[0].offset).toBe('-1');
     await consumer.disconnect();
