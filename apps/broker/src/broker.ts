@@ -80,7 +80,7 @@ export class Broker {
           offlinePartitions: this.logs.offlinePartitions,
           recoveredBytes: this.logs.truncatedBytes,
           expiredProducers: this.expiredProducers,
-          cleanedBytes: 0,
+          cleanedBytes: this.logs.compactedBytes,
         }),
     );
   }
@@ -114,10 +114,11 @@ export class Broker {
     });
   }
 
-  // Retention (with time-based rolls) and idempotent-producer expiry, on the retention timer.
+  // Retention (with time-based rolls), compaction and idempotent-producer expiry, on the timer.
   private housekeeping(now: number): void {
     const removed = this.logs.applyRetention(now);
     if (removed > 0) this.logger.info('retention removed segments', { segments: removed });
+    void this.logs.compact(now);
     const expired = this.logs.expireProducers(now);
     this.expiredProducers += expired;
     if (expired > 0) this.logger.info('idle producers expired', { producers: expired });

@@ -292,6 +292,7 @@ export function topicDefaults(c: BrokerConfig): TopicConfig {
     maxMessageBytes: c.maxMessageBytes,
     cleanupPolicy: c.cleanupPolicy,
     deleteRetentionMs: c.deleteRetentionMs,
+    minCleanableDirtyRatio: 0.5,
   };
 }
 

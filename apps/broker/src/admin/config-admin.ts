@@ -24,7 +24,14 @@ import { ErrorCode } from '../protocol/errors';
 // DescribeConfigs, AlterConfigs and IncrementalAlterConfigs for topics (the configs of
 // log/topic-config.ts) and, read-only, for this broker. Transport-free: handlers translate.
 const Source = { TOPIC: 1, STATIC_BROKER: 4, DEFAULT: 5 } as const;
-const TYPE: Record<ConfigType | 'boolean' | 'string', number> = { boolean: 1, string: 2, int: 3, long: 5, list: 7 };
+const TYPE: Record<ConfigType | 'boolean' | 'string', number> = {
+  boolean: 1,
+  string: 2,
+  int: 3,
+  long: 5,
+  double: 6,
+  list: 7,
+};
 
 export interface ConfigAdminDeps {
   readonly logs: LogManager;

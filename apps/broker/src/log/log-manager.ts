@@ -41,6 +41,8 @@ export class LogManager {
   private readonly topics = new Map<string, TopicInfo>();
   truncatedBytes = 0;
   offlinePartitions = 0;
+  compactedBytes = 0;
+  private compacting = false;
 
   constructor(
     private readonly dataDir: string,
@@ -181,6 +183,28 @@ export class LogManager {
     let removed = 0;
     for (const t of this.topics.values()) for (const p of t.partitions) removed += p.applyRetention(now);
     return removed;
+  }
+
+  // One compaction pass over every compacted partition that needs it; never two passes at once.
+  async compact(now: number): Promise<void> {
+    if (this.compacting) return;
+    this.compacting = true;
+    try {
+      for (const t of this.all()) {
+        for (const [p, log] of t.partitions.entries()) {
+          try {
+            const res = await log.compact(now);
+            if (!res || res.rewrittenSegments === 0) continue;
+            this.compactedBytes += res.removedBytes;
+            this.logger.info('log compacted', { topic: t.name, partition: p, ...res });
+          } catch (e) {
+            this.logger.error('log compaction failed', { topic: t.name, partition: p, error: String(e) });
+          }
+        }
+      }
+    } finally {
+      this.compacting = false;
+    }
   }
 
   expireProducers(now: number): number {

@@ -13,6 +13,7 @@ export const TOPIC: TopicConfig = {
   maxMessageBytes: 1 << 20,
   cleanupPolicy: ['delete'],
   deleteRetentionMs: 86_400_000,
+  minCleanableDirtyRatio: 0.5,
 };
 
 export const CONFIG: LogConfig = { topic: TOPIC, fsync: { kind: 'always' }, producerIdExpirationMs: 86_400_000 };

@@ -8,10 +8,12 @@ import type { LogConfig } from './log-config';
 import { LOG_START_FILE, recoverPartition, type RecoveryHooks } from './partition-recovery';
 import { writeSnapshot, removeSnapshotsBelow } from './producer-snapshot';
 import { inSequence, isIdempotent, lastSequence, ProducerState } from './producer-state';
-import { BatchError, parseBatches, patchBaseOffset, type BatchInfo } from './record-batch';
+import { BatchError, parseBatches, patchBaseOffset, readInt64, type BatchInfo } from './record-batch';
 import { Segment } from './segment';
 import { SyncQueue } from './sync-queue';
 import { findOffsetForTimestamp, type TimestampOffset } from './timestamp-lookup';
+import { cleanLog, commitCleaned, type CleanResult } from './log-cleaner';
+import { decodeRecords } from './record-codec';
 import type { TopicConfig } from './topic-config';
 
 export interface AppendResult {
@@ -53,6 +55,11 @@ export class PartitionLog {
   private closed = false;
   private dirty = false;
   private failure: Error | null = null;
+  // Log cleaner bookkeeping (compacted topics): sealed data from `cleanedUpTo` on is dirty; after
+  // a start, all of it is.
+  private cleaning = false;
+  private cleanedUpTo = -1;
+  private cleanDue: number | null = null;
 
   private constructor(
     readonly dir: string,
@@ -86,8 +93,11 @@ export class PartitionLog {
     return this.config.topic;
   }
 
+  // New configs apply from the next append and housekeeping run; a compacted topic gets a pass
+  // then (delete.retention.ms may have shrunk).
   setTopicConfig(topic: TopicConfig): void {
     this.config = { ...this.config, topic };
+    this.cleanDue = 0;
   }
 
   get logStartOffset(): number {
@@ -142,6 +152,8 @@ export class PartitionLog {
     for (const b of batches) {
       if (b.size > this.config.topic.maxMessageBytes) return refused(ErrorCode.MESSAGE_TOO_LARGE);
     }
+    const keys = this.checkKeys(records, batches);
+    if (keys !== null) return keys;
     const seq = this.checkSequences(batches);
     if (seq !== null) return seq;
     try {
@@ -174,6 +186,21 @@ export class PartitionLog {
       next = end;
     }
     return { errorCode: ErrorCode.NONE, baseOffset: firstOffset, durable: this.durableFor(next) };
+  }
+
+  // A compacted topic needs a key on every record, as in Kafka (INVALID_RECORD otherwise).
+  private checkKeys(records: Buffer, batches: BatchInfo[]): AppendResult | null {
+    if (!this.config.topic.cleanupPolicy.includes('compact')) return null;
+    for (const b of batches) {
+      try {
+        if (decodeRecords(records.subarray(b.start, b.start + b.size)).some((r) => r.key === null)) {
+          return refused(ErrorCode.INVALID_RECORD);
+        }
+      } catch {
+        return refused(ErrorCode.CORRUPT_MESSAGE);
+      }
+    }
+    return null;
   }
 
   // Kafka's rules per batch; batches of one request are checked against each other too.
@@ -272,6 +299,41 @@ export class PartitionLog {
     this.syncQueue.setTarget((cb) => seg.datasync(cb));
   }
 
+  // Compaction pass when the topic is compacted and enough changed: a segment sealed since the last
+  // pass and at least min.cleanable.dirty.ratio of the log's bytes written since then, or a
+  // tombstone's delete.retention.ms ran out.
+  async compact(now: number): Promise<CleanResult | null> {
+    if (this.cleaning || this.closed || this.failure) return null;
+    if (!this.config.topic.cleanupPolicy.includes('compact') || this.segments.length < 2) return null;
+    const due = this.cleanDue !== null && now >= this.cleanDue;
+    const sealedDirty = this.segments.slice(0, -1).some((s) => s.nextOffset > this.cleanedUpTo && s.size > 0);
+    let dirtyBytes = 0;
+    for (const s of this.segments) if (s.nextOffset > this.cleanedUpTo) dirtyBytes += s.size;
+    const ratio = this.config.topic.minCleanableDirtyRatio;
+    if (!due && !(sealedDirty && dirtyBytes >= ratio * this.sizeBytes)) return null;
+    this.cleaning = true;
+    try {
+      const active = this.active;
+      const upTo = active.baseOffset;
+      const activeRollsAt = (active.rollBase < 0 ? now : active.rollBase) + this.config.topic.segmentMs;
+      const res = await cleanLog(this, this.config.topic.deleteRetentionMs, now, this.ops, activeRollsAt);
+      this.cleanDue = res.nextDue;
+      this.cleanedUpTo = upTo;
+      return res;
+    } finally {
+      this.cleaning = false;
+    }
+  }
+
+  replaceSegment(old: Segment, fresh: Segment): boolean {
+    const i = this.segments.indexOf(old);
+    if (this.closed || i < 0 || i === this.segments.length - 1) return false;
+    commitCleaned(this.dir, old.baseOffset);
+    this.segments[i] = fresh;
+    void old.retire(false);
+    return true;
+  }
+
   // Whole batches from the one containing `offset`, up to maxBytes (the first batch always fits).
   async read(offset: number, maxBytes: number): Promise<ReadResult> {
     if (this.failure) return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, records: [], bytes: 0 };
@@ -285,11 +347,21 @@ export class PartitionLog {
     // Offsets in a gap (cut-out corruption, compaction) continue in the next segment.
     while (offset >= this.segments[i].nextOffset && i + 1 < this.segments.length) i++;
     const hw = this.hw;
+    const parts: Buffer[] = [];
+    let bytes = 0;
     for (; i < this.segments.length; i++) {
-      const r = await this.readSegment(this.segments[i], offset, maxBytes, hw);
-      if (r !== 'end') return r;
+      const r = await this.readSegment(this.segments[i], offset, maxBytes - bytes, hw);
+      if (r === 'end') continue;
+      if (r.errorCode !== ErrorCode.NONE || r.bytes === 0) break;
+      parts.push(...r.records);
+      bytes += r.bytes;
+      // Batches that compaction emptied carry offsets but no records; a client that advances only
+      // by records (kafkajs) needs the batches after them in the same answer.
+      const next = recordlessEnd(r.records[0]);
+      if (next < 0 || bytes >= maxBytes) break;
+      offset = next;
     }
-    return empty;
+    return bytes === 0 ? empty : { errorCode: ErrorCode.NONE, records: parts, bytes };
   }
 
   // 'end': no batch at or after `offset` in this segment (it ends in a gap); try the next one.
@@ -419,4 +491,14 @@ export class PartitionLog {
     fs.rmSync(this.dir, { recursive: true, force: true });
     this.notify();
   }
+}
+
+// The offset after the batches in `buf` when none of them holds a record, else -1.
+function recordlessEnd(buf: Buffer): number {
+  let end = -1;
+  for (let at = 0; at + 61 <= buf.length; at += 12 + buf.readInt32BE(at + 8)) {
+    if (buf.readInt32BE(at + 57) > 0) return -1;
+    end = readInt64(buf, at) + buf.readInt32BE(at + 23) + 1;
+  }
+  return end;
 }

@@ -50,12 +50,8 @@ export function recoverPartition(dir: string, ops: FileOps, hooks: RecoveryHooks
     }
     const { segment, batches, resumeBase } = scanAndRepair(dir, base, next, ops, hooks);
     if (resumeBase !== null && bases[i + 1] !== resumeBase) bases.splice(i + 1, 0, resumeBase);
-    const last = i === bases.length - 1;
-    if (!last && segment.size === 0) {
-      void segment.retire(true); // nothing intact before the damage: drop the empty file
-      continue;
-    }
-    if (!last) segment.writeIndexFiles(); // next start opens it without a scan
+    // Next start opens it without a scan (an empty one, left by compaction or a cut, is rescanned).
+    if (i < bases.length - 1 && segment.size > 0) segment.writeIndexFiles();
     segments.push(segment);
     scanned.set(segment, batches);
   }

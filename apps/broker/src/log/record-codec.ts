@@ -8,7 +8,8 @@ export interface RecordView {
   readonly offset: number;
   readonly timestamp: number;
   readonly key: Buffer | null;
-  readonly isTombstone: boolean; // null value
+  readonly value: Buffer | null; // null: a tombstone
+  readonly isTombstone: boolean;
   readonly raw: Buffer; // the whole record, length prefix included
 }
 
@@ -76,11 +77,13 @@ export function decodeRecords(batch: Buffer): RecordView[] {
     const offsetDelta = c.varint();
     const key = c.bytes(c.varint());
     const valueLength = c.varint();
+    const value = c.bytes(valueLength);
     c.pos = end;
     out.push({
       offset: baseOffset + offsetDelta,
       timestamp: logAppendTime ? maxTimestamp : baseTimestamp + tsDelta,
       key: key ? Buffer.from(key) : null,
+      value,
       isTombstone: valueLength < 0,
       raw: data.subarray(start, end),
     });

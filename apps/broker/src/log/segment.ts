@@ -131,7 +131,8 @@ export class Segment {
     this.writeIndexFiles();
   }
 
-  writeIndexFiles(): void {
+  // `suffix` lets the log cleaner write `.index.cleaned` files to swap in later.
+  writeIndexFiles(suffix = ''): void {
     const index = Buffer.allocUnsafe(this.offsets.length * ENTRY);
     const times = Buffer.allocUnsafe(this.offsets.length * TIME_ENTRY);
     for (let i = 0; i < this.offsets.length; i++) {
@@ -139,8 +140,8 @@ export class Segment {
       index.writeInt32BE(this.positions[i], i * ENTRY + 4);
       times.writeBigInt64BE(BigInt(this.regionMaxTs[i]), i * TIME_ENTRY);
     }
-    writeNewFile(this.ops, this.timeIndexPath, times);
-    writeNewFile(this.ops, this.indexPath, index);
+    writeNewFile(this.ops, `${this.timeIndexPath}${suffix}`, times);
+    writeNewFile(this.ops, `${this.indexPath}${suffix}`, index);
   }
 
   // Appends already-framed batches at the end of the file (checked: a short write throws).

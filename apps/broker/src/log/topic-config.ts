@@ -12,9 +12,10 @@ export interface TopicConfig {
   readonly maxMessageBytes: number;
   readonly cleanupPolicy: CleanupPolicy;
   readonly deleteRetentionMs: number;
+  readonly minCleanableDirtyRatio: number;
 }
 
-export type ConfigType = 'long' | 'int' | 'list';
+export type ConfigType = 'long' | 'int' | 'list' | 'double';
 
 export interface ConfigDef {
   readonly name: string;
@@ -34,6 +35,12 @@ const long =
     if (!/^-?\d+$/.test(raw.trim()) || n < min || n > max) throw `must be an integer in [${min}, ${max}]`;
     return n;
   };
+
+const ratio = (raw: string): number => {
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw 'must be a number in [0, 1]';
+  return n;
+};
 
 export function parseCleanupPolicy(raw: string): CleanupPolicy {
   const parts = raw.split(',').map((p) => p.trim());
@@ -66,6 +73,14 @@ export const TOPIC_CONFIG_DEFS: readonly ConfigDef[] = [
     synonym: 'message.max.bytes',
     doc: 'largest record batch accepted',
     parse: long(0, INT_MAX),
+  },
+  {
+    name: 'min.cleanable.dirty.ratio',
+    key: 'minCleanableDirtyRatio',
+    type: 'double',
+    synonym: 'log.cleaner.min.cleanable.ratio',
+    doc: 'share of the log written since the last compaction pass that starts the next one (0: every roll)',
+    parse: ratio,
   },
   {
     name: 'retention.bytes',
