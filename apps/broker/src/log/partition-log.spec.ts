@@ -226,6 +226,19 @@ describe('PartitionLog', () => {
     await log.close();
   });
 
+  it('should look a timestamp up in bounded reads when the segment is large', async () => {
+    const log = open({ ...withTopic({ segmentBytes: 64 << 20 }), fsync: { kind: 'never' } });
+    const t = 1_700_000_000_000;
+    const payload = 'm'.repeat(200);
+    for (let i = 0; i < 12_000; i++) log.append(buildBatch([payload], { timestamp: t + i }));
+    expect(log.sizeBytes).toBeGreaterThan(3 << 20);
+    const reads = jest.spyOn(Segment.prototype, 'read');
+    expect(await log.offsetForTimestamp(t + 11_000)).toEqual({ offset: 11_000, timestamp: t + 11_000 });
+    expect(Math.max(...reads.mock.calls.map(([buf]) => buf.length))).toBeLessThanOrEqual(64 * 1024);
+    reads.mockRestore();
+    await log.close();
+  });
+
   it('should expose a record at once and sync it on flush when the policy is not always', async () => {
     const log = open({ ...CONFIG, fsync: { kind: 'interval', ms: 100 } });
     log.append(buildBatch(['fast']));
