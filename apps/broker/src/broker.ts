@@ -6,6 +6,8 @@ import { topicDefaults, type BrokerConfig } from './config';
 import { LogManager } from './log/log-manager';
 import { GroupCoordinator } from './group/coordinator';
 import { OffsetStore } from './group/offset-store';
+import { GroupStore } from './group/group-store';
+import { memberCount } from './group/group-queries';
 import { BrokerMetrics } from './http/metrics';
 import { createHttpServer } from './http/http-server';
 import { Connection } from './server/connection';
@@ -49,7 +51,11 @@ export class Broker {
       logger,
     );
     this.offsets = new OffsetStore(config.dataDir, config.fsync.kind === 'always');
-    this.groups = new GroupCoordinator({ initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs }, logger);
+    this.groups = new GroupCoordinator(
+      { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs },
+      logger,
+      new GroupStore(config.dataDir, logger),
+    );
     const ctx: BrokerContext = {
       config,
       logs: this.logs,
@@ -76,7 +82,7 @@ export class Broker {
           partitions: this.logs.partitionCount(),
           logBytes: this.logs.totalBytes(),
           rebalances: this.groups.rebalances,
-          groupMembers: this.groups.memberCount(),
+          groupMembers: memberCount(this.groups.groups),
           offlinePartitions: this.logs.offlinePartitions,
           recoveredBytes: this.logs.truncatedBytes,
           expiredProducers: this.expiredProducers,
@@ -89,6 +95,7 @@ export class Broker {
     const t0 = Date.now();
     this.logs.load();
     this.offsets.load();
+    this.groups.load();
     this.httpPort = await listen(this.http, this.config.httpPort, this.config.host);
     this.port = await listen(this.kafka, this.config.port, this.config.host);
     this.ready = true;
@@ -131,8 +138,9 @@ export class Broker {
     clearInterval(this.fsyncTimer);
     const closed = new Promise<void>((resolve) => this.kafka.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    this.groups.close();
+    const groupsClosed = this.groups.close();
     await closed;
+    await groupsClosed;
     await Promise.all([this.logs.flush(), this.offsets.flush()]).catch((e: unknown) =>
       this.logger.error('final fsync failed', { error: String(e) }),
     );

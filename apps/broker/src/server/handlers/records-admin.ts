@@ -12,6 +12,7 @@ import {
 } from '../../protocol/apis/records-admin';
 import { MAX_PARTITIONS_PER_TOPIC } from '../../log/log-manager';
 import type { Handler } from '../context';
+import { isLive, subscriptions } from '../../group/group-queries';
 
 export const handleCreatePartitions: Handler = (ctx, { header }, r, w) => {
   const req = decodeCreatePartitionsRequest(r, header.apiVersion);
@@ -89,12 +90,12 @@ export const handleDeleteGroups: Handler = async (ctx, { header }, r, w) => {
 // OffsetDelete: refused per partition while live members subscribe to its topic, as in Kafka.
 export const handleOffsetDelete: Handler = async (ctx, { header }, r, w) => {
   const req = decodeOffsetDeleteRequest(r, header.apiVersion);
-  if (!ctx.offsets.hasGroup(req.groupId) && !ctx.groups.isLive(req.groupId)) {
+  if (!ctx.offsets.hasGroup(req.groupId) && !isLive(ctx.groups.groups, req.groupId)) {
     ctx.metrics.error(ApiKey.OffsetDelete, ErrorCode.GROUP_ID_NOT_FOUND);
     encodeOffsetDeleteResponse(w, ErrorCode.GROUP_ID_NOT_FOUND, []);
     return true;
   }
-  const subscribed = ctx.groups.subscriptions(req.groupId);
+  const subscribed = subscriptions(ctx.groups.groups, req.groupId);
   const doomed: { topic: string; partition: number }[] = [];
   const topics = req.topics.map((t) => ({
     name: t.name,
