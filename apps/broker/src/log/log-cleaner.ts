@@ -23,6 +23,45 @@ export interface CleanerView {
   replaceSegment(old: Segment, fresh: Segment): boolean;
 }
 
+// When a compacted partition needs a pass: a segment sealed since the last one and at least
+// min.cleanable.dirty.ratio of the log's bytes written since then (everything is dirty after a
+// start), or a tombstone's delete.retention.ms ran out, or the topic's configs changed.
+export class CleanerSchedule {
+  private running = false;
+  private cleanedUpTo = -1;
+  private dueAt: number | null = null;
+
+  configChanged(): void {
+    this.dueAt = 0;
+  }
+
+  due(segments: readonly Segment[], ratio: number, now: number): boolean {
+    if (this.running || segments.length < 2) return false;
+    if (this.dueAt !== null && now >= this.dueAt) return true;
+    const sealedDirty = segments.slice(0, -1).some((s) => s.nextOffset > this.cleanedUpTo && s.size > 0);
+    let dirty = 0;
+    let total = 0;
+    for (const s of segments) {
+      total += s.size;
+      if (s.nextOffset > this.cleanedUpTo) dirty += s.size;
+    }
+    return sealedDirty && dirty >= ratio * total;
+  }
+
+  // Runs one pass; everything below `upTo` (the active segment's base) counts as clean after it.
+  async run(upTo: number, pass: () => Promise<CleanResult>): Promise<CleanResult> {
+    this.running = true;
+    try {
+      const res = await pass();
+      this.dueAt = res.nextDue;
+      this.cleanedUpTo = upTo;
+      return res;
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
 export interface CleanResult {
   readonly rewrittenSegments: number;
   readonly removedBytes: number;

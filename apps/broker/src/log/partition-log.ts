@@ -3,17 +3,17 @@ import * as path from 'node:path';
 import { ErrorCode } from '../protocol/errors';
 import { writeFileAtomic } from './atomic-file';
 import { realFileOps, StorageError, type FileOps } from './file-io';
-import { scanForFetch } from './fetch-scan';
 import type { LogConfig } from './log-config';
 import { LOG_START_FILE, recoverPartition, type RecoveryHooks } from './partition-recovery';
 import { writeSnapshot, removeSnapshotsBelow } from './producer-snapshot';
-import { inSequence, isIdempotent, lastSequence, ProducerState } from './producer-state';
-import { BatchError, parseBatches, patchBaseOffset, readInt64, type BatchInfo } from './record-batch';
+import { ProducerState } from './producer-state';
+import { BatchError, parseBatches, patchBaseOffset, type BatchInfo } from './record-batch';
 import { Segment } from './segment';
 import { SyncQueue } from './sync-queue';
 import { findOffsetForTimestamp, type TimestampOffset } from './timestamp-lookup';
-import { cleanLog, commitCleaned, type CleanResult } from './log-cleaner';
-import { decodeRecords } from './record-codec';
+import { checkKeys, checkSequences } from './append-checks';
+import { readBatches } from './partition-read';
+import { cleanLog, CleanerSchedule, commitCleaned, type CleanResult } from './log-cleaner';
 import type { TopicConfig } from './topic-config';
 
 export interface AppendResult {
@@ -55,11 +55,7 @@ export class PartitionLog {
   private closed = false;
   private dirty = false;
   private failure: Error | null = null;
-  // Log cleaner bookkeeping (compacted topics): sealed data from `cleanedUpTo` on is dirty; after
-  // a start, all of it is.
-  private cleaning = false;
-  private cleanedUpTo = -1;
-  private cleanDue: number | null = null;
+  private readonly cleaner = new CleanerSchedule();
 
   private constructor(
     readonly dir: string,
@@ -97,7 +93,7 @@ export class PartitionLog {
   // then (delete.retention.ms may have shrunk).
   setTopicConfig(topic: TopicConfig): void {
     this.config = { ...this.config, topic };
-    this.cleanDue = 0;
+    this.cleaner.configChanged();
   }
 
   get logStartOffset(): number {
@@ -152,10 +148,19 @@ export class PartitionLog {
     for (const b of batches) {
       if (b.size > this.config.topic.maxMessageBytes) return refused(ErrorCode.MESSAGE_TOO_LARGE);
     }
-    const keys = this.checkKeys(records, batches);
-    if (keys !== null) return keys;
-    const seq = this.checkSequences(batches);
-    if (seq !== null) return seq;
+    const keys = checkKeys(this.config.topic, records, batches);
+    if (keys !== null) return refused(keys);
+    const seq = checkSequences(this.producers, batches);
+    if (seq.kind === 'refused') return refused(seq.errorCode);
+    if (seq.kind === 'duplicate') {
+      // A retried batch: answered with the offset it got the first time, nothing written.
+      return {
+        errorCode: ErrorCode.NONE,
+        baseOffset: seq.baseOffset,
+        durable: this.durableFor(seq.lastOffset + 1),
+        duplicate: true,
+      };
+    }
     try {
       if (this.shouldRoll(records.length, now)) this.roll(now);
     } catch (e) {
@@ -186,55 +191,6 @@ export class PartitionLog {
       next = end;
     }
     return { errorCode: ErrorCode.NONE, baseOffset: firstOffset, durable: this.durableFor(next) };
-  }
-
-  // A compacted topic needs a key on every record, as in Kafka (INVALID_RECORD otherwise).
-  private checkKeys(records: Buffer, batches: BatchInfo[]): AppendResult | null {
-    if (!this.config.topic.cleanupPolicy.includes('compact')) return null;
-    for (const b of batches) {
-      try {
-        if (decodeRecords(records.subarray(b.start, b.start + b.size)).some((r) => r.key === null)) {
-          return refused(ErrorCode.INVALID_RECORD);
-        }
-      } catch {
-        return refused(ErrorCode.CORRUPT_MESSAGE);
-      }
-    }
-    return null;
-  }
-
-  // Kafka's rules per batch; batches of one request are checked against each other too.
-  private checkSequences(batches: BatchInfo[]): AppendResult | null {
-    const pending = new Map<number, { epoch: number; lastSeq: number }>();
-    for (const b of batches) {
-      if (!isIdempotent(b)) continue;
-      const p = pending.get(b.producerId);
-      if (p && (p.epoch !== b.producerEpoch || !inSequence(p.lastSeq, b.baseSequence))) {
-        return refused(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
-      }
-      if (!p) {
-        const check = this.producers.check(b);
-        switch (check.kind) {
-          case 'duplicate':
-            // A retried batch: answered with the offset it got the first time, nothing written.
-            if (batches.length > 1) return refused(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
-            return {
-              errorCode: ErrorCode.NONE,
-              baseOffset: check.baseOffset,
-              durable: this.durableFor(check.lastOffset + 1),
-              duplicate: true,
-            };
-          case 'out-of-order':
-            return refused(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
-          case 'fenced':
-            return refused(ErrorCode.INVALID_PRODUCER_EPOCH);
-          case 'ok':
-            break;
-        }
-      }
-      pending.set(b.producerId, { epoch: b.producerEpoch, lastSeq: lastSequence(b) });
-    }
-    return null;
   }
 
   private shouldRoll(bytes: number, now: number): boolean {
@@ -303,26 +259,12 @@ export class PartitionLog {
   // pass and at least min.cleanable.dirty.ratio of the log's bytes written since then, or a
   // tombstone's delete.retention.ms ran out.
   async compact(now: number): Promise<CleanResult | null> {
-    if (this.cleaning || this.closed || this.failure) return null;
-    if (!this.config.topic.cleanupPolicy.includes('compact') || this.segments.length < 2) return null;
-    const due = this.cleanDue !== null && now >= this.cleanDue;
-    const sealedDirty = this.segments.slice(0, -1).some((s) => s.nextOffset > this.cleanedUpTo && s.size > 0);
-    let dirtyBytes = 0;
-    for (const s of this.segments) if (s.nextOffset > this.cleanedUpTo) dirtyBytes += s.size;
-    const ratio = this.config.topic.minCleanableDirtyRatio;
-    if (!due && !(sealedDirty && dirtyBytes >= ratio * this.sizeBytes)) return null;
-    this.cleaning = true;
-    try {
-      const active = this.active;
-      const upTo = active.baseOffset;
-      const activeRollsAt = (active.rollBase < 0 ? now : active.rollBase) + this.config.topic.segmentMs;
-      const res = await cleanLog(this, this.config.topic.deleteRetentionMs, now, this.ops, activeRollsAt);
-      this.cleanDue = res.nextDue;
-      this.cleanedUpTo = upTo;
-      return res;
-    } finally {
-      this.cleaning = false;
-    }
+    const t = this.config.topic;
+    if (this.closed || this.failure || !t.cleanupPolicy.includes('compact')) return null;
+    if (!this.cleaner.due(this.segments, t.minCleanableDirtyRatio, now)) return null;
+    const active = this.active;
+    const activeRollsAt = (active.rollBase < 0 ? now : active.rollBase) + t.segmentMs;
+    return this.cleaner.run(active.baseOffset, () => cleanLog(this, t.deleteRetentionMs, now, this.ops, activeRollsAt));
   }
 
   replaceSegment(old: Segment, fresh: Segment): boolean {
@@ -340,55 +282,7 @@ export class PartitionLog {
     if (offset < this.logStart || offset > this.hw) {
       return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: [], bytes: 0 };
     }
-    const empty = { errorCode: ErrorCode.NONE, records: [], bytes: 0 };
-    if (offset === this.hw) return empty;
-    let i = this.segments.length - 1;
-    while (i > 0 && this.segments[i].baseOffset > offset) i--;
-    // Offsets in a gap (cut-out corruption, compaction) continue in the next segment.
-    while (offset >= this.segments[i].nextOffset && i + 1 < this.segments.length) i++;
-    const hw = this.hw;
-    const parts: Buffer[] = [];
-    let bytes = 0;
-    for (; i < this.segments.length; i++) {
-      const r = await this.readSegment(this.segments[i], offset, maxBytes - bytes, hw);
-      if (r === 'end') continue;
-      if (r.errorCode !== ErrorCode.NONE || r.bytes === 0) break;
-      parts.push(...r.records);
-      bytes += r.bytes;
-      // Batches that compaction emptied carry offsets but no records; a client that advances only
-      // by records (kafkajs) needs the batches after them in the same answer.
-      const next = recordlessEnd(r.records[0]);
-      if (next < 0 || bytes >= maxBytes) break;
-      offset = next;
-    }
-    return bytes === 0 ? empty : { errorCode: ErrorCode.NONE, records: parts, bytes };
-  }
-
-  // 'end': no batch at or after `offset` in this segment (it ends in a gap); try the next one.
-  private async readSegment(seg: Segment, offset: number, maxBytes: number, hw: number): Promise<ReadResult | 'end'> {
-    const empty = { errorCode: ErrorCode.NONE, records: [], bytes: 0 };
-    let pos = seg.lookup(offset);
-    let want = Math.min(seg.size - pos, maxBytes + 8192);
-    for (let attempt = 0; attempt < 8; attempt++) {
-      if (want <= 0) return 'end';
-      const buf = Buffer.allocUnsafe(want);
-      let n: number;
-      try {
-        n = await seg.read(buf, pos);
-      } catch {
-        return empty; // segment removed by retention while reading; the client asks again
-      }
-      const r = scanForFetch(buf.subarray(0, n), offset, hw, maxBytes);
-      if (r.needMore > 0) {
-        pos += r.skip;
-        want = Math.min(seg.size - pos, r.needMore);
-        continue;
-      }
-      if (r.end === r.start) return r.skip === 0 && pos + n >= seg.size && n > 0 ? 'end' : empty;
-      const slice = buf.subarray(r.start, r.end);
-      return { errorCode: ErrorCode.NONE, records: [slice], bytes: slice.length };
-    }
-    return empty;
+    return readBatches(this.segments, offset, maxBytes, this.hw);
   }
 
   // First offset at or after the log start whose record timestamp is >= ts, or null when none is.
@@ -491,14 +385,4 @@ export class PartitionLog {
     fs.rmSync(this.dir, { recursive: true, force: true });
     this.notify();
   }
-}
-
-// The offset after the batches in `buf` when none of them holds a record, else -1.
-function recordlessEnd(buf: Buffer): number {
-  let end = -1;
-  for (let at = 0; at + 61 <= buf.length; at += 12 + buf.readInt32BE(at + 8)) {
-    if (buf.readInt32BE(at + 57) > 0) return -1;
-    end = readInt64(buf, at) + buf.readInt32BE(at + 23) + 1;
-  }
-  return end;
 }
