@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BrokerConfig } from './config';
+import { topicDefaults, type BrokerConfig } from './config';
 import { LogManager } from './log/log-manager';
 import { GroupCoordinator } from './group/coordinator';
 import { OffsetStore } from './group/offset-store';
+import { GroupStore } from './group/group-store';
+import { memberCount } from './group/group-queries';
 import { BrokerMetrics } from './http/metrics';
 import { createHttpServer } from './http/http-server';
 import { Connection } from './server/connection';
@@ -34,6 +36,7 @@ export class Broker {
   private retentionTimer?: NodeJS.Timeout;
   private fsyncTimer?: NodeJS.Timeout;
   private ready = false;
+  private expiredProducers = 0;
   port = 0;
   httpPort = 0;
 
@@ -42,9 +45,17 @@ export class Broker {
     private readonly logger: Logger,
   ) {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    this.logs = new LogManager(config.dataDir, { ...config }, logger);
+    this.logs = new LogManager(
+      config.dataDir,
+      { defaults: topicDefaults(config), fsync: config.fsync, producerIdExpirationMs: config.producerIdExpirationMs },
+      logger,
+    );
     this.offsets = new OffsetStore(config.dataDir, config.fsync.kind === 'always');
-    this.groups = new GroupCoordinator({ initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs }, logger);
+    this.groups = new GroupCoordinator(
+      { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs },
+      logger,
+      new GroupStore(config.dataDir, logger),
+    );
     const ctx: BrokerContext = {
       config,
       logs: this.logs,
@@ -52,7 +63,7 @@ export class Broker {
       offsets: this.offsets,
       metrics: this.metrics,
       logger,
-      port: () => this.port,
+      port: () => config.advertisedPort || this.port,
     };
     this.kafka = net.createServer((socket) => {
       this.sockets.add(socket);
@@ -71,7 +82,11 @@ export class Broker {
           partitions: this.logs.partitionCount(),
           logBytes: this.logs.totalBytes(),
           rebalances: this.groups.rebalances,
-          groupMembers: this.groups.memberCount(),
+          groupMembers: memberCount(this.groups.groups),
+          offlinePartitions: this.logs.offlinePartitions,
+          recoveredBytes: this.logs.truncatedBytes,
+          expiredProducers: this.expiredProducers,
+          cleanedBytes: this.logs.compactedBytes,
         }),
     );
   }
@@ -80,13 +95,11 @@ export class Broker {
     const t0 = Date.now();
     this.logs.load();
     this.offsets.load();
+    this.groups.load();
     this.httpPort = await listen(this.http, this.config.httpPort, this.config.host);
     this.port = await listen(this.kafka, this.config.port, this.config.host);
     this.ready = true;
-    this.retentionTimer = setInterval(() => {
-      const removed = this.logs.applyRetention(Date.now());
-      if (removed > 0) this.logger.info('retention removed segments', { segments: removed });
-    }, this.config.retentionCheckMs);
+    this.retentionTimer = setInterval(() => this.housekeeping(Date.now()), this.config.retentionCheckMs);
     this.retentionTimer.unref();
     const policy = this.config.fsync;
     if (policy.kind === 'interval') {
@@ -108,6 +121,16 @@ export class Broker {
     });
   }
 
+  // Retention (with time-based rolls), compaction and idempotent-producer expiry, on the timer.
+  private housekeeping(now: number): void {
+    const removed = this.logs.applyRetention(now);
+    if (removed > 0) this.logger.info('retention removed segments', { segments: removed });
+    void this.logs.compact(now);
+    const expired = this.logs.expireProducers(now);
+    this.expiredProducers += expired;
+    if (expired > 0) this.logger.info('idle producers expired', { producers: expired });
+  }
+
   // Stop accepting, drop clients, flush and fsync everything, release files.
   async stop(): Promise<void> {
     this.ready = false;
@@ -115,11 +138,14 @@ export class Broker {
     clearInterval(this.fsyncTimer);
     const closed = new Promise<void>((resolve) => this.kafka.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    this.groups.close();
+    const groupsClosed = this.groups.close();
     await closed;
-    await Promise.all([this.logs.flush(), this.offsets.flush()]);
-    this.logs.close();
-    this.offsets.close();
+    await groupsClosed;
+    await Promise.all([this.logs.flush(), this.offsets.flush()]).catch((e: unknown) =>
+      this.logger.error('final fsync failed', { error: String(e) }),
+    );
+    await this.logs.close();
+    await this.offsets.close();
     // A scrape in progress must not hold close() open until the shutdown guard fires.
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();

@@ -45,3 +45,23 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/KEEL_BROKER_NODE_ID="-1"/);
   });
 });
+
+describe('loadConfig limits', () => {
+  it('should refuse a segment size past the 32-bit index positions with the reason when it is too large', () => {
+    let err: unknown;
+    try {
+      loadConfig(['--segment-bytes', '3000000000', '--cleanup-policy', 'shred'], {});
+    } catch (e) {
+      err = e;
+    }
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/--segment-bytes="3000000000": must be at most 2147483647 .*32-bit/);
+    expect(problems).toMatch(/--cleanup-policy="shred"/);
+    expect(loadConfig(['--segment-bytes', '2147483647'], {}).segmentBytes).toBe(2147483647);
+  });
+
+  it('should parse the topic defaults when they are given as flags', () => {
+    const c = loadConfig(['--cleanup-policy', 'compact,delete', '--segment-ms', '5000', '--advertised-port', '1'], {});
+    expect(c).toMatchObject({ cleanupPolicy: ['compact', 'delete'], segmentMs: 5000, advertisedPort: 1 });
+  });
+});

@@ -1,4 +1,6 @@
 import type { FsyncPolicy } from './log/log-config';
+import { MAX_SEGMENT_BYTES } from './log/segment';
+import { parseCleanupPolicy, type CleanupPolicy, type TopicConfig } from './log/topic-config';
 import type { LogLevel } from './logger';
 
 export interface BrokerConfig {
@@ -8,12 +10,17 @@ export interface BrokerConfig {
   readonly dataDir: string;
   readonly nodeId: number;
   readonly advertisedHost: string;
+  readonly advertisedPort: number; // 0: the port the broker listens on
   readonly autoCreateTopics: boolean;
   readonly defaultPartitions: number;
   readonly fsync: FsyncPolicy;
   readonly segmentBytes: number;
+  readonly segmentMs: number;
   readonly retentionBytes: number;
   readonly retentionMs: number;
+  readonly cleanupPolicy: CleanupPolicy;
+  readonly deleteRetentionMs: number;
+  readonly producerIdExpirationMs: number;
   readonly retentionCheckMs: number;
   readonly maxRequestBytes: number;
   readonly maxMessageBytes: number;
@@ -61,6 +68,15 @@ const fsync: Parse = (raw): FsyncPolicy => {
   if (/^\d+$/.test(raw) && Number(raw) > 0) return { kind: 'interval', ms: Number(raw) };
   throw 'must be "always", "never" or an interval in milliseconds';
 };
+// The index stores 32-bit positions: a segment must stay addressable by them.
+const segmentBytes: Parse = (raw) => {
+  const n = int(1024)(raw) as number;
+  if (n > MAX_SEGMENT_BYTES) {
+    throw `must be at most ${MAX_SEGMENT_BYTES} (2 GiB - 1): segment index positions are 32-bit`;
+  }
+  return n;
+};
+const cleanupPolicy: Parse = (raw) => parseCleanupPolicy(raw);
 const level: Parse = (raw) => {
   if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
   throw 'must be debug, info, warn or error';
@@ -102,6 +118,14 @@ export const OPTIONS: readonly Option[] = [
     help: 'host given to clients (default: --host, or 127.0.0.1 for 0.0.0.0)',
   },
   {
+    flag: 'advertised-port',
+    env: 'ADVERTISED_PORT',
+    key: 'advertisedPort',
+    parse: int(0, 65535),
+    fallback: '0',
+    help: 'port given to clients (0: the listener port; set it when clients connect through a proxy)',
+  },
+  {
     flag: 'auto-create-topics',
     env: 'AUTO_CREATE_TOPICS',
     key: 'autoCreateTopics',
@@ -129,9 +153,17 @@ export const OPTIONS: readonly Option[] = [
     flag: 'segment-bytes',
     env: 'SEGMENT_BYTES',
     key: 'segmentBytes',
-    parse: int(1024),
+    parse: segmentBytes,
     fallback: String(64 * 1024 * 1024),
-    help: 'roll segments past this size',
+    help: 'roll segments past this size (topic config segment.bytes)',
+  },
+  {
+    flag: 'segment-ms',
+    env: 'SEGMENT_MS',
+    key: 'segmentMs',
+    parse: int(1),
+    fallback: String(7 * 24 * 3600 * 1000),
+    help: 'roll the active segment once it is this old (topic config segment.ms)',
   },
   {
     flag: 'retention-bytes',
@@ -139,7 +171,7 @@ export const OPTIONS: readonly Option[] = [
     key: 'retentionBytes',
     parse: int(-1),
     fallback: '-1',
-    help: 'per-partition size limit (-1: none)',
+    help: 'per-partition size limit, -1: none (topic config retention.bytes)',
   },
   {
     flag: 'retention-ms',
@@ -147,7 +179,31 @@ export const OPTIONS: readonly Option[] = [
     key: 'retentionMs',
     parse: int(-1),
     fallback: String(7 * 24 * 3600 * 1000),
-    help: 'age limit (-1: none)',
+    help: 'age limit, -1: none (topic config retention.ms)',
+  },
+  {
+    flag: 'cleanup-policy',
+    env: 'CLEANUP_POLICY',
+    key: 'cleanupPolicy',
+    parse: cleanupPolicy,
+    fallback: 'delete',
+    help: 'delete | compact | compact,delete (topic config cleanup.policy)',
+  },
+  {
+    flag: 'delete-retention-ms',
+    env: 'DELETE_RETENTION_MS',
+    key: 'deleteRetentionMs',
+    parse: int(0),
+    fallback: String(24 * 3600 * 1000),
+    help: 'how long tombstones stay in compacted topics (topic config delete.retention.ms)',
+  },
+  {
+    flag: 'producer-id-expiration-ms',
+    env: 'PRODUCER_ID_EXPIRATION_MS',
+    key: 'producerIdExpirationMs',
+    parse: int(1),
+    fallback: String(24 * 3600 * 1000),
+    help: 'forget an idempotent producer idle this long',
   },
   {
     flag: 'retention-check-ms',
@@ -155,7 +211,7 @@ export const OPTIONS: readonly Option[] = [
     key: 'retentionCheckMs',
     parse: int(100),
     fallback: '30000',
-    help: 'how often retention runs',
+    help: 'how often retention, compaction and producer expiry run',
   },
   {
     flag: 'max-request-bytes',
@@ -171,7 +227,7 @@ export const OPTIONS: readonly Option[] = [
     key: 'maxMessageBytes',
     parse: int(128),
     fallback: String(1024 * 1024 + 12),
-    help: 'largest accepted record batch',
+    help: 'largest accepted record batch (topic config max.message.bytes)',
   },
   {
     flag: 'group-initial-rebalance-delay-ms',
@@ -224,6 +280,20 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bro
   const host = values.host as string;
   values.advertisedHost ??= host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return values as unknown as BrokerConfig;
+}
+
+// The broker-wide defaults of every topic config.
+export function topicDefaults(c: BrokerConfig): TopicConfig {
+  return {
+    retentionMs: c.retentionMs,
+    retentionBytes: c.retentionBytes,
+    segmentBytes: c.segmentBytes,
+    segmentMs: c.segmentMs,
+    maxMessageBytes: c.maxMessageBytes,
+    cleanupPolicy: c.cleanupPolicy,
+    deleteRetentionMs: c.deleteRetentionMs,
+    minCleanableDirtyRatio: 0.5,
+  };
 }
 
 export function usage(): string {

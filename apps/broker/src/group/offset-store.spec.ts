@@ -16,7 +16,7 @@ describe('OffsetStore', () => {
       { topic: 't', partition: 0, offset: 9, metadata: 'm' },
       { topic: 't:x', partition: 1, offset: 3, metadata: null },
     ]);
-    s.close();
+    await s.close();
     const again = new OffsetStore(dir, true);
     again.load();
     expect(again.get('g', 't', 0)).toEqual({ offset: 9, metadata: 'm' });
@@ -26,18 +26,18 @@ describe('OffsetStore', () => {
         .map((e) => `${e.topic}/${e.partition}`)
         .sort(),
     ).toEqual(['t/0', 't:x/1']);
-    again.close();
+    await again.close();
   });
 
-  it('should ignore a torn last line when the broker crashed mid-write', () => {
+  it('should ignore a torn last line when the broker crashed mid-write', async () => {
     const s = new OffsetStore(dir, true);
     s.load();
     void s.commit('g', [{ topic: 't', partition: 0, offset: 1, metadata: null }]);
-    s.close();
+    await s.close();
     fs.appendFileSync(path.join(dir, 'consumer-offsets.jsonl'), '{"g":"g","t":"t","p":0,"o":4');
     const again = new OffsetStore(dir, true);
     again.load();
     expect(again.get('g', 't', 0)?.offset).toBe(1);
-    again.close();
+    await again.close();
   });
 });

@@ -2,18 +2,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SyncQueue } from '../log/sync-queue';
 import { writeFileAtomic } from '../log/atomic-file';
+import { realFileOps, StorageError, writeFully } from '../log/file-io';
 
 export interface CommittedOffset {
   readonly offset: number;
   readonly metadata: string | null;
 }
 
+// A commit, or with x=1 a deletion: of one partition's offset (t, p given) or of the whole group.
 interface Line {
   g: string;
-  t: string;
-  p: number;
-  o: number;
-  m: string | null;
+  t?: string;
+  p?: number;
+  o?: number;
+  m?: string | null;
+  x?: 1;
 }
 
 const FILE = 'consumer-offsets.jsonl';
@@ -27,6 +30,8 @@ export class OffsetStore {
   private lines = 0;
   private queue!: SyncQueue;
   private position = 0;
+  // A failed write or sync: later syncs prove nothing about earlier lines, so commits stop.
+  private failure: Error | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -47,7 +52,9 @@ export class OffsetStore {
         } catch {
           continue; // a torn last line from a crash
         }
-        this.set(l.g, l.t, l.p, { offset: l.o, metadata: l.m });
+        if (l.x === 1 && l.t === undefined) this.offsets.delete(l.g);
+        else if (l.x === 1) this.offsets.get(l.g)?.delete(`${l.t}:${l.p}`);
+        else this.set(l.g, l.t ?? '', l.p ?? 0, { offset: l.o ?? -1, metadata: l.m ?? null });
       }
     }
     this.compact();
@@ -66,7 +73,8 @@ export class OffsetStore {
     this.fd = fs.openSync(this.file, 'r+');
     this.position = fs.fstatSync(this.fd).size;
     this.lines = out.length;
-    this.queue = new SyncQueue(this.fd);
+    const fd = this.fd;
+    this.queue = new SyncQueue((cb) => fs.fdatasync(fd, cb));
   }
 
   private line(g: string, t: string, p: number, v: CommittedOffset): string {
@@ -106,6 +114,7 @@ export class OffsetStore {
     group: string,
     entries: { topic: string; partition: number; offset: number; metadata: string | null }[],
   ): Promise<void> {
+    if (this.failure) return Promise.reject(new StorageError(`offset journal offline: ${this.failure.message}`));
     if (entries.length === 0) return Promise.resolve();
     let text = '';
     for (const e of entries) {
@@ -113,24 +122,58 @@ export class OffsetStore {
       this.set(group, e.topic, e.partition, v);
       text += this.line(group, e.topic, e.partition, v);
     }
+    return this.append(text, entries.length);
+  }
+
+  // DeleteGroups: forgets every committed offset of the group (durably, like a commit).
+  deleteGroup(group: string): Promise<void> {
+    if (this.failure) return Promise.reject(new StorageError(`offset journal offline: ${this.failure.message}`));
+    this.offsets.delete(group);
+    return this.append(`${JSON.stringify({ g: group, x: 1 })}\n`, 1);
+  }
+
+  // OffsetDelete: forgets the committed offsets of some partitions.
+  deleteOffsets(group: string, partitions: { topic: string; partition: number }[]): Promise<void> {
+    if (this.failure) return Promise.reject(new StorageError(`offset journal offline: ${this.failure.message}`));
+    const m = this.offsets.get(group);
+    let text = '';
+    for (const { topic, partition } of partitions) {
+      m?.delete(`${topic}:${partition}`);
+      text += `${JSON.stringify({ g: group, t: topic, p: partition, x: 1 })}\n`;
+    }
+    if (m && m.size === 0) this.offsets.delete(group);
+    return text ? this.append(text, partitions.length) : Promise.resolve();
+  }
+
+  private append(text: string, lines: number): Promise<void> {
     if (this.lines > COMPACT_AFTER_LINES && this.queue.idle) {
-      this.compact(); // the rewrite is fsynced and already holds these entries
+      this.compact(); // the rewrite is fsynced and already reflects these entries
       return Promise.resolve();
     }
     const buf = Buffer.from(text);
-    fs.writeSync(this.fd, buf, 0, buf.length, this.position);
+    try {
+      writeFully(realFileOps, this.fd, buf, this.position);
+    } catch (e) {
+      this.failure = e as Error;
+      return Promise.reject(e as Error);
+    }
     this.position += buf.length;
-    this.lines += entries.length;
-    return this.fsyncEnabled ? this.queue.sync() : Promise.resolve();
+    this.lines += lines;
+    if (!this.fsyncEnabled) return Promise.resolve();
+    return this.queue.sync().catch((e: Error) => {
+      this.failure = e;
+      throw e;
+    });
   }
 
   // For the 'interval' and 'never' fsync policies: make the journal durable now.
   flush(): Promise<void> {
-    return this.fd < 0 ? Promise.resolve() : this.queue.sync();
+    return this.fd < 0 || this.failure ? Promise.resolve() : this.queue.sync();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.fd < 0) return;
+    await this.queue.drained();
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     this.fd = -1;

@@ -6,6 +6,7 @@ export class BrokerMetrics {
   bytesOut = 0;
   connections = 0;
   malformedFrames = 0;
+  duplicateBatches = 0;
   readonly requests = new Map<string, number>(); // "api|version"
   readonly errors = new Map<string, number>(); // "api|code"
 
@@ -26,6 +27,10 @@ export class BrokerMetrics {
     logBytes: number;
     rebalances: number;
     groupMembers: number;
+    offlinePartitions: number;
+    recoveredBytes: number;
+    expiredProducers: number;
+    cleanedBytes: number;
   }): string {
     const out: string[] = [];
     const metric = (name: string, type: string, help: string, lines: string[]): void => {
@@ -58,6 +63,9 @@ export class BrokerMetrics {
     metric('keel_broker_malformed_frames_total', 'counter', 'Connections closed for a malformed frame.', [
       `keel_broker_malformed_frames_total ${this.malformedFrames}`,
     ]);
+    metric('keel_broker_duplicate_batches_total', 'counter', 'Retried idempotent batches answered from the log.', [
+      `keel_broker_duplicate_batches_total ${this.duplicateBatches}`,
+    ]);
     metric('keel_broker_connections', 'gauge', 'Open client connections.', [
       `keel_broker_connections ${this.connections}`,
     ]);
@@ -71,6 +79,18 @@ export class BrokerMetrics {
     ]);
     metric('keel_broker_group_members', 'gauge', 'Members in all consumer groups.', [
       `keel_broker_group_members ${gauges.groupMembers}`,
+    ]);
+    metric('keel_broker_offline_partitions', 'gauge', 'Partitions out of service after a failed write or sync.', [
+      `keel_broker_offline_partitions ${gauges.offlinePartitions}`,
+    ]);
+    metric('keel_broker_recovery_truncated_bytes', 'gauge', 'Bytes cut at start-up (torn tails, corrupt regions).', [
+      `keel_broker_recovery_truncated_bytes ${gauges.recoveredBytes}`,
+    ]);
+    metric('keel_broker_expired_producers_total', 'counter', 'Idempotent producers forgotten after idling.', [
+      `keel_broker_expired_producers_total ${gauges.expiredProducers}`,
+    ]);
+    metric('keel_broker_compacted_bytes_total', 'counter', 'Bytes removed by log compaction.', [
+      `keel_broker_compacted_bytes_total ${gauges.cleanedBytes}`,
     ]);
     return `${out.join('\n')}\n`;
   }

@@ -32,7 +32,14 @@ const KNOWN_APIS: [number, number][] = [
   [18, 2],
   [19, 4],
   [20, 3],
+  [21, 1],
   [22, 1],
+  [32, 3],
+  [33, 1],
+  [37, 1],
+  [42, 1],
+  [44, 0],
+  [47, 0],
 ];
 
 describe('broker under malformed input', () => {

@@ -96,4 +96,22 @@ describe('broker with kcat (librdkafka)', () => {
       expect(read.stdout.split('\n').filter(Boolean)).toEqual(lines);
     }
   });
+
+  it('should answer offsets for timestamps record by record, and -1 when no record is that new', async () => {
+    await admin.createTopics({ topics: [{ topic: 'kcat-times', numPartitions: 1 }] });
+    const producer = kafkaFor(broker.brokers).producer();
+    await producer.connect();
+    const t0 = 1_700_000_000_000;
+    // One batch whose records carry increasing timestamps: the answer is inside the batch.
+    await producer.send({
+      topic: 'kcat-times',
+      messages: Array.from({ length: 5 }, (_, i) => ({ value: `t${i}`, timestamp: String(t0 + i * 1000) })),
+    });
+    await producer.disconnect();
+    const query = async (ts: number): Promise<string> =>
+      (await runTool('kcat', ['-Q', '-b', bootstrap, '-t', `kcat-times:0:${ts}`])).stdout.trim();
+    expect(await query(t0 + 2500)).toBe('kcat-times [0] offset 3');
+    expect(await query(t0)).toBe('kcat-times [0] offset 0');
+    expect(await query(t0 + 60_000)).toBe('kcat-times [0] offset -1');
+  });
 });

@@ -1,5 +1,6 @@
-// CRC32C (Castagnoli), slice-by-8. Used to validate batches found on disk during recovery; the
-// produce path trusts the client's CRC because the bytes are stored untouched under it.
+// CRC32C (Castagnoli). The produce path checks every batch, so the hardware-accelerated native
+// implementation (@node-rs/crc32, SSE4.2/ARMv8 CRC instructions) is used when its prebuilt binary
+// loads; the table-driven fallback below keeps the broker working on platforms without one.
 const POLY = 0x82f63b78;
 const TABLES: Uint32Array[] = [];
 
@@ -20,7 +21,8 @@ function build(): void {
 }
 build();
 
-export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
+// Slice-by-8 in plain TypeScript: about 10x slower than the native path.
+export function crc32cPortable(buf: Uint8Array, start = 0, end = buf.length): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let crc = 0xffffffff;
   let i = start;
@@ -38,4 +40,25 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   }
   for (; i < end; i++) crc = (crc >>> 8) ^ t0[(crc ^ buf[i]) & 0xff];
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+type NativeCrc = (input: Buffer, initial?: number) => number;
+
+function loadNative(): NativeCrc | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('@node-rs/crc32') as { crc32c: NativeCrc };
+    return mod.crc32c;
+  } catch {
+    return null;
+  }
+}
+
+const native = loadNative();
+
+export const crc32cImplementation: 'native' | 'portable' = native ? 'native' : 'portable';
+
+export function crc32c(buf: Buffer, start = 0, end = buf.length): number {
+  if (!native) return crc32cPortable(buf, start, end);
+  return native(start === 0 && end === buf.length ? buf : buf.subarray(start, end)) >>> 0;
 }

@@ -1,9 +1,12 @@
+import type { FileOps } from './file-io';
+import type { TopicConfig } from './topic-config';
+
 export type FsyncPolicy = { kind: 'always' } | { kind: 'never' } | { kind: 'interval'; ms: number };
 
+// What one partition needs to know; `topic` is replaced when the topic's configs are altered.
 export interface LogConfig {
-  readonly segmentBytes: number;
-  readonly retentionBytes: number; // -1: unlimited
-  readonly retentionMs: number; // -1: unlimited
+  readonly topic: TopicConfig;
   readonly fsync: FsyncPolicy;
-  readonly maxMessageBytes: number;
+  readonly producerIdExpirationMs: number;
+  readonly ops?: FileOps; // tests inject failing writes and syncs
 }

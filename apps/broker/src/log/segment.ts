@@ -1,29 +1,46 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BATCH_OVERHEAD, BatchError, batchSizeAt, parseBatchAt, readInt64, type BatchInfo } from './record-batch';
+import { readInt64 } from './record-batch';
+import { fsyncDir, readAt, writeFully, writeNewFile, type FileOps } from './file-io';
 
-// An index entry is written once this many log bytes have passed since the previous one.
+// An index entry is kept once this many log bytes have passed since the previous one.
 export const INDEX_INTERVAL_BYTES = 4096;
 const ENTRY = 8; // relative offset int32 + position int32
+const TIME_ENTRY = 8; // largest batch timestamp of the entry's region, int64
+// Positions in the index are 32-bit, so no segment may grow past this.
+export const MAX_SEGMENT_BYTES = 2147483647;
 
 export function segmentName(baseOffset: number): string {
   return String(baseOffset).padStart(20, '0');
 }
 
-// One append-only file of raw batches plus its sparse offset index.
+// One append-only file of raw batches with a sparse in-memory index: every INDEX_INTERVAL_BYTES a
+// (offset, position) entry plus the largest timestamp of the batches up to the next entry. The
+// index is written to `.index` and `.timeindex` when the segment is sealed; the active segment's
+// is rebuilt by the scan on start.
 export class Segment {
   readonly offsets: number[] = [];
   readonly positions: number[] = [];
+  readonly regionMaxTs: number[] = [];
   size = 0;
   nextOffset: number;
   maxTimestamp = -1;
+  firstTimestamp = -1; // of the first batch: segment.ms counts from here, as in Kafka
+  timestampsKnown = true; // false for a sealed segment without a time index (older data dirs)
+  // Wall clock of the first append (or the first batch's timestamp after a restart): segment.ms.
+  rollBase = -1;
   private sinceIndex = Infinity;
+  private pins = 0;
+  private retired = false;
+  private closedFd = false;
+  private onClosed: (() => void)[] = [];
 
-  private constructor(
+  constructor(
     readonly dir: string,
     readonly baseOffset: number,
     readonly fd: number,
-    private readonly indexFd: number,
+    private readonly ops: FileOps,
+    readonly createdAt = Date.now(),
   ) {
     this.nextOffset = baseOffset;
   }
@@ -36,17 +53,21 @@ export class Segment {
     return path.join(this.dir, `${segmentName(this.baseOffset)}.index`);
   }
 
-  static create(dir: string, baseOffset: number): Segment {
-    const name = path.join(dir, segmentName(baseOffset));
-    const fd = fs.openSync(`${name}.log`, 'w+');
-    const indexFd = fs.openSync(`${name}.index`, 'w+');
-    return new Segment(dir, baseOffset, fd, indexFd);
+  get timeIndexPath(): string {
+    return path.join(this.dir, `${segmentName(this.baseOffset)}.timeindex`);
   }
 
-  // Opens a sealed segment (one that has a successor) from its index file without reading the log.
+  // A new, empty segment; the directory is fsynced so the file survives a power loss.
+  static create(dir: string, baseOffset: number, ops: FileOps): Segment {
+    const file = path.join(dir, `${segmentName(baseOffset)}.log`);
+    const fd = fs.openSync(file, 'w+');
+    fsyncDir(dir);
+    return new Segment(dir, baseOffset, fd, ops);
+  }
+
+  // Opens a sealed segment (one that has a successor) from its index without reading the log.
   // Returns null when the index is missing or inconsistent; the caller then scans the log instead.
-  // The file's mtime stands in for the largest batch timestamp (used only by age retention).
-  static openSealed(dir: string, baseOffset: number, nextOffset: number): Segment | null {
+  static openSealed(dir: string, baseOffset: number, nextOffset: number, ops: FileOps): Segment | null {
     const name = path.join(dir, segmentName(baseOffset));
     let index: Buffer;
     try {
@@ -56,102 +77,89 @@ export class Segment {
     }
     const fd = fs.openSync(`${name}.log`, 'r+');
     const stat = fs.fstatSync(fd);
-    const offsets: number[] = [];
-    const positions: number[] = [];
+    const seg = new Segment(dir, baseOffset, fd, ops, stat.mtimeMs);
     for (let at = 0; at + ENTRY <= index.length; at += ENTRY) {
       const offset = baseOffset + index.readInt32BE(at);
       const position = index.readInt32BE(at + 4);
-      const ordered = offsets.length === 0 ? position === 0 : position > positions[positions.length - 1];
-      if (!ordered || offset >= nextOffset || position >= stat.size || offset < (offsets.at(-1) ?? baseOffset)) {
+      const prev = seg.positions.length;
+      const ordered = prev === 0 ? position === 0 : position > seg.positions[prev - 1];
+      if (!ordered || offset >= nextOffset || position >= stat.size || offset < (seg.offsets.at(-1) ?? baseOffset)) {
         fs.closeSync(fd);
         return null;
       }
-      offsets.push(offset);
-      positions.push(position);
+      seg.offsets.push(offset);
+      seg.positions.push(position);
     }
     // Spot-check the last entry against the batch header it points at.
     const probe = Buffer.alloc(8);
-    const lastAt = positions.at(-1) ?? -1;
-    const consistent =
-      lastAt >= 0 && fs.readSync(fd, probe, 0, 8, lastAt) === 8 && readInt64(probe, 0) === offsets[offsets.length - 1];
-    if (!consistent) {
+    const lastAt = seg.positions.at(-1) ?? -1;
+    if (lastAt < 0 || fs.readSync(fd, probe, 0, 8, lastAt) !== 8 || readInt64(probe, 0) !== seg.offsets.at(-1)) {
       fs.closeSync(fd);
       return null;
     }
-    const seg = new Segment(dir, baseOffset, fd, fs.openSync(`${name}.index`, 'r+'));
-    seg.offsets.push(...offsets);
-    seg.positions.push(...positions);
     seg.size = stat.size;
     seg.nextOffset = nextOffset;
-    seg.maxTimestamp = Math.floor(stat.mtimeMs);
+    seg.loadTimeIndex(`${name}.timeindex`, Math.floor(stat.mtimeMs));
     return seg;
   }
 
-  // Index entries are not synced per append; a sealed segment's index is, so a restart can trust it.
-  seal(): void {
-    fs.fdatasyncSync(this.fd);
-    fs.fdatasyncSync(this.indexFd);
-  }
-
-  // Opens an existing segment and rebuilds its state from the batch headers, truncating a torn or
-  // corrupt tail. Calls onBatch for every valid batch so the caller can rebuild producer state.
-  static recover(
-    dir: string,
-    baseOffset: number,
-    checkCrc: boolean,
-    onBatch: (b: BatchInfo) => void,
-  ): { segment: Segment; truncatedBytes: number } {
-    const name = path.join(dir, segmentName(baseOffset));
-    const fd = fs.openSync(`${name}.log`, 'r+');
-    const indexFd = fs.openSync(`${name}.index`, 'w+'); // rebuilt below
-    const seg = new Segment(dir, baseOffset, fd, indexFd);
-    const fileSize = fs.fstatSync(fd).size;
-    const chunkSize = 1 << 20;
-    let pos = 0;
-    let buf = Buffer.alloc(0);
-    let bufStart = 0;
-    for (;;) {
-      const at = pos - bufStart;
-      const haveHeader = at + BATCH_OVERHEAD <= buf.length;
-      const size = haveHeader ? batchSizeAt(buf, at) : 0;
-      if (!haveHeader || (size >= BATCH_OVERHEAD && at + size > buf.length)) {
-        // Need more bytes; stop once the buffer already reaches the end of the file (torn tail).
-        if (bufStart + buf.length >= fileSize && buf.length > 0) break;
-        const len = Math.min(Math.max(chunkSize, size), fileSize - pos);
-        if (len <= 0) break;
-        buf = Buffer.allocUnsafe(len);
-        fs.readSync(fd, buf, 0, len, pos);
-        bufStart = pos;
-        if (len === fileSize - pos && (len < BATCH_OVERHEAD || batchSizeAt(buf, 0) > len)) break;
-        continue;
-      }
-      let info: BatchInfo;
-      try {
-        info = parseBatchAt(buf, at, checkCrc);
-      } catch (e) {
-        if (e instanceof BatchError) break;
-        throw e;
-      }
-      seg.noteAppend(info.baseOffset, info.baseOffset + info.lastOffsetDelta + 1, info.size, info.maxTimestamp);
-      onBatch({ ...info, start: pos });
-      pos += info.size;
+  private loadTimeIndex(file: string, mtime: number): void {
+    let times: Buffer | null = null;
+    try {
+      times = fs.readFileSync(file);
+    } catch {
+      times = null;
     }
-    const truncatedBytes = fileSize - pos;
-    if (truncatedBytes > 0) fs.ftruncateSync(fd, pos);
-    return { segment: seg, truncatedBytes };
+    if (!times || times.length !== this.offsets.length * TIME_ENTRY) {
+      // Older data dirs have no time index: the file's mtime stands in for the largest timestamp
+      // (retention) until a timestamp lookup rebuilds it.
+      this.timestampsKnown = false;
+      this.maxTimestamp = mtime;
+      return;
+    }
+    for (let at = 0; at < times.length; at += TIME_ENTRY) {
+      const ts = readInt64(times, at);
+      this.regionMaxTs.push(ts);
+      if (ts > this.maxTimestamp) this.maxTimestamp = ts;
+    }
+    this.firstTimestamp = this.regionMaxTs[0] ?? -1;
   }
 
-  // Records one appended batch (already written at position `size`).
+  // Makes the log durable and writes its index files, so a restart can open it without a scan.
+  seal(): void {
+    this.ops.fdatasyncSync(this.fd);
+    this.writeIndexFiles();
+  }
+
+  // `suffix` lets the log cleaner write `.index.cleaned` files to swap in later.
+  writeIndexFiles(suffix = ''): void {
+    const index = Buffer.allocUnsafe(this.offsets.length * ENTRY);
+    const times = Buffer.allocUnsafe(this.offsets.length * TIME_ENTRY);
+    for (let i = 0; i < this.offsets.length; i++) {
+      index.writeInt32BE(this.offsets[i] - this.baseOffset, i * ENTRY);
+      index.writeInt32BE(this.positions[i], i * ENTRY + 4);
+      times.writeBigInt64BE(BigInt(this.regionMaxTs[i]), i * TIME_ENTRY);
+    }
+    writeNewFile(this.ops, `${this.timeIndexPath}${suffix}`, times);
+    writeNewFile(this.ops, `${this.indexPath}${suffix}`, index);
+  }
+
+  // Appends already-framed batches at the end of the file (checked: a short write throws).
+  write(buf: Buffer): void {
+    writeFully(this.ops, this.fd, buf, this.size);
+  }
+
+  // Records one batch that now sits at position `size`.
   noteAppend(baseOffset: number, nextOffset: number, bytes: number, maxTimestamp: number): void {
     if (this.sinceIndex >= INDEX_INTERVAL_BYTES) {
       this.offsets.push(baseOffset);
       this.positions.push(this.size);
-      const entry = Buffer.allocUnsafe(ENTRY);
-      entry.writeInt32BE(baseOffset - this.baseOffset, 0);
-      entry.writeInt32BE(this.size, 4);
-      fs.writeSync(this.indexFd, entry, 0, ENTRY, (this.offsets.length - 1) * ENTRY);
+      this.regionMaxTs.push(maxTimestamp);
       this.sinceIndex = 0;
+    } else if (maxTimestamp > this.regionMaxTs[this.regionMaxTs.length - 1]) {
+      this.regionMaxTs[this.regionMaxTs.length - 1] = maxTimestamp;
     }
+    if (this.firstTimestamp < 0) this.firstTimestamp = maxTimestamp;
     this.sinceIndex += bytes;
     this.size += bytes;
     this.nextOffset = nextOffset;
@@ -160,29 +168,89 @@ export class Segment {
 
   // Byte position of the last indexed batch whose base offset is <= offset.
   lookup(offset: number): number {
+    return this.positions[this.entryFor(offset)] ?? 0;
+  }
+
+  private entryFor(offset: number): number {
     let lo = 0;
     let hi = this.offsets.length - 1;
     let found = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (this.offsets[mid] <= offset) {
-        found = this.positions[mid];
+        found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     return found;
   }
 
-  close(): void {
-    fs.closeSync(this.fd);
-    fs.closeSync(this.indexFd);
+  // Position of the first index region that may hold a batch with a timestamp >= ts, or -1.
+  positionForTimestamp(ts: number, fromOffset: number): number {
+    for (let i = this.entryFor(fromOffset); i < this.regionMaxTs.length; i++) {
+      if (this.regionMaxTs[i] >= ts) return this.positions[i];
+    }
+    return -1;
   }
 
-  // Unlinks now but closes the descriptors later: a fetch may still have a read queued on this fd,
-  // and closing at once would let the number be reused by another file under that read.
-  remove(graceMs = 5000): void {
-    fs.rmSync(this.logPath, { force: true });
-    fs.rmSync(this.indexPath, { force: true });
-    setTimeout(() => this.close(), graceMs).unref();
+  // Rebuilds the time index of a sealed segment from older data dirs by walking its batch headers.
+  async rebuildTimeIndex(): Promise<void> {
+    if (this.timestampsKnown) return;
+    const header = Buffer.allocUnsafe(43);
+    const times = this.offsets.map(() => -1);
+    let entry = 0;
+    let max = -1;
+    for (let pos = 0; pos + 43 <= this.size;) {
+      if ((await this.read(header, pos)) < 43) break;
+      while (entry + 1 < this.positions.length && this.positions[entry + 1] <= pos) entry++;
+      const ts = readInt64(header, 35);
+      if (ts > times[entry]) times[entry] = ts;
+      if (ts > max) max = ts;
+      pos += 12 + header.readInt32BE(8);
+    }
+    this.regionMaxTs.splice(0, this.regionMaxTs.length, ...times);
+    this.maxTimestamp = max;
+    this.firstTimestamp = times[0] ?? -1;
+    this.timestampsKnown = true;
+  }
+
+  // A read that keeps the descriptor open until it finishes, even if the segment is retired.
+  async read(buf: Buffer, pos: number): Promise<number> {
+    if (this.closedFd) throw new Error(`segment ${this.logPath} is closed`);
+    this.pins++;
+    try {
+      return await readAt(this.fd, buf, pos);
+    } finally {
+      this.pins--;
+      if (this.pins === 0 && this.retired) this.closeNow();
+    }
+  }
+
+  // fdatasync that also keeps the descriptor open until it completes.
+  datasync(cb: (err: Error | null) => void): void {
+    this.pins++;
+    this.ops.fdatasync(this.fd, (err) => {
+      this.pins--;
+      if (this.pins === 0 && this.retired) this.closeNow();
+      cb(err);
+    });
+  }
+
+  // Closes the descriptor once no read or sync uses it; with unlink, removes the files at once.
+  retire(unlink: boolean): Promise<void> {
+    if (unlink) {
+      for (const f of [this.logPath, this.indexPath, this.timeIndexPath]) fs.rmSync(f, { force: true });
+    }
+    this.retired = true;
+    if (this.pins === 0) this.closeNow();
+    if (this.closedFd) return Promise.resolve();
+    return new Promise((resolve) => this.onClosed.push(resolve));
+  }
+
+  private closeNow(): void {
+    if (this.closedFd) return;
+    this.closedFd = true;
+    fs.closeSync(this.fd);
+    for (const f of this.onClosed.splice(0)) f();
   }
 }

@@ -1,15 +1,17 @@
-import * as fs from 'node:fs';
+// Group commit: concurrent callers that ask for durability share one sync; whoever arrives while a
+// sync runs waits for the next one, which covers everything written before it started.
+export type SyncFn = (cb: (err: Error | null) => void) => void;
 
-// Group commit: concurrent callers that ask for durability share one fdatasync; whoever arrives
-// while a sync runs waits for the next one, which covers everything written before it started.
 export class SyncQueue {
   private running = false;
   private waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private idleWaiters: (() => void)[] = [];
 
-  constructor(private fd: number) {}
+  constructor(private target: SyncFn) {}
 
-  setFd(fd: number): void {
-    this.fd = fd;
+  // Later syncs go to this target (a new active segment); a sync already running finishes first.
+  setTarget(target: SyncFn): void {
+    this.target = target;
   }
 
   sync(): Promise<void> {
@@ -23,12 +25,22 @@ export class SyncQueue {
     return !this.running && this.waiting.length === 0;
   }
 
+  // Resolves once no sync is running or waiting, so a file is never closed under a sync.
+  drained(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private kick(): void {
-    if (this.running || this.waiting.length === 0) return;
+    if (this.running) return;
+    if (this.waiting.length === 0) {
+      for (const w of this.idleWaiters.splice(0)) w();
+      return;
+    }
     const batch = this.waiting;
     this.waiting = [];
     this.running = true;
-    fs.fdatasync(this.fd, (err) => {
+    this.target((err) => {
       this.running = false;
       for (const w of batch) {
         if (err) w.reject(err);

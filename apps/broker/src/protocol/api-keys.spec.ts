@@ -18,7 +18,14 @@ const FIRST_FLEXIBLE: Record<ApiKey, number> = {
   [ApiKey.ApiVersions]: 3,
   [ApiKey.CreateTopics]: 5,
   [ApiKey.DeleteTopics]: 4,
+  [ApiKey.DeleteRecords]: 2,
   [ApiKey.InitProducerId]: 2,
+  [ApiKey.DescribeConfigs]: 4,
+  [ApiKey.AlterConfigs]: 2,
+  [ApiKey.CreatePartitions]: 2,
+  [ApiKey.DeleteGroups]: 2,
+  [ApiKey.IncrementalAlterConfigs]: 1,
+  [ApiKey.OffsetDelete]: 1, // v0 only, not flexible; the flexible v1 came later
 };
 
 describe('advertised API versions', () => {

@@ -17,7 +17,14 @@ export const ApiKey = {
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
+  DeleteRecords: 21,
   InitProducerId: 22,
+  DescribeConfigs: 32,
+  AlterConfigs: 33,
+  CreatePartitions: 37,
+  DeleteGroups: 42,
+  IncrementalAlterConfigs: 44,
+  OffsetDelete: 47,
 } as const;
 
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
@@ -44,7 +51,14 @@ export const SUPPORTED_VERSIONS: ReadonlyMap<ApiKey, VersionRange> = new Map<Api
   [ApiKey.ApiVersions, { min: 0, max: 2 }],
   [ApiKey.CreateTopics, { min: 0, max: 4 }],
   [ApiKey.DeleteTopics, { min: 0, max: 3 }],
+  [ApiKey.DeleteRecords, { min: 0, max: 1 }],
   [ApiKey.InitProducerId, { min: 0, max: 1 }],
+  [ApiKey.DescribeConfigs, { min: 0, max: 3 }],
+  [ApiKey.AlterConfigs, { min: 0, max: 1 }],
+  [ApiKey.CreatePartitions, { min: 0, max: 1 }],
+  [ApiKey.DeleteGroups, { min: 0, max: 1 }],
+  [ApiKey.IncrementalAlterConfigs, { min: 0, max: 0 }],
+  [ApiKey.OffsetDelete, { min: 0, max: 0 }],
 ]);
 
 export const API_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(ApiKey).map(([name, key]) => [key, name]));

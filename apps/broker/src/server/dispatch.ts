@@ -21,6 +21,13 @@ import {
   handleSyncGroup,
 } from './handlers/groups';
 import { handleOffsetCommit, handleOffsetFetch } from './handlers/offsets';
+import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './handlers/configs';
+import {
+  handleCreatePartitions,
+  handleDeleteGroups,
+  handleDeleteRecords,
+  handleOffsetDelete,
+} from './handlers/records-admin';
 
 const handleApiVersions: Handler = (_ctx, { header }, _r, w) => {
   encodeApiVersionsResponse(w, header.apiVersion, ErrorCode.NONE);
@@ -63,5 +70,19 @@ export function handlerFor(key: ApiKey): Handler {
       return handleDeleteTopics;
     case ApiKey.InitProducerId:
       return handleInitProducerId;
+    case ApiKey.DeleteRecords:
+      return handleDeleteRecords;
+    case ApiKey.DescribeConfigs:
+      return handleDescribeConfigs;
+    case ApiKey.AlterConfigs:
+      return handleAlterConfigs;
+    case ApiKey.CreatePartitions:
+      return handleCreatePartitions;
+    case ApiKey.DeleteGroups:
+      return handleDeleteGroups;
+    case ApiKey.IncrementalAlterConfigs:
+      return handleIncrementalAlterConfigs;
+    case ApiKey.OffsetDelete:
+      return handleOffsetDelete;
   }
 }

@@ -62,6 +62,7 @@ export interface SyncGroupRequest {
   readonly groupId: string;
   readonly generationId: number;
   readonly memberId: string;
+  readonly groupInstanceId: string | null;
   readonly assignments: { memberId: string; assignment: Buffer }[];
 }
 
@@ -69,12 +70,12 @@ export function decodeSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
   const groupId = r.string();
   const generationId = r.int32();
   const memberId = r.string();
-  if (v >= 3) r.nullableString();
+  const groupInstanceId = v >= 3 ? r.nullableString() : null;
   const assignments = r.array((r) => ({
     memberId: r.string(),
     assignment: Buffer.from(r.bytes()),
   }));
-  return { groupId, generationId, memberId, assignments };
+  return { groupId, generationId, memberId, groupInstanceId, assignments };
 }
 
 export function encodeSyncGroupResponse(w: Writer, v: number, errorCode: number, assignment: Buffer): void {
@@ -86,14 +87,15 @@ export interface HeartbeatRequest {
   readonly groupId: string;
   readonly generationId: number;
   readonly memberId: string;
+  readonly groupInstanceId: string | null;
 }
 
 export function decodeHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
   const groupId = r.string();
   const generationId = r.int32();
   const memberId = r.string();
-  if (v >= 3) r.nullableString();
-  return { groupId, generationId, memberId };
+  const groupInstanceId = v >= 3 ? r.nullableString() : null;
+  return { groupId, generationId, memberId, groupInstanceId };
 }
 
 export function encodeErrorOnlyResponse(w: Writer, v: number, errorCode: number): void {
@@ -101,31 +103,32 @@ export function encodeErrorOnlyResponse(w: Writer, v: number, errorCode: number)
   w.int16(errorCode);
 }
 
+export interface LeavingMember {
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+}
+
 export interface LeaveGroupRequest {
   readonly groupId: string;
-  readonly memberIds: string[];
+  readonly members: LeavingMember[];
 }
 
 export function decodeLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
   const groupId = r.string();
-  if (v < 3) return { groupId, memberIds: [r.string()] };
-  const memberIds = r.array((r) => {
-    const id = r.string();
-    r.nullableString();
-    return id;
-  });
-  return { groupId, memberIds };
+  if (v < 3) return { groupId, members: [{ memberId: r.string(), groupInstanceId: null }] };
+  const members = r.array((r) => ({ memberId: r.string(), groupInstanceId: r.nullableString() }));
+  return { groupId, members };
 }
 
 export function encodeLeaveGroupResponse(
   w: Writer,
   v: number,
   errorCode: number,
-  members: { memberId: string; errorCode: number }[],
+  members: { memberId: string; groupInstanceId: string | null; errorCode: number }[],
 ): void {
   if (v >= 1) w.int32(0);
   w.int16(errorCode);
-  if (v >= 3) w.array(members, (w, m) => w.string(m.memberId).nullableString(null).int16(m.errorCode));
+  if (v >= 3) w.array(members, (w, m) => w.string(m.memberId).nullableString(m.groupInstanceId).int16(m.errorCode));
 }
 
 export function decodeDescribeGroupsRequest(r: Reader, v: number): string[] {
@@ -142,6 +145,7 @@ export interface DescribedGroup {
   readonly protocol: string;
   readonly members: {
     memberId: string;
+    groupInstanceId: string | null;
     clientId: string;
     clientHost: string;
     metadata: Buffer;
@@ -155,7 +159,7 @@ export function encodeDescribeGroupsResponse(w: Writer, v: number, groups: Descr
     w.int16(g.errorCode).string(g.groupId).string(g.state).string(g.protocolType).string(g.protocol);
     w.array(g.members, (w, m) => {
       w.string(m.memberId);
-      if (v >= 4) w.nullableString(null);
+      if (v >= 4) w.nullableString(m.groupInstanceId);
       w.string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment);
     });
     if (v >= 3) w.int32(-2147483648);

@@ -45,7 +45,7 @@ export function encodeListOffsetsResponse(w: Writer, v: number, topics: ListOffs
     w.array(t.partitions, (w, p) => {
       w.int32(p.index).int16(p.errorCode);
       if (v === 0) {
-        w.array(p.errorCode === 0 ? [p.offset] : [], (w, o) => w.int64(o));
+        w.array(p.errorCode === 0 && p.offset >= 0 ? [p.offset] : [], (w, o) => w.int64(o));
       } else {
         w.int64(p.timestamp).int64(p.offset);
         if (v >= 4) w.int32(0);

@@ -28,6 +28,7 @@ export interface MetadataPartition {
   readonly errorCode: number;
   readonly index: number;
   readonly leader: number;
+  readonly offline: boolean; // out of service: empty ISR, listed in offline replicas
 }
 
 export interface MetadataTopic {
@@ -58,8 +59,8 @@ export function encodeMetadataResponse(w: Writer, v: number, res: MetadataRespon
       w.int16(p.errorCode).int32(p.index).int32(p.leader);
       if (v >= 7) w.int32(0);
       w.array([p.leader], (w, n) => w.int32(n));
-      w.array([p.leader], (w, n) => w.int32(n));
-      if (v >= 5) w.array([] as number[], (w, n) => w.int32(n));
+      w.array(p.offline ? [] : [p.leader], (w, n) => w.int32(n));
+      if (v >= 5) w.array(p.offline ? [p.leader] : [], (w, n) => w.int32(n));
     });
     if (v >= 8) w.int32(-2147483648);
   });

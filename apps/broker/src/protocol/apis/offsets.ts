@@ -6,6 +6,7 @@ export interface OffsetCommitRequest {
   readonly groupId: string;
   readonly generationId: number;
   readonly memberId: string;
+  readonly groupInstanceId: string | null;
   readonly topics: {
     name: string;
     partitions: { index: number; offset: number; metadata: string | null }[];
@@ -16,7 +17,7 @@ export function decodeOffsetCommitRequest(r: Reader, v: number): OffsetCommitReq
   const groupId = r.string();
   const generationId = v >= 1 ? r.int32() : -1;
   const memberId = v >= 1 ? r.string() : '';
-  if (v >= 7) r.nullableString();
+  const groupInstanceId = v >= 7 ? r.nullableString() : null;
   if (v >= 2 && v <= 4) r.int64(); // retention time
   const topics = r.array((r) => ({
     name: r.string(),
@@ -28,7 +29,7 @@ export function decodeOffsetCommitRequest(r: Reader, v: number): OffsetCommitReq
       return { index, offset, metadata: r.nullableString() };
     }),
   }));
-  return { groupId, generationId, memberId, topics };
+  return { groupId, generationId, memberId, groupInstanceId, topics };
 }
 
 export interface PartitionError {

@@ -12,6 +12,7 @@ import { decodeListOffsetsRequest, encodeListOffsetsResponse } from '../../proto
 import { decodeFindCoordinatorRequest, encodeFindCoordinatorResponse } from '../../protocol/apis/find-coordinator';
 import type { Handler } from '../context';
 import { MAX_PARTITIONS_PER_TOPIC } from '../../log/log-manager';
+import { toOverrides, validateOverrides } from '../../log/topic-config';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -32,7 +33,12 @@ export const handleCreateTopics: Handler = (ctx, { header }, r, w) => {
         : t.numPartitions === -1
           ? ctx.config.defaultPartitions
           : t.numPartitions;
-    const outcome = ctx.logs.create(t.name, count, req.validateOnly);
+    // Configs given are applied, not ignored; one the broker does not implement refuses the topic.
+    const problems = validateOverrides(t.configs);
+    if (problems.length > 0) {
+      return { name: t.name, errorCode: ErrorCode.INVALID_CONFIG, errorMessage: problems.join('; ') };
+    }
+    const outcome = ctx.logs.create(t.name, count, toOverrides(t.configs), req.validateOnly);
     switch (outcome) {
       case 'created':
         return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
@@ -82,13 +88,23 @@ export const handleListOffsets: Handler = async (ctx, { header }, r, w) => {
         partitions.push({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1 });
         continue;
       }
-      const offset =
-        p.timestamp === LATEST
-          ? log.highWatermark
-          : p.timestamp === EARLIEST
-            ? log.logStartOffset
-            : await log.offsetForTimestamp(p.timestamp);
-      partitions.push({ index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset });
+      if (log.failed) {
+        partitions.push({ index: p.index, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, timestamp: -1, offset: -1 });
+        continue;
+      }
+      if (p.timestamp === LATEST || p.timestamp === EARLIEST) {
+        const offset = p.timestamp === LATEST ? log.highWatermark : log.logStartOffset;
+        partitions.push({ index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset });
+        continue;
+      }
+      // No record at or after the timestamp: offset -1 (and timestamp -1), as Kafka answers.
+      const found = await log.offsetForTimestamp(p.timestamp);
+      partitions.push({
+        index: p.index,
+        errorCode: ErrorCode.NONE,
+        timestamp: found?.timestamp ?? -1,
+        offset: found?.offset ?? -1,
+      });
     }
     out.push({ name: t.name, partitions });
   }

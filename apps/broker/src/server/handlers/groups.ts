@@ -13,6 +13,7 @@ import {
   encodeSyncGroupResponse,
 } from '../../protocol/apis/groups';
 import type { Handler } from '../context';
+import { describeGroup, listGroups } from '../../group/group-queries';
 
 export const handleJoinGroup: Handler = async (ctx, { header, clientHost }, r, w) => {
   const req = decodeJoinGroupRequest(r, header.apiVersion);
@@ -24,7 +25,7 @@ export const handleJoinGroup: Handler = async (ctx, { header, clientHost }, r, w
 
 export const handleSyncGroup: Handler = async (ctx, { header }, r, w) => {
   const req = decodeSyncGroupRequest(r, header.apiVersion);
-  const res = await ctx.groups.sync(req.groupId, req.generationId, req.memberId, req.assignments);
+  const res = await ctx.groups.sync(req.groupId, req.generationId, req.memberId, req.groupInstanceId, req.assignments);
   ctx.metrics.error(ApiKey.SyncGroup, res.errorCode);
   encodeSyncGroupResponse(w, header.apiVersion, res.errorCode, res.assignment);
   return true;
@@ -32,7 +33,7 @@ export const handleSyncGroup: Handler = async (ctx, { header }, r, w) => {
 
 export const handleHeartbeat: Handler = (ctx, { header }, r, w) => {
   const req = decodeHeartbeatRequest(r, header.apiVersion);
-  const code = ctx.groups.heartbeat(req.groupId, req.generationId, req.memberId);
+  const code = ctx.groups.heartbeat(req.groupId, req.generationId, req.memberId, req.groupInstanceId);
   ctx.metrics.error(ApiKey.Heartbeat, code);
   encodeErrorOnlyResponse(w, header.apiVersion, code);
   return true;
@@ -40,7 +41,7 @@ export const handleHeartbeat: Handler = (ctx, { header }, r, w) => {
 
 export const handleLeaveGroup: Handler = (ctx, { header }, r, w) => {
   const req = decodeLeaveGroupRequest(r, header.apiVersion);
-  const res = ctx.groups.leave(req.groupId, req.memberIds);
+  const res = ctx.groups.leave(req.groupId, req.members);
   encodeLeaveGroupResponse(w, header.apiVersion, res.errorCode, res.members);
   return true;
 };
@@ -48,7 +49,7 @@ export const handleLeaveGroup: Handler = (ctx, { header }, r, w) => {
 export const handleDescribeGroups: Handler = (ctx, { header }, r, w) => {
   const ids = decodeDescribeGroupsRequest(r, header.apiVersion);
   const groups = ids.map((id) => {
-    const d = ctx.groups.describe(id);
+    const d = describeGroup(ctx.groups.groups, id);
     // A group known only by its committed offsets is Empty, not Dead.
     return d.state === 'Dead' && ctx.offsets.hasGroup(id) ? { ...d, state: 'Empty', protocolType: 'consumer' } : d;
   });
@@ -57,7 +58,7 @@ export const handleDescribeGroups: Handler = (ctx, { header }, r, w) => {
 };
 
 export const handleListGroups: Handler = (ctx, { header }, _r, w) => {
-  const live = ctx.groups.list();
+  const live = listGroups(ctx.groups.groups);
   const known = new Set(live.map((g) => g.groupId));
   const stored = ctx.offsets
     .groups()

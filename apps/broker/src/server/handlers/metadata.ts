@@ -10,7 +10,15 @@ function describe(t: TopicInfo, nodeId: number): MetadataTopic {
   return {
     errorCode: ErrorCode.NONE,
     name: t.name,
-    partitions: t.partitions.map((_, index) => ({ errorCode: ErrorCode.NONE, index, leader: nodeId })),
+    // A partition out of service after a failed write or sync lists this broker as an offline
+    // replica (v5+) with an empty ISR. No partition error: kafkajs fails the whole metadata request
+    // on one, and every other partition must keep working. Its requests get KAFKA_STORAGE_ERROR.
+    partitions: t.partitions.map((log, index) => ({
+      errorCode: ErrorCode.NONE,
+      index,
+      leader: nodeId,
+      offline: log.failed !== null,
+    })),
   };
 }
 

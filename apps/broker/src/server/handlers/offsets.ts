@@ -12,7 +12,7 @@ export const handleOffsetCommit: Handler = async (ctx, { header }, r, w) => {
   const v = header.apiVersion;
   const req = decodeOffsetCommitRequest(r, v);
   let code: number = req.groupId
-    ? ctx.groups.checkCommit(req.groupId, req.generationId, req.memberId)
+    ? ctx.groups.checkCommit(req.groupId, req.generationId, req.memberId, req.groupInstanceId)
     : ErrorCode.INVALID_GROUP_ID;
   if (code === ErrorCode.NONE) {
     const entries = req.topics.flatMap((t) =>

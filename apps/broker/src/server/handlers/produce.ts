@@ -27,6 +27,7 @@ export const handleProduce: Handler = async (ctx, { header }, r, w) => {
       if (!p.records || p.records.length === 0) return fail(ErrorCode.CORRUPT_MESSAGE);
       const res = log.append(p.records);
       if (res.errorCode !== ErrorCode.NONE) return fail(res.errorCode);
+      if (res.duplicate) ctx.metrics.duplicateBatches++;
       const out = {
         index: p.index,
         errorCode: ErrorCode.NONE as ErrorCode,
