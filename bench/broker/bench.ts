@@ -1,11 +1,11 @@
 // npm run bench:broker — 1 KiB messages through the real broker with kafkajs, acks -1, fsync always.
 // Prints RESULT lines; the broker's CPU comes from /proc/<pid>/stat, the client's from process.cpuUsage.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, type TestBroker } from '@keel/testing';
-import { crc32c, crc32cImplementation, crc32cPortable } from '../../apps/broker/src/log/crc32c';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -78,14 +78,21 @@ async function produceWith(broker: TestBroker, count: number, messages: number, 
 
 // CPU per message of the CRC-32C check Produce now makes (1 KiB records, batches of 250 as in the
 // produce phase), native and portable, in this process: compared with the broker's produce CPU.
-function crcMicrosPerMessage(fn: (b: Buffer) => number): number {
-  const batch = Buffer.alloc(250 * (SIZE + 10), 'x');
-  for (let i = 0; i < 50; i++) fn(batch);
-  const rounds = 400;
-  const t0 = process.cpuUsage();
-  for (let i = 0; i < rounds; i++) fn(batch);
-  const used = process.cpuUsage(t0);
-  return (used.user + used.system) / (rounds * 250);
+/** Runs the broker's own CRC-32C micro-benchmark in a child process: implementation and µs per message. */
+function crcMicrosPerMessage(): { implementation: string; native: number; portable: number } {
+  const root = path.resolve(__dirname, '../..');
+  const out = execFileSync(
+    process.execPath,
+    [
+      '-r',
+      path.join(root, 'tools/register-ts.cjs'),
+      path.join(root, 'apps/broker/src/log/crc32c.bench.ts'),
+      String(SIZE),
+    ],
+    { encoding: 'utf8' },
+  );
+  const [implementation, native, portable] = out.trim().split(' ');
+  return { implementation, native: Number(native), portable: Number(portable) };
 }
 
 function result(name: string, value: number, unit: string): void {
@@ -151,12 +158,11 @@ async function main(): Promise<void> {
   result('consume_client_cpu_us_per_msg', us(consume.clientCpu), 'us');
   result('consume_broker_msgs_per_cpu_s', MESSAGES / consume.brokerCpu, 'msg/s');
   result('consume_broker_cpu_share', consume.brokerCpu / (consume.brokerCpu + consume.clientCpu), 'ratio');
-  const crcNative = crcMicrosPerMessage((b) => crc32c(b, 21, b.length));
-  const crcPortable = crcMicrosPerMessage((b) => crc32cPortable(b, 21, b.length));
-  process.stdout.write(`# crc32c implementation in the broker: ${crc32cImplementation}\n`);
-  result('crc32c_native_us_per_msg', crcNative, 'us');
-  result('crc32c_portable_us_per_msg', crcPortable, 'us');
-  result('crc32c_share_of_produce_broker_cpu', crcNative / us(produce.brokerCpu), 'ratio');
+  const crc = crcMicrosPerMessage();
+  process.stdout.write(`# crc32c implementation in the broker: ${crc.implementation}\n`);
+  result('crc32c_native_us_per_msg', crc.native, 'us');
+  result('crc32c_portable_us_per_msg', crc.portable, 'us');
+  result('crc32c_share_of_produce_broker_cpu', crc.native / us(produce.brokerCpu), 'ratio');
   const brokerCpu = produce.brokerCpu + consume.brokerCpu;
   result('broker_cpu_share', brokerCpu / (brokerCpu + produce.clientCpu + consume.clientCpu), 'ratio');
 }
