@@ -44,4 +44,5 @@ export type { Explanation } from './explain';
 export type { Tree } from './tree';
 export { treeShap, treeExpectedValue, TreeShapScratch } from './tree-shap';
 export { decodeOnnxModel } from './onnx-proto';
+export { loadPipeline } from './onnx-import';
 export { ONNX_IR_VERSION, ONNX_ML_OPSET, ONNX_OPSET } from './onnx-export';

@@ -118,9 +118,9 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
 }
 
 /** A category string that is not a frequent training category, used for the "other" bucket. */
-export function otherSentinel(feature: CategoricalFeature): string {
+export function otherSentinelFor(categories: readonly string[]): string {
   let sentinel = '<other>';
-  const taken = new Set(feature.categories);
+  const taken = new Set(categories);
   while (taken.has(sentinel)) sentinel += '#';
   return sentinel;
 }
@@ -132,7 +132,7 @@ function categoricalBlock(
   nodes: Record<string, unknown>[],
   initializers: Record<string, unknown>[],
 ): string {
-  const sentinel = otherSentinel(feature);
+  const sentinel = otherSentinelFor(feature.categories);
   const cats = [...feature.categories];
   const prefix = NAMES.catPrefix(k);
   nodes.push(node('RegexFullMatch', [feature.name], [`${prefix}_missing`], [attr.string('pattern', MISSING_PATTERN)]));

@@ -79,7 +79,7 @@ describe('missing values in the exported graph', () => {
         name: 'g',
         node: graph,
         input: [valueInfo('s', DataType.String, ['N'])],
-        output: [valueInfo('m', 9, ['N'])],
+        output: [valueInfo('m', DataType.Bool, ['N'])],
       },
     });
     const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
