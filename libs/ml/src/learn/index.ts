@@ -46,3 +46,23 @@ export { treeShap, treeExpectedValue, TreeShapScratch } from './tree-shap';
 export { decodeOnnxModel } from './onnx-proto';
 export { loadPipeline } from './onnx-import';
 export { ONNX_IR_VERSION, ONNX_ML_OPSET, ONNX_OPSET } from './onnx-export';
+export {
+  modelImportances,
+  permutationImportance,
+  type Importance,
+  type ModelImportances,
+  type PermutationImportance,
+  type PermutationImportances,
+  type PermutationMetric,
+  type PermutationOptions,
+} from './importance';
+export {
+  buildModelCard,
+  MODEL_CARD_SCHEMA,
+  summarizeData,
+  type CategoricalSummary,
+  type DataSummary,
+  type ModelCardDocument,
+  type ModelCardInput,
+  type NumericSummary,
+} from './model-card';
