@@ -66,3 +66,21 @@ export {
   type ModelCardInput,
   type NumericSummary,
 } from './model-card';
+export {
+  bestTrial,
+  MAX_GRID,
+  planSearch,
+  type Distribution,
+  type ParamValue,
+  type SearchPlan,
+  type SearchSpace,
+  type Trial,
+  type TrialResult,
+} from './search';
+export {
+  SuccessiveHalving,
+  type HalvingOptions,
+  type HalvingResult,
+  type Rung,
+  type RungTrial,
+} from './halving';
