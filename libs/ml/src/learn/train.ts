@@ -27,6 +27,9 @@ export interface TrainResult {
   readonly candidate: FittedPipeline;
   /** Metrics of the candidate on the held-out validation rows. */
   readonly metrics: Metrics;
+  /** The train rows and the validation rows (e.g. for permutation importance of the candidate). */
+  readonly train: Table;
+  readonly validation: Table;
   readonly trainRows: number;
   readonly validationRows: number;
   /** Whether `pipeline` was refitted on train + validation. */
@@ -78,6 +81,8 @@ function validateThenRefit(
     pipeline,
     candidate,
     metrics,
+    train: trainTable,
+    validation: validationTable,
     trainRows: trainTable.rows,
     validationRows: validationTable.rows,
     refitted: refit,
