@@ -77,10 +77,4 @@ export {
   type Trial,
   type TrialResult,
 } from './search';
-export {
-  SuccessiveHalving,
-  type HalvingOptions,
-  type HalvingResult,
-  type Rung,
-  type RungTrial,
-} from './halving';
+export { SuccessiveHalving, type HalvingOptions, type HalvingResult, type Rung, type RungTrial } from './halving';
