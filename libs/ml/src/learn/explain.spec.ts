@@ -48,7 +48,7 @@ function popcount(v: number): number {
 
 function shapOf(tree: Tree, x: ArrayLike<number>, M: number): number[] {
   const phi = new Float64Array(M);
-  treeShap(tree, (f) => x[f], phi, new TreeShapScratch(treeDepth(tree)));
+  treeShap(tree, x, phi, new TreeShapScratch(treeDepth(tree)));
   return Array.from(phi);
 }
 
@@ -208,7 +208,7 @@ describe('FittedPipeline.explain', () => {
     ]);
     const phi = new Float64Array(7);
     const scratch = new TreeShapScratch(Math.max(...classifier.model.trees.map(treeDepth)));
-    for (const tree of classifier.model.trees) treeShap(tree, (f) => x[f], phi, scratch);
+    for (const tree of classifier.model.trees) treeShap(tree, x, phi, scratch);
     const explanation = pipeline.explain(row);
     expect(explanation.values[1]).toBeCloseTo(phi[2] + phi[3] + phi[4] + phi[5] + phi[6], 12);
     expect(explanation.values[2]).toBeCloseTo(phi[1], 12);

@@ -53,11 +53,11 @@ export function explainPipeline(pipeline: FittedPipeline, table: Table): Explana
   let expectedValue = base;
   for (const tree of trees) expectedValue += treeExpectedValue(tree);
   const scratch = new TreeShapScratch(Math.max(0, ...trees.map(treeDepth)));
-  let row = 0;
-  const at = (f: number): number => data[f * rows + row];
-  for (; row < rows; row++) {
+  const xi = new Float64Array(cols);
+  for (let row = 0; row < rows; row++) {
+    for (let f = 0; f < cols; f++) xi[f] = data[f * rows + row];
     phi.fill(0);
-    for (const tree of trees) treeShap(tree, at, phi, scratch);
+    for (const tree of trees) treeShap(tree, xi, phi, scratch);
     addRow(row);
   }
   return {

@@ -39,106 +39,127 @@ export function treeExpectedValue(tree: Tree): number {
 }
 
 /**
- * Adds the tree's SHAP values for one row to phi (indexed by encoded feature). `at(f)` reads feature f of
- * the row; a missing value (NaN) follows the split's learned direction, as in scoring.
+ * Adds the tree's SHAP values for one row to phi (indexed by encoded feature). `x` holds the row's encoded
+ * features; a missing value (NaN) follows the split's learned direction, as in scoring.
  */
-export function treeShap(tree: Tree, at: (f: number) => number, phi: Float64Array, scratch: TreeShapScratch): void {
-  const { feature, threshold, left, right, missingLeft, value, cover } = tree;
-  const { feature: pf, zero: pz, one: po, weight: pw } = scratch;
+export function treeShap(tree: Tree, x: ArrayLike<number>, phi: Float64Array, scratch: TreeShapScratch): void {
+  recurse(tree, x, phi, scratch, 0, 0, 0, 1, 1, -1);
+}
 
-  const recurse = (
-    node: number,
-    depth: number,
-    parentStart: number,
-    zeroFraction: number,
-    oneFraction: number,
-    parentFeature: number,
-  ): void => {
-    // Copy the parent's path into this frame, then extend it with the split that led here.
-    const start = parentStart + depth;
-    for (let k = 0; k < depth; k++) {
-      pf[start + k] = pf[parentStart + k];
-      pz[start + k] = pz[parentStart + k];
-      po[start + k] = po[parentStart + k];
-      pw[start + k] = pw[parentStart + k];
+// Plain functions over the scratch arrays (no closures): this runs O(leaves x depth^2) per tree and row.
+function recurse(
+  tree: Tree,
+  x: ArrayLike<number>,
+  phi: Float64Array,
+  s: TreeShapScratch,
+  node: number,
+  depth: number,
+  parentStart: number,
+  zeroFraction: number,
+  oneFraction: number,
+  parentFeature: number,
+): void {
+  const pf = s.feature;
+  const pz = s.zero;
+  const po = s.one;
+  const pw = s.weight;
+  // Copy the parent's path into this frame, then extend it with the split that led here.
+  const start = parentStart + depth;
+  for (let k = 0; k < depth; k++) {
+    pf[start + k] = pf[parentStart + k];
+    pz[start + k] = pz[parentStart + k];
+    po[start + k] = po[parentStart + k];
+    pw[start + k] = pw[parentStart + k];
+  }
+  extend(s, start, depth, zeroFraction, oneFraction, parentFeature);
+  const split = tree.feature[node];
+  if (split < 0) {
+    const leaf = tree.value[node];
+    for (let k = 1; k <= depth; k++) {
+      const w = unwoundSum(s, start, depth, k);
+      phi[pf[start + k]] += w * (po[start + k] - pz[start + k]) * leaf;
     }
-    extend(start, depth, zeroFraction, oneFraction, parentFeature);
-    const split = feature[node];
-    if (split < 0) {
-      for (let k = 1; k <= depth; k++) {
-        const w = unwoundSum(start, depth, k);
-        phi[pf[start + k]] += w * (po[start + k] - pz[start + k]) * value[node];
-      }
-      return;
-    }
-    const x = at(split);
-    const goesLeft = x <= threshold[node] || (x !== x && missingLeft[node] === 1);
-    const hot = goesLeft ? left[node] : right[node];
-    const cold = goesLeft ? right[node] : left[node];
-    let incomingZero = 1;
-    let incomingOne = 1;
-    let d = depth;
-    let k = 0;
-    while (k <= d && pf[start + k] !== split) k++;
-    if (k <= d) {
-      // This feature was split on above: undo that step so it is redone here.
-      incomingZero = pz[start + k];
-      incomingOne = po[start + k];
-      unwind(start, d, k);
-      d--;
-    }
-    const w = cover[node];
-    recurse(hot, d + 1, start, (cover[hot] / w) * incomingZero, incomingOne, split);
-    recurse(cold, d + 1, start, (cover[cold] / w) * incomingZero, 0, split);
-  };
+    return;
+  }
+  const v = x[split];
+  const goesLeft = v <= tree.threshold[node] || (v !== v && tree.missingLeft[node] === 1);
+  const hot = goesLeft ? tree.left[node] : tree.right[node];
+  const cold = goesLeft ? tree.right[node] : tree.left[node];
+  let incomingZero = 1;
+  let incomingOne = 1;
+  let d = depth;
+  let k = 0;
+  while (k <= d && pf[start + k] !== split) k++;
+  if (k <= d) {
+    // This feature was split on above: undo that step so it is redone here.
+    incomingZero = pz[start + k];
+    incomingOne = po[start + k];
+    unwind(s, start, d, k);
+    d--;
+  }
+  const cover = tree.cover;
+  const w = cover[node];
+  recurse(tree, x, phi, s, hot, d + 1, start, (cover[hot] / w) * incomingZero, incomingOne, split);
+  recurse(tree, x, phi, s, cold, d + 1, start, (cover[cold] / w) * incomingZero, 0, split);
+}
 
-  const extend = (s: number, depth: number, zeroFraction: number, oneFraction: number, f: number): void => {
-    pf[s + depth] = f;
-    pz[s + depth] = zeroFraction;
-    po[s + depth] = oneFraction;
-    pw[s + depth] = depth === 0 ? 1 : 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      pw[s + i + 1] += (oneFraction * pw[s + i] * (i + 1)) / (depth + 1);
-      pw[s + i] = (zeroFraction * pw[s + i] * (depth - i)) / (depth + 1);
-    }
-  };
+function extend(
+  s: TreeShapScratch,
+  start: number,
+  depth: number,
+  zeroFraction: number,
+  oneFraction: number,
+  f: number,
+): void {
+  const pw = s.weight;
+  s.feature[start + depth] = f;
+  s.zero[start + depth] = zeroFraction;
+  s.one[start + depth] = oneFraction;
+  pw[start + depth] = depth === 0 ? 1 : 0;
+  const scale = 1 / (depth + 1);
+  for (let i = depth - 1; i >= 0; i--) {
+    pw[start + i + 1] += oneFraction * pw[start + i] * (i + 1) * scale;
+    pw[start + i] = zeroFraction * pw[start + i] * (depth - i) * scale;
+  }
+}
 
-  const unwind = (s: number, depth: number, index: number): void => {
-    const oneFraction = po[s + index];
-    const zeroFraction = pz[s + index];
-    let next = pw[s + depth];
-    for (let i = depth - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = pw[s + i];
-        pw[s + i] = (next * (depth + 1)) / ((i + 1) * oneFraction);
-        next = tmp - (pw[s + i] * zeroFraction * (depth - i)) / (depth + 1);
-      } else {
-        pw[s + i] = (pw[s + i] * (depth + 1)) / (zeroFraction * (depth - i));
-      }
-    }
-    for (let i = index; i < depth; i++) {
-      pf[s + i] = pf[s + i + 1];
-      pz[s + i] = pz[s + i + 1];
-      po[s + i] = po[s + i + 1];
-    }
-  };
-
-  const unwoundSum = (s: number, depth: number, index: number): number => {
-    const oneFraction = po[s + index];
-    const zeroFraction = pz[s + index];
-    let next = pw[s + depth];
-    let total = 0;
+function unwind(s: TreeShapScratch, start: number, depth: number, index: number): void {
+  const pw = s.weight;
+  const oneFraction = s.one[start + index];
+  const zeroFraction = s.zero[start + index];
+  let next = pw[start + depth];
+  for (let i = depth - 1; i >= 0; i--) {
     if (oneFraction !== 0) {
-      for (let i = depth - 1; i >= 0; i--) {
-        const tmp = next / ((i + 1) * oneFraction);
-        total += tmp;
-        next = pw[s + i] - tmp * zeroFraction * (depth - i);
-      }
+      const tmp = pw[start + i];
+      pw[start + i] = (next * (depth + 1)) / ((i + 1) * oneFraction);
+      next = tmp - (pw[start + i] * zeroFraction * (depth - i)) / (depth + 1);
     } else {
-      for (let i = depth - 1; i >= 0; i--) total += pw[s + i] / (zeroFraction * (depth - i));
+      pw[start + i] = (pw[start + i] * (depth + 1)) / (zeroFraction * (depth - i));
     }
-    return total * (depth + 1);
-  };
+  }
+  for (let i = index; i < depth; i++) {
+    s.feature[start + i] = s.feature[start + i + 1];
+    s.zero[start + i] = s.zero[start + i + 1];
+    s.one[start + i] = s.one[start + i + 1];
+  }
+}
 
-  recurse(0, 0, 0, 1, 1, -1);
+function unwoundSum(s: TreeShapScratch, start: number, depth: number, index: number): number {
+  const pw = s.weight;
+  const oneFraction = s.one[start + index];
+  const zeroFraction = s.zero[start + index];
+  let next = pw[start + depth];
+  let total = 0;
+  if (oneFraction !== 0) {
+    const inv = 1 / oneFraction;
+    for (let i = depth - 1; i >= 0; i--) {
+      const tmp = (next * inv) / (i + 1);
+      total += tmp;
+      next = pw[start + i] - tmp * zeroFraction * (depth - i);
+    }
+  } else {
+    const inv = 1 / zeroFraction;
+    for (let i = depth - 1; i >= 0; i--) total += (pw[start + i] * inv) / (depth - i);
+  }
+  return total * (depth + 1);
 }
