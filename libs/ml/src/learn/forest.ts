@@ -8,6 +8,9 @@ import { type Binning, type BinnedMatrix, MISSING_BIN } from './binning';
 import { MlError, MlErrorCode } from './errors';
 import { splitThreshold, type Tree, TreeBuilder } from './tree';
 
+// A local copy: an imported binding is read through a getter in the CommonJS build, too slow for hot loops.
+const MISSING: number = MISSING_BIN;
+
 export interface ForestParams {
   readonly nTrees: number;
   /** Features tried per split; 'sqrt' is floor(sqrt(features)). */
@@ -141,7 +144,7 @@ function growTree(
         if (hist[b] === 0) touched[k++] = b;
         hist[b] += pw[r];
       }
-      const missing = hist[MISSING_BIN];
+      const missing = hist[MISSING];
       const hasMissing = missing !== 0;
       if (k < 2) {
         hist[touched[0]] = 0;
@@ -153,7 +156,7 @@ function growTree(
       if (k <= 32) {
         for (let t = 0; t < k; t++) {
           const b = touched[t];
-          if (b === MISSING_BIN) continue;
+          if (b === MISSING) continue;
           let u = count - 1;
           while (u >= 0 && touched[u] > b) {
             touched[u + 1] = touched[u];
@@ -167,7 +170,7 @@ function growTree(
         let hi = 0;
         for (let t = 0; t < k; t++) {
           const b = touched[t];
-          if (b === MISSING_BIN) continue;
+          if (b === MISSING) continue;
           if (b < lo) lo = b;
           if (b > hi) hi = b;
         }
@@ -194,7 +197,7 @@ function growTree(
         } else if (hasMissing) consider(f, bin, l0, l1, false); // every present value left
       }
       for (let t = 0; t < count; t++) hist[touched[t]] = 0;
-      hist[MISSING_BIN] = 0;
+      hist[MISSING] = 0;
     }
     if (bestFeature < 0) {
       builder.setLeaf(node, Math.fround((w1 / total) * scale));
@@ -208,7 +211,7 @@ function growTree(
     for (let r = start; r < end; r++) {
       const i = idx[r];
       const b = bins[off + i];
-      if (b === MISSING_BIN ? bestMissingLeft : b <= bestBin) {
+      if (b === MISSING ? bestMissingLeft : b <= bestBin) {
         idx[lo] = i;
         pw[lo++] = pw[r];
       } else {

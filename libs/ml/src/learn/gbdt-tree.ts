@@ -6,6 +6,9 @@
 import { type Binning, type BinnedMatrix, MISSING_BIN } from './binning';
 import { splitThreshold, type Tree, TreeBuilder } from './tree';
 
+// A local copy: an imported binding is read through a getter in the CommonJS build, too slow for hot loops.
+const MISSING: number = MISSING_BIN;
+
 export interface GrowParams {
   readonly maxLeafNodes: number;
   readonly maxDepth: number;
@@ -59,7 +62,7 @@ export function histLayout(x: BinnedMatrix): HistLayout {
     const missing = nBins[f];
     for (let i = 0, off = f * n; i < n; i++) {
       const b = bins[off + i];
-      dense[i * D + d] = b === MISSING_BIN ? missing : b;
+      dense[i * D + d] = b === MISSING ? missing : b;
     }
   });
   const rowPtr = new Int32Array(n + 1);
@@ -70,7 +73,7 @@ export function histLayout(x: BinnedMatrix): HistLayout {
   for (const f of binary) {
     for (let i = 0, off = f * n; i < n; i++) {
       const b = bins[off + i];
-      if (b !== 0) activeSlots[fill[i]++] = (offsets[f] + (b === MISSING_BIN ? 2 : 1)) * 3;
+      if (b !== 0) activeSlots[fill[i]++] = (offsets[f] + (b === MISSING ? 2 : 1)) * 3;
     }
   }
   return {
@@ -147,16 +150,11 @@ export function growBoostedTree(
     const G = leaf.g;
     const H = leaf.h;
     const parentScore = (G * G) / (H + lambda);
-    const consider = (gl: number, hl: number, f: number, b: number, missingLeft: boolean): void => {
-      const gr = G - gl;
-      const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (H - hl + lambda) - parentScore;
-      if (gain > leaf.gain + 1e-12) {
-        leaf.gain = gain;
-        leaf.feature = f;
-        leaf.bin = b;
-        leaf.missingLeft = missingLeft;
-      }
-    };
+    // The best split so far, in locals (written to the leaf once at the end): this loop is hot.
+    let bestGain = 0;
+    let bestFeature = -1;
+    let bestBin = -1;
+    let bestMissingLeft = false;
     for (let f = 0; f < F; f++) {
       const base = offsets[f] * 3;
       const nb = nBins[f];
@@ -173,8 +171,15 @@ export function growBoostedTree(
         cl += hist[k + 2];
         if (cl < minLeaf || hl < MIN_HESSIAN) continue;
         if (count - cl < minLeaf || H - hl < MIN_HESSIAN) break;
-        // No missing values here: at scoring time they follow the child that took more rows.
-        consider(gl, hl, f, b, cm === 0 && cl > count - cl);
+        const gr = G - gl;
+        const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (H - hl + lambda) - parentScore;
+        if (gain > bestGain + 1e-12) {
+          bestGain = gain;
+          bestFeature = f;
+          bestBin = b;
+          // No missing values here: at scoring time they follow the child that took more rows.
+          bestMissingLeft = cm === 0 && cl > count - cl;
+        }
       }
       if (cm === 0) continue;
       // Missing values to the left: scan from the right.
@@ -188,9 +193,20 @@ export function growBoostedTree(
         cr += hist[k + 2];
         if (cr < minLeaf || hr < MIN_HESSIAN) continue;
         if (count - cr < minLeaf || H - hr < MIN_HESSIAN) break;
-        consider(G - gr, H - hr, f, b, true);
+        const gl2 = G - gr;
+        const gain = (gl2 * gl2) / (H - hr + lambda) + (gr * gr) / (hr + lambda) - parentScore;
+        if (gain > bestGain + 1e-12) {
+          bestGain = gain;
+          bestFeature = f;
+          bestBin = b;
+          bestMissingLeft = true;
+        }
       }
     }
+    leaf.gain = bestGain;
+    leaf.feature = bestFeature;
+    leaf.bin = bestBin;
+    leaf.missingLeft = bestMissingLeft;
   };
 
   const makeLeaf = (node: number, start: number, end: number, depth: number, hist: Float64Array): Leaf => {
@@ -223,7 +239,7 @@ export function growBoostedTree(
     for (let r = parent.start; r < parent.end; r++) {
       const i = idx[r];
       const b = bins[off + i];
-      if (b === MISSING_BIN ? missingLeft : b <= bin) idx[lo++] = i;
+      if (b === MISSING ? missingLeft : b <= bin) idx[lo++] = i;
       else spillIdx[spill++] = i;
     }
     idx.set(spillIdx.subarray(0, spill), lo);

@@ -4,6 +4,9 @@
 import { MISSING_BIN } from './binning';
 import type { FeatureMatrix } from './preprocess';
 
+// A local copy: an imported binding is read through a getter in the CommonJS build, too slow for hot loops.
+const MISSING: number = MISSING_BIN;
+
 export interface Tree {
   readonly feature: Int32Array;
   /** Split value; +Infinity for a split that sends every present value left and missing ones right. */
@@ -141,7 +144,7 @@ export function addTreeBinned(tree: Tree, bins: Uint8Array, rows: number, out: F
     while (f >= 0) {
       const b = bins[f * rows + i];
       node =
-        b === MISSING_BIN
+        b === MISSING
           ? missingLeft[node] === 1
             ? left[node]
             : right[node]
