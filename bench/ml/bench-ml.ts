@@ -1,7 +1,7 @@
 // `npm run bench:ml`: the learners on the e-commerce data beside scikit-learn (same run, same split),
 // and with --big on a synthetic 1,000,000 x 30 table (training time and peak memory, one child process
 // per learner and size so each peak RSS is its own).
-import { benchEcommerce, ECOMMERCE_CSV } from './ecommerce';
+import { benchEcommerce, ecommerceCsv } from './ecommerce';
 import { benchSynthetic, runSyntheticChild } from './synthetic';
 
 function print(name: string, value: number, unit: string): void {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     return;
   }
   const repeats = Number(valueOf(args, '--repeats') ?? 5);
-  await benchEcommerce(valueOf(args, '--data') ?? ECOMMERCE_CSV, repeats, print);
+  await benchEcommerce(valueOf(args, '--data') ?? ecommerceCsv(), repeats, print);
   if (args.includes('--big'))
     benchSynthetic(__filename, (valueOf(args, '--rows') ?? '250000,1000000').split(',').map(Number), print);
 }

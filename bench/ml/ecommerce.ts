@@ -1,11 +1,21 @@
 // E-commerce churn: each learner against scikit-learn 1.2.1 on the same stratified 80/20 split; fit
 // times are medians of `repeats` fits, scikit-learn's and ours alternating so both see the same load.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Then what `npm run train` ships (refitted after validation, and with --no-refit) scored on the same
+// held-out rows, and the cost of explaining a row against scoring it.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ALGOS, csvColumns, fitPipeline, parseCsv, selectRows, toTable, type Metrics } from '@keel/ml';
 import { SklearnClient } from './sklearn-client';
+import { TrainCommand } from './train-command';
 
-export const ECOMMERCE_CSV = join(__dirname, '../../../shared/data/ecommerce-customer-churn.csv');
+/** shared/data/ecommerce-customer-churn.csv in the nearest directory above this checkout that has it. */
+export function ecommerceCsv(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'data', 'ecommerce-customer-churn.csv');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('cannot find shared/data/ecommerce-customer-churn.csv above the checkout; pass --data');
+}
 
 const WARMUP = 3;
 
@@ -15,9 +25,12 @@ export async function benchEcommerce(
   print: (name: string, value: number, unit: string) => void,
 ): Promise<void> {
   const sklearn = new SklearnClient(csv);
+  const parsed = parseCsv(readFileSync(csv, 'utf8'));
+  let command: TrainCommand | null = null;
   try {
     const split = await sklearn.split();
-    const table = toTable(csvColumns(parseCsv(readFileSync(csv, 'utf8'))));
+    command = new TrainCommand(parsed, split.train, split.test);
+    const table = toTable(csvColumns(parsed));
     const train = selectRows(table, split.train);
     const test = selectRows(table, split.test);
     process.stdout.write(
@@ -55,10 +68,36 @@ export async function benchEcommerce(
       print(`${algo}_train_s`, seconds, 's');
       print(`${algo}_sklearn_train_s`, skSeconds, 's');
       print(`${algo}_vs_sklearn_time`, seconds / skSeconds, 'ratio');
+      // What the command ships: refitted on every train row after its own 80/20 validation, or not.
+      const shipped = await command.ship(algo, true);
+      const trainOnly = await command.ship(algo, false);
+      print(`${algo}_train_cmd_auc`, shipped.auc, 'auc');
+      print(`${algo}_train_cmd_auc_delta`, shipped.auc - sk.auc, 'auc');
+      print(`${algo}_train_cmd_norefit_auc`, trainOnly.auc, 'auc');
+      print(`${algo}_train_cmd_norefit_auc_delta`, trainOnly.auc - sk.auc, 'auc');
+      print(`${algo}_train_cmd_s`, shipped.seconds, 's');
+      // Explanations (TreeSHAP / linear) against plain scoring of the same test rows.
+      const scoreSeconds = timed(() => pipeline.predictProba(test), 3);
+      const explainSeconds = timed(() => pipeline.explain(test), 1);
+      print(`${algo}_explain_ms_per_row`, (explainSeconds * 1000) / test.rows, 'ms');
+      print(`${algo}_explain_vs_predict_time`, explainSeconds / scoreSeconds, 'ratio');
     }
   } finally {
     sklearn.close();
+    command?.close();
   }
+}
+
+/** Median seconds of `repeats` runs after one warm-up run. */
+function timed(run: () => unknown, repeats: number): number {
+  run();
+  const seconds: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = process.hrtime.bigint();
+    run();
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return median(seconds);
 }
 
 export function median(values: number[]): number {

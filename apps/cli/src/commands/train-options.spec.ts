@@ -7,6 +7,7 @@ const base: TrainFlags = {
   seed: '42',
   out: 'm.onnx',
   validationFraction: '0.2',
+  refit: true,
 };
 
 describe('parseTrainFlags', () => {
@@ -30,7 +31,14 @@ describe('parseTrainFlags', () => {
       params: { maxIter: 50 },
       columnTypes: { CityTier: 'categorical' },
       validationFraction: 0.2,
+      refit: true,
     });
+  });
+
+  it('should carry --no-refit, the category grouping and the card path when given', () => {
+    expect(
+      parseTrainFlags({ ...base, refit: false, minFrequency: '0.01', maxCategories: '20', card: 'card.json' }),
+    ).toMatchObject({ refit: false, minFrequency: 0.01, maxCategories: 20, card: 'card.json' });
   });
 
   it.each([
@@ -41,6 +49,9 @@ describe('parseTrainFlags', () => {
     [{ params: '[1]' }, /--params must be a JSON object/],
     [{ params: '{bad' }, /--params must be a JSON object/],
     [{ columnTypes: '{"a":"text"}' }, /--column-types: "a" must be numeric, categorical or boolean/],
+    [{ minFrequency: '0' }, /--min-frequency must be an integer >= 1 or a fraction in \(0, 1\), got "0"/],
+    [{ minFrequency: 'often' }, /--min-frequency must be a number, got "often"/],
+    [{ maxCategories: '1' }, /--max-categories must be an integer >= 2, got "1"/],
   ])('should reject %j with a clear message', (override, message) => {
     expect(() => parseTrainFlags({ ...base, ...override })).toThrow(message);
   });

@@ -12,6 +12,11 @@ export interface TrainFlags {
   params?: string;
   columnTypes?: string;
   validationFraction: string;
+  /** commander's --no-refit sets this to false. */
+  refit: boolean;
+  minFrequency?: string;
+  maxCategories?: string;
+  card?: string;
 }
 
 export interface TrainOptions {
@@ -25,6 +30,12 @@ export interface TrainOptions {
   readonly params: Record<string, unknown>;
   readonly columnTypes: Record<string, ColumnType>;
   readonly validationFraction: number;
+  /** Refit on train + validation before writing the model (default). */
+  readonly refit: boolean;
+  readonly minFrequency?: number;
+  readonly maxCategories?: number;
+  /** Where to write the model card (JSON), if anywhere. */
+  readonly card?: string;
 }
 
 export class TrainUsageError extends Error {
@@ -55,6 +66,17 @@ export function parseTrainFlags(flags: TrainFlags): TrainOptions {
     }
     columnTypes[column] = type;
   }
+  const minFrequency = optionalNumber('--min-frequency', flags.minFrequency);
+  if (
+    minFrequency !== undefined &&
+    !(Number.isInteger(minFrequency) ? minFrequency >= 1 : minFrequency > 0 && minFrequency < 1)
+  )
+    throw new TrainUsageError(
+      `--min-frequency must be an integer >= 1 or a fraction in (0, 1), got "${flags.minFrequency}"`,
+    );
+  const maxCategories = optionalNumber('--max-categories', flags.maxCategories);
+  if (maxCategories !== undefined && !(Number.isInteger(maxCategories) && maxCategories >= 2))
+    throw new TrainUsageError(`--max-categories must be an integer >= 2, got "${flags.maxCategories}"`);
   return {
     data: flags.data,
     out: flags.out,
@@ -66,7 +88,19 @@ export function parseTrainFlags(flags: TrainFlags): TrainOptions {
     params,
     columnTypes,
     validationFraction,
+    refit: flags.refit,
+    ...(minFrequency !== undefined ? { minFrequency } : {}),
+    ...(maxCategories !== undefined ? { maxCategories } : {}),
+    ...(flags.card !== undefined ? { card: flags.card } : {}),
   };
+}
+
+function optionalNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new TrainUsageError(`${flag} must be a number, got "${text}"`);
+  return value;
 }
 
 function jsonObject(flag: string, text: string): Record<string, unknown> {

@@ -70,6 +70,7 @@ describe('keel train', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/target\s+label \(positive "Yes", negative "No"\)/);
     expect(result.stdout).toMatch(/rows\s+320 train, 80 validation/);
+    expect(result.stdout).toMatch(/refit\s+on all 400 rows \(train \+ validation\) after validation/);
     const auc = Number(/auc\s+([\d.]+)/.exec(result.stdout)![1]);
     expect(auc).toBeGreaterThan(0.8);
     const session = await ort.InferenceSession.create(readFileSync(out));
@@ -79,6 +80,46 @@ describe('keel train', () => {
       region: new ort.Tensor('string', ['east', 'north'], [2, 1]),
     });
     expect(Array.from(scored.label.data as BigInt64Array, Number)).toEqual([1, 0]);
+  });
+
+  it('should write the model card and ship the train-only model when given --card and --no-refit', async () => {
+    writeFileSync(join(dir, 'data.csv'), csv(400, ['0', '1']));
+    const card = join(dir, 'cards', 'card.json');
+    const result = await run([
+      '--data',
+      join(dir, 'data.csv'),
+      '--target',
+      'label',
+      '--id-column',
+      'id',
+      '--algo',
+      'lr',
+      '--seed',
+      '5',
+      '--out',
+      join(dir, 'm.onnx'),
+      '--no-refit',
+      '--card',
+      card,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/refit\s+off: the model saw the 320 train rows only/);
+    const written = JSON.parse(readFileSync(card, 'utf8')) as {
+      schema: string;
+      model: { algo: string; seed: number; trainingRows: number };
+      metrics: { validation: { auc: number } };
+      data: { rows: number; columns: { name: string; missing: number }[] };
+      importances: { model: { kind: string }; permutation: { columns: { name: string; mean: number }[] } };
+    };
+    expect(written.schema).toBe('keel.model-card/v1');
+    expect(written.model).toMatchObject({ algo: 'lr', seed: 5, trainingRows: 320 });
+    expect(written.metrics.validation.auc).toBeCloseTo(Number(/auc\s+([\d.]+)/.exec(result.stdout)![1]), 4);
+    expect(written.data.rows).toBe(320); // the rows the shipped (train-only) model saw
+    expect(written.data.columns.find((c) => c.name === 'amount')?.missing).toBeGreaterThan(10); // every 17th is blank
+    expect(written.importances.model.kind).toBe('coefficient');
+    const amount = written.importances.permutation.columns.find((c) => c.name === 'amount')!;
+    expect(amount.mean).toBeGreaterThan(0.05);
   });
 
   it('should write byte-identical models when run twice with the same seed', async () => {

@@ -1,2 +1,3 @@
 export * from './random';
 export * from './csv';
+export * from './missing';

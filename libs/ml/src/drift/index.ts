@@ -31,5 +31,6 @@ export {
 export type { DriftTest } from './tests';
 export { detectDrift } from './detect';
 export type { DetectOptions } from './detect';
-export { inferColumn, inferKind, isMissing, toNumber, toCategory } from './values';
+export { inferColumn, inferKind, toNumber, toCategory } from './values';
 export type { ColumnKind, RawValue, Storage } from './values';
+// isMissing (what counts as a missing cell) is exported from core: one definition for drift and training.

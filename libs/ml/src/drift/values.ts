@@ -1,22 +1,11 @@
-// Raw cell values: what counts as missing, numeric parsing, and a column's kind.
-export type RawValue = string | number | boolean | null | undefined;
+// Raw cell values: numeric parsing and a column's kind. What counts as missing is defined once, in core.
+import { isMissing, type RawCell } from '../core';
+
+export { isMissing };
+export type RawValue = RawCell;
 export type ColumnKind = 'numeric' | 'categorical' | 'binary';
 /** How a column's values are kept: as numbers (every non-missing value parses) or as category keys. */
 export type Storage = 'numeric' | 'categorical';
-
-// Spellings of "no value" that CSV exports and pandas write.
-const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', 'none']);
-
-export function isMissing(v: RawValue): boolean {
-  if (v === null || v === undefined) return true;
-  if (typeof v === 'number') return Number.isNaN(v);
-  if (typeof v === 'boolean') return false;
-  if (v.length === 0) return true;
-  // Fast path: every token starts with n/N, so other first letters (without padding) are values.
-  const first = v.charCodeAt(0);
-  if (first !== 110 && first !== 78 && first > 32 && v.charCodeAt(v.length - 1) > 32) return false;
-  return MISSING_TOKENS.has(v.trim().toLowerCase());
-}
 
 /** The number a non-missing value stands for, or NaN when it is not numeric. */
 export function toNumber(v: RawValue): number {

@@ -1,5 +1,5 @@
 import { Random } from '../core';
-import { applyBinning, binOf, fitBinning } from './binning';
+import { applyBinning, binOf, fitBinning, MISSING_BIN } from './binning';
 
 describe('binning', () => {
   it('should give every distinct value its own bin when there are few values', () => {
@@ -28,5 +28,23 @@ describe('binning', () => {
     expect(binOf(Float32Array.of(1, 2), 5)).toBe(2);
     expect(binOf(Float32Array.of(1, 2), 2)).toBe(1);
     expect(binOf(Float32Array.of(1, 2), -5)).toBe(0);
+  });
+});
+
+describe('binning with missing values', () => {
+  it('should give missing values their own code and keep them out of the thresholds', () => {
+    const data = Float32Array.of(3, NaN, 1, 2, NaN, 3);
+    const binning = fitBinning({ rows: 6, cols: 1, data }, 255, new Random(1));
+    expect(Array.from(binning.thresholds[0])).toEqual([1, 2]);
+    const binned = applyBinning(binning, { rows: 6, cols: 1, data });
+    expect(Array.from(binned.bins)).toEqual([2, MISSING_BIN, 0, 1, MISSING_BIN, 2]);
+    expect(Array.from(binned.nBins)).toEqual([3]);
+  });
+
+  it('should leave no threshold when every training value is missing but one distinct value', () => {
+    const data = Float32Array.of(NaN, 4, NaN, 4);
+    const binning = fitBinning({ rows: 4, cols: 1, data }, 255, new Random(1));
+    expect(Array.from(binning.thresholds[0])).toEqual([]);
+    expect(Array.from(applyBinning(binning, { rows: 4, cols: 1, data }).bins)).toEqual([255, 0, 255, 0]);
   });
 });

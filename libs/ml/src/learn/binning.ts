@@ -1,5 +1,6 @@
 // Feature binning for the tree learners. Bin b holds values x <= thresholds[b] (and > thresholds[b-1]);
 // thresholds are real float32 data values, so "bin <= b" and the exported "x <= threshold" agree exactly.
+// Missing values (NaN) get their own code, MISSING_BIN, as in scikit-learn's HistGradientBoosting.
 import type { Random } from '../core';
 import type { FeatureMatrix } from './preprocess';
 
@@ -8,15 +9,18 @@ export interface Binning {
   readonly thresholds: readonly Float32Array[];
 }
 
-/** Column-major bin codes: bins[f * rows + i]. */
+/** Column-major bin codes: bins[f * rows + i]; MISSING_BIN for a missing value. */
 export interface BinnedMatrix {
   readonly rows: number;
   readonly cols: number;
   readonly bins: Uint8Array;
+  /** Bins of non-missing values per feature (thresholds + 1). */
   readonly nBins: Int32Array;
 }
 
-export const MAX_BINS = 256;
+/** Bins for non-missing values; code 255 is kept for missing ones. */
+export const MAX_BINS = 255;
+export const MISSING_BIN = 255;
 const SAMPLE_ROWS = 200_000;
 
 export function fitBinning(x: FeatureMatrix, maxBins: number, random: Random): Binning {
@@ -31,7 +35,7 @@ export function fitBinning(x: FeatureMatrix, maxBins: number, random: Random): B
       continue;
     }
     const values = sample ? Float32Array.from(sample, (i) => column[i]) : Float32Array.from(column);
-    thresholds.push(columnThresholds(values.sort(), bins));
+    thresholds.push(columnThresholds(present(values).sort(), bins));
   }
   return { thresholds };
 }
@@ -47,10 +51,16 @@ export function applyBinning(binning: Binning, x: FeatureMatrix): BinnedMatrix {
     const out = bins.subarray(f * rows, (f + 1) * rows);
     if (thr.length === 1) {
       const t = thr[0];
-      for (let i = 0; i < rows; i++) out[i] = column[i] <= t ? 0 : 1;
+      for (let i = 0; i < rows; i++) {
+        const v = column[i];
+        out[i] = v <= t ? 0 : v === v ? 1 : MISSING_BIN;
+      }
       continue;
     }
-    for (let i = 0; i < rows; i++) out[i] = binOf(thr, column[i]);
+    for (let i = 0; i < rows; i++) {
+      const v = column[i];
+      out[i] = v === v ? binOf(thr, v) : MISSING_BIN;
+    }
   }
   return { rows, cols, bins, nBins };
 }
@@ -72,17 +82,24 @@ function fewDistinct(column: Float32Array, maxBins: number): Float32Array | null
   const seen = new Set<number>();
   for (let i = 0; i < column.length; i++) {
     const v = column[i];
-    if (!seen.has(v)) {
+    if (v === v && !seen.has(v)) {
       if (seen.size === maxBins) return null;
       seen.add(v);
     }
   }
   return Float32Array.from(seen)
     .sort()
-    .subarray(0, seen.size - 1);
+    .subarray(0, Math.max(seen.size - 1, 0));
+}
+
+function present(values: Float32Array): Float32Array {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) values[m++] = values[i];
+  return values.subarray(0, m);
 }
 
 function columnThresholds(sorted: Float32Array, maxBins: number): Float32Array {
+  if (sorted.length === 0) return new Float32Array(0);
   const distinct: number[] = [];
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
   if (distinct.length <= maxBins) return Float32Array.from(distinct.slice(0, -1));

@@ -12,6 +12,7 @@ export enum MlErrorCode {
   InvalidParams = 'INVALID_PARAMS',
   RowCountMismatch = 'ROW_COUNT_MISMATCH',
   TooFewRows = 'TOO_FEW_ROWS',
+  InvalidModel = 'INVALID_MODEL',
 }
 
 export class MlError extends Error {

@@ -1,7 +1,7 @@
 import { Random } from '../core';
 import { applyBinning, fitBinning } from './binning';
 import { DEFAULT_FOREST, fitForest } from './forest';
-import { xorProblem } from './learners.fixtures';
+import { column, missingProblem, xorProblem } from './learners.fixtures';
 import { rocAuc } from './metrics';
 import { sumTrees } from './tree';
 
@@ -61,5 +61,35 @@ describe('fitForest', () => {
     expect(() =>
       fitForest(applyBinning(binning, x), binning, y, { ...DEFAULT_FOREST, nTrees: 0 }, new Random(1)),
     ).toThrow(/nTrees/);
+  });
+});
+
+describe('fitForest with missing values', () => {
+  const fitMissing = (missingPositive: number) => {
+    const { x, y } = missingProblem(2000, 9, 0.2, missingPositive);
+    const binning = fitBinning(x, 255, new Random(1));
+    const params = { ...DEFAULT_FOREST, nTrees: 30 };
+    return fitForest(applyBinning(binning, x), binning, y, params, new Random(1));
+  };
+
+  it.each([
+    [0.95, 0.8, 1],
+    [0.05, 0, 0.2],
+  ])('should learn where missing values go when %p of them are positive', (share, low, high) => {
+    const [missing] = Array.from(sumTrees(fitMissing(share), column(NaN), 0));
+    expect(missing).toBeGreaterThanOrEqual(low);
+    expect(missing).toBeLessThanOrEqual(high);
+  });
+
+  it('should record bootstrap weight as cover and a non-negative Gini decrease on every split', () => {
+    const trees = fitMissing(0.9);
+    for (const tree of trees.slice(0, 5)) {
+      expect(tree.cover[0]).toBe(2000); // 2000 bootstrap draws
+      for (let j = 0; j < tree.feature.length; j++) {
+        if (tree.feature[j] < 0) continue;
+        expect(tree.gain[j]).toBeGreaterThanOrEqual(0);
+        expect(tree.cover[tree.left[j]] + tree.cover[tree.right[j]]).toBe(tree.cover[j]);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { Random } from '../core';
 import { applyBinning, fitBinning } from './binning';
 import { DEFAULT_GBDT, fitGbdt, type GbdtParams } from './gbdt';
-import { xorProblem } from './learners.fixtures';
+import { column, missingProblem, xorProblem } from './learners.fixtures';
 import { sigmoid } from './logistic';
 import { rocAuc } from './metrics';
 import { sumTrees } from './tree';
@@ -54,5 +54,38 @@ describe('fitGbdt', () => {
   it('should throw a clear error when a parameter is out of range', () => {
     expect(() => fit({ learningRate: 0 })).toThrow(/learningRate must be in \(0, 1\]/);
     expect(() => fit({ maxLeafNodes: 1 })).toThrow(/maxLeafNodes/);
+  });
+});
+
+describe('fitGbdt with missing values', () => {
+  const fitMissing = (missingPositive: number, missingShare = 0.2) => {
+    const { x, y } = missingProblem(3000, 5, missingShare, missingPositive);
+    const binning = fitBinning(x, 255, new Random(1));
+    const params = { ...DEFAULT_GBDT, maxIter: 30 };
+    return fitGbdt(applyBinning(binning, x), binning, y, params, new Random(1));
+  };
+  const proba = (model: ReturnType<typeof fitMissing>, ...values: number[]) =>
+    Array.from(sumTrees(model.trees, column(...values), model.base).map(sigmoid));
+
+  it('should learn where missing values go when they mostly carry the positive class', () => {
+    const [missing, low, high] = proba(fitMissing(0.95), NaN, 0.1, 0.9);
+    expect(missing).toBeGreaterThan(0.85);
+    expect(low).toBeLessThan(0.2);
+    expect(high).toBeGreaterThan(0.8);
+  });
+
+  it('should learn where missing values go when they mostly carry the negative class', () => {
+    const [missing, high] = proba(fitMissing(0.05), NaN, 0.9);
+    expect(missing).toBeLessThan(0.15);
+    expect(high).toBeGreaterThan(0.8);
+  });
+
+  it('should record a direction on every split and send missing values to the larger child when unseen', () => {
+    const model = fitMissing(0.5, 0); // no missing values in training
+    const root = model.trees[0];
+    const leftBigger = root.cover[root.left[0]] > root.cover[root.right[0]];
+    expect(root.missingLeft[0]).toBe(leftBigger ? 1 : 0);
+    expect(root.cover[0]).toBe(3000);
+    expect(root.cover[root.left[0]] + root.cover[root.right[0]]).toBe(3000);
   });
 });

@@ -1,7 +1,8 @@
 // Histogram gradient boosting for binary log loss, after scikit-learn's HistGradientBoostingClassifier:
 // binned features, best-first (leaf-wise) trees with a leaf limit, gradient/hessian histograms built for
 // the smaller child only (the larger one is parent minus smaller), L2 leaf regularisation, shrinkage,
-// and early stopping on a stratified validation split.
+// early stopping on a validation set (given, or a stratified split of the training rows), and missing
+// values sent the way each split learned (see gbdt-tree.ts).
 import type { Random } from '../core';
 import type { Binning, BinnedMatrix } from './binning';
 import { MlError, MlErrorCode } from './errors';
@@ -28,7 +29,7 @@ export const DEFAULT_GBDT: GbdtParams = {
   maxDepth: 1000,
   minSamplesLeaf: 20,
   l2: 0,
-  maxBins: 256,
+  maxBins: 255,
   earlyStopping: 'auto',
   validationFraction: 0.1,
   nIterNoChange: 10,
@@ -39,7 +40,18 @@ export interface GbdtModel {
   readonly trees: Tree[];
   /** Initial raw score: the training log-odds. */
   readonly base: number;
+  /** Validation log loss before the first tree and after each one, when early stopping ran. */
+  readonly validationLoss: readonly number[];
 }
+
+/** Rows to watch for early stopping, binned with the training binning. */
+export interface GbdtValidation {
+  readonly x: BinnedMatrix;
+  readonly y: Uint8Array;
+}
+
+/** Called after each tree; throwing from it stops training (the error propagates). */
+export type GbdtProgress = (iteration: number, validationLoss: number | undefined) => void;
 
 export function fitGbdt(
   x: BinnedMatrix,
@@ -47,13 +59,17 @@ export function fitGbdt(
   y: Uint8Array,
   params: GbdtParams,
   random: Random,
+  validation?: GbdtValidation,
+  onTree?: GbdtProgress,
 ): GbdtModel {
   validate(params);
   const early = params.earlyStopping === 'auto' ? x.rows > 10_000 : params.earlyStopping;
   let train = x;
   let trainY = y;
   let valid: { x: BinnedMatrix; y: Uint8Array; raw: Float64Array } | null = null;
-  if (early) {
+  if (early && validation) {
+    valid = { x: validation.x, y: validation.y, raw: new Float64Array(validation.x.rows) };
+  } else if (early) {
     const split = stratifiedSplit(y, params.validationFraction, random);
     train = selectBinned(x, split.train);
     trainY = selectLabels(y, split.train);
@@ -86,12 +102,16 @@ export function fitGbdt(
     }
     const tree = growBoostedTree(train, layout, binning, grad, hess, params, params.learningRate, raw);
     trees.push(tree);
-    if (!valid) continue;
+    if (!valid) {
+      onTree?.(iter + 1, undefined);
+      continue;
+    }
     addTreeBinned(tree, valid.x.bins, valid.x.rows, valid.raw);
     losses.push(logLoss(valid.raw, valid.y));
+    onTree?.(iter + 1, losses[losses.length - 1]);
     if (shouldStop(losses, params)) break;
   }
-  return { trees, base };
+  return { trees, base, validationLoss: losses };
 }
 
 function shouldStop(losses: number[], params: GbdtParams): boolean {

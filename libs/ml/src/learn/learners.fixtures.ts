@@ -39,3 +39,29 @@ export function linearProblem(rows: number, seed: number): Problem {
   }
   return { x: { rows, cols, data }, y };
 }
+
+/**
+ * One feature with a step at 0.5 (10% label noise) where a `missingShare` of the cells are missing (NaN)
+ * and a missing cell's label is positive with probability `missingPositive`.
+ */
+export function missingProblem(rows: number, seed: number, missingShare: number, missingPositive: number): Problem {
+  const random = new Random(seed);
+  const data = new Float32Array(rows);
+  const y = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    if (random.nextFloat() < missingShare) {
+      data[i] = NaN;
+      y[i] = random.nextFloat() < missingPositive ? 1 : 0;
+      continue;
+    }
+    const v = random.nextFloat();
+    data[i] = v;
+    y[i] = v > 0.5 !== random.nextFloat() < 0.1 ? 1 : 0;
+  }
+  return { x: { rows, cols: 1, data }, y };
+}
+
+/** One row per value of a single-feature matrix. */
+export function column(...values: number[]): FeatureMatrix {
+  return { rows: values.length, cols: 1, data: Float32Array.from(values) };
+}

@@ -1,41 +1,85 @@
-// L2-regularised logistic regression with intercept, fitted by Newton's method with backtracking.
-// Objective (as scikit-learn's): sum of log losses + ||w||^2 / (2C); the intercept is not penalised.
+// L2-regularised logistic regression with intercept. Objective (as scikit-learn's): sum of log losses +
+// ||w||^2 / (2C); the intercept is not penalised. Newton's method with backtracking while the Hessian
+// (features + 1)^2 is small; L-BFGS above newtonMaxFeatures, so a wide one-hot design cannot blow up
+// the dense Newton step.
 import { MlError, MlErrorCode } from './errors';
+import { minimizeLbfgs } from './lbfgs';
 import { cholesky, solveWithFactor } from './linalg';
 import { Design } from './logistic-design';
 import type { FeatureMatrix } from './preprocess';
+
+export type LogisticSolver = 'newton' | 'lbfgs';
 
 export interface LogisticParams {
   /** Inverse regularisation strength, as scikit-learn's C. */
   readonly C: number;
   readonly maxIter: number;
-  /** Stop when no coefficient moves more than this in one step. */
+  /** Newton: stop when no coefficient moves more than this in one step. L-BFGS: when no component of the
+   * gradient of the objective divided by the row count exceeds it. */
   readonly tol: number;
+  /** 'auto' is Newton up to newtonMaxFeatures encoded features, L-BFGS above. */
+  readonly solver: 'auto' | LogisticSolver;
+  readonly newtonMaxFeatures: number;
 }
 
 export interface LogisticModel {
   readonly coefficients: Float32Array;
   readonly intercept: number;
   readonly iterations: number;
+  readonly solver: LogisticSolver;
 }
 
 /** Steps smaller than this keep the current Hessian factor. */
 const REUSE_BELOW = 0.2;
 
-export const DEFAULT_LOGISTIC: LogisticParams = { C: 1, maxIter: 100, tol: 1e-5 };
+export const DEFAULT_LOGISTIC: LogisticParams = {
+  C: 1,
+  maxIter: 1000,
+  tol: 1e-5,
+  solver: 'auto',
+  newtonMaxFeatures: 1000,
+};
 
 export function fitLogistic(x: FeatureMatrix, y: Uint8Array, params: LogisticParams): LogisticModel {
   if (!(params.C > 0) || !Number.isFinite(params.C))
     throw new MlError(MlErrorCode.InvalidParams, `C must be a positive number, got ${params.C}`);
+  if (!(Number.isInteger(params.maxIter) && params.maxIter > 0))
+    throw new MlError(MlErrorCode.InvalidParams, `maxIter must be a positive integer, got ${params.maxIter}`);
   const n = x.rows;
   const F = x.cols;
   const lambda = 1 / params.C;
-  const dim = F + 1;
   const design = new Design(x);
-  const w = new Float64Array(dim); // w[F] is the intercept
+  const w = new Float64Array(F + 1); // w[F] is the intercept
   let positives = 0;
   for (let i = 0; i < n; i++) positives += y[i];
   w[F] = Math.log(Math.max(positives, 0.5) / Math.max(n - positives, 0.5)); // start from the prior log-odds
+  const solver = params.solver === 'auto' ? (F <= params.newtonMaxFeatures ? 'newton' : 'lbfgs') : params.solver;
+  const iterations = solver === 'newton' ? newton(design, y, w, lambda, params) : lbfgs(design, y, w, lambda, params);
+  return { coefficients: Float32Array.from(w.subarray(0, F)), intercept: Math.fround(w[F]), iterations, solver };
+}
+
+function lbfgs(design: Design, y: Uint8Array, w: Float64Array, lambda: number, params: LogisticParams): number {
+  const n = design.rows;
+  const F = design.cols;
+  const margin = new Float64Array(n);
+  const resid = new Float64Array(n);
+  const objective = (v: Float64Array, g: Float64Array): number => {
+    const value = evaluate(design, y, v, lambda, margin);
+    for (let i = 0; i < n; i++) resid[i] = sigmoid(margin[i]) - y[i];
+    design.gradient(resid, g);
+    for (let a = 0; a < F; a++) g[a] += lambda * v[a];
+    return value;
+  };
+  const result = minimizeLbfgs(objective, w, { maxIter: params.maxIter, gtol: params.tol * Math.max(n, 1) });
+  w.set(result.w);
+  return result.iterations;
+}
+
+/** Newton's method from w (updated in place); returns the iterations taken. */
+function newton(design: Design, y: Uint8Array, w: Float64Array, lambda: number, params: LogisticParams): number {
+  const n = design.rows;
+  const F = design.cols;
+  const dim = F + 1;
   const margin = new Float64Array(n);
   const resid = new Float64Array(n);
   const weight = new Float64Array(n);
@@ -88,7 +132,7 @@ export function fitLogistic(x: FeatureMatrix, y: Uint8Array, params: LogisticPar
     }
     if (maxStep * t > REUSE_BELOW) factor = null;
   }
-  return { coefficients: Float32Array.from(w.subarray(0, F)), intercept: Math.fround(w[F]), iterations };
+  return iterations;
 }
 
 /** Fills `margin` for coefficients v (intercept last) and returns the penalised objective. */

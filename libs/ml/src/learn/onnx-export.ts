@@ -1,16 +1,31 @@
 // The whole fitted pipeline as one ONNX graph with ONNX-ML operators: one input per raw feature column
-// ([N,1], float or string), Imputer + Scaler on the numeric block, LabelEncoder (missing -> most frequent,
-// unseen -> bucket) + OneHotEncoder per categorical column, Concat, then the classifier. Outputs `label`
-// (int64 [N], 1 = positive class) and `probabilities` (float [N,2], positive class second).
+// ([N,1], float or string), then the numeric block (Concat, and for imputing pipelines Imputer + Scaler)
+// and per categorical column RegexFullMatch (the shared missing-value definition) + LabelEncoder (frequent
+// categories, everything else -> the "other" bucket) + OneHotEncoder, with missing cells either imputed
+// (Where before the encoder) or NaN across the block (Where after it) for the trees; Concat, then the
+// classifier. Outputs `label` (int64 [N], 1 = positive class) and `probabilities` (float [N,2], positive
+// class second).
+import { MISSING_PATTERN } from '../core';
 import type { GbdtModel } from './gbdt';
 import type { LogisticModel } from './logistic';
-import { attr, int64Initializer, ML_DOMAIN, node, valueInfo, type Attribute } from './onnx-graph';
+import {
+  attr,
+  floatInitializer,
+  int64Initializer,
+  ML_DOMAIN,
+  node,
+  stringInitializer,
+  valueInfo,
+  type Attribute,
+} from './onnx-graph';
 import { DataType, encodeOnnxModel } from './onnx-proto';
 import type { CategoricalFeature, FeatureColumn, Preprocessor } from './preprocess';
 import type { Tree } from './tree';
 
 export type Classifier =
-  { kind: 'lr'; model: LogisticModel } | { kind: 'rf'; trees: readonly Tree[] } | { kind: 'gbdt'; model: GbdtModel };
+  | { kind: 'lr'; model: LogisticModel; featureMeans: Float32Array }
+  | { kind: 'rf'; trees: readonly Tree[] }
+  | { kind: 'gbdt'; model: GbdtModel };
 
 export interface OnnxExportInput {
   readonly columns: readonly FeatureColumn[];
@@ -21,9 +36,18 @@ export interface OnnxExportInput {
   readonly graphName: string;
 }
 
-export const ONNX_IR_VERSION = 8;
-export const ONNX_OPSET = 17;
+export const ONNX_IR_VERSION = 9;
+export const ONNX_OPSET = 20; // RegexFullMatch
 export const ONNX_ML_OPSET = 3; // TreeEnsembleClassifier is deprecated from ai.onnx.ml 5
+
+/** Node outputs and initializers the reader (onnx-import.ts) looks for. */
+export const NAMES = {
+  numericRaw: 'keel_numeric_raw',
+  numericImputed: 'keel_numeric_imputed',
+  numericScaled: 'keel_numeric_scaled',
+  features: 'keel_features',
+  catPrefix: (k: number) => `keel_cat${k}`,
+} as const;
 
 export function exportOnnx(input: OnnxExportInput): Uint8Array {
   const { preprocessor: pre, classifier } = input;
@@ -35,19 +59,22 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
       node(
         'Concat',
         pre.numeric.map((f) => f.name),
-        ['keel_numeric_raw'],
+        [NAMES.numericRaw],
         [attr.int('axis', 1)],
       ),
     );
-    const imputer = [
-      attr.floats(
-        'imputed_value_floats',
-        pre.numeric.map((f) => f.impute),
-      ),
-      attr.float('replaced_value_float', NaN),
-    ];
-    nodes.push(node('Imputer', ['keel_numeric_raw'], ['keel_numeric_imputed'], imputer, ML_DOMAIN));
-    let numeric = 'keel_numeric_imputed';
+    let numeric: string = NAMES.numericRaw;
+    if (pre.missing === 'impute') {
+      const imputer = [
+        attr.floats(
+          'imputed_value_floats',
+          pre.numeric.map((f) => f.impute),
+        ),
+        attr.float('replaced_value_float', NaN),
+      ];
+      nodes.push(node('Imputer', [numeric], [NAMES.numericImputed], imputer, ML_DOMAIN));
+      numeric = NAMES.numericImputed;
+    }
     if (pre.standardise) {
       const scaler = [
         attr.floats(
@@ -59,13 +86,15 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
           pre.numeric.map((f) => f.scale),
         ),
       ];
-      nodes.push(node('Scaler', [numeric], ['keel_numeric_scaled'], scaler, ML_DOMAIN));
-      numeric = 'keel_numeric_scaled';
+      nodes.push(node('Scaler', [numeric], [NAMES.numericScaled], scaler, ML_DOMAIN));
+      numeric = NAMES.numericScaled;
     }
     blocks.push(numeric);
   }
-  pre.categorical.forEach((feature, k) => blocks.push(categoricalBlock(feature, k, nodes, initializers)));
-  nodes.push(node('Concat', blocks, ['keel_features'], [attr.int('axis', 1)]));
+  pre.categorical.forEach((feature, k) =>
+    blocks.push(categoricalBlock(feature, k, pre.missing === 'impute', nodes, initializers)),
+  );
+  nodes.push(node('Concat', blocks, [NAMES.features], [attr.int('axis', 1)]));
   nodes.push(classifierNode(classifier, pre.featureNames.length));
 
   const inputs = input.columns.map((c) =>
@@ -88,10 +117,10 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
   });
 }
 
-/** A category string that is not a training category, used for the unseen bucket. */
-export function unseenSentinel(feature: CategoricalFeature): string {
-  let sentinel = '<unseen>';
-  const taken = new Set(feature.categories);
+/** A category string that is not a frequent training category, used for the "other" bucket. */
+export function otherSentinelFor(categories: readonly string[]): string {
+  let sentinel = '<other>';
+  const taken = new Set(categories);
   while (taken.has(sentinel)) sentinel += '#';
   return sentinel;
 }
@@ -99,23 +128,31 @@ export function unseenSentinel(feature: CategoricalFeature): string {
 function categoricalBlock(
   feature: CategoricalFeature,
   k: number,
+  impute: boolean,
   nodes: Record<string, unknown>[],
   initializers: Record<string, unknown>[],
 ): string {
-  const sentinel = unseenSentinel(feature);
+  const sentinel = otherSentinelFor(feature.categories);
   const cats = [...feature.categories];
-  const prefix = `keel_cat${k}`;
+  const prefix = NAMES.catPrefix(k);
+  nodes.push(node('RegexFullMatch', [feature.name], [`${prefix}_missing`], [attr.string('pattern', MISSING_PATTERN)]));
+  let encoderInput = feature.name;
+  if (impute) {
+    initializers.push(stringInitializer(`${prefix}_impute`, [feature.impute]));
+    nodes.push(node('Where', [`${prefix}_missing`, `${prefix}_impute`, feature.name], [`${prefix}_filled`]));
+    encoderInput = `${prefix}_filled`;
+  }
   const encoder = [
-    attr.strings('keys_strings', [...cats, '']),
-    attr.strings('values_strings', [...cats, feature.impute]),
+    attr.strings('keys_strings', [...cats, sentinel]),
+    attr.strings('values_strings', [...cats, sentinel]),
     attr.string('default_string', sentinel),
   ];
-  nodes.push(node('LabelEncoder', [feature.name], [`${prefix}_filled`], encoder, ML_DOMAIN));
+  nodes.push(node('LabelEncoder', [encoderInput], [`${prefix}_label`], encoder, ML_DOMAIN));
   const width = cats.length + 1;
   nodes.push(
     node(
       'OneHotEncoder',
-      [`${prefix}_filled`],
+      [`${prefix}_label`],
       [`${prefix}_onehot3d`],
       [attr.strings('cats_strings', [...cats, sentinel]), attr.int('zeros', 1)],
       ML_DOMAIN,
@@ -123,7 +160,10 @@ function categoricalBlock(
   );
   initializers.push(int64Initializer(`${prefix}_shape`, [-1, width]));
   nodes.push(node('Reshape', [`${prefix}_onehot3d`, `${prefix}_shape`], [`${prefix}_onehot`]));
-  return `${prefix}_onehot`;
+  if (impute) return `${prefix}_onehot`;
+  initializers.push(floatInitializer(`${prefix}_nan`, [NaN]));
+  nodes.push(node('Where', [`${prefix}_missing`, `${prefix}_nan`, `${prefix}_onehot`], [`${prefix}_block`]));
+  return `${prefix}_block`;
 }
 
 function classifierNode(classifier: Classifier, features: number): Record<string, unknown> {
@@ -177,15 +217,9 @@ function treeAttributes(
     value: number[];
     yes: number[];
     no: number[];
-  } = {
-    tree: [],
-    id: [],
-    feature: [],
-    mode: [],
-    value: [],
-    yes: [],
-    no: [],
-  };
+    missingYes: number[];
+    cover: number[];
+  } = { tree: [], id: [], feature: [], mode: [], value: [], yes: [], no: [], missingYes: [], cover: [] };
   const c: { tree: number[]; id: number[]; weight: number[] } = { tree: [], id: [], weight: [] };
   trees.forEach((t, ti) => {
     for (let j = 0; j < t.feature.length; j++) {
@@ -197,6 +231,8 @@ function treeAttributes(
       n.value.push(leaf ? 0 : t.threshold[j]);
       n.yes.push(leaf ? 0 : t.left[j]);
       n.no.push(leaf ? 0 : t.right[j]);
+      n.missingYes.push(leaf ? 0 : t.missingLeft[j]);
+      n.cover.push(t.cover[j]);
       if (leaf && !(skipZeroLeaves && t.value[j] === 0)) {
         c.tree.push(ti);
         c.id.push(j);
@@ -212,6 +248,9 @@ function treeAttributes(
     attr.floats('nodes_values', n.value),
     attr.ints('nodes_truenodeids', n.yes),
     attr.ints('nodes_falsenodeids', n.no),
+    attr.ints('nodes_missing_value_tracks_true', n.missingYes),
+    // Training cover per node: onnxruntime ignores it; TreeSHAP reads it back (onnx-import.ts).
+    attr.floats('nodes_hitrates', n.cover),
     attr.ints('class_treeids', c.tree),
     attr.ints('class_nodeids', c.id),
     attr.ints('class_ids', new Array<number>(c.tree.length).fill(0)),

@@ -49,3 +49,11 @@ export function valueInfo(name: string, elemType: DataType, dims: (number | 'N')
 export function int64Initializer(name: string, values: number[]): Record<string, unknown> {
   return { name, dataType: DataType.Int64, dims: [values.length], int64Data: values };
 }
+
+export function floatInitializer(name: string, values: number[]): Record<string, unknown> {
+  return { name, dataType: DataType.Float, dims: [values.length], floatData: values };
+}
+
+export function stringInitializer(name: string, values: string[]): Record<string, unknown> {
+  return { name, dataType: DataType.String, dims: [values.length], stringData: values.map((v) => utf8.encode(v)) };
+}

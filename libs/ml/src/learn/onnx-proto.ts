@@ -130,6 +130,7 @@ export enum DataType {
   Float = 1,
   String = 8,
   Int64 = 7,
+  Bool = 9,
 }
 
 /** Plain-object ONNX model in the camelCase field names above. */
@@ -144,4 +145,9 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
 /** Decodes model bytes back to a plain object (longs as numbers, bytes as strings), for tests and tools. */
 export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
   return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: String, defaults: false }) as OnnxModel;
+}
+
+/** Decodes model bytes to a plain object with bytes fields as Uint8Array (strings stay exact UTF-8). */
+export function decodeOnnxModelBytes(bytes: Uint8Array): OnnxModel {
+  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: false }) as OnnxModel;
 }

@@ -3,17 +3,15 @@
  */
 // The exported ONNX pipeline, scored by onnxruntime-node, against the TypeScript scorer on the
 // e-commerce churn data (5,630 rows), for each learner. KEEL_ECOMMERCE_CSV overrides the data path.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { csvColumns, parseCsv } from '../core';
 import { ALGOS, type Algo } from './params';
-import { type FittedPipeline, trainModel } from './pipeline';
+import type { FittedPipeline } from './fitted-pipeline';
+import { fitPipeline } from './pipeline';
+import { ecommerceTable } from './testing/ecommerce';
+import { trainModel } from './train';
 import type { Cell } from './table';
 
-const CSV =
-  process.env.KEEL_ECOMMERCE_CSV ?? join(__dirname, '../../../../../shared/data/ecommerce-customer-churn.csv');
-const table = csvColumns(parseCsv(readFileSync(CSV, 'utf8')));
+const table = ecommerceTable();
 const rows = table.get('Churn')!.length;
 
 function feeds(pipeline: FittedPipeline, columns: Map<string, readonly Cell[]>, n: number): Record<string, ort.Tensor> {
@@ -63,7 +61,7 @@ async function score(
 const fitted = new Map<Algo, FittedPipeline>();
 function pipelineFor(algo: Algo): FittedPipeline {
   if (!fitted.has(algo))
-    fitted.set(algo, trainModel(table, { target: 'Churn', idColumn: 'CustomerID', algo, seed: 42 }).pipeline);
+    fitted.set(algo, fitPipeline(table, { target: 'Churn', idColumn: 'CustomerID', algo, seed: 42 }));
   return fitted.get(algo)!;
 }
 

@@ -10,6 +10,13 @@ export const ALGOS: readonly Algo[] = ['lr', 'rf', 'gbdt'];
 export type ParamsFor<A extends Algo> = A extends 'lr' ? LogisticParams : A extends 'rf' ? ForestParams : GbdtParams;
 export type AnyParams = LogisticParams | ForestParams | GbdtParams;
 
+/** Parameters that take one of a few words (or, for some, a value of another type). */
+const CHOICES: Readonly<Record<string, { words: readonly unknown[]; orType?: 'number' | 'boolean' }>> = {
+  maxFeatures: { words: ['sqrt'], orType: 'number' },
+  earlyStopping: { words: ['auto'], orType: 'boolean' },
+  solver: { words: ['auto', 'newton', 'lbfgs'] },
+};
+
 export function isAlgo(value: string): value is Algo {
   return (ALGOS as readonly string[]).includes(value);
 }
@@ -24,16 +31,24 @@ export function resolveParams(algo: Algo, overrides: Readonly<Record<string, unk
         `unknown ${algo} parameter "${key}" (known: ${Object.keys(defaults).join(', ')})`,
       );
     }
-    const expected = typeof defaults[key];
-    const ok =
-      typeof value === expected ||
-      (key === 'maxFeatures' && value === 'sqrt') ||
-      (key === 'earlyStopping' && (value === 'auto' || typeof value === 'boolean'));
-    if (!ok || (typeof value === 'number' && !Number.isFinite(value))) {
-      throw new MlError(
-        MlErrorCode.InvalidParams,
-        `${algo} parameter "${key}" must be a finite ${expected}, got ${JSON.stringify(value)}`,
-      );
+    const choices = CHOICES[key];
+    if (choices !== undefined) {
+      const ok = choices.words.includes(value) || typeof value === choices.orType;
+      if (!ok || (typeof value === 'number' && !Number.isFinite(value))) {
+        const also = choices.orType === undefined ? '' : ` or a ${choices.orType}`;
+        throw new MlError(
+          MlErrorCode.InvalidParams,
+          `${algo} parameter "${key}" must be ${choices.words.map((w) => JSON.stringify(w)).join(', ')}${also}, got ${JSON.stringify(value)}`,
+        );
+      }
+    } else {
+      const expected = typeof defaults[key];
+      if (typeof value !== expected || (typeof value === 'number' && !Number.isFinite(value))) {
+        throw new MlError(
+          MlErrorCode.InvalidParams,
+          `${algo} parameter "${key}" must be a finite ${expected}, got ${JSON.stringify(value)}`,
+        );
+      }
     }
     merged[key] = value;
   }

@@ -1,7 +1,8 @@
 import { Random } from '../core';
 import { MlErrorCode } from './errors';
 import { ALGOS } from './params';
-import { fitPipeline, trainModel } from './pipeline';
+import { fitPipeline } from './pipeline';
+import { trainModel } from './train';
 import type { Cell } from './table';
 
 // 600 rows: two numeric columns (one with blanks), a categorical one, a boolean one and an id.

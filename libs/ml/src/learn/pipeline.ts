@@ -1,21 +1,33 @@
-// The public entry point: fit preprocessing + one learner on a table, score tables with the same float32
-// arithmetic as the exported ONNX graph, evaluate, and export. Training the same table with the same
-// options and seed gives a byte-identical model.
+// The public entry point: fit preprocessing + one learner on a table. The fitted model scores tables with
+// the same float32 arithmetic as the exported ONNX graph (fitted-pipeline.ts). Training the same table
+// with the same options and seed gives a byte-identical model.
 import { Random } from '../core';
 import { applyBinning, fitBinning } from './binning';
 import { MlError, MlErrorCode } from './errors';
+import { type FittedPipeline, type ModelCard, Pipeline, targetLabels } from './fitted-pipeline';
 import { fitForest, type ForestParams } from './forest';
 import { fitGbdt, type GbdtParams } from './gbdt';
-import { fitLogistic, type LogisticParams, logisticMargin, sigmoid } from './logistic';
-import { computeMetrics, type Metrics } from './metrics';
-import { type Classifier, exportOnnx } from './onnx-export';
-import { type Algo, type AnyParams, resolveParams } from './params';
-import { type FeatureColumn, fitPreprocessor, type Preprocessor, readNumeric, transform } from './preprocess';
-import { type ColumnType, isMissing, scanColumn } from './schema';
-import { stratifiedSplit } from './split';
-import { type ColumnValues, getColumn, selectRows, type Table, type TableInput, toTable } from './table';
+import { fitLogistic, type LogisticParams } from './logistic';
+import type { Classifier } from './onnx-export';
+import { type Algo, resolveParams } from './params';
+import {
+  type EncodingOptions,
+  type FeatureColumn,
+  type FeatureMatrix,
+  fitPreprocessor,
+  readNumeric,
+  transform,
+} from './preprocess';
+import { type ColumnType, scanColumn } from './schema';
+import { type ColumnValues, getColumn, type Table, type TableInput, toTable } from './table';
 import { encodeTarget } from './target';
-import { sumTrees } from './tree';
+
+/** Progress of one fit: trees built (rf, gbdt); the validation log loss when boosting watches one. */
+export interface FitProgress {
+  readonly iteration: number;
+  readonly total: number;
+  readonly validationLoss?: number;
+}
 
 export interface FitOptions {
   readonly target: string;
@@ -30,60 +42,69 @@ export interface FitOptions {
   /** Column types to use instead of inferring them. */
   readonly columnTypes?: Readonly<Record<string, ColumnType>>;
   readonly params?: Readonly<Record<string, unknown>>;
-}
-
-/** What the registry stores beside the model: enough to reproduce and to feed it. */
-export interface ModelCard {
-  readonly algo: Algo;
-  readonly target: string;
-  readonly positive: string;
-  readonly negative: string;
-  readonly seed: number;
-  readonly params: AnyParams;
-  readonly features: readonly FeatureColumn[];
-  readonly featureNames: readonly string[];
-  readonly trainingRows: number;
-  /** Newton iterations (lr) or trees built (rf, gbdt: fewer than maxIter when early stopping fired). */
-  readonly iterations: number;
-}
-
-export interface FittedPipeline {
-  readonly card: ModelCard;
-  readonly preprocessor: Preprocessor;
-  /** P(positive class) per row. */
-  predictProba(table: TableInput | Table): Float64Array;
-  /** 1 where P(positive) > 0.5, as the ONNX `label` output. */
-  predict(table: TableInput | Table): Uint8Array;
-  /** Metrics against the target column of `table`. */
-  evaluate(table: TableInput | Table): Metrics;
-  toOnnx(): Uint8Array;
+  /** Infrequent categories share the "other" one-hot column (scikit-learn's min_frequency). */
+  readonly minFrequency?: number;
+  /** At most this many one-hot columns per categorical column, "other" included (max_categories). */
+  readonly maxCategories?: number;
+  /** Called after each tree; throwing from it stops the fit (the error propagates). */
+  readonly onProgress?: (progress: FitProgress) => void;
 }
 
 export function fitPipeline(input: TableInput | Table, options: FitOptions): FittedPipeline {
-  const table = toTable(input);
+  return fitWithValidation(toTable(input), options, null);
+}
+
+/**
+ * Fits on `table`; a boosting learner with early stopping on watches `validation` instead of splitting
+ * off its own rows.
+ */
+export function fitWithValidation(table: Table, options: FitOptions, validation: Table | null): FittedPipeline {
   if (!Number.isInteger(options.seed))
     throw new MlError(MlErrorCode.InvalidParams, `seed must be an integer, got ${options.seed}`);
   const params = resolveParams(options.algo, options.params);
   const target = encodeTarget(options.target, getColumn(table, options.target), options.positive);
   const { columns, parsed } = featureColumns(table, options);
   const random = new Random(options.seed);
-  const preprocessor = fitPreprocessor(parsed, columns, options.algo === 'lr');
+  const encoding: EncodingOptions = { minFrequency: options.minFrequency, maxCategories: options.maxCategories };
+  const linear = options.algo === 'lr';
+  const preprocessor = fitPreprocessor(parsed, columns, {
+    standardise: linear,
+    missing: linear ? 'impute' : 'native',
+    encoding,
+  });
   const x = transform(preprocessor, parsed);
+  const progress = options.onProgress;
   let classifier: Classifier;
   switch (options.algo) {
-    case 'lr':
-      classifier = { kind: 'lr', model: fitLogistic(x, target.labels, params as LogisticParams) };
+    case 'lr': {
+      const model = fitLogistic(x, target.labels, params as LogisticParams);
+      classifier = { kind: 'lr', model, featureMeans: columnMeans(x) };
       break;
+    }
     case 'rf': {
       const p = params as ForestParams;
       const binning = fitBinning(x, p.maxBins, random.fork());
-      classifier = { kind: 'rf', trees: fitForest(applyBinning(binning, x), binning, target.labels, p, random.fork()) };
+      const onTree = progress && ((built: number) => progress({ iteration: built, total: p.nTrees }));
+      const trees = fitForest(applyBinning(binning, x), binning, target.labels, p, random.fork(), onTree);
+      classifier = { kind: 'rf', trees };
       break;
     }
     case 'gbdt': {
       const p = params as GbdtParams;
       const binning = fitBinning(x, p.maxBins, random.fork());
-      classifier = { kind: 'gbdt', model: fitGbdt(applyBinning(binning, x), binning, target.labels, p, random.fork()) };
+      const watch =
+        validation === null
+          ? undefined
+          : {
+              x: applyBinning(binning, transform(preprocessor, validation)),
+              y: targetLabels(validation, options.target, target.positive, target.negative),
+            };
+      const onTree =
+        progress &&
+        ((built: number, loss: number | undefined) =>
+          progress({ iteration: built, total: p.maxIter, validationLoss: loss }));
+      const model = fitGbdt(applyBinning(binning, x), binning, target.labels, p, random.fork(), watch, onTree);
+      classifier = { kind: 'gbdt', model };
       break;
     }
   }
@@ -94,89 +115,15 @@ export function fitPipeline(input: TableInput | Table, options: FitOptions): Fit
     negative: target.negative,
     seed: options.seed,
     params,
+    encoding: { minFrequency: options.minFrequency ?? null, maxCategories: options.maxCategories ?? null },
+    missing: preprocessor.missing,
     features: columns,
     featureNames: preprocessor.featureNames,
     trainingRows: table.rows,
     iterations: iterationsOf(classifier),
+    ...(classifier.kind === 'lr' ? { solver: classifier.model.solver } : {}),
   };
   return new Pipeline(card, preprocessor, classifier);
-}
-
-export interface TrainResult {
-  readonly pipeline: FittedPipeline;
-  /** Metrics on the held-out validation rows. */
-  readonly metrics: Metrics;
-  readonly trainRows: number;
-  readonly validationRows: number;
-}
-
-/** Stratified train/validation split (seeded), fit on the train rows, evaluate on the validation rows. */
-export function trainModel(
-  input: TableInput | Table,
-  options: FitOptions & { readonly validationFraction?: number },
-): TrainResult {
-  const table = toTable(input);
-  const labels = encodeTarget(options.target, getColumn(table, options.target), options.positive).labels;
-  const split = stratifiedSplit(labels, options.validationFraction ?? 0.2, new Random(options.seed).fork());
-  const validation = selectRows(table, split.test);
-  const pipeline = fitPipeline(selectRows(table, split.train), options);
-  return {
-    pipeline,
-    metrics: pipeline.evaluate(validation),
-    trainRows: split.train.length,
-    validationRows: split.test.length,
-  };
-}
-
-class Pipeline implements FittedPipeline {
-  constructor(
-    readonly card: ModelCard,
-    readonly preprocessor: Preprocessor,
-    private readonly classifier: Classifier,
-  ) {}
-
-  predictProba(input: TableInput | Table): Float64Array {
-    const x = transform(this.preprocessor, toTable(input));
-    switch (this.classifier.kind) {
-      case 'lr':
-        return logisticMargin(this.classifier.model, x).map(sigmoid);
-      case 'rf':
-        return sumTrees(this.classifier.trees, x, 0).map((p) => Math.min(Math.max(p, 0), 1));
-      case 'gbdt':
-        return sumTrees(this.classifier.model.trees, x, this.classifier.model.base).map(sigmoid);
-    }
-  }
-
-  predict(input: TableInput | Table): Uint8Array {
-    return Uint8Array.from(this.predictProba(input), (p) => (p > 0.5 ? 1 : 0));
-  }
-
-  evaluate(input: TableInput | Table): Metrics {
-    const table = toTable(input);
-    const values = getColumn(table, this.card.target);
-    const y = new Uint8Array(table.rows);
-    for (let i = 0; i < table.rows; i++) {
-      const text = isMissing(values[i]) ? '' : String(values[i]).trim();
-      if (text === this.card.positive) y[i] = 1;
-      else if (text !== this.card.negative) {
-        throw new MlError(
-          MlErrorCode.InvalidValue,
-          `target "${this.card.target}" row ${i + 1}: "${text}" is neither "${this.card.positive}" nor "${this.card.negative}"`,
-        );
-      }
-    }
-    return computeMetrics(y, this.predictProba(table));
-  }
-
-  toOnnx(): Uint8Array {
-    return exportOnnx({
-      columns: this.card.features,
-      preprocessor: this.preprocessor,
-      classifier: this.classifier,
-      metadata: { 'keel.model_card': JSON.stringify(this.card) },
-      graphName: `keel_${this.card.algo}`,
-    });
-  }
 }
 
 function iterationsOf(classifier: Classifier): number {
@@ -188,6 +135,17 @@ function iterationsOf(classifier: Classifier): number {
     case 'gbdt':
       return classifier.model.trees.length;
   }
+}
+
+/** Per encoded feature, its mean over the training rows (the baseline of linear explanations). */
+function columnMeans(x: FeatureMatrix): Float32Array {
+  const means = new Float32Array(x.cols);
+  for (let f = 0; f < x.cols; f++) {
+    let sum = 0;
+    for (let i = 0, off = f * x.rows; i < x.rows; i++) sum += x.data[off + i];
+    means[f] = sum / x.rows;
+  }
+  return means;
 }
 
 /** The feature columns with their types, and a table of them with numeric columns parsed once. */

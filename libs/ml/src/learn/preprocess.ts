@@ -1,6 +1,9 @@
-// Preprocessing fitted on training rows only: median / most-frequent imputation, standardisation, and
-// one-hot encoding with a trailing bucket for categories never seen in training. Every fitted constant
-// is a float32, and transform() rounds each step to float32, so it computes exactly what ONNX does.
+// Preprocessing fitted on training rows only: one-hot encoding with infrequent categories grouped (as
+// scikit-learn's OneHotEncoder min_frequency / max_categories) into a trailing "other" bucket that also takes
+// categories never seen in training; and, per learner, either imputation (median / most frequent) plus
+// standardisation (linear models) or native missing values (trees: NaN reaches the learner, and a missing
+// categorical cell is NaN across its one-hot block). Every fitted constant is a float32, and transform()
+// rounds each step to float32, so it computes exactly what the exported ONNX graph does.
 import { MlError, MlErrorCode } from './errors';
 import { categoryOf, type ColumnType, parseBoolean, parseNumeric } from './schema';
 import { getColumn, type Table } from './table';
@@ -8,7 +11,7 @@ import { getColumn, type Table } from './table';
 export interface NumericFeature {
   readonly name: string;
   readonly type: 'numeric' | 'boolean';
-  /** Replaces missing values (median, or most frequent for booleans). */
+  /** Replaces missing values (median, or most frequent for booleans); NaN when missing values stay. */
   readonly impute: number;
   /** Standardisation: (x - offset) * scale. */
   readonly offset: number;
@@ -18,10 +21,30 @@ export interface NumericFeature {
 export interface CategoricalFeature {
   readonly name: string;
   readonly type: 'categorical';
-  /** Sorted training categories; the one-hot block has one more column, the unseen bucket. */
+  /** Sorted frequent training categories; the one-hot block has one more column, the "other" bucket. */
   readonly categories: readonly string[];
-  /** Replaces missing ('') values: the most frequent training category. */
+  /** Replaces missing values when imputing: the most frequent training category. */
   readonly impute: string;
+  /** How many training categories were grouped into the "other" bucket as infrequent. */
+  readonly infrequent: number;
+}
+
+/** 'impute': missing cells take training statistics; 'native': they stay missing (NaN) for the trees. */
+export type MissingMode = 'impute' | 'native';
+
+/** Infrequent-category grouping, as scikit-learn's OneHotEncoder. */
+export interface EncodingOptions {
+  /** Categories seen fewer times are infrequent: an integer count, or a fraction of the rows in (0, 1). */
+  readonly minFrequency?: number;
+  /** At most this many one-hot columns per categorical column, the "other" bucket included (>= 2). */
+  readonly maxCategories?: number;
+}
+
+export interface PreprocessOptions {
+  /** Standardise numeric features (linear models); trees take raw values. */
+  readonly standardise: boolean;
+  readonly missing: MissingMode;
+  readonly encoding?: EncodingOptions;
 }
 
 export interface Preprocessor {
@@ -29,11 +52,12 @@ export interface Preprocessor {
   readonly categorical: readonly CategoricalFeature[];
   /** Whether numeric features are standardised (linear models) or left raw (trees). */
   readonly standardise: boolean;
+  readonly missing: MissingMode;
   /** Names of the expanded feature vector: numeric first, then each one-hot block. */
   readonly featureNames: readonly string[];
 }
 
-/** Column-major float32 feature matrix: feature f of row i is data[f * rows + i]. */
+/** Column-major float32 feature matrix: feature f of row i is data[f * rows + i]. NaN = missing (trees). */
 export interface FeatureMatrix {
   readonly rows: number;
   readonly cols: number;
@@ -45,36 +69,63 @@ export interface FeatureColumn {
   readonly type: ColumnType;
 }
 
-export const UNSEEN_LABEL = '<unseen>';
+/** The label of the one-hot column for infrequent and unseen categories. */
+export const OTHER_LABEL = '<other>';
 const f32 = Math.fround;
 
-export function fitPreprocessor(table: Table, columns: readonly FeatureColumn[], standardise: boolean): Preprocessor {
+export function fitPreprocessor(
+  table: Table,
+  columns: readonly FeatureColumn[],
+  options: PreprocessOptions,
+): Preprocessor {
   if (columns.length === 0) throw new MlError(MlErrorCode.NoFeatures, 'no feature columns to train on');
   if (table.rows === 0) throw new MlError(MlErrorCode.TooFewRows, 'no training rows');
+  if (options.standardise && options.missing !== 'impute')
+    throw new MlError(MlErrorCode.InvalidParams, 'standardised features need imputed missing values');
+  const encoding = validateEncoding(options.encoding ?? {});
   const numeric: NumericFeature[] = [];
   const categorical: CategoricalFeature[] = [];
   for (const column of columns) {
-    if (column.type === 'categorical') categorical.push(fitCategorical(table, column.name));
-    else numeric.push(fitNumeric(table, column.name, column.type, standardise));
+    if (column.type === 'categorical') categorical.push(fitCategorical(table, column.name, encoding));
+    else numeric.push(fitNumeric(table, column.name, column.type, options));
   }
+  return makePreprocessor(numeric, categorical, options.standardise, options.missing);
+}
+
+/** A preprocessor from its fitted parts (also used when a model is read back from ONNX). */
+export function makePreprocessor(
+  numeric: readonly NumericFeature[],
+  categorical: readonly CategoricalFeature[],
+  standardise: boolean,
+  missing: MissingMode,
+): Preprocessor {
   const featureNames = [
     ...numeric.map((f) => f.name),
-    ...categorical.flatMap((f) => [...f.categories, UNSEEN_LABEL].map((c) => `${f.name}=${c}`)),
+    ...categorical.flatMap((f) => [...f.categories, OTHER_LABEL].map((c) => `${f.name}=${c}`)),
   ];
-  return { numeric, categorical, standardise, featureNames };
+  return { numeric, categorical, standardise, missing, featureNames };
+}
+
+/** For each encoded feature, the name of the input column it comes from. */
+export function featureSources(pre: Preprocessor): string[] {
+  return [
+    ...pre.numeric.map((f) => f.name),
+    ...pre.categorical.flatMap((f) => Array<string>(f.categories.length + 1).fill(f.name)),
+  ];
 }
 
 export function transform(pre: Preprocessor, table: Table): FeatureMatrix {
   const rows = table.rows;
   const cols = pre.featureNames.length;
   const data = new Float32Array(rows * cols);
+  const impute = pre.missing === 'impute';
   let f = 0;
   for (const feature of pre.numeric) {
     const values = readNumeric(table, feature.name, feature.type);
     const out = data.subarray(f * rows, (f + 1) * rows);
     for (let i = 0; i < rows; i++) {
       const v = values[i];
-      const x = Number.isNaN(v) ? feature.impute : f32(v);
+      const x = Number.isNaN(v) ? (impute ? feature.impute : NaN) : f32(v);
       out[i] = pre.standardise ? f32(f32(x - feature.offset) * feature.scale) : x;
     }
     f++;
@@ -85,7 +136,13 @@ export function transform(pre: Preprocessor, table: Table): FeatureMatrix {
     const width = feature.categories.length + 1;
     for (let i = 0; i < rows; i++) {
       let cat = categoryOf(values[i]);
-      if (cat === '') cat = feature.impute;
+      if (cat === '') {
+        if (!impute) {
+          for (let k = 0; k < width; k++) data[(f + k) * rows + i] = NaN;
+          continue;
+        }
+        cat = feature.impute;
+      }
       const k = index.get(cat) ?? width - 1;
       data[(f + k) * rows + i] = 1;
     }
@@ -110,15 +167,21 @@ export function readNumeric(table: Table, name: string, type: 'numeric' | 'boole
   return out;
 }
 
-function fitNumeric(table: Table, name: string, type: 'numeric' | 'boolean', standardise: boolean): NumericFeature {
+function fitNumeric(
+  table: Table,
+  name: string,
+  type: 'numeric' | 'boolean',
+  options: PreprocessOptions,
+): NumericFeature {
   const values = readNumeric(table, name, type);
   const n = values.length;
   const present = new Float64Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) if (!Number.isNaN(values[i])) present[m++] = values[i];
   if (m === 0) throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
+  if (options.missing === 'native') return { name, type, impute: NaN, offset: 0, scale: 1 };
   const impute = f32(type === 'boolean' ? mostFrequentBit(present.subarray(0, m)) : median(present.subarray(0, m)));
-  if (!standardise) return { name, type, impute, offset: 0, scale: 1 };
+  if (!options.standardise) return { name, type, impute, offset: 0, scale: 1 };
   const filled = present; // reused as the imputed float32 column
   for (let i = 0; i < n; i++) filled[i] = Number.isNaN(values[i]) ? impute : f32(values[i]);
   let sum = 0;
@@ -133,7 +196,7 @@ function fitNumeric(table: Table, name: string, type: 'numeric' | 'boolean', sta
   return { name, type, impute, offset: f32(mean), scale: std > 0 ? f32(1 / std) : 1 };
 }
 
-function fitCategorical(table: Table, name: string): CategoricalFeature {
+function fitCategorical(table: Table, name: string, encoding: EncodingOptions): CategoricalFeature {
   const values = getColumn(table, name);
   const counts = new Map<string, number>();
   for (let i = 0; i < values.length; i++) {
@@ -142,10 +205,47 @@ function fitCategorical(table: Table, name: string): CategoricalFeature {
   }
   if (counts.size === 0)
     throw new MlError(MlErrorCode.EmptyColumn, `column "${name}" has no values in the training rows`);
-  const categories = [...counts.keys()].sort();
-  let impute = categories[0];
-  for (const c of categories) if ((counts.get(c) ?? 0) > (counts.get(impute) ?? 0)) impute = c;
-  return { name, type: 'categorical', categories, impute };
+  const sorted = [...counts.keys()].sort();
+  let impute = sorted[0];
+  for (const c of sorted) if ((counts.get(c) ?? 0) > (counts.get(impute) ?? 0)) impute = c;
+  const categories = frequentCategories(sorted, counts, table.rows, encoding);
+  return { name, type: 'categorical', categories, impute, infrequent: sorted.length - categories.length };
+}
+
+/**
+ * The categories kept as their own one-hot column, sorted: those seen at least minFrequency times, and of
+ * those the maxCategories - 1 most frequent (ties to the earlier category), as scikit-learn chooses them.
+ */
+function frequentCategories(
+  sorted: readonly string[],
+  counts: ReadonlyMap<string, number>,
+  rows: number,
+  encoding: EncodingOptions,
+): string[] {
+  const { minFrequency, maxCategories } = encoding;
+  const threshold = minFrequency === undefined ? 0 : minFrequency < 1 ? minFrequency * rows : minFrequency;
+  let kept = sorted.filter((c) => (counts.get(c) ?? 0) >= threshold);
+  if (maxCategories !== undefined && kept.length > maxCategories - 1) {
+    const byCount = kept.map((c, k) => ({ c, k, n: counts.get(c) ?? 0 })).sort((a, b) => b.n - a.n || a.k - b.k);
+    const top = new Set(byCount.slice(0, maxCategories - 1).map((e) => e.c));
+    kept = kept.filter((c) => top.has(c));
+  }
+  return kept;
+}
+
+function validateEncoding(encoding: EncodingOptions): EncodingOptions {
+  const problems: string[] = [];
+  const { minFrequency, maxCategories } = encoding;
+  if (minFrequency !== undefined) {
+    const ok =
+      Number.isFinite(minFrequency) &&
+      (Number.isInteger(minFrequency) ? minFrequency >= 1 : minFrequency > 0 && minFrequency < 1);
+    if (!ok) problems.push(`minFrequency must be an integer >= 1 or a fraction in (0, 1), got ${minFrequency}`);
+  }
+  if (maxCategories !== undefined && !(Number.isInteger(maxCategories) && maxCategories >= 2))
+    problems.push(`maxCategories must be an integer >= 2, got ${maxCategories}`);
+  if (problems.length > 0) throw new MlError(MlErrorCode.InvalidParams, problems.join('; '));
+  return encoding;
 }
 
 // Quickselect (reorders `values` in place): O(n), where a full sort would be O(n log n).

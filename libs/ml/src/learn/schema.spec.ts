@@ -30,12 +30,19 @@ describe('inferColumnType', () => {
     expect(Array.from(scan.numeric!)).toEqual([1, NaN, 2, NaN]);
   });
 
-  it.each([['NaN'], ['Infinity'], ['-Infinity']])(
-    'should throw NON_FINITE_VALUE when a numeric column holds "%s"',
-    (bad) => {
-      expect(codeOf(() => inferColumnType('c', ['1', bad, '3']))).toBe(MlErrorCode.NonFiniteValue);
-    },
-  );
+  it('should read the shared missing spellings (NA, N/A, NaN, null, None, blanks) as missing when numeric', () => {
+    const scan = scanColumn('c', ['1', 'NaN', ' na ', 'N/A', 'null', 'NONE', '\t', '2']);
+    expect(scan.type).toBe('numeric');
+    expect(Array.from(scan.numeric!)).toEqual([1, NaN, NaN, NaN, NaN, NaN, NaN, 2]);
+  });
+
+  it('should make a column categorical when a cell is a non-ASCII blank, never read it as 0', () => {
+    expect(inferColumnType('c', ['1', '\u00a0', '2'])).toBe('categorical');
+  });
+
+  it.each([['Infinity'], ['-Infinity']])('should throw NON_FINITE_VALUE when a numeric column holds "%s"', (bad) => {
+    expect(codeOf(() => inferColumnType('c', ['1', bad, '3']))).toBe(MlErrorCode.NonFiniteValue);
+  });
 
   it('should throw NON_FINITE_VALUE when a Float64Array holds Infinity', () => {
     expect(codeOf(() => inferColumnType('c', Float64Array.of(1, Infinity)))).toBe(MlErrorCode.NonFiniteValue);

@@ -1,4 +1,5 @@
 // Column types, inferred from the data or given, and the cell parsers every later step shares.
+import { isMissing } from '../core';
 import { MlError, MlErrorCode } from './errors';
 import type { Cell, ColumnValues } from './table';
 
@@ -7,14 +8,7 @@ export type ColumnType = 'numeric' | 'categorical' | 'boolean';
 const TRUE_WORDS = new Set(['true', 'yes']);
 const FALSE_WORDS = new Set(['false', 'no']);
 
-export function isMissing(cell: Cell): boolean {
-  if (cell === null || cell === undefined) return true;
-  if (typeof cell === 'number') return Number.isNaN(cell);
-  if (typeof cell === 'string') return cell.trim() === '';
-  return false;
-}
-
-/** A numeric cell as a number; NaN when missing. Throws on text and on ±Infinity. */
+/** A numeric cell as a number; NaN when missing (see core isMissing). Throws on text and on ±Infinity. */
 export function parseNumeric(cell: Cell, column: string, row: number): number {
   if (isMissing(cell)) return NaN;
   let value: number;
@@ -22,9 +16,8 @@ export function parseNumeric(cell: Cell, column: string, row: number): number {
   else if (typeof cell === 'boolean') value = cell ? 1 : 0;
   else {
     const text = String(cell);
-    value = Number(text);
+    value = text.trim() === '' ? NaN : Number(text); // Number() reads non-ASCII blanks as 0
     if (Number.isNaN(value)) {
-      if (text.trim().toLowerCase() === 'nan') throw nonFinite(column, row, text);
       throw new MlError(MlErrorCode.InvalidValue, `column "${column}" row ${row + 1}: "${text}" is not a number`);
     }
   }
@@ -44,9 +37,7 @@ export function parseBoolean(cell: Cell, column: string, row: number): number {
 
 /** A categorical cell as its category string; '' when missing. Values are used verbatim (no trimming). */
 export function categoryOf(cell: Cell): string {
-  if (cell === null || cell === undefined) return '';
-  if (typeof cell === 'number' && Number.isNaN(cell)) return '';
-  return String(cell);
+  return isMissing(cell) ? '' : String(cell);
 }
 
 /** Numeric if every present cell is a number, boolean if every one is true/false/yes/no, else categorical. */
@@ -69,7 +60,7 @@ export function scanColumn(name: string, values: ColumnValues): ColumnScan {
   let present = 0;
   let numeric = true;
   let boolean = true;
-  let nonFiniteRow = -1; // "NaN" / "Infinity" text is an error only if the column is otherwise numeric
+  let nonFiniteRow = -1; // "Infinity" text is an error only if the column is otherwise numeric
   for (let i = 0; i < values.length; i++) {
     const cell = values[i];
     if (typeof cell === 'string' && numeric && cell.length > 0) {
@@ -102,9 +93,10 @@ export function scanColumn(name: string, values: ColumnValues): ColumnScan {
     if (boolean && !TRUE_WORDS.has(word) && !FALSE_WORDS.has(word)) boolean = false;
     if (numeric) {
       const value = Number(text);
-      if (word === 'nan' || value === Infinity || value === -Infinity) {
+      if (value === Infinity || value === -Infinity) {
         if (nonFiniteRow === -1) nonFiniteRow = i;
-      } else if (Number.isNaN(value)) numeric = false;
+      } else if (Number.isNaN(value) || text === '')
+        numeric = false; // Number('') is 0
       else parsed[i] = value;
     }
   }

@@ -57,3 +57,20 @@ export function selectRows(input: TableInput | Table, indices: ArrayLike<number>
 function isTable(input: TableInput | Table): input is Table {
   return typeof (input as Table).rows === 'number' && (input as Table).columns instanceof Map;
 }
+
+/** The rows of `a` followed by the rows of `b`, for the columns of `a` (each must be in `b` too). */
+export function concatRows(a: Table, b: Table): Table {
+  const columns = new Map<string, ColumnValues>();
+  for (const [name, first] of a.columns) {
+    const second = getColumn(b, name);
+    if (first instanceof Float64Array && second instanceof Float64Array) {
+      const out = new Float64Array(a.rows + b.rows);
+      out.set(first);
+      out.set(second, a.rows);
+      columns.set(name, out);
+    } else {
+      columns.set(name, [...Array.from(first as ArrayLike<Cell>), ...Array.from(second as ArrayLike<Cell>)]);
+    }
+  }
+  return { columns, rows: a.rows + b.rows };
+}

@@ -1,6 +1,6 @@
 // The binary target: two classes, the positive one given or recognised as 1 / true / yes.
 import { MlError, MlErrorCode } from './errors';
-import { isMissing } from './schema';
+import { isMissing } from '../core';
 import type { ColumnValues } from './table';
 
 export interface EncodedTarget {
