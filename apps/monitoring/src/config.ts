@@ -64,18 +64,22 @@ export const monitoringSettings = {
   retrainOn: setting.list(
     'KEEL_MONITORING_RETRAIN_ON',
     'Alerts that request retraining: drift, dataset_drift, performance, or none.',
-    { default: 'dataset_drift,performance', item: /^(drift|dataset_drift|performance|none)$/, itemHint: 'drift, dataset_drift, performance or none' },
+    {
+      default: 'dataset_drift,performance',
+      item: /^(drift|dataset_drift|performance|none)$/,
+      itemHint: 'drift, dataset_drift, performance or none',
+    },
   ),
   retrainCooldownSeconds: setting.int(
     'KEEL_MONITORING_RETRAIN_COOLDOWN_SECONDS',
     'Minimum seconds between two retraining requests for one model.',
     { default: 86_400, min: 0, max: 365 * 86_400 },
   ),
-  joinTtlSeconds: setting.int(
-    'KEEL_MONITORING_JOIN_TTL_SECONDS',
-    'How long a logged prediction waits for its label.',
-    { default: 7 * 86_400, min: 1, max: 90 * 86_400 },
-  ),
+  joinTtlSeconds: setting.int('KEEL_MONITORING_JOIN_TTL_SECONDS', 'How long a logged prediction waits for its label.', {
+    default: 7 * 86_400,
+    min: 1,
+    max: 90 * 86_400,
+  }),
   joinMaxEntries: setting.int(
     'KEEL_MONITORING_JOIN_MAX_ENTRIES',
     'Predictions kept waiting for labels at most (oldest dropped first).',

@@ -55,7 +55,11 @@ interface Common {
   retrainJobId: string | null;
 }
 
-function head(c: Common, kind: AlertPayload['kind'], severity: AlertSeverity): Omit<AlertPayload, 'evidence' | 'message'> {
+function head(
+  c: Common,
+  kind: AlertPayload['kind'],
+  severity: AlertSeverity,
+): Omit<AlertPayload, 'evidence' | 'message'> {
   return {
     alertId: c.alertId,
     model: c.model,
@@ -63,7 +67,11 @@ function head(c: Common, kind: AlertPayload['kind'], severity: AlertSeverity): O
     kind,
     severity,
     status: c.status,
-    window: { from: new Date(c.window.from).toISOString(), to: new Date(c.window.to).toISOString(), rows: c.window.rows },
+    window: {
+      from: new Date(c.window.from).toISOString(),
+      to: new Date(c.window.to).toISOString(),
+      rows: c.window.rows,
+    },
     windowId: c.window.id,
     baselineSnapshotSha256: c.reference.snapshotSha256,
     ...(c.reference.dataset ? { dataset: c.reference.dataset } : {}),
@@ -109,7 +117,10 @@ export function performanceAlertPayload(
       : `${metric} ${value.toFixed(4)} on ${m.rows} labelled predictions is below ${threshold.toFixed(4)} (training ${baseline.toFixed(4)})`;
   return {
     ...head(c, 'performance', 'critical'),
-    evidence: { features: [], metric: { name: metric, value: Number.isFinite(value) ? value : 0, baseline, threshold } },
+    evidence: {
+      features: [],
+      metric: { name: metric, value: Number.isFinite(value) ? value : 0, baseline, threshold },
+    },
     message: `${c.model} v${c.version}: ${text}`,
   };
 }

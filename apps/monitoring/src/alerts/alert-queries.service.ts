@@ -12,9 +12,9 @@ export class AlertQueries {
   async alerts(model: string | undefined, status: string | undefined, limit?: number): Promise<AlertView[]> {
     if (status && status !== 'firing' && status !== 'resolved')
       throw invalidArgument('status', 'must be firing, resolved or empty');
-    return (await this.repo.list({ model: model || undefined, status: status || undefined, limit: limitOf(limit) })).map(
-      alertView,
-    );
+    return (
+      await this.repo.list({ model: model || undefined, status: status || undefined, limit: limitOf(limit) })
+    ).map(alertView);
   }
 
   async deliveries(alertId: string | undefined, limit?: number): Promise<ReturnType<typeof deliveryView>[]> {

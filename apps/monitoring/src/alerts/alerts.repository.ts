@@ -16,9 +16,7 @@ export class AlertsRepository {
   }
 
   async lastRetrainAt(m: EntityManager, model: string): Promise<number | null> {
-    const row = await m
-      .getRepository(RetrainRequestRow)
-      .findOne({ where: { model }, order: { requestedAt: 'DESC' } });
+    const row = await m.getRepository(RetrainRequestRow).findOne({ where: { model }, order: { requestedAt: 'DESC' } });
     return row?.requestedAt ?? null;
   }
 

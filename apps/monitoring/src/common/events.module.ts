@@ -53,7 +53,12 @@ export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShut
   imports: [
     EventBusModule.forRootAsync({
       inject: [SERVICE_CONFIG, DATA_SOURCE, LOGGER, ServiceMetrics],
-      useFactory: (config: ConfigOf<MonitoringSettings>, dataSource: DataSource, logger: Logger, m: ServiceMetrics) => ({
+      useFactory: (
+        config: ConfigOf<MonitoringSettings>,
+        dataSource: DataSource,
+        logger: Logger,
+        m: ServiceMetrics,
+      ) => ({
         bus: {
           clientId: 'keel-monitoring',
           brokers: config.kafkaBrokers,

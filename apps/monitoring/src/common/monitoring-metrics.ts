@@ -53,7 +53,11 @@ export class MonitoringMetrics {
     );
     this.performance = m.gauge('keel_monitoring_performance', 'Latest performance window metric', ['model', 'metric']);
     this.alertsFiring = m.gauge('keel_monitoring_alerts_firing', 'Alerts firing', ['model', 'kind']);
-    this.alertEvents = m.counter('keel_monitoring_alert_events_total', 'Alert transitions', ['model', 'kind', 'action']);
+    this.alertEvents = m.counter('keel_monitoring_alert_events_total', 'Alert transitions', [
+      'model',
+      'kind',
+      'action',
+    ]);
     this.feedback = m.counter('keel_monitoring_feedback_total', 'Labels received, by outcome', ['outcome']);
     this.joinEntries = m.gauge('keel_monitoring_join_entries', 'Predictions waiting for their label');
     this.retrainRequests = m.counter('keel_monitoring_retrain_requests_total', 'Retraining requests', [

@@ -41,7 +41,10 @@ export class OpsHttpController {
 
   @Get()
   page(@Res() res: Response): void {
-    res.type('html').setHeader('Cache-Control', 'no-store').send(readFileSync(join(this.dir, 'index.html')));
+    res
+      .type('html')
+      .setHeader('Cache-Control', 'no-store')
+      .send(readFileSync(join(this.dir, 'index.html')));
   }
 
   @Get('assets/:file')

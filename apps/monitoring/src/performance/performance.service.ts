@@ -74,7 +74,12 @@ export class PerformanceService implements OnApplicationBootstrap, OnApplication
       const keys = [requestKey(p.requestId, r)];
       const entity = p.entityIds?.[r] ?? (rows.rows === 1 ? p.entityId : undefined);
       if (entity !== undefined) keys.push(entityKey(entity));
-      const pending: PendingPrediction = { model: state.model, version: state.version, positive: rows.positive[r]!, at: now };
+      const pending: PendingPrediction = {
+        model: state.model,
+        version: state.version,
+        positive: rows.positive[r]!,
+        at: now,
+      };
       const early = this.join.addPrediction(keys, pending);
       if (early) void this.labelled(pending, early.label, now);
     }

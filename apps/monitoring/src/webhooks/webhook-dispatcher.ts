@@ -97,7 +97,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       lastError: result.error,
       status: result.ok ? 'delivered' : failed ? 'failed' : 'pending',
       deliveredAt: result.ok ? Date.now() : null,
-      nextAttemptAt: result.ok || failed ? d.nextAttemptAt : Date.now() + retryDelayMs(this.config.webhookRetryMs, attempts),
+      nextAttemptAt:
+        result.ok || failed ? d.nextAttemptAt : Date.now() + retryDelayMs(this.config.webhookRetryMs, attempts),
     };
     this.metrics.webhookDeliveries.inc({ outcome: result.ok ? 'delivered' : failed ? 'failed' : 'retry' });
     if (!result.ok)

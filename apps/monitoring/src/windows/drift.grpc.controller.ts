@@ -17,7 +17,11 @@ function featureToProto(f: FeatureDriftView): FeatureDrift {
 }
 
 function windowToProto(w: DriftWindowView) {
-  return { ...w, features: w.features.map(featureToProto), prediction: w.prediction ? featureToProto(w.prediction) : null };
+  return {
+    ...w,
+    features: w.features.map(featureToProto),
+    prediction: w.prediction ? featureToProto(w.prediction) : null,
+  };
 }
 
 /** keel.monitoring.v1.DriftService: translates and delegates to DriftQueries. */

@@ -17,8 +17,7 @@ import { WindowsRepository } from './windows.repository';
 const RETRY_NOTE_MS = 60_000;
 
 export type Resolution =
-  | { state: ModelState }
-  | { ignored: 'not_production' | 'other_version' | 'no_reference'; state?: ModelState };
+  { state: ModelState } | { ignored: 'not_production' | 'other_version' | 'no_reference'; state?: ModelState };
 
 @Injectable()
 export class ModelStatesService {
@@ -87,7 +86,9 @@ export class ModelStatesService {
       if (features.length === 0) base.note = 'no signature input of the model is in its reference profile';
       else {
         const stored = await this.repo.baseline(model, version);
-        base.predictionProfile = stored ? ReferenceProfile.fromJSON(JSON.parse(stored.profile) as ReferenceProfileJson) : null;
+        base.predictionProfile = stored
+          ? ReferenceProfile.fromJSON(JSON.parse(stored.profile) as ReferenceProfileJson)
+          : null;
         base.window = new DriftWindow({
           profile: base.profile,
           features,

@@ -93,7 +93,8 @@ export function windowView(row: DriftWindowRow): DriftWindowView {
   };
 }
 
-export interface PerformanceWindowView extends PerformanceMetrics {
+export interface PerformanceWindowView extends Omit<PerformanceMetrics, 'log_loss'> {
+  logLoss: number;
   id: string;
   model: string;
   version: number;
@@ -107,6 +108,7 @@ export interface PerformanceWindowView extends PerformanceMetrics {
 }
 
 export function performanceView(row: PerformanceWindowRow): PerformanceWindowView {
+  const { log_loss: logLoss, ...metrics } = JSON.parse(row.metrics) as PerformanceMetrics;
   return {
     id: row.id,
     model: row.model,
@@ -114,7 +116,8 @@ export function performanceView(row: PerformanceWindowRow): PerformanceWindowVie
     seq: row.seq,
     fromMs: row.fromMs,
     toMs: row.toMs,
-    ...(JSON.parse(row.metrics) as PerformanceMetrics),
+    ...metrics,
+    logLoss,
     metric: row.metric,
     baseline: row.baseline,
     degraded: row.degraded === 1,

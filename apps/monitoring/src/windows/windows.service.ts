@@ -137,7 +137,12 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     const change = await writeTransaction(this.dataSource, async (m) => {
       await this.repo.insert(m, row);
       if (baselineJson)
-        await this.repo.saveBaseline(m, { model: state.model, version: state.version, profile: baselineJson, createdAt: now });
+        await this.repo.saveBaseline(m, {
+          model: state.model,
+          version: state.version,
+          profile: baselineJson,
+          createdAt: now,
+        });
       return this.alerts.onDriftWindow(
         m,
         {
