@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SetMonitorRequest__Output } from '@keel/contracts';
 import { AlertQueries } from '../alerts/alert-queries.service';
 import { MonitorStates } from '../common/monitor-states';
+import { invalidArgument } from '../common/monitoring.errors';
 import { monitorView, patchFromRequest, type MonitorView } from './monitors.mapper';
 import { MonitorsService, type MonitoredModel } from './monitors.service';
 
@@ -30,6 +31,17 @@ export class MonitorQueries {
   async set(req: SetMonitorRequest__Output): Promise<MonitorView> {
     const current = this.monitors.describe(req.model).settings;
     const base = req.reset ? this.monitors.defaults : current;
-    return this.view(await this.monitors.set(req.model, patchFromRequest(req, base), req.reset));
+    const patch = patchFromRequest(req, base);
+    // Feature names are checked against the signature of the version being monitored, when it is known.
+    const inputs = this.states.get(req.model)?.reference?.inputs.map((i) => i.name);
+    if (inputs) {
+      const unknown = [
+        ...Object.keys(patch.features ?? {}).map((f) => `features.${f}`),
+        ...(patch.skipFeatures ?? []).map((f) => `skipFeatures.${f}`),
+      ].filter((path) => !inputs.includes(path.slice(path.indexOf('.') + 1)));
+      if (unknown.length > 0)
+        throw invalidArgument(unknown[0]!, `not an input of ${req.model} (inputs: ${inputs.join(', ')})`);
+    }
+    return this.view(await this.monitors.set(req.model, patch, req.reset));
   }
 }
