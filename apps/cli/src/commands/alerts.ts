@@ -1,4 +1,5 @@
 // `keel alerts [--model m] [--status firing|resolved] [--limit n] [--json]`: drift and performance alerts.
+import type { Alert__Output, ListAlertsResponse__Output } from '@keel/contracts';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './command';
 import { printJson, table, usageError, withMonitoring } from './monitoring-client';
@@ -24,14 +25,14 @@ export interface AlertItem {
   referenceSnapshotSha256: string;
 }
 
-export function alertItem(a: any): AlertItem {
+export function alertItem(a: Alert__Output): AlertItem {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     id: a.id,
     model: a.model,
     version: a.version,
-    kind: a.kind,
-    status: a.status,
+    kind: a.kind as AlertItem['kind'],
+    status: a.status as AlertItem['status'],
     severity: a.severity,
     window: { id: a.windowId, from: iso(a.windowFromMs), to: iso(a.windowToMs), rows: a.windowRows },
     driftedFeatures: a.driftedFeatures,
@@ -60,10 +61,10 @@ export const registerAlerts: RegisterCommand = (program: Command) => {
         throw usageError('--limit must be an integer from 1 to 1000');
       if (o.status && o.status !== 'firing' && o.status !== 'resolved')
         throw usageError('--status must be firing or resolved');
-      const res = await withMonitoring((c) =>
+      const res = (await withMonitoring((c) =>
         c.alerts.ListAlerts({ model: o.model ?? '', status: o.status ?? '', limit }),
-      );
-      const items = (res.alerts as unknown[]).map(alertItem);
+      )) as ListAlertsResponse__Output;
+      const items = res.alerts.map(alertItem);
       if (o.json) return printJson(items);
       process.stdout.write(
         items.length === 0

@@ -1,12 +1,13 @@
 // `keel drift report <model> [--window <id>] [--json]`: one window's drift per feature, beside `keel drift`
 // (which compares two local CSV files).
+import type { DriftWindow__Output, FeatureDrift__Output } from '@keel/contracts';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './command';
 import { printJson, table, withMonitoring } from './monitoring-client';
 
 const fmt = (x: number | undefined) => (x === undefined ? '-' : Number(x.toPrecision(4)).toString());
 
-function feature(f: any) {
+function feature(f: FeatureDrift__Output) {
   return {
     feature: f.feature,
     kind: f.kind,
@@ -22,7 +23,7 @@ function feature(f: any) {
   };
 }
 
-export function reportItem(w: any) {
+export function reportItem(w: DriftWindow__Output) {
   return {
     id: w.id,
     model: w.model,
@@ -37,7 +38,7 @@ export function reportItem(w: any) {
     driftedFeatures: w.driftedFeatures,
     driftShare: w.driftShare,
     datasetDrift: w.datasetDrift,
-    features: (w.features as unknown[]).map(feature),
+    features: w.features.map(feature),
     prediction: w.prediction ? feature(w.prediction) : null,
     ...(w.predictionNote ? { predictionNote: w.predictionNote } : {}),
   };
@@ -51,7 +52,8 @@ export const registerDriftReport: RegisterCommand = (program: Command) => {
     .option('--window <id>', 'a window id (from `keel alerts --json` or an earlier report)')
     .option('--json', 'print JSON')
     .action(async (model: string, o: { window?: string; json?: boolean }) => {
-      const w = reportItem(await withMonitoring((c) => c.drift.GetDriftReport({ model, windowId: o.window ?? '' })));
+      const res = await withMonitoring((c) => c.drift.GetDriftReport({ model, windowId: o.window ?? '' }));
+      const w = reportItem(res as DriftWindow__Output);
       if (o.json) return printJson(w);
       const rows = [...w.features, ...(w.prediction ? [w.prediction] : [])].map((f) => [
         f.feature,

@@ -1,4 +1,5 @@
 // `keel monitor list|show <model>|set <model> ...`: what each production model is monitored with.
+import type { ListMonitorsResponse__Output, Monitor__Output } from '@keel/contracts';
 import type { Command } from 'commander';
 import { collect } from './drift-options';
 import type { RegisterCommand } from './command';
@@ -6,8 +7,8 @@ import { printJson, table, withMonitoring } from './monitoring-client';
 import { setMonitorRequest, type MonitorSetFlags } from './monitor-options';
 
 /** The monitor as `--json` prints it (keel.monitoring.v1 Monitor, settings flattened to plain JSON). */
-export function monitorItem(m: any) {
-  const s = m.settings;
+export function monitorItem(m: Monitor__Output) {
+  const s = m.settings!;
   return {
     model: m.model,
     version: m.version || null,
@@ -28,7 +29,7 @@ export function monitorItem(m: any) {
       slidePanes: s.slidePanes,
       driftShare: s.driftShare,
       features: Object.fromEntries(
-        s.features.map((f: any) => [f.feature, { test: f.test || undefined, threshold: f.threshold }]),
+        s.features.map((f) => [f.feature, { test: f.test || undefined, threshold: f.threshold }]),
       ),
       skipFeatures: s.skipFeatures,
       predictionDrift: s.predictionDrift,
@@ -84,8 +85,8 @@ export const registerMonitor: RegisterCommand = (program: Command) => {
     .description('every monitored model')
     .option('--json', 'print a JSON array')
     .action(async (o: { json?: boolean }) => {
-      const res = await withMonitoring((c) => c.monitors.ListMonitors({}));
-      const items = (res.monitors as unknown[]).map(monitorItem);
+      const res = (await withMonitoring((c) => c.monitors.ListMonitors({}))) as ListMonitorsResponse__Output;
+      const items = res.monitors.map(monitorItem);
       if (o.json) return printJson(items);
       process.stdout.write(
         items.length === 0
@@ -109,7 +110,7 @@ export const registerMonitor: RegisterCommand = (program: Command) => {
     .description("one model's monitor: settings, reference, window")
     .option('--json', 'print JSON')
     .action(async (model: string, o: { json?: boolean }) => {
-      const m = monitorItem(await withMonitoring((c) => c.monitors.GetMonitor({ model })));
+      const m = monitorItem((await withMonitoring((c) => c.monitors.GetMonitor({ model }))) as Monitor__Output);
       if (o.json) printJson(m);
       else process.stdout.write(showText(m));
     });
@@ -143,7 +144,7 @@ export const registerMonitor: RegisterCommand = (program: Command) => {
     .option('--json', 'print the resulting monitor as JSON')
     .action(async (model: string, f: MonitorSetFlags & { json?: boolean }) => {
       const req = setMonitorRequest(model, f);
-      const m = monitorItem(await withMonitoring((c) => c.monitors.SetMonitor(req)));
+      const m = monitorItem((await withMonitoring((c) => c.monitors.SetMonitor(req))) as Monitor__Output);
       if (f.json) printJson(m);
       else process.stdout.write(showText(m));
     });

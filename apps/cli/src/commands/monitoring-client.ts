@@ -26,7 +26,7 @@ export function monitoringAddress(env: NodeJS.ProcessEnv = process.env): string 
   );
 }
 
-type Call = (req: object) => Promise<any>;
+type Call = (req: object) => Promise<unknown>;
 export interface MonitoringClient {
   monitors: Record<'ListMonitors' | 'GetMonitor' | 'SetMonitor', Call>;
   drift: Record<'ListWindows' | 'GetDriftReport' | 'ListPerformance', Call>;

@@ -95,6 +95,11 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     this.live.publish('monitor', { model });
   }
 
+  /** The cheap per-event check: production version and settings revision, nothing merged. */
+  current(model: string): { version: number | null; revision: number } {
+    return { version: this.production.get(model) ?? null, revision: this.revisions.get(model) ?? 0 };
+  }
+
   productionVersion(model: string): number | null {
     return this.production.get(model) ?? null;
   }

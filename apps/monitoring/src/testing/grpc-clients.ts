@@ -5,6 +5,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { ArtifactInfo__Output, ArtifactServiceClient } from '@keel/contracts';
 import { PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
 
+// Test helper: replies are dynamic protobuf objects the specs read field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Unary = (req: unknown) => Promise<any>;
 export type PromiseClient = Record<string, Unary> & { raw: grpc.Client };
 type Ctor = new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client;

@@ -34,6 +34,11 @@ export class ModelStatesService {
 
   /** The state monitoring `model`@`version` rows go to, or why they are not monitored. */
   async resolve(model: string, version: number): Promise<Resolution> {
+    // Hot path: the state is current, nothing to look up.
+    const now = this.monitors.current(model);
+    const known = this.states.get(model);
+    if (known?.window && known.version === version && now.version === version && known.revision === now.revision)
+      return { state: known };
     const described = this.monitors.describe(model);
     if (described.version === null) return { ignored: 'not_production' };
     if (version !== described.version) return { ignored: 'other_version' };

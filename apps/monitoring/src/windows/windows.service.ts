@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DATA_SOURCE, LOGGER } from '@keel/runtime';
 import type { Logger } from '@keel/telemetry';
+import type { Counter, Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AlertNotifier } from '../alerts/alert-notifier';
 import { AlertsService } from '../alerts/alerts.service';
@@ -79,7 +80,8 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
       const now = Date.now();
       const rows = decodePredictions(p.inputs, p.outputs);
       this.throughput.record(p.model, rows.rows, p.latencyMs, now);
-      this.metrics.latency.observe({ model: p.model }, p.latencyMs / 1000);
+      const series = this.series(p.model);
+      series.latency.observe(p.latencyMs / 1000);
       const resolved = await this.resolver.resolve(p.model, p.version);
       if (!('state' in resolved) || !resolved.state?.window) {
         const reason = 'ignored' in resolved ? resolved.ignored : 'no_reference';
@@ -89,10 +91,21 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
       const state = resolved.state;
       this.performance.rememberPredictions(state, p, rows, now);
       state.predictions += rows.rows;
-      this.metrics.predictions.inc({ model: p.model }, rows.rows);
+      series.predictions.inc(rows.rows);
       const closed = state.window!.add(rows, eventTime, now);
       for (const w of closed) await this.close(state, w);
     });
+  }
+
+  // prom-client children bound to the model label, looked up once per model rather than per event.
+  private readonly bound = new Map<string, { latency: Histogram.Internal<'model'>; predictions: Counter.Internal }>();
+  private series(model: string) {
+    let s = this.bound.get(model);
+    if (!s) {
+      s = { latency: this.metrics.latency.labels(model), predictions: this.metrics.predictions.labels(model) };
+      this.bound.set(model, s);
+    }
+    return s;
   }
 
   private async tick(now: number): Promise<void> {

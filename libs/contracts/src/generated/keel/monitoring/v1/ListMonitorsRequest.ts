@@ -3,7 +3,9 @@
 
 
 export interface ListMonitorsRequest {
+  'activeOnly'?: (boolean);
 }
 
 export interface ListMonitorsRequest__Output {
+  'activeOnly': (boolean);
 }
