@@ -8,7 +8,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   transform: { '^.+\\.[cm]?[tj]s$': ['@swc/jest', swc.jestOptions()] },
   transformIgnorePatterns: ['/node_modules/'],
-  moduleNameMapper: { '^@keel/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@keel/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@keel/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+  },
   testTimeout: 60000,
   maxWorkers: 2,
   forceExit: false,

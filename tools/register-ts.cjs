@@ -11,8 +11,9 @@ const options = swcOptions();
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-  const alias = /^@keel\/([a-z-]+)$/.exec(request);
-  if (alias) return path.join(root, 'libs', alias[1], 'src', 'index.ts');
+  // @keel/<lib> and its test-only entry point @keel/<lib>/testing, as in tsconfig.base.json.
+  const alias = /^@keel\/([a-z-]+)(\/testing)?$/.exec(request);
+  if (alias) return path.join(root, 'libs', alias[1], 'src', alias[2] ? 'testing' : '', 'index.ts');
   return resolveFilename.call(this, request, parent, ...rest);
 };
 

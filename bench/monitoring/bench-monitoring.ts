@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { throughput } from './throughput';
 import { windowEvaluation } from './window-eval';
-import { windowMemory } from './window-memory';
 
 const EVENTS = Number(process.env['KEEL_BENCH_MONITORING_EVENTS'] ?? 50_000);
 const EVAL_ROWS = Number(process.env['KEEL_BENCH_MONITORING_ROWS'] ?? 100_000);
@@ -15,7 +14,6 @@ const result = (name: string, value: number, unit: string): void =>
   console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--window-memory')) return windowMemory(MEMORY_ROWS);
   console.log(`# load average at start: ${loadavg()[0]!.toFixed(2)}`);
 
   const e = windowEvaluation(EVAL_ROWS);
@@ -28,7 +26,14 @@ async function main(): Promise<void> {
 
   const out = execFileSync(
     process.execPath,
-    ['--expose-gc', '-r', join(__dirname, '../../tools/register-ts.cjs'), __filename, '--window-memory'],
+    [
+      '--expose-gc',
+      '-r',
+      join(__dirname, '../../tools/register-ts.cjs'),
+      join(__dirname, '../../apps/monitoring/src/probes/window-probe.ts'),
+      'memory',
+      String(MEMORY_ROWS),
+    ],
     { encoding: 'utf8', env: process.env, maxBuffer: 16 << 20 },
   );
   const points = [...out.matchAll(/^POINT (\d+) ([\d.]+) ([\d.]+)/gm)].map((m) => ({

@@ -2,7 +2,7 @@
 // a real registry as training would: dataset, snapshot with its reference profile artifact, run, version.
 import { createHash } from 'node:crypto';
 import { ReferenceProfile, type RawValue } from '@keel/ml';
-import { registryClients, upload } from '../../apps/monitoring/src/testing/grpc-clients';
+import { registryClients, uploadChunks } from '@keel/clients';
 import { makeWindow, type BenchColumns } from '../drift/bench-data';
 
 export const FEATURES = [
@@ -25,7 +25,7 @@ export function benchProfile(rows: number, exactLimit?: number): ReferenceProfil
 export async function seedBenchModel(address: string, profile: ReferenceProfile, model = 'bench'): Promise<void> {
   const r = registryClients(address);
   try {
-    await r.DatasetService.CreateDataset({
+    await r.datasets.CreateDataset({
       name: model,
       columns: FEATURES.map((name) => ({
         name,
@@ -33,9 +33,9 @@ export async function seedBenchModel(address: string, profile: ReferenceProfile,
         nullable: true,
       })),
     });
-    const art = await upload(r.ArtifactService.raw, Buffer.from(JSON.stringify(profile.toJSON())));
+    const art = await uploadChunks(r.artifacts.raw, [Buffer.from(JSON.stringify(profile.toJSON()))]);
     const sha = createHash('sha256').update(`bench-snapshot-${model}`).digest('hex');
-    await r.DatasetService.RegisterSnapshot({
+    await r.datasets.RegisterSnapshot({
       dataset: model,
       sha256: sha,
       rows: 20_000,
@@ -47,12 +47,12 @@ export async function seedBenchModel(address: string, profile: ReferenceProfile,
       windowFromMs: 1,
       windowToMs: 2,
     });
-    const exp = await r.RunService.CreateExperiment({ name: `${model}-exp` });
-    const run = await r.RunService.CreateRun({ experimentId: exp.id, name: 'bench', snapshotSha256: sha });
-    await r.RunService.LogBatch({ runId: run.id, metrics: [{ key: 'test_auc', value: 0.8, step: 0 }] });
-    const modelArt = await upload(r.ArtifactService.raw, Buffer.from(`bench model ${model}`));
-    await r.ModelService.CreateRegisteredModel({ name: model });
-    const v = await r.ModelService.CreateModelVersion({
+    const exp = await r.runs.CreateExperiment({ name: `${model}-exp` });
+    const run = await r.runs.CreateRun({ experimentId: exp.id, name: 'bench', snapshotSha256: sha });
+    await r.runs.LogBatch({ runId: run.id, metrics: [{ key: 'test_auc', value: 0.8, step: 0 }] });
+    const modelArt = await uploadChunks(r.artifacts.raw, [Buffer.from(`bench model ${model}`)]);
+    await r.models.CreateRegisteredModel({ name: model });
+    const v = await r.models.CreateModelVersion({
       model,
       runId: run.id,
       snapshotSha256: sha,
@@ -63,7 +63,7 @@ export async function seedBenchModel(address: string, profile: ReferenceProfile,
         outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 2] }],
       },
     });
-    await r.ModelService.SetAlias({ model, alias: 'production', version: v.version });
+    await r.models.SetAlias({ model, alias: 'production', version: v.version });
   } finally {
     r.close();
   }

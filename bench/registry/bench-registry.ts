@@ -2,7 +2,7 @@
 // this process. Each figure is the median of repeated calls after a warm-up, printed beside a same-run
 // baseline (a trivial call, or the one-call-per-metric way) so the ratio survives a noisy machine.
 import { startServiceProcess } from '@keel/testing';
-import { registryClients, type RegistryClients } from '../../apps/registry/src/testing/registry-client';
+import { registryClients, type RegistryClients } from '@keel/clients';
 import { median, pool, print, timeMs } from './bench-kit';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10_000);

@@ -1,23 +1,26 @@
-// Renders docs/configuration.md from the services' own setting schemas, so the table cannot drift.
+// Renders docs/configuration.md from the services' own setting schemas, so the table cannot drift. Each
+// service prints its table itself (`main.ts --settings-table`): tools never import app source.
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { settingsTable, type Settings } from '@keel/runtime';
-import { registrySettings } from '../../apps/registry/src/config';
-import { ingestionSettings } from '../../apps/ingestion/src/config';
-import { trainingSettings } from '../../apps/training/src/config';
-import { inferenceSettings } from '../../apps/inference/src/config';
-import { monitoringSettings } from '../../apps/monitoring/src/config';
+import { promisify } from 'node:util';
+import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 
-const services: [string, Settings][] = [
-  ['registry', registrySettings],
-  ['ingestion', ingestionSettings],
-  ['training', trainingSettings],
-  ['inference', inferenceSettings],
-  ['monitoring', monitoringSettings],
-];
+const root = join(__dirname, '../..');
+const SERVICES = Object.keys(DEFAULT_SERVICE_PORTS);
 
-export function renderConfigurationDoc(): string {
-  const sections = services.map(([name, settings]) => `## ${name}\n\n${settingsTable(settings)}\n`);
+async function settingsTableOf(service: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['-r', join(root, 'tools/register-ts.cjs'), join(root, 'apps', service, 'src/main.ts'), '--settings-table'],
+    { cwd: root, env: { PATH: process.env['PATH'] ?? '' }, timeout: 60_000 },
+  );
+  return stdout.trim();
+}
+
+export async function renderConfigurationDoc(): Promise<string> {
+  const tables = await Promise.all(SERVICES.map(settingsTableOf));
+  const sections = SERVICES.map((name, i) => `## ${name}\n\n${tables[i]}\n`);
   return [
     '# Configuration',
     '',
@@ -33,5 +36,5 @@ export function renderConfigurationDoc(): string {
 }
 
 if (require.main === module) {
-  writeFileSync(join(__dirname, '../../docs/configuration.md'), renderConfigurationDoc());
+  void renderConfigurationDoc().then((doc) => writeFileSync(join(root, 'docs/configuration.md'), doc));
 }

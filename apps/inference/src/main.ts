@@ -1,5 +1,5 @@
 import './instrument';
 import { runService } from '@keel/runtime';
-import { inferenceService } from './service';
+import { inferenceService } from './service-definition';
 
 void runService(inferenceService);

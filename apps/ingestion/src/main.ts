@@ -1,5 +1,5 @@
 import './instrument';
 import { runService } from '@keel/runtime';
-import { ingestionService } from './service';
+import { ingestionService } from './service-definition';
 
 void runService(ingestionService);

@@ -1,4 +1,5 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
+import { outboxSettings } from '@keel/event-bus';
 import { serviceSettings, setting } from '@keel/runtime';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -6,11 +7,7 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 /** Every KEEL_* variable the monitoring service reads (documented in docs/configuration.md). */
 export const monitoringSettings = {
   ...serviceSettings('monitoring', DEFAULT_SERVICE_PORTS.monitoring),
-  kafkaBrokers: setting.list('KEEL_KAFKA_BROKERS', 'Kafka bootstrap brokers (host:port, comma-separated).', {
-    default: '127.0.0.1:9092',
-    item: HOST_PORT,
-    itemHint: 'host:port',
-  }),
+  ...outboxSettings('monitoring'),
   registryAddress: setting.optionalString(
     'KEEL_REGISTRY_ADDRESS',
     'host:port of the registry gRPC API (default: 127.0.0.1 on KEEL_REGISTRY_GRPC_PORT).',
@@ -115,11 +112,6 @@ export const monitoringSettings = {
     'First retry delay of a webhook delivery (doubles per attempt, capped at 10 minutes).',
     { default: 1000, min: 10, max: 600_000 },
   ),
-  outboxPollMs: setting.int('KEEL_MONITORING_OUTBOX_POLL_MS', 'How often the outbox relay looks for new events.', {
-    default: 200,
-    min: 10,
-    max: 60_000,
-  }),
 };
 
 export type MonitoringSettings = typeof monitoringSettings;

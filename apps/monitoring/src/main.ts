@@ -1,5 +1,5 @@
 import './instrument';
 import { runService } from '@keel/runtime';
-import { monitoringService } from './service';
+import { monitoringService } from './service-definition';
 
 void runService(monitoringService);

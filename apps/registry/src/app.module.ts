@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
+import { OutboxModule } from '@keel/event-bus';
 import { eventTableEntities, eventTableMigrations } from '@keel/persistence';
 import { DatabaseModule } from '@keel/runtime';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { registryEntities, registryMigrations } from './database';
-import { RegistryEventsModule } from './events/registry-events.module';
 import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
 import { RunsModule } from './runs/runs.module';
@@ -16,7 +16,7 @@ import { RunsModule } from './runs/runs.module';
       entities: [...registryEntities, ...eventTableEntities],
       migrations: [...eventTableMigrations, ...registryMigrations],
     }),
-    RegistryEventsModule,
+    OutboxModule.forRoot({ source: 'keel/registry' }),
     ArtifactsModule,
     DatasetsModule,
     RunsModule,

@@ -1,18 +1,11 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
+import { outboxSettings } from '@keel/event-bus';
 import { serviceSettings, setting } from '@keel/runtime';
 
 /** Every KEEL_* variable the registry service reads (documented in docs/configuration.md). */
 export const registrySettings = {
   ...serviceSettings('registry', DEFAULT_SERVICE_PORTS.registry),
-  kafkaBrokers: setting.list(
-    'KEEL_KAFKA_BROKERS',
-    'Kafka bootstrap brokers (host:port, comma-separated) the outbox relay publishes to.',
-    {
-      default: '127.0.0.1:9092',
-      item: /^[A-Za-z0-9.-]+:\d{1,5}$/,
-      itemHint: 'host:port',
-    },
-  ),
+  ...outboxSettings('registry'),
   artifactBackend: setting.oneOf(
     'KEEL_ARTIFACT_BACKEND',
     ['fs', 's3'] as const,
@@ -45,16 +38,6 @@ export const registrySettings = {
     'KEEL_S3_FORCE_PATH_STYLE',
     true,
     'Address buckets as endpoint/bucket (most S3-compatible servers need it).',
-  ),
-  outboxRelay: setting.bool(
-    'KEEL_REGISTRY_OUTBOX_RELAY',
-    true,
-    'Run the outbox relay that publishes committed registry events to Kafka (off: events wait in the outbox).',
-  ),
-  outboxPollMs: setting.int(
-    'KEEL_REGISTRY_OUTBOX_POLL_MS',
-    'How often the outbox relay looks for committed events when idle.',
-    { default: 200, min: 10, max: 60_000 },
   ),
 };
 

@@ -1,4 +1,4 @@
-import { DatasetRow, SnapshotRow } from './datasets/dataset.entities';
+import { DatasetRow, SnapshotRow } from './datasets/datasets.entities';
 import { CreateDatasetTables1764300000000 } from './datasets/datasets.migration';
 import {
   AliasChangeRow,
@@ -7,7 +7,7 @@ import {
   ModelVersionRow,
   ModelVersionTagRow,
   RegisteredModelRow,
-} from './models/model.entities';
+} from './models/models.entities';
 import { CreateModelTables1764300002000 } from './models/models.migration';
 import {
   ExperimentRow,
@@ -17,7 +17,7 @@ import {
   RunParamRow,
   RunRow,
   RunTagRow,
-} from './runs/run.entities';
+} from './runs/runs.entities';
 import { CreateRunTables1764300001000 } from './runs/runs.migration';
 
 /** The registry's own tables, in migration order (runs before models: versions reference runs). */

@@ -1,5 +1,5 @@
 import './instrument';
 import { runService } from '@keel/runtime';
-import { registryService } from './service';
+import { registryService } from './service-definition';
 
 void runService(registryService);

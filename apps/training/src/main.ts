@@ -1,5 +1,5 @@
 import './instrument';
 import { runService } from '@keel/runtime';
-import { trainingService } from './service';
+import { trainingService } from './service-definition';
 
 void runService(trainingService);

@@ -3,7 +3,7 @@ import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { EntityManager } from 'typeorm';
 import { backoffDelay, type RetryPolicy } from './backoff';
 import { deadLetterHeaders } from './dead-letter';
-import { PermanentEventError, errorMessage, type EventBusErrorCode } from './errors';
+import { errorMessage, handlerFailureDecision, type EventBusErrorCode } from './errors';
 import { inConsumerSpan } from './handler-span';
 import type { EventProcessor } from './idempotency';
 import type { EventBusMetrics } from './metrics';
@@ -133,7 +133,7 @@ export class ConsumerLoop<T extends EventType> {
     ).finally(end);
   }
 
-  /** Retries one event with backoff; dead-letters it at the cap or at once for a PermanentEventError. */
+  /** Retries one event with backoff; dead-letters it at the cap, or at once when retrying cannot help. */
   private async handleSlowly(
     batch: Batch,
     message: KafkaMessage,
@@ -145,7 +145,7 @@ export class ConsumerLoop<T extends EventType> {
     let attempt = attemptsDone;
     let error = lastError;
     if (attempt > 0) this.noteFailure(event, attempt, error);
-    while (attempt < this.o.retry.attempts && !(error instanceof PermanentEventError)) {
+    while (attempt < this.o.retry.attempts && handlerFailureDecision(error) === 'retry') {
       if (attempt > 0 && !(await this.pause(backoffDelay(this.o.retry, attempt + 1), control))) return 'stopped';
       attempt++;
       try {
@@ -157,7 +157,8 @@ export class ConsumerLoop<T extends EventType> {
         this.noteFailure(event, attempt, err);
       }
     }
-    const code: EventBusErrorCode = error instanceof PermanentEventError ? 'HANDLER_REJECTED' : 'HANDLER_FAILED';
+    const code: EventBusErrorCode =
+      handlerFailureDecision(error) === 'dead-letter' ? 'HANDLER_REJECTED' : 'HANDLER_FAILED';
     await this.deadLetter(batch, message, code, errorMessage(error), attempt);
     return 'dead-lettered';
   }

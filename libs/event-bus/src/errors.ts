@@ -1,36 +1,52 @@
-// One code enum and one error class for the event bus; the consumer maps codes to retry-or-dead-letter.
+import { DomainError, isDomainError, type ErrorKind, type ErrorKindTable } from '@keel/domain';
 
-export const EVENT_BUS_ERROR_CODES = [
+// The event bus's codes (the one code style of every lib and context: a const object of stable
+// SCREAMING_SNAKE strings, a kind per code, one DomainError subclass), and the Kafka transport's table
+// from error kind to retry-or-dead-letter.
+
+export const EventBusErrorCode = {
   /** The payload given to publish() does not match its event's schema; nothing was sent. */
-  'INVALID_PAYLOAD',
+  InvalidPayload: 'INVALID_PAYLOAD',
   /** A consumed message lacks valid CloudEvents headers (and is not a plain record on an ingest topic). */
-  'INVALID_ENVELOPE',
+  InvalidEnvelope: 'INVALID_ENVELOPE',
   /** A consumed message's body is not JSON. */
-  'INVALID_JSON',
+  InvalidJson: 'INVALID_JSON',
   /** A consumed message carries another ce_type than the subscription's. */
-  'UNEXPECTED_TYPE',
+  UnexpectedType: 'UNEXPECTED_TYPE',
   /** The handler kept throwing until the retry cap. */
-  'HANDLER_FAILED',
-  /** The handler threw a PermanentEventError: retrying cannot help. */
-  'HANDLER_REJECTED',
+  HandlerFailed: 'HANDLER_FAILED',
+  /** The handler threw an error retrying cannot help with (PermanentEventError, or a DomainError of such a kind). */
+  HandlerRejected: 'HANDLER_REJECTED',
   /** Options or configuration are wrong. */
-  'INVALID_CONFIG',
+  InvalidConfig: 'INVALID_CONFIG',
   /** publish/subscribe before connect() or after close(). */
-  'NOT_CONNECTED',
-] as const;
+  NotConnected: 'NOT_CONNECTED',
+} as const;
 
-export type EventBusErrorCode = (typeof EVENT_BUS_ERROR_CODES)[number];
+export type EventBusErrorCode = (typeof EventBusErrorCode)[keyof typeof EventBusErrorCode];
 
-export class EventBusError extends Error {
-  override readonly name = 'EventBusError';
+export const EVENT_BUS_ERROR_CODES: readonly EventBusErrorCode[] = Object.values(EventBusErrorCode);
+
+const KINDS: ErrorKindTable<EventBusErrorCode> = {
+  INVALID_PAYLOAD: 'invalid',
+  INVALID_ENVELOPE: 'invalid',
+  INVALID_JSON: 'invalid',
+  UNEXPECTED_TYPE: 'invalid',
+  HANDLER_FAILED: 'unavailable',
+  HANDLER_REJECTED: 'failed-precondition',
+  INVALID_CONFIG: 'invalid',
+  NOT_CONNECTED: 'unavailable',
+};
+
+export class EventBusError extends DomainError<EventBusErrorCode> {
   constructor(
-    readonly code: EventBusErrorCode,
+    code: EventBusErrorCode,
     message: string,
     /** Individual problems, e.g. one line per invalid field. */
     readonly issues: readonly string[] = [],
     options?: { cause?: unknown },
   ) {
-    super(issues.length ? `${message}: ${issues.join('; ')}` : message, options);
+    super(code, KINDS[code], issues.length ? `${message}: ${issues.join('; ')}` : message, undefined, options);
   }
 }
 
@@ -45,19 +61,29 @@ export class PermanentEventError extends Error {
 /** What a consumer does with a message that could not be handled. */
 export type FailureDecision = 'retry' | 'dead-letter';
 
+/** The Kafka transport's one table: retrying helps only when the cause is transient. */
+export const KAFKA_DECISION_BY_KIND: Readonly<Record<ErrorKind, FailureDecision>> = {
+  invalid: 'dead-letter',
+  'not-found': 'dead-letter',
+  conflict: 'dead-letter',
+  'failed-precondition': 'dead-letter',
+  aborted: 'retry',
+  unavailable: 'retry',
+  'data-loss': 'dead-letter',
+};
+
 export function decideOnFailure(code: EventBusErrorCode): FailureDecision {
-  switch (code) {
-    case 'HANDLER_FAILED':
-      return 'retry';
-    case 'INVALID_PAYLOAD':
-    case 'INVALID_ENVELOPE':
-    case 'INVALID_JSON':
-    case 'UNEXPECTED_TYPE':
-    case 'HANDLER_REJECTED':
-    case 'INVALID_CONFIG':
-    case 'NOT_CONNECTED':
-      return 'dead-letter';
-  }
+  return KAFKA_DECISION_BY_KIND[KINDS[code]];
+}
+
+/**
+ * What to do with an error a handler threw: a PermanentEventError, or a DomainError whose kind retrying
+ * cannot fix (invalid, not found...), dead-letters at once; anything else is retried up to the cap.
+ */
+export function handlerFailureDecision(err: unknown): FailureDecision {
+  if (err instanceof PermanentEventError) return 'dead-letter';
+  if (isDomainError(err)) return KAFKA_DECISION_BY_KIND[err.kind];
+  return 'retry';
 }
 
 export function errorMessage(err: unknown): string {

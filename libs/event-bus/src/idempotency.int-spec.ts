@@ -1,9 +1,9 @@
-import { describeEachDatabase } from '@keel/persistence';
+import { withDatabaseLock } from '@keel/persistence';
+import { describeEachDatabase } from '@keel/persistence/testing';
 import { startBroker, type TestBroker } from '@keel/testing';
 import { Registry } from 'prom-client';
 import { PermanentEventError } from './errors';
 import { EventBus } from './event-bus';
-import { withDatabaseLock } from './sqlite-lock';
 import { SideEffect, specSchema } from './testing/spec-entities';
 import { eventually, produceWithKcat, rawKafka, topicSize, uniqueName } from './testing/kafka-test-kit';
 

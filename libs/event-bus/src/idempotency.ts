@@ -1,6 +1,5 @@
-import { PROCESSED_EVENTS_TABLE } from '@keel/persistence';
+import { PROCESSED_EVENTS_TABLE, withDatabaseLock } from '@keel/persistence';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { withDatabaseLock } from './sqlite-lock';
 
 export interface Identified {
   id: string;

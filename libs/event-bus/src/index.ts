@@ -7,18 +7,19 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export {
   EventBusError,
   PermanentEventError,
+  EventBusErrorCode,
   EVENT_BUS_ERROR_CODES,
+  KAFKA_DECISION_BY_KIND,
   decideOnFailure,
-  type EventBusErrorCode,
+  handlerFailureDecision,
   type FailureDecision,
 } from './errors';
 export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
 export { CE, SPEC_VERSION, decodeEnvelope, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
 export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
-export { kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
+export { kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
 export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';
 export { uuidv7, UUID_V7 } from './uuid-v7';
-export { withDatabaseLock } from './sqlite-lock';
 export type { EventBusMetrics } from './metrics';
 export type {
   ConsumedEvent,

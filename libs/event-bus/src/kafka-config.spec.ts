@@ -32,7 +32,7 @@ describe('kafkaConnectionFromEnv', () => {
   it('should list every problem without echoing the password when the configuration is bad', () => {
     const env = {
       KEEL_KAFKA_BROKERS: 'no-port',
-      KEEL_KAFKA_SSL: 'yes',
+      KEEL_KAFKA_SSL: 'maybe',
       KEEL_KAFKA_SASL_PASSWORD: 'hunter2',
       KEEL_KAFKA_TOPIC_PARTITIONS: '0',
     };

@@ -1,9 +1,8 @@
-import { OutboxEvent } from '@keel/persistence';
+import { OutboxEvent, withDatabaseLock } from '@keel/persistence';
 import { In, IsNull, type DataSource } from 'typeorm';
 import { errorMessage } from './errors';
 import type { EventBus } from './event-bus';
 import type { StoredEnvelope } from './outbox';
-import { withDatabaseLock } from './sqlite-lock';
 import { extractTraceContext } from './trace-context';
 import type { EventBusLogger } from './types';
 

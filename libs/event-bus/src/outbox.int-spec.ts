@@ -1,5 +1,6 @@
 import { EVENT_EXAMPLES } from '@keel/contracts';
-import { OutboxEvent, describeEachDatabase } from '@keel/persistence';
+import { OutboxEvent } from '@keel/persistence';
+import { describeEachDatabase } from '@keel/persistence/testing';
 import { startTelemetry, withSpan } from '@keel/telemetry';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { spawnTs, startBroker, type TestBroker } from '@keel/testing';

@@ -1,4 +1,4 @@
-import { describeEachDatabase } from '@keel/persistence';
+import { describeEachDatabase } from '@keel/persistence/testing';
 import { startBroker, type TestBroker } from '@keel/testing';
 import { EventBus } from './event-bus';
 import { eventually, uniqueName } from './testing/kafka-test-kit';

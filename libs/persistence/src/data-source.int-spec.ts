@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn, Table, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { openDatabase, pingDatabase } from './data-source';
-import { describeEachDatabase } from './testing/each-database';
+import { describeEachDatabase } from './testing';
 
 @Entity({ name: 'widget' })
 class Widget {

@@ -2,13 +2,28 @@ import { createServer, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Module } from '@nestjs/common';
+import { Controller, Get, Module, Param } from '@nestjs/common';
+import { DomainError } from '@keel/domain';
 import { freePort, grpcHealthCheck, isListening } from '@keel/testing';
 import { DatabaseModule } from './database/database.module';
 import { serviceSettings } from './config/service-settings';
 import { startService, type ServiceDefinition } from './bootstrap';
 
-@Module({ imports: [DatabaseModule.forRoot({ entities: [], migrations: [] })] })
+class WidgetError extends DomainError<'WIDGET_NOT_FOUND'> {
+  constructor(name: string) {
+    super('WIDGET_NOT_FOUND', 'not-found', `widget "${name}" not found`, 'name');
+  }
+}
+
+@Controller('widgets')
+class WidgetsHttpController {
+  @Get(':name')
+  get(@Param('name') name: string): never {
+    throw new WidgetError(name);
+  }
+}
+
+@Module({ imports: [DatabaseModule.forRoot({ entities: [], migrations: [] })], controllers: [WidgetsHttpController] })
 class ProbeModule {}
 
 const settings = serviceSettings('probe', { grpc: 0, http: 0 });
@@ -27,6 +42,13 @@ describe('startService', () => {
         service: 'probe',
         ready: true,
         checks: { lifecycle: 'ok', database: 'ok' },
+      });
+      const missing = await fetch(`http://127.0.0.1:${svc.httpPort}/widgets/gear`);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({
+        error: 'widget "gear" not found',
+        code: 'WIDGET_NOT_FOUND',
+        field: 'name',
       });
     } finally {
       await svc.stop();

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger, currentTelemetry, ServiceMetrics, type Logger } from '@keel/telemetry';
-import { ConfigError, loadConfig, redactConfig } from './config/load-config';
-import type { ServiceSettings } from './config/service-settings';
+import { ConfigError, loadConfig, redactConfig, settingsTable } from './config/load-config';
+import { serviceConfigChecks, type ServiceSettings } from './config/service-settings';
 import type { ConfigOf, Settings } from './config/settings';
 import { GrpcServerHost } from './grpc/grpc-server-host';
 import { protoFiles } from './grpc/proto-files';
@@ -15,7 +15,7 @@ export interface ServiceDefinition<S extends ServiceSettings & Settings> {
   name: string;
   settings: S;
   /** Proto files relative to proto/ that this service serves. */
-  protos: string[];
+  protos: readonly string[];
   /** The service's root Nest module, built from its validated configuration. */
   module: (config: ConfigOf<S>) => DynamicModule | (new () => unknown);
 }
@@ -42,7 +42,7 @@ export async function startService<S extends ServiceSettings & Settings>(
   options: RunOptions = {},
 ): Promise<RunningService<S>> {
   const started = Date.now();
-  const config = loadConfig(def.name, def.settings, options.env ?? process.env);
+  const config = loadConfig(def.name, def.settings, options.env ?? process.env, serviceConfigChecks);
   const common = config as unknown as ConfigOf<ServiceSettings>;
   const logger = createLogger(def.name, { level: common.logLevel });
   const metrics = new ServiceMetrics(def.name);
@@ -108,6 +108,11 @@ export async function startService<S extends ServiceSettings & Settings>(
 
 /** The entry point of a service process: start, stop on SIGTERM/SIGINT, exit 0 within 10 s; bad config exits 1 listing every problem. */
 export async function runService<S extends ServiceSettings & Settings>(def: ServiceDefinition<S>): Promise<void> {
+  // `main.ts --settings-table`: the documentation of every variable (docs/configuration.md is built from it).
+  if (process.argv.includes('--settings-table')) {
+    process.stdout.write(`${settingsTable(def.settings)}\n`);
+    return;
+  }
   let running: RunningService<S>;
   try {
     running = await startService(def);

@@ -3,6 +3,7 @@
 export * from './config';
 export * from './grpc';
 export * from './health/readiness';
+export * from './http/http-errors';
 export * from './tokens';
 export * from './runtime.module';
 export * from './database/database.module';

@@ -1,8 +1,10 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ServiceMetrics, type Logger } from '@keel/telemetry';
 import { GrpcServerHost } from './grpc/grpc-server-host';
 import { Readiness } from './health/readiness';
 import { HealthHttpController } from './http/health.http.controller';
+import { DomainErrorFilter } from './http/http-errors';
 import { LOGGER, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
 export interface RuntimeParts {
@@ -32,7 +34,7 @@ export class RuntimeModule {
       global: true,
       imports: [appModule],
       controllers: [HealthHttpController],
-      providers,
+      providers: [...providers, { provide: APP_FILTER, useClass: DomainErrorFilter }],
       exports: providers,
     };
   }

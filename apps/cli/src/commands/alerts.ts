@@ -1,5 +1,5 @@
 // `keel alerts [--model m] [--status firing|resolved] [--limit n] [--json]`: drift and performance alerts.
-import type { Alert__Output, ListAlertsResponse__Output } from '@keel/contracts';
+import type { monitoringV1 } from '@keel/contracts';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './command';
 import { printJson, table, usageError, withMonitoring } from './monitoring-client';
@@ -25,7 +25,7 @@ export interface AlertItem {
   referenceSnapshotSha256: string;
 }
 
-export function alertItem(a: Alert__Output): AlertItem {
+export function alertItem(a: monitoringV1.Alert__Output): AlertItem {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     id: a.id,
@@ -63,7 +63,7 @@ export const registerAlerts: RegisterCommand = (program: Command) => {
         throw usageError('--status must be firing or resolved');
       const res = (await withMonitoring((c) =>
         c.alerts.ListAlerts({ model: o.model ?? '', status: o.status ?? '', limit }),
-      )) as ListAlertsResponse__Output;
+      )) as monitoringV1.ListAlertsResponse__Output;
       const items = res.alerts.map(alertItem);
       if (o.json) return printJson(items);
       process.stdout.write(

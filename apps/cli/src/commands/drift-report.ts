@@ -1,13 +1,13 @@
 // `keel drift report <model> [--window <id>] [--json]`: one window's drift per feature, beside `keel drift`
 // (which compares two local CSV files).
-import type { DriftWindow__Output, FeatureDrift__Output } from '@keel/contracts';
+import type { monitoringV1 } from '@keel/contracts';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './command';
 import { printJson, table, withMonitoring } from './monitoring-client';
 
 const fmt = (x: number | undefined) => (x === undefined ? '-' : Number(x.toPrecision(4)).toString());
 
-function feature(f: FeatureDrift__Output) {
+function feature(f: monitoringV1.FeatureDrift__Output) {
   return {
     feature: f.feature,
     kind: f.kind,
@@ -23,7 +23,7 @@ function feature(f: FeatureDrift__Output) {
   };
 }
 
-export function reportItem(w: DriftWindow__Output) {
+export function reportItem(w: monitoringV1.DriftWindow__Output) {
   return {
     id: w.id,
     model: w.model,
@@ -53,7 +53,7 @@ export const registerDriftReport: RegisterCommand = (program: Command) => {
     .option('--json', 'print JSON')
     .action(async (model: string, o: { window?: string; json?: boolean }) => {
       const res = await withMonitoring((c) => c.drift.GetDriftReport({ model, windowId: o.window ?? '' }));
-      const w = reportItem(res as DriftWindow__Output);
+      const w = reportItem(res as monitoringV1.DriftWindow__Output);
       if (o.json) return printJson(w);
       const rows = [...w.features, ...(w.prediction ? [w.prediction] : [])].map((f) => [
         f.feature,

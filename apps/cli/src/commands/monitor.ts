@@ -1,5 +1,5 @@
 // `keel monitor list|show <model>|set <model> ...`: what each production model is monitored with.
-import type { ListMonitorsResponse__Output, Monitor__Output } from '@keel/contracts';
+import type { monitoringV1 } from '@keel/contracts';
 import type { Command } from 'commander';
 import { collect } from './drift-options';
 import type { RegisterCommand } from './command';
@@ -7,7 +7,7 @@ import { printJson, table, withMonitoring } from './monitoring-client';
 import { setMonitorRequest, type MonitorSetFlags } from './monitor-options';
 
 /** The monitor as `--json` prints it (keel.monitoring.v1 Monitor, settings flattened to plain JSON). */
-export function monitorItem(m: Monitor__Output) {
+export function monitorItem(m: monitoringV1.Monitor__Output) {
   const s = m.settings!;
   return {
     model: m.model,
@@ -85,7 +85,9 @@ export const registerMonitor: RegisterCommand = (program: Command) => {
     .description('every monitored model')
     .option('--json', 'print a JSON array')
     .action(async (o: { json?: boolean }) => {
-      const res = (await withMonitoring((c) => c.monitors.ListMonitors({}))) as ListMonitorsResponse__Output;
+      const res = (await withMonitoring((c) =>
+        c.monitors.ListMonitors({}),
+      )) as monitoringV1.ListMonitorsResponse__Output;
       const items = res.monitors.map(monitorItem);
       if (o.json) return printJson(items);
       process.stdout.write(
@@ -110,7 +112,9 @@ export const registerMonitor: RegisterCommand = (program: Command) => {
     .description("one model's monitor: settings, reference, window")
     .option('--json', 'print JSON')
     .action(async (model: string, o: { json?: boolean }) => {
-      const m = monitorItem((await withMonitoring((c) => c.monitors.GetMonitor({ model }))) as Monitor__Output);
+      const m = monitorItem(
+        (await withMonitoring((c) => c.monitors.GetMonitor({ model }))) as monitoringV1.Monitor__Output,
+      );
       if (o.json) printJson(m);
       else process.stdout.write(showText(m));
     });
@@ -144,7 +148,7 @@ export const registerMonitor: RegisterCommand = (program: Command) => {
     .option('--json', 'print the resulting monitor as JSON')
     .action(async (model: string, f: MonitorSetFlags & { json?: boolean }) => {
       const req = setMonitorRequest(model, f);
-      const m = monitorItem((await withMonitoring((c) => c.monitors.SetMonitor(req))) as Monitor__Output);
+      const m = monitorItem((await withMonitoring((c) => c.monitors.SetMonitor(req))) as monitoringV1.Monitor__Output);
       if (f.json) printJson(m);
       else process.stdout.write(showText(m));
     });

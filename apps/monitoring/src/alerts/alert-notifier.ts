@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RelayLifecycle } from '../common/events.module';
+import { OutboxRelayLifecycle } from '@keel/event-bus';
 import { LiveFeed } from '../common/live-feed';
 import { MonitoringMetrics } from '../common/monitoring-metrics';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
@@ -10,7 +10,7 @@ import type { AlertChange } from './alerts.service';
 @Injectable()
 export class AlertNotifier {
   constructor(
-    private readonly relay: RelayLifecycle,
+    private readonly relay: OutboxRelayLifecycle,
     private readonly webhooks: WebhookDispatcher,
     private readonly metrics: MonitoringMetrics,
     private readonly live: LiveFeed,

@@ -1,14 +1,14 @@
 // The alert pipeline's writes on SQLite and PostgreSQL: one transaction holds the alert row, its outbox
 // events (keel.monitoring.alert, keel.training.requested) and the webhook deliveries.
-import { EventBus } from '@keel/event-bus';
-import { OutboxEvent, describeEachDatabase, eventTableEntities, eventTableMigrations } from '@keel/persistence';
+import { Outbox } from '@keel/event-bus';
+import { OutboxEvent, eventTableEntities, eventTableMigrations, writeTransaction } from '@keel/persistence';
+import { describeEachDatabase } from '@keel/persistence/testing';
 import type { ConfigOf } from '@keel/runtime';
 import { ServiceMetrics } from '@keel/telemetry';
 import type { MonitoringSettings } from '../config';
 import { MonitoringMetrics } from '../common/monitoring-metrics';
 import { monitoringEntities, WebhookDeliveryRow, RetrainRequestRow } from '../common/monitoring.entities';
 import { monitoringMigrations } from '../common/monitoring.migration';
-import { writeTransaction } from '../common/transaction';
 import type { MonitorSettings } from '../monitors/monitor-settings';
 import type { DriftEvaluation } from '../windows/drift-evaluation';
 import { AlertsRepository } from './alerts.repository';
@@ -74,11 +74,10 @@ describeEachDatabase(
       writeTransaction(db.dataSource(), (m) => alerts.onDriftWindow(m, ctx(now, windowId), e));
 
     beforeAll(() => {
-      const bus = new EventBus({ clientId: 't', brokers: ['127.0.0.1:1'], source: 'keel/monitoring' });
       const config = { webhookUrl: 'https://hooks.example.com/global' } as ConfigOf<MonitoringSettings>;
       alerts = new AlertsService(
         new AlertsRepository(db.dataSource()),
-        bus,
+        new Outbox('keel/monitoring'),
         new MonitoringMetrics(new ServiceMetrics('t', { defaultMetrics: false })),
         config,
       );

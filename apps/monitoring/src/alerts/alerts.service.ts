@@ -3,7 +3,7 @@
 // deliveries; and, when the retrain policy says so, publish keel.training.requested with the alert id.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EventBus } from '@keel/event-bus';
+import { Outbox } from '@keel/event-bus';
 import { SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import type { EntityManager } from 'typeorm';
 import type { MonitoringSettings } from '../config';
@@ -45,7 +45,7 @@ export interface AlertChange {
 export class AlertsService {
   constructor(
     private readonly repo: AlertsRepository,
-    private readonly bus: EventBus,
+    private readonly outbox: Outbox,
     private readonly metrics: MonitoringMetrics,
     @Inject(SERVICE_CONFIG) private readonly config: ConfigOf<MonitoringSettings>,
   ) {}
@@ -126,7 +126,7 @@ export class AlertsService {
     const jobId = randomUUID();
     const dataset = c.reference.dataset!;
     await this.repo.insertRetrain(m, { jobId, model: c.model, dataset, reason: d.reason, alertId, requestedAt: c.now });
-    await this.bus.outbox.publish(
+    await this.outbox.publish(
       m,
       'keel.training.requested',
       { jobId, model: c.model, dataset, reason: d.reason, alertId, requestedBy: 'keel/monitoring' },
@@ -181,7 +181,7 @@ export class AlertsService {
     event: string,
     settings: MonitorSettings,
   ): Promise<void> {
-    await this.bus.outbox.publish(m, 'keel.monitoring.alert', payload, { key: alert.model, subject: alert.id });
+    await this.outbox.publish(m, 'keel.monitoring.alert', payload, { key: alert.model, subject: alert.id });
     const urls = [this.config.webhookUrl, settings.webhookUrl].filter((u): u is string => !!u);
     const body = JSON.stringify({ event, alert: payload });
     for (const url of new Set(urls)) {

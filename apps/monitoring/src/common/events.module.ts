@@ -1,14 +1,7 @@
-// The event bus (consumers subscribe through @OnEvent) and the outbox relay that publishes the alerts and
-// retraining requests committed with monitoring's own writes.
-import {
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { EventBus, EventBusModule, OutboxRelay } from '@keel/event-bus';
+// The event bus (consumers subscribe through @OnEvent) and the transactional outbox whose relay publishes
+// the alerts and retraining requests committed with monitoring's own writes.
+import { Global, Module } from '@nestjs/common';
+import { EventBusModule, OutboxModule, kafkaConnection } from '@keel/event-bus';
 import { DATA_SOURCE, LOGGER, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import { ServiceMetrics, type Logger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
@@ -16,41 +9,10 @@ import type { MonitoringSettings } from '../config';
 
 export const SOURCE = 'keel/monitoring';
 
-@Injectable()
-export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private relay?: OutboxRelay;
-
-  constructor(
-    private readonly bus: EventBus,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ConfigOf<MonitoringSettings>,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  // EventBusModule is imported below, so Nest has run its bootstrap hook (connect) before this one.
-  onApplicationBootstrap(): void {
-    this.relay = new OutboxRelay({
-      bus: this.bus,
-      dataSource: this.dataSource,
-      pollIntervalMs: this.config.outboxPollMs,
-      logger: this.logger,
-    });
-    this.relay.start();
-  }
-
-  /** Sends what a transaction just committed without waiting for the next poll. */
-  wake(): void {
-    this.relay?.wake();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.relay?.stop();
-  }
-}
-
 @Global()
 @Module({
   imports: [
+    OutboxModule.forRoot({ source: SOURCE }),
     EventBusModule.forRootAsync({
       inject: [SERVICE_CONFIG, DATA_SOURCE, LOGGER, ServiceMetrics],
       useFactory: (
@@ -60,8 +22,8 @@ export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShut
         m: ServiceMetrics,
       ) => ({
         bus: {
+          ...kafkaConnection(config),
           clientId: 'keel-monitoring',
-          brokers: config.kafkaBrokers,
           source: SOURCE,
           logger,
           metrics: m.registry,
@@ -70,7 +32,5 @@ export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShut
       }),
     }),
   ],
-  providers: [RelayLifecycle],
-  exports: [RelayLifecycle],
 })
 export class EventsModule {}

@@ -1,9 +1,5 @@
 // keel.monitoring.v1 Monitor messages ↔ monitoring's own types (the adapter's translation).
-import type {
-  FeatureOverride__Output,
-  MonitorSettings as MonitorSettingsMessage,
-  SetMonitorRequest__Output,
-} from '@keel/contracts';
+import type { monitoringV1 } from '@keel/contracts';
 import { parseDriftTest } from '@keel/ml';
 import type { ModelState } from '../common/monitor-states';
 import { invalidArgument } from '../common/monitoring.errors';
@@ -56,7 +52,7 @@ export function monitorView(m: MonitoredModel, state: ModelState | undefined, fi
   };
 }
 
-export function settingsToProto(s: MonitorSettings): MonitorSettingsMessage {
+export function settingsToProto(s: MonitorSettings): monitoringV1.MonitorSettings {
   return {
     ...s,
     features: Object.entries(s.features).map(([feature, o]) => ({
@@ -69,7 +65,7 @@ export function settingsToProto(s: MonitorSettings): MonitorSettingsMessage {
   };
 }
 
-function featureOverride(o: FeatureOverride__Output, i: number): [string, FeatureOverride] {
+function featureOverride(o: monitoringV1.FeatureOverride__Output, i: number): [string, FeatureOverride] {
   if (!o.feature) throw invalidArgument(`features.${i}.feature`, 'must name a feature');
   const out: FeatureOverride = {};
   if (o.test) {
@@ -84,7 +80,7 @@ function featureOverride(o: FeatureOverride__Output, i: number): [string, Featur
 }
 
 /** The patch a SetMonitor request asks for (only fields it sets). */
-export function patchFromRequest(req: SetMonitorRequest__Output, current: MonitorSettings): MonitorOverrides {
+export function patchFromRequest(req: monitoringV1.SetMonitorRequest__Output): MonitorOverrides {
   const p: MonitorOverrides = {};
   if (req._windowSize) p.windowSize = req.windowSize;
   if (req._windowSeconds) p.windowSeconds = req.windowSeconds;
@@ -92,7 +88,7 @@ export function patchFromRequest(req: SetMonitorRequest__Output, current: Monito
   if (req._slidePanes) p.slidePanes = req.slidePanes;
   if (req._driftShare) p.driftShare = req.driftShare;
   if (req.features.length > 0) {
-    const features = { ...current.features };
+    const features: Record<string, FeatureOverride> = {};
     req.features.forEach((o, i) => {
       const [name, override] = featureOverride(o, i);
       features[name] = { ...features[name], ...override };

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import type { DataSource } from 'typeorm';
 import { MonitorOverrideRow } from '../common/monitoring.entities';
-import { writeTransaction } from '../common/transaction';
+import { writeTransaction } from '@keel/persistence';
 import type { MonitorOverrides } from './monitor-settings';
 
 @Injectable()

@@ -134,7 +134,14 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
   /** Merges a patch into the model's overrides (or replaces them with `reset`), validated as a whole. */
   async set(model: string, patch: MonitorOverrides, reset: boolean): Promise<MonitoredModel> {
     if (!MODEL_NAME.test(model)) throw invalidArgument('model', `"${model}" is not a valid model name`);
-    const next: MonitorOverrides = { ...(reset ? {} : this.overrides.get(model)), ...patch };
+    const base: MonitorOverrides = reset ? {} : (this.overrides.get(model) ?? {});
+    const next: MonitorOverrides = { ...base, ...patch };
+    // Per-feature overrides merge feature by feature (a new threshold keeps the feature's test).
+    if (patch.features) {
+      const merged = { ...base.features };
+      for (const [f, o] of Object.entries(patch.features)) merged[f] = { ...merged[f], ...o };
+      next.features = merged;
+    }
     if (patch.windowSize !== undefined && patch.windowSize > 0 && patch.windowSeconds === undefined)
       next.windowSeconds = 0;
     if (patch.windowSeconds !== undefined && patch.windowSeconds > 0 && patch.windowSize === undefined)

@@ -11,7 +11,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { LiveFeed } from '../common/live-feed';
 import { MonitorStates, type ModelState } from '../common/monitor-states';
 import { MonitoringMetrics } from '../common/monitoring-metrics';
-import { writeTransaction } from '../common/transaction';
+import { writeTransaction } from '@keel/persistence';
 import type { PredictionRows } from '../windows/prediction-rows';
 import { WindowsRepository } from '../windows/windows.repository';
 import { performanceView } from '../windows/windows.mapper';

@@ -1,81 +1,43 @@
-// The registry port over the registry's gRPC API (keel.registry.v1). Transport failures become
-// RegistryUnavailable (waited out by the callers), missing things ReferenceUnavailable.
+// The registry port over @keel/clients' typed registry client (keel.registry.v1). Transport failures
+// become RegistryUnavailable (waited out by the callers), missing things ReferenceUnavailable.
 import { createHash } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import type {
-  ArtifactServiceClient,
-  CompareRunsResponse__Output,
-  GetMetricHistoryResponse__Output,
-  ListModelVersionsResponse__Output,
-  ListRegisteredModelsResponse__Output,
-  ModelLineage__Output,
-  ModelVersion__Output,
-  DownloadResponse__Output,
-  LineageServiceClient,
-  ModelServiceClient,
-  RunServiceClient,
-} from '@keel/contracts';
-import { PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { downloadTo, registryClients, type RegistryClients } from '@keel/clients';
 import { MonitoringError, MonitoringErrorCode } from '../common/monitoring.errors';
 import type { ModelSummary, RegistryPort, RunComparison, VersionReference } from './registry.port';
 
-const PROTOS = ['models', 'lineage', 'artifacts', 'runs', 'datasets'].map((p) => `keel/registry/v1/${p}.proto`);
 const DEADLINE_MS = 10_000;
-type Ctor<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C;
-type Callback<R> = (err: grpc.ServiceError | null, res?: R) => void;
 
 function mapError(err: unknown, what: string): MonitoringError {
-  const code = (err as grpc.ServiceError).code;
+  const code = (err as ServiceError).code;
   const detail = (err as Error).message;
-  if (code === grpc.status.NOT_FOUND)
+  if (code === status.NOT_FOUND)
     return new MonitoringError(MonitoringErrorCode.ReferenceUnavailable, `${what}: ${detail}`);
   return new MonitoringError(MonitoringErrorCode.RegistryUnavailable, `registry unavailable (${what}): ${detail}`);
 }
 
 export class RegistryGrpcAdapter implements RegistryPort {
-  private readonly models_: ModelServiceClient;
-  private readonly lineage: LineageServiceClient;
-  private readonly artifacts: ArtifactServiceClient;
-  private readonly runsClient: RunServiceClient;
+  private readonly r: RegistryClients;
 
   constructor(address: string) {
-    const def = protoLoader.loadSync(protoFiles(PROTOS), { ...PROTO_LOADER_OPTIONS, includeDirs: [protoRoot()] });
-    const pkg = (grpc.loadPackageDefinition(def) as unknown as { keel: { registry: { v1: Record<string, unknown> } } })
-      .keel.registry.v1;
-    const creds = grpc.credentials.createInsecure();
-    const opts = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
-    const make = <C>(name: string) => new (pkg[name] as Ctor<C>)(address, creds, opts);
-    this.models_ = make<ModelServiceClient>('ModelService');
-    this.lineage = make<LineageServiceClient>('LineageService');
-    this.artifacts = make<ArtifactServiceClient>('ArtifactService');
-    this.runsClient = make<RunServiceClient>('RunService');
+    this.r = registryClients(address, { deadlineMs: DEADLINE_MS });
   }
 
-  private call<Res>(
-    what: string,
-    invoke: (md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<Res>) => unknown,
-  ): Promise<Res> {
-    return new Promise((resolve, reject) =>
-      invoke(new grpc.Metadata(), { deadline: Date.now() + DEADLINE_MS }, (err, res) =>
-        err ? reject(mapError(err, what)) : resolve(res as Res),
-      ),
-    );
+  private async call<T>(what: string, p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      throw mapError(err, what);
+    }
   }
 
   async productionVersions(): Promise<{ model: string; version: number }[]> {
     const out: { model: string; version: number }[] = [];
     let pageToken = '';
     do {
-      const res = await this.call<ListRegisteredModelsResponse__Output>('ListRegisteredModels', (md, o, cb) =>
-        this.models_.ListRegisteredModels(
-          {
-            page: { pageSize: 1000, pageToken },
-          },
-          md,
-          o,
-          cb,
-        ),
+      const res = await this.call(
+        'ListRegisteredModels',
+        this.r.models.ListRegisteredModels({ page: { pageSize: 1000, pageToken } }),
       );
       for (const m of res.models) {
         const prod = m.aliases.find((a) => a.alias === 'production');
@@ -88,16 +50,9 @@ export class RegistryGrpcAdapter implements RegistryPort {
 
   async productionVersion(model: string): Promise<number | null> {
     try {
-      const v = await this.call<ModelVersion__Output>('GetModelVersionByAlias', (md, o, cb) =>
-        this.models_.GetModelVersionByAlias(
-          {
-            model,
-            alias: 'production',
-          },
-          md,
-          o,
-          cb,
-        ),
+      const v = await this.call(
+        'GetModelVersionByAlias',
+        this.r.models.GetModelVersionByAlias({ model, alias: 'production' }),
       );
       return v.version;
     } catch (err) {
@@ -107,9 +62,7 @@ export class RegistryGrpcAdapter implements RegistryPort {
   }
 
   async versionReference(model: string, version: number): Promise<VersionReference> {
-    const l = await this.call<ModelLineage__Output>('GetModelLineage', (md, o, cb) =>
-      this.lineage.GetModelLineage({ model, version }, md, o, cb),
-    );
+    const l = await this.call('GetModelLineage', this.r.lineage.GetModelLineage({ model, version }));
     const v = l.version;
     if (!v) throw new MonitoringError(MonitoringErrorCode.ReferenceUnavailable, `${model} v${version} not found`);
     let referenceSha256: string | null = null;
@@ -137,63 +90,38 @@ export class RegistryGrpcAdapter implements RegistryPort {
     };
   }
 
-  download(sha256: string, maxBytes: number): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const call = this.artifacts.Download({ sha256 }, { deadline: Date.now() + 60_000 });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const hash = createHash('sha256');
-      call.on('data', (msg: DownloadResponse__Output) => {
-        if (!msg.data) return;
-        size += msg.data.length;
-        if (size > maxBytes) {
-          call.cancel();
-          reject(
-            new MonitoringError(
-              MonitoringErrorCode.ReferenceUnavailable,
-              `artifact ${sha256} exceeds ${maxBytes} bytes`,
-            ),
+  async download(sha256: string, maxBytes: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const hash = createHash('sha256');
+    await this.call(
+      `Download ${sha256}`,
+      downloadTo(this.r.artifacts.raw, sha256, (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes)
+          throw new MonitoringError(
+            MonitoringErrorCode.ReferenceUnavailable,
+            `artifact ${sha256} exceeds ${maxBytes} bytes`,
           );
-          return;
-        }
-        hash.update(msg.data);
-        chunks.push(msg.data);
-      });
-      call.on('error', (err) => reject(mapError(err, `Download ${sha256}`)));
-      call.on('end', () => {
-        const actual = hash.digest('hex');
-        if (actual !== sha256)
-          reject(
-            new MonitoringError(MonitoringErrorCode.ReferenceUnavailable, `artifact ${sha256} hashed to ${actual}`),
-          );
-        else resolve(Buffer.concat(chunks));
-      });
-    });
+        hash.update(chunk);
+        chunks.push(chunk);
+      }),
+    );
+    if (hash.digest('hex') !== sha256)
+      throw new MonitoringError(MonitoringErrorCode.ReferenceUnavailable, `artifact ${sha256} failed its sha256 check`);
+    return Buffer.concat(chunks);
   }
 
   async models(): Promise<ModelSummary[]> {
-    const res = await this.call<ListRegisteredModelsResponse__Output>('ListRegisteredModels', (md, o, cb) =>
-      this.models_.ListRegisteredModels(
-        {
-          page: { pageSize: 200 },
-        },
-        md,
-        o,
-        cb,
-      ),
+    const res = await this.call(
+      'ListRegisteredModels',
+      this.r.models.ListRegisteredModels({ page: { pageSize: 200 } }),
     );
     return Promise.all(
       res.models.map(async (m) => {
-        const vs = await this.call<ListModelVersionsResponse__Output>('ListModelVersions', (md, o, cb) =>
-          this.models_.ListModelVersions(
-            {
-              model: m.name,
-              page: { pageSize: 50 },
-            },
-            md,
-            o,
-            cb,
-          ),
+        const vs = await this.call(
+          'ListModelVersions',
+          this.r.models.ListModelVersions({ model: m.name, page: { pageSize: 50 } }),
         );
         return {
           name: m.name,
@@ -215,9 +143,7 @@ export class RegistryGrpcAdapter implements RegistryPort {
   }
 
   async runs(runIds: string[]): Promise<RunComparison> {
-    const res = await this.call<CompareRunsResponse__Output>('CompareRuns', (md, o, cb) =>
-      this.runsClient.CompareRuns({ runIds }, md, o, cb),
-    );
+    const res = await this.call('CompareRuns', this.r.runs.CompareRuns({ runIds }));
     return {
       runs: res.runs.map((r) => ({
         id: r.id,
@@ -234,23 +160,14 @@ export class RegistryGrpcAdapter implements RegistryPort {
   }
 
   async metricHistory(runId: string, key: string): Promise<{ step: number; value: number; timestampMs: number }[]> {
-    const res = await this.call<GetMetricHistoryResponse__Output>('GetMetricHistory', (md, o, cb) =>
-      this.runsClient.GetMetricHistory(
-        {
-          runId,
-          key,
-          page: { pageSize: 1000 },
-        },
-        md,
-        o,
-        cb,
-      ),
+    const res = await this.call(
+      'GetMetricHistory',
+      this.r.runs.GetMetricHistory({ runId, key, page: { pageSize: 1000 } }),
     );
     return res.metrics.map((m) => ({ step: m.step, value: m.value, timestampMs: m.timestampMs }));
   }
 
   close(): void {
-    for (const c of [this.models_, this.lineage, this.artifacts, this.runsClient])
-      (c as unknown as grpc.Client).close();
+    this.r.close();
   }
 }

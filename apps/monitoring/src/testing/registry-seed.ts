@@ -3,7 +3,7 @@
 // lineage, and the production alias.
 import { createHash } from 'node:crypto';
 import type { ChurnFixture } from './churn-fixture';
-import { registryClients, upload } from './grpc-clients';
+import { registryClients, uploadChunks } from '@keel/clients';
 
 export interface SeededModel {
   model: string;
@@ -22,7 +22,7 @@ export async function seedChurnModel(
 ): Promise<SeededModel> {
   const r = registryClients(registryAddress);
   try {
-    await r.DatasetService.CreateDataset({
+    await r.datasets.CreateDataset({
       name: names.dataset,
       columns: f.header.map((name) => ({
         name,
@@ -33,10 +33,10 @@ export async function seedChurnModel(
       target: 'Churn',
     });
     const profileBytes = Buffer.from(JSON.stringify(f.profile.toJSON()));
-    const profileArtifact = await upload(r.ArtifactService.raw, profileBytes);
+    const profileArtifact = await uploadChunks(r.artifacts.raw, [profileBytes]);
     // The snapshot's own content address (its manifest, in the real pipeline).
     const snapshotSha256 = createHash('sha256').update(`snapshot:${names.dataset}:1`).digest('hex');
-    const snapshot = await r.DatasetService.RegisterSnapshot({
+    const snapshot = await r.datasets.RegisterSnapshot({
       dataset: names.dataset,
       sha256: snapshotSha256,
       rows: f.rows,
@@ -52,8 +52,8 @@ export async function seedChurnModel(
       windowFromMs: 1,
       windowToMs: 2,
     });
-    const experiment = await r.RunService.CreateExperiment({ name: `${names.model}-training` });
-    const run = await r.RunService.CreateRun({
+    const experiment = await r.runs.CreateExperiment({ name: `${names.model}-training` });
+    const run = await r.runs.CreateRun({
       experimentId: experiment.id,
       name: 'lr seed 7',
       snapshotSha256,
@@ -63,7 +63,7 @@ export async function seedChurnModel(
       ],
     });
     const m = f.metrics;
-    await r.RunService.LogBatch({
+    await r.runs.LogBatch({
       runId: run.id,
       metrics: [
         { key: 'test_auc', value: m.auc, step: 0 },
@@ -73,10 +73,10 @@ export async function seedChurnModel(
         ...[0.7, 0.8, 0.85, m.auc].map((value, step) => ({ key: 'validation_auc', value, step })),
       ],
     });
-    await r.RunService.EndRun({ runId: run.id, status: 'RUN_STATUS_FINISHED' });
-    const modelArtifact = await upload(r.ArtifactService.raw, Buffer.from(f.pipeline.toOnnx()));
-    await r.ModelService.CreateRegisteredModel({ name: names.model });
-    const version = await r.ModelService.CreateModelVersion({
+    await r.runs.EndRun({ runId: run.id, status: 'RUN_STATUS_FINISHED' });
+    const modelArtifact = await uploadChunks(r.artifacts.raw, [Buffer.from(f.pipeline.toOnnx())]);
+    await r.models.CreateRegisteredModel({ name: names.model });
+    const version = await r.models.CreateModelVersion({
       model: names.model,
       runId: run.id,
       snapshotSha256,
@@ -90,7 +90,7 @@ export async function seedChurnModel(
         ],
       },
     });
-    await r.ModelService.SetAlias({ model: names.model, alias: 'production', version: version.version });
+    await r.models.SetAlias({ model: names.model, alias: 'production', version: version.version });
     return {
       model: names.model,
       version: version.version,

@@ -7,7 +7,7 @@ import { LessThanOrEqual, type DataSource } from 'typeorm';
 import type { MonitoringSettings } from '../config';
 import { MonitoringMetrics } from '../common/monitoring-metrics';
 import { WebhookDeliveryRow } from '../common/monitoring.entities';
-import { writeTransaction } from '../common/transaction';
+import { writeTransaction } from '@keel/persistence';
 import { AddressPolicy } from './ssrf-guard';
 import { WebhookSender } from './webhook-sender';
 

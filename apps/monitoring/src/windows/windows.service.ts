@@ -13,7 +13,7 @@ import { LiveFeed } from '../common/live-feed';
 import { MonitorStates, type ModelState } from '../common/monitor-states';
 import { MonitoringMetrics } from '../common/monitoring-metrics';
 import { Throughput } from '../common/throughput';
-import { writeTransaction } from '../common/transaction';
+import { writeTransaction } from '@keel/persistence';
 import { PerformanceService } from '../performance/performance.service';
 import { evaluateWindow, predictionBaseline } from './drift-evaluation';
 import type { ClosedWindow } from './drift-window';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { startServiceProcess, type ServiceProcess } from '@keel/testing';
-import { registryClients, type RegistryClients } from '../testing/registry-client';
-import { downloadTo, generatedChunks, sha256Of, uploadChunks } from '../testing/artifact-transfer';
+import { registryClients, type RegistryClients } from '@keel/clients';
+import { downloadTo, uploadChunks } from '@keel/clients';
+import { generatedChunks, sha256Of } from '../testing/generated-content';
 
 // 200 MB by default, as the issue asks; KEEL_TEST_ARTIFACT_MB can shrink it on a slow machine.
 const MB = Number(process.env['KEEL_TEST_ARTIFACT_MB'] ?? 200);

@@ -6,7 +6,8 @@ import { status } from '@grpc/grpc-js';
 import S3rver from 's3rver';
 import { describeEachRegistry, startRegistry, type RegistryHarness } from '../testing/registry-harness';
 import { expectStatus, sha } from '../testing/expect-status';
-import { downloadTo, generatedChunks, sha256Of, uploadChunks } from '../testing/artifact-transfer';
+import { downloadTo, uploadChunks } from '@keel/clients';
+import { generatedChunks, sha256Of } from '../testing/generated-content';
 
 const chunks = [...generatedChunks(5, 300_000, 42)];
 const digest = sha256Of(chunks);

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { UploadRequest__Output } from '@keel/contracts';
-import { validator } from '../common/validate';
 import { ARTIFACT_STORE, type ArtifactStore, type StoredArtifact } from './artifact-store';
-import { ArtifactError, ArtifactErrorCode } from './artifacts.errors';
+import { ArtifactError, ArtifactErrorCode, artifactInput as v } from './artifacts.errors';
 
-const v = validator((field, message) => new ArtifactError(ArtifactErrorCode.InvalidArgument, message, field));
+/** One message of an upload stream: a header first, then data chunks, then an optional trailer. */
+export interface UploadMessage {
+  part?: 'header' | 'data' | 'trailer';
+  header?: { sha256: string; size: number } | null;
+  data?: Buffer;
+  trailer?: { sha256: string } | null;
+}
 // grpc-js queues up to 16 received messages per call, so this also bounds upload memory (~16 MiB).
 export const MAX_CHUNK_BYTES = 1024 * 1024;
 // Small enough that the call's object queue (16 messages) and garbage between GCs stay a few MB.
@@ -19,7 +23,7 @@ export class ArtifactsService {
    * Header, data chunks, optional trailer. The digest the client declares (header or trailer) must match
    * what arrived, or the upload is rejected and nothing is kept.
    */
-  async upload(messages: AsyncIterable<UploadRequest__Output>): Promise<StoredArtifact> {
+  async upload(messages: AsyncIterable<UploadMessage>): Promise<StoredArtifact> {
     let declared: { sha256: string; size: number } | undefined;
     let trailerSha = '';
     async function* data(): AsyncGenerator<Buffer> {

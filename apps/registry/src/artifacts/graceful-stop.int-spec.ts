@@ -2,8 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { startServiceProcess, waitFor } from '@keel/testing';
-import { registryClients } from '../testing/registry-client';
-import { generatedChunks, sha256Of, uploadChunks } from '../testing/artifact-transfer';
+import { registryClients } from '@keel/clients';
+import { uploadChunks } from '@keel/clients';
+import { generatedChunks, sha256Of } from '../testing/generated-content';
 
 // SIGTERM while an upload is half-way: the registry stops being ready and refuses new calls, lets the
 // in-flight upload finish and store its artifact, then exits 0.

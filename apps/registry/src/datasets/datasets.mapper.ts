@@ -1,16 +1,36 @@
-import type { Dataset, Snapshot } from '@keel/contracts';
-import { columnTypeToProto, type ColumnInput } from '../common/columns-spec';
-import type { DatasetRow, SnapshotRow } from './dataset.entities';
+import type { registryV1 } from '@keel/contracts';
+import { COLUMN_TYPES, type ColumnInput, type ColumnTypeName } from './dataset-columns';
+import type { DatasetRow, SnapshotRow } from './datasets.entities';
+import { datasetInput as v } from './datasets.errors';
 
-const columnsToProto = (columns: ColumnInput[] | DatasetRow['columns']) =>
+// Wire <-> domain for keel.registry.v1.DatasetService.
+
+/** COLUMN_TYPE_NUMBER (wire) -> number (domain); an unknown or unspecified type names its field. */
+function columnTypeFromProto(value: string, field: string): ColumnTypeName {
+  const name = value.replace(/^COLUMN_TYPE_/, '').toLowerCase();
+  return (COLUMN_TYPES as readonly string[]).includes(name)
+    ? (name as ColumnTypeName)
+    : v.fail(field, `must be one of ${COLUMN_TYPES.map((t) => `COLUMN_TYPE_${t.toUpperCase()}`).join(', ')}`);
+}
+
+export function columnsFromProto(columns: registryV1.Column__Output[], field = 'columns'): ColumnInput[] {
+  return columns.map((c, i) => ({
+    name: c.name,
+    type: columnTypeFromProto(c.type, `${field}[${i}].type`),
+    nullable: c.nullable,
+    categories: c.categories,
+  }));
+}
+
+const columnsToProto = (columns: DatasetRow['columns']): registryV1.Column[] =>
   columns.map((c) => ({
     name: c.name,
-    type: columnTypeToProto(c.type),
+    type: `COLUMN_TYPE_${c.type.toUpperCase()}` as registryV1.ColumnType,
     nullable: c.nullable,
     categories: c.categories,
   }));
 
-export function datasetToProto(d: DatasetRow): Dataset {
+export function datasetToProto(d: DatasetRow): registryV1.Dataset {
   return {
     name: d.name,
     description: d.description,
@@ -23,7 +43,7 @@ export function datasetToProto(d: DatasetRow): Dataset {
   };
 }
 
-export function snapshotToProto(dataset: DatasetRow, s: SnapshotRow): Snapshot {
+export function snapshotToProto(dataset: DatasetRow, s: SnapshotRow): registryV1.Snapshot {
   return {
     dataset: dataset.name,
     version: s.version,

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Direction, Page } from '../common/paging';
-import { writeTransaction } from '../common/transaction';
-import { DatasetRow, SnapshotRow } from './dataset.entities';
+import type { Direction, Page } from '@keel/domain';
+import { writeTransaction } from '@keel/persistence';
+import { DatasetRow, SnapshotRow } from './datasets.entities';
 
 export type DatasetOrder = 'name' | 'created_at' | 'updated_at';
 export type SnapshotOrder = 'version' | 'created_at' | 'rows';

@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import {
-  profileSchema,
-  type CreateDatasetRequest__Output,
-  type ListDatasetsRequest__Output,
-  type ListSnapshotsRequest__Output,
-  type RegisterSnapshotRequest__Output,
-  type Column__Output,
-} from '@keel/contracts';
-import { columnTypeFromProto, validateColumns, type ColumnInput } from '../common/columns-spec';
-import { pageResult, readOrderBy, readPage } from '../common/paging';
-import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
-import { validator } from '../common/validate';
-import type { DatasetRow, SnapshotRow } from './dataset.entities';
-import { DatasetError, DatasetErrorCode } from './datasets.errors';
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@keel/event-bus';
+import { profileSchema } from '@keel/contracts';
+import { pageResult, readOrderBy, readPage } from '@keel/domain';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
+import { validateColumns, type ColumnInput } from './dataset-columns';
+import type { DatasetRow, SnapshotRow } from './datasets.entities';
+import type {
+  CreateDatasetCommand,
+  ListDatasetsQuery,
+  ListSnapshotsQuery,
+  RegisterSnapshotCommand,
+} from './datasets.commands';
+import { DatasetError, DatasetErrorCode, datasetInput as v } from './datasets.errors';
 import { DatasetsRepository, type DatasetOrder, type SnapshotOrder } from './datasets.repository';
-
-const v = validator((field, message) => new DatasetError(DatasetErrorCode.InvalidArgument, message, field));
 
 export interface SnapshotWithDataset {
   dataset: DatasetRow;
@@ -29,12 +24,12 @@ export interface SnapshotWithDataset {
 export class DatasetsService {
   constructor(
     private readonly repo: DatasetsRepository,
-    @Inject(REGISTRY_OUTBOX) private readonly outbox: RegistryOutbox,
+    private readonly outbox: Outbox,
   ) {}
 
-  async createDataset(req: CreateDatasetRequest__Output): Promise<DatasetRow> {
+  async createDataset(req: CreateDatasetCommand): Promise<DatasetRow> {
     const name = v.name(req.name, 'name');
-    const columns = readColumns(req.columns, 'columns');
+    const columns = validateColumns(req.columns, v, 'columns');
     const names = new Set(columns.map((c) => c.name));
     if (req.entityKey && !names.has(req.entityKey)) v.fail('entity_key', `names no column ("${req.entityKey}")`);
     if (req.target && !names.has(req.target)) v.fail('target', `names no column ("${req.target}")`);
@@ -66,7 +61,7 @@ export class DatasetsService {
     return found;
   }
 
-  async listDatasets(req: ListDatasetsRequest__Output): Promise<{ items: DatasetRow[]; nextPageToken: string }> {
+  async listDatasets(req: ListDatasetsQuery): Promise<{ items: DatasetRow[]; nextPageToken: string }> {
     const page = readPage(req.page, v);
     const order = readOrderBy<DatasetOrder>(
       req.orderBy,
@@ -78,13 +73,13 @@ export class DatasetsService {
   }
 
   /** Records an immutable snapshot version and announces it (keel.dataset.snapshotted) in the same transaction. */
-  async registerSnapshot(req: RegisterSnapshotRequest__Output): Promise<SnapshotWithDataset> {
+  async registerSnapshot(req: RegisterSnapshotCommand): Promise<SnapshotWithDataset> {
     const dataset = await this.getDataset(req.dataset, 'dataset');
     const sha256 = v.sha256(req.sha256, 'sha256');
     const rows = v.nonNegative(req.rows, 'rows');
     const columns =
       req.columns.length > 0
-        ? readColumns(req.columns, 'columns')
+        ? validateColumns(req.columns, v, 'columns')
         : dataset.columns.map((c) => ({ ...c }) as ColumnInput);
     const profile = readProfile(req.profileJson);
     const artifactUri =
@@ -166,7 +161,7 @@ export class DatasetsService {
   }
 
   async listSnapshots(
-    req: ListSnapshotsRequest__Output,
+    req: ListSnapshotsQuery,
   ): Promise<{ dataset: DatasetRow; items: SnapshotRow[]; nextPageToken: string }> {
     const dataset = await this.getDataset(req.dataset, 'dataset');
     const page = readPage(req.page, v);
@@ -178,19 +173,6 @@ export class DatasetsService {
     );
     return { dataset, ...pageResult(await this.repo.listSnapshots(dataset.id, order, page), page) };
   }
-}
-
-function readColumns(columns: Column__Output[], field: string): ColumnInput[] {
-  return validateColumns(
-    columns.map((c, i) => ({
-      name: c.name,
-      type: columnTypeFromProto(c.type, v, `${field}[${i}].type`),
-      nullable: c.nullable,
-      categories: c.categories,
-    })),
-    v,
-    field,
-  );
 }
 
 function readProfile(json: string) {

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { ListSnapshotModelsRequest__Output } from '@keel/contracts';
+import { readOrderBy, readPage, type ListQuery } from '@keel/domain';
 import { DatasetsService, type SnapshotWithDataset } from '../datasets/datasets.service';
 import { ModelsService } from '../models/models.service';
 import type { VersionView } from '../models/models.repository';
-import type { AliasChangeRow } from '../models/model.entities';
-import { readOrderBy, readPage } from '../common/paging';
-import { validator } from '../common/validate';
-import type { ExperimentRow } from '../runs/run.entities';
+import type { AliasChangeRow } from '../models/models.entities';
+import type { ExperimentRow } from '../runs/runs.entities';
 import type { RunView } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
-import { LineageError, LineageErrorCode } from './lineage.errors';
+import { LineageError, LineageErrorCode, lineageInput as v } from './lineage.errors';
 
-const v = validator((field, message) => new LineageError(LineageErrorCode.InvalidArgument, message, field));
+/** One snapshot, by sha256 or by dataset and version. */
+export interface SnapshotModelsQuery extends ListQuery {
+  sha256: string;
+  dataset: string;
+  version: number;
+}
 
 export interface ModelLineageView {
   snapshot: SnapshotWithDataset | null;
@@ -45,7 +48,7 @@ export class LineageService {
 
   /** The model versions built from one snapshot, by sha256 or by dataset and version. */
   async snapshotModels(
-    req: ListSnapshotModelsRequest__Output,
+    req: SnapshotModelsQuery,
   ): Promise<{ snapshot: SnapshotWithDataset | null; items: VersionView[]; nextPageToken: string }> {
     let snapshot: SnapshotWithDataset | null;
     let sha256: string;

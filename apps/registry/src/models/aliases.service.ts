@@ -1,17 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type {
-  DeleteAliasRequest__Output,
-  ListAliasHistoryRequest__Output,
-  SetAliasRequest__Output,
-} from '@keel/contracts';
-import { pageResult, readOrderBy, readPage } from '../common/paging';
-import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
-import type { AliasChangeRow, AliasRow, RegisteredModelRow } from './model.entities';
-import { ModelError, ModelErrorCode } from './models.errors';
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@keel/event-bus';
+import { pageResult, readOrderBy, readPage } from '@keel/domain';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
+import type { AliasChangeRow, AliasRow, RegisteredModelRow } from './models.entities';
+import type { AliasHistoryQuery, DeleteAliasCommand, SetAliasCommand } from './models.commands';
+import { ModelError, ModelErrorCode, modelInput as v } from './models.errors';
 import { ModelsRepository } from './models.repository';
-import { modelValidator as v, ModelsService } from './models.service';
+import { ModelsService } from './models.service';
 
 /** An unconditional alias move retries this often when it keeps losing races, then gives up with ABORTED. */
 const UNCONDITIONAL_ATTEMPTS = 20;
@@ -22,7 +17,7 @@ export class AliasesService {
   constructor(
     private readonly repo: ModelsRepository,
     private readonly models: ModelsService,
-    @Inject(REGISTRY_OUTBOX) private readonly outbox: RegistryOutbox,
+    private readonly outbox: Outbox,
   ) {}
 
   /**
@@ -30,7 +25,7 @@ export class AliasesService {
    * with ABORTED when another writer got there first; without it, it retries until it wins. Either way
    * the move, its history row and its keel.model.promoted event commit together.
    */
-  async setAlias(req: SetAliasRequest__Output): Promise<{ alias: AliasRow; fromVersion: number | null }> {
+  async setAlias(req: SetAliasCommand): Promise<{ alias: AliasRow; fromVersion: number | null }> {
     const model = await this.models.requireModel(req.model);
     const aliasName = v.alias(req.alias, 'alias');
     const toVersion = v.positiveInt(req.version, 'version');
@@ -45,7 +40,7 @@ export class AliasesService {
   }
 
   /** Removes an alias (recorded in the history with to_version 0); same concurrency rules as setAlias. */
-  async deleteAlias(req: DeleteAliasRequest__Output): Promise<{ fromVersion: number; revision: number }> {
+  async deleteAlias(req: DeleteAliasCommand): Promise<{ fromVersion: number; revision: number }> {
     const model = await this.models.requireModel(req.model);
     const aliasName = v.alias(req.alias, 'alias');
     const expected = req.expectedRevision;
@@ -196,9 +191,7 @@ export class AliasesService {
     });
   }
 
-  async aliasHistory(
-    req: ListAliasHistoryRequest__Output,
-  ): Promise<{ items: AliasChangeRow[]; nextPageToken: string }> {
+  async aliasHistory(req: AliasHistoryQuery): Promise<{ items: AliasChangeRow[]; nextPageToken: string }> {
     const model = await this.models.requireModel(req.model);
     const alias = req.alias ? v.alias(req.alias, 'alias') : '';
     const page = readPage(req.page, v);

@@ -1,40 +1,14 @@
 import { tensorDatatypeSchema } from '@keel/contracts';
-import type { KeyValue__Output, ModelFormat, Signature__Output } from '@keel/contracts';
-import type { Validator } from '../common/validate';
-import type { ModelFormatName, SignatureRow, VersionStatusName } from './model.entities';
+import type { Validator } from '@keel/domain';
+import type { KeyValueInput, SignatureInput } from './models.commands';
+import type { SignatureRow } from './models.entities';
 
-export function readFormat(value: string, v: Validator): ModelFormatName {
-  switch (value) {
-    case 'MODEL_FORMAT_ONNX':
-      return 'onnx';
-    case 'MODEL_FORMAT_KEEL_JSON':
-      return 'keel-json';
-    default:
-      return v.fail('format', 'must be MODEL_FORMAT_ONNX or MODEL_FORMAT_KEEL_JSON');
-  }
-}
-
-export function formatToProto(format: ModelFormatName): ModelFormat {
-  return format === 'onnx' ? 'MODEL_FORMAT_ONNX' : 'MODEL_FORMAT_KEEL_JSON';
-}
-
-export function readStatusFilter(value: string, v: Validator): VersionStatusName | undefined {
-  switch (value) {
-    case 'MODEL_VERSION_STATUS_UNSPECIFIED':
-      return undefined;
-    case 'MODEL_VERSION_STATUS_READY':
-      return 'READY';
-    case 'MODEL_VERSION_STATUS_ARCHIVED':
-      return 'ARCHIVED';
-    default:
-      return v.fail('status', 'must be a ModelVersionStatus');
-  }
-}
+// Domain checks of model inputs shared by ModelsService's use cases.
 
 /** Open Inference Protocol tensors: at least one input and output, known datatypes, -1 for variable dims. */
-export function readSignature(sig: Signature__Output | null, v: Validator): SignatureRow {
+export function readSignature(sig: SignatureInput | null, v: Validator): SignatureRow {
   if (!sig) return v.fail('signature', 'is required (inputs and outputs)');
-  const tensors = (list: Signature__Output['inputs'], field: string) => {
+  const tensors = (list: SignatureInput['inputs'], field: string) => {
     if (list.length === 0) v.fail(field, 'must list at least one tensor');
     const seen = new Set<string>();
     return list.map((t, i) => {
@@ -55,11 +29,7 @@ export function readSignature(sig: Signature__Output | null, v: Validator): Sign
   return { inputs: tensors(sig.inputs, 'signature.inputs'), outputs: tensors(sig.outputs, 'signature.outputs') };
 }
 
-export function readTags(
-  items: KeyValue__Output[],
-  v: Validator,
-  allowEmpty: boolean,
-): { key: string; value: string }[] {
+export function readTags(items: KeyValueInput[], v: Validator, allowEmpty: boolean): { key: string; value: string }[] {
   if (items.length > 1000) v.fail('tags', 'must hold at most 1000 entries');
   const seen = new Set<string>();
   return items.map((kv, i) => {

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { ModelVersion } from '@keel/contracts';
+import type { registryV1 } from '@keel/contracts';
 import { describeEachRegistry, type RegistryHarness } from '../testing/registry-harness';
 import { expectStatus, sha } from '../testing/expect-status';
 
@@ -8,7 +8,12 @@ const signature = {
   outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 2] }],
 };
 
-async function registerVersion(h: RegistryHarness, model: string, runId: string, digit: string): Promise<ModelVersion> {
+async function registerVersion(
+  h: RegistryHarness,
+  model: string,
+  runId: string,
+  digit: string,
+): Promise<registryV1.ModelVersion__Output> {
   return h.clients.models.CreateModelVersion({
     model,
     runId,

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { Direction, Page } from '../common/paging';
-import { chunks, rawQuery } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
+import type { Direction, Page } from '@keel/domain';
+import { chunks, rawQuery, writeTransaction } from '@keel/persistence';
 import {
   AliasChangeRow,
   AliasRow,
@@ -12,7 +11,7 @@ import {
   ModelVersionTagRow,
   RegisteredModelRow,
   type VersionStatusName,
-} from './model.entities';
+} from './models.entities';
 
 export interface VersionView extends ModelVersionRow {
   modelName: string;

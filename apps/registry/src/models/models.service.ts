@@ -1,29 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type {
-  CreateModelVersionRequest__Output,
-  CreateRegisteredModelRequest__Output,
-  ListModelVersionsRequest__Output,
-  ListRegisteredModelsRequest__Output,
-  UpdateModelVersionRequest__Output,
-  UpdateRegisteredModelRequest__Output,
-} from '@keel/contracts';
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@keel/event-bus';
 import { ArtifactsService } from '../artifacts/artifacts.service';
-import { pageResult, readOrderBy, readPage, type Page } from '../common/paging';
-import { REGISTRY_OUTBOX, type RegistryOutbox } from '../common/registry-outbox';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
-import { validator } from '../common/validate';
+import { pageResult, readOrderBy, readPage, type Page } from '@keel/domain';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
 import { RunsService } from '../runs/runs.service';
-import { readFormat, readSignature, readStatusFilter, readTags } from './model-inputs';
-import { ModelVersionRow, type AliasChangeRow, type RegisteredModelRow } from './model.entities';
-import { ModelError, ModelErrorCode } from './models.errors';
+import { readSignature, readTags } from './model-inputs';
+import type {
+  CreateModelCommand,
+  CreateVersionCommand,
+  ListModelsQuery,
+  ListVersionsQuery,
+  UpdateModelCommand,
+  UpdateVersionCommand,
+} from './models.commands';
+import { ModelVersionRow, type AliasChangeRow, type RegisteredModelRow } from './models.entities';
+import { ModelError, ModelErrorCode, modelInput as v } from './models.errors';
 import { ModelsRepository, type ModelView, type VersionView } from './models.repository';
-
-export const modelValidator = validator(
-  (field, message) => new ModelError(ModelErrorCode.InvalidArgument, message, field),
-);
-const v = modelValidator;
 
 @Injectable()
 export class ModelsService {
@@ -31,10 +24,10 @@ export class ModelsService {
     private readonly repo: ModelsRepository,
     private readonly runs: RunsService,
     private readonly artifacts: ArtifactsService,
-    @Inject(REGISTRY_OUTBOX) private readonly outbox: RegistryOutbox,
+    private readonly outbox: Outbox,
   ) {}
 
-  async createModel(req: CreateRegisteredModelRequest__Output): Promise<ModelView> {
+  async createModel(req: CreateModelCommand): Promise<ModelView> {
     const now = Date.now();
     const row: RegisteredModelRow = {
       id: randomUUID(),
@@ -65,7 +58,7 @@ export class ModelsService {
     return (await this.repo.hydrateModels([await this.requireModel(name, 'name')]))[0]!;
   }
 
-  async updateModel(req: UpdateRegisteredModelRequest__Output): Promise<ModelView> {
+  async updateModel(req: UpdateModelCommand): Promise<ModelView> {
     const model = await this.requireModel(req.name, 'name');
     const tags = readTags(req.tags, v, true);
     const description = req.description ? v.text(req.description, 'description', 10_000) : undefined;
@@ -76,7 +69,7 @@ export class ModelsService {
     return this.getModel(model.name);
   }
 
-  async listModels(req: ListRegisteredModelsRequest__Output): Promise<{ items: ModelView[]; nextPageToken: string }> {
+  async listModels(req: ListModelsQuery): Promise<{ items: ModelView[]; nextPageToken: string }> {
     const page = readPage(req.page, v);
     const order = readOrderBy(
       req.orderBy,
@@ -90,13 +83,13 @@ export class ModelsService {
   }
 
   /** A new version with its lineage; announced as keel.model.registered in the same transaction. */
-  async createVersion(req: CreateModelVersionRequest__Output): Promise<VersionView> {
+  async createVersion(req: CreateVersionCommand): Promise<VersionView> {
     const model = await this.requireModel(req.model);
     const run = await this.runs.findRun(v.id(req.runId, 'run_id'));
     if (!run) throw new ModelError(ModelErrorCode.RunNotFound, `run ${req.runId} not found`, 'run_id');
     const snapshotSha256 = v.sha256(req.snapshotSha256, 'snapshot_sha256');
     const artifactSha256 = v.sha256(req.artifactSha256, 'artifact_sha256');
-    const format = readFormat(req.format, v);
+    const format = req.format;
     const signature = readSignature(req.signature, v);
     const tags = readTags(req.tags, v, false);
     let artifactUri = req.artifactUri;
@@ -189,7 +182,7 @@ export class ModelsService {
     return (await this.repo.hydrateVersions([row]))[0]!;
   }
 
-  async updateVersion(req: UpdateModelVersionRequest__Output): Promise<VersionView> {
+  async updateVersion(req: UpdateVersionCommand): Promise<VersionView> {
     const { model, version } = await this.requireVersion(req.model, req.version);
     const tags = readTags(req.tags, v, true);
     const description = req.description ? v.text(req.description, 'description', 10_000) : undefined;
@@ -218,7 +211,7 @@ export class ModelsService {
     return this.getVersion(model.name, version.version);
   }
 
-  async listVersions(req: ListModelVersionsRequest__Output): Promise<{ items: VersionView[]; nextPageToken: string }> {
+  async listVersions(req: ListVersionsQuery): Promise<{ items: VersionView[]; nextPageToken: string }> {
     const model = await this.requireModel(req.model);
     const page = readPage(req.page, v);
     const order = readOrderBy(
@@ -228,7 +221,7 @@ export class ModelsService {
       v,
     );
     const filter = {
-      status: readStatusFilter(req.status, v),
+      status: req.status,
       runId: req.runId ? v.id(req.runId, 'run_id') : undefined,
     };
     const { items, nextPageToken } = pageResult(await this.repo.listVersions(model.id, filter, order, page), page);

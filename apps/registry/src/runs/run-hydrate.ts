@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { rawQuery } from '../common/sql';
-import type { LatestMetricRow, RunParamRow, RunRow, RunStatusName, RunTagRow } from './run.entities';
+import { rawQuery } from '@keel/persistence';
+import type { LatestMetricRow, RunParamRow, RunRow, RunStatusName, RunTagRow } from './runs.entities';
 import type { RunView } from './runs.repository';
 
 interface RunRecord {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { Direction, Page } from '../common/paging';
-import { rawQuery } from '../common/sql';
-import type { RunStatusName } from './run.entities';
+import type { Direction, Page } from '@keel/domain';
+import { rawQuery } from '@keel/persistence';
+import type { RunStatusName } from './runs.entities';
 
 export type ComparisonOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 

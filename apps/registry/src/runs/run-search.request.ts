@@ -1,6 +1,5 @@
-import type { SearchRunsRequest__Output } from '@keel/contracts';
-import { readPage, type Direction } from '../common/paging';
-import type { Validator } from '../common/validate';
+import type { registryV1 } from '@keel/contracts';
+import { readPage, type Direction, type Validator } from '@keel/domain';
 import type { ComparisonOp, RunSearch } from './run-search.query';
 import { runStatus } from './run-status';
 
@@ -15,7 +14,7 @@ const OPS: Record<string, ComparisonOp> = {
 const MAX_FILTERS = 20;
 
 /** Checks a search request field by field and turns it into the query's terms. */
-export function readRunSearch(req: SearchRunsRequest__Output, v: Validator): RunSearch {
+export function readRunSearch(req: registryV1.SearchRunsRequest__Output, v: Validator): RunSearch {
   if (req.experimentIds.length > 100) v.fail('experiment_ids', 'must list at most 100 experiments');
   for (const [field, list] of [
     ['params', req.params],

@@ -1,5 +1,5 @@
-import type { Validator } from '../common/validate';
-import type { RunStatusName } from './run.entities';
+import type { Validator } from '@keel/domain';
+import type { RunStatusName } from './runs.entities';
 
 export const TERMINAL_STATUSES: readonly RunStatusName[] = ['FINISHED', 'FAILED', 'KILLED'];
 

@@ -1,5 +1,7 @@
 import { status } from '@grpc/grpc-js';
-import type { Run__Output as Run } from '@keel/contracts';
+import type { registryV1 } from '@keel/contracts';
+
+type Run = registryV1.Run__Output;
 import { describeEachRegistry } from '../testing/registry-harness';
 import { expectStatus, sha } from '../testing/expect-status';
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { Direction, Page } from '../common/paging';
-import { chunks, rawQuery } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
+import type { Direction, Page } from '@keel/domain';
+import { chunks, rawQuery, writeTransaction } from '@keel/persistence';
 import { hydrateRuns } from './run-hydrate';
 import {
   ExperimentRow,
@@ -13,7 +12,7 @@ import {
   RunParamRow,
   RunRow,
   RunTagRow,
-} from './run.entities';
+} from './runs.entities';
 
 export interface RunView extends RunRow {
   params: RunParamRow[];

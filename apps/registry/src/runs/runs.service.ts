@@ -1,33 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type {
-  CompareRunsRequest__Output,
-  CreateExperimentRequest__Output,
-  CreateRunRequest__Output,
-  EndRunRequest__Output,
-  GetMetricHistoryRequest__Output,
-  KeyValue__Output,
-  ListExperimentsRequest__Output,
-  ListRunArtifactsRequest__Output,
-  LogArtifactRequest__Output,
-  LogBatchRequest__Output,
-  SearchRunsRequest__Output,
-  UpdateRunRequest__Output,
-} from '@keel/contracts';
 import { ArtifactsService } from '../artifacts/artifacts.service';
-import { pageResult, readOrderBy, readPage } from '../common/paging';
-import { isUniqueViolation } from '../common/sql';
-import { writeTransaction } from '../common/transaction';
-import { validator } from '../common/validate';
-import type { ExperimentRow, MetricRow, RunArtifactRow, RunRow } from './run.entities';
+import { pageResult, readOrderBy, readPage, type ListQuery } from '@keel/domain';
+import { isUniqueViolation, writeTransaction } from '@keel/persistence';
+import type { ExperimentRow, MetricRow, RunArtifactRow, RunRow } from './runs.entities';
 import { compareRuns, type RunComparison } from './run-compare';
-import { readRunSearch } from './run-search.request';
-import { runStatus, TERMINAL_STATUSES } from './run-status';
-import { searchRunIds } from './run-search.query';
-import { RunError, RunErrorCode } from './runs.errors';
+import { TERMINAL_STATUSES } from './run-status';
+import { searchRunIds, type RunSearch } from './run-search.query';
+import type {
+  CreateExperimentCommand,
+  CreateRunCommand,
+  EndRunCommand,
+  KeyValueInput,
+  ListRunArtifactsQuery,
+  LogArtifactCommand,
+  LogBatchCommand,
+  MetricHistoryQuery,
+  UpdateRunCommand,
+} from './runs.commands';
+import { RunError, RunErrorCode, runInput as v } from './runs.errors';
 import { RunsRepository, type MetricPoint, type RunView } from './runs.repository';
 
-const v = validator((field, message) => new RunError(RunErrorCode.InvalidArgument, message, field));
 const MAX_BATCH_METRICS = 10_000;
 const MAX_BATCH_PARAMS = 1_000;
 const TERMINAL = TERMINAL_STATUSES;
@@ -39,7 +32,7 @@ export class RunsService {
     private readonly artifacts: ArtifactsService,
   ) {}
 
-  async createExperiment(req: CreateExperimentRequest__Output): Promise<ExperimentRow> {
+  async createExperiment(req: CreateExperimentCommand): Promise<ExperimentRow> {
     const row: ExperimentRow = {
       id: randomUUID(),
       name: experimentName(req.name),
@@ -69,13 +62,13 @@ export class RunsService {
     return found;
   }
 
-  async listExperiments(req: ListExperimentsRequest__Output) {
+  async listExperiments(req: ListQuery) {
     const page = readPage(req.page, v);
     const order = readOrderBy(req.orderBy, ['name', 'created_at'] as const, { key: 'name', direction: 'ASC' }, v);
     return pageResult(await this.repo.listExperiments(order, page), page);
   }
 
-  async createRun(req: CreateRunRequest__Output): Promise<RunView> {
+  async createRun(req: CreateRunCommand): Promise<RunView> {
     const experiment = await this.repo.findExperiment({ id: v.id(req.experimentId, 'experiment_id') });
     if (!experiment)
       throw new RunError(
@@ -114,9 +107,9 @@ export class RunsService {
     return this.repo.findExperiment({ id });
   }
 
-  async updateRun(req: UpdateRunRequest__Output): Promise<RunView> {
+  async updateRun(req: UpdateRunCommand): Promise<RunView> {
     const run = await this.getRun(req.runId);
-    const status = req.status === 'RUN_STATUS_UNSPECIFIED' ? undefined : runStatus(req.status, 'status', v);
+    const status = req.status;
     if (status && TERMINAL.includes(run.status)) throw ended(run);
     const endTime = status && TERMINAL.includes(status) ? (req.endTimeMs > 0 ? req.endTimeMs : Date.now()) : undefined;
     await this.repo.updateRun(run.id, {
@@ -127,15 +120,14 @@ export class RunsService {
     return this.getRun(run.id);
   }
 
-  async endRun(req: EndRunRequest__Output): Promise<RunView> {
-    const status = runStatus(req.status, 'status', v);
-    if (!TERMINAL.includes(status))
+  async endRun(req: EndRunCommand): Promise<RunView> {
+    if (!TERMINAL.includes(req.status))
       v.fail('status', 'must be RUN_STATUS_FINISHED, RUN_STATUS_FAILED or RUN_STATUS_KILLED');
     return this.updateRun({ runId: req.runId, name: '', status: req.status, endTimeMs: req.endTimeMs });
   }
 
   /** Metrics, params and tags in one transaction; params are write-once (same value again is fine). */
-  async logBatch(req: LogBatchRequest__Output): Promise<number> {
+  async logBatch(req: LogBatchCommand): Promise<number> {
     const runId = v.id(req.runId, 'run_id');
     if (req.metrics.length > MAX_BATCH_METRICS)
       v.fail('metrics', `must hold at most ${MAX_BATCH_METRICS} points per batch`);
@@ -177,21 +169,20 @@ export class RunsService {
     return metrics.length;
   }
 
-  async metricHistory(req: GetMetricHistoryRequest__Output): Promise<{ items: MetricRow[]; nextPageToken: string }> {
+  async metricHistory(req: MetricHistoryQuery): Promise<{ items: MetricRow[]; nextPageToken: string }> {
     const run = await this.getRun(req.runId);
     const page = readPage(req.page, v);
     const order = readOrderBy(req.orderBy, ['step', 'timestamp'] as const, { key: 'step', direction: 'ASC' }, v);
     return pageResult(await this.repo.metricHistory(run.id, v.key(req.key, 'key'), order, page), page);
   }
 
-  async searchRuns(req: SearchRunsRequest__Output): Promise<{ items: RunView[]; nextPageToken: string }> {
-    const search = readRunSearch(req, v);
+  async searchRuns(search: RunSearch): Promise<{ items: RunView[]; nextPageToken: string }> {
     const ids = await searchRunIds(this.repo.dataSource, search);
     const { items, nextPageToken } = pageResult(ids, search.page);
     return { items: await this.repo.hydrate(items), nextPageToken };
   }
 
-  async compareRuns(req: CompareRunsRequest__Output): Promise<RunComparison> {
+  async compareRuns(req: { runIds: string[] }): Promise<RunComparison> {
     if (req.runIds.length < 1 || req.runIds.length > 100) v.fail('run_ids', 'must list 1 to 100 runs');
     const ids = req.runIds.map((id, i) => v.id(id, `run_ids[${i}]`));
     const runs = await this.repo.hydrate(ids);
@@ -202,7 +193,7 @@ export class RunsService {
   }
 
   /** Attaches an already-uploaded, content-addressed artifact to a run under a relative path. */
-  async logArtifact(req: LogArtifactRequest__Output): Promise<RunArtifactRow> {
+  async logArtifact(req: LogArtifactCommand): Promise<RunArtifactRow> {
     const run = await this.getRun(req.runId);
     const path = artifactPath(req.path);
     const sha256 = v.sha256(req.sha256, 'sha256');
@@ -228,7 +219,7 @@ export class RunsService {
     return row;
   }
 
-  async listArtifacts(req: ListRunArtifactsRequest__Output) {
+  async listArtifacts(req: ListRunArtifactsQuery) {
     const run = await this.getRun(req.runId);
     const page = readPage(req.page, v);
     const order = readOrderBy(req.orderBy, ['path', 'size'] as const, { key: 'path', direction: 'ASC' }, v);
@@ -241,7 +232,7 @@ function experimentName(name: string): string {
   return name;
 }
 
-function keyValues(items: KeyValue__Output[], field: string, max: number): { key: string; value: string }[] {
+function keyValues(items: KeyValueInput[], field: string, max: number): { key: string; value: string }[] {
   if (items.length > max) v.fail(field, `must hold at most ${max} entries`);
   const seen = new Set<string>();
   return items.map((kv, i) => {

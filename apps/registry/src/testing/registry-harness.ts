@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { DEFAULT_TEST_DATABASE_URL, type DatabaseKind } from '@keel/persistence';
+import type { DatabaseKind } from '@keel/persistence';
+import { DEFAULT_TEST_DATABASE_URL } from '@keel/persistence/testing';
 import { startService, type RunningService } from '@keel/runtime';
 import type { RegistrySettings } from '../config';
-import { registryService } from '../service';
-import { registryClients, type RegistryClients } from './registry-client';
+import { registryService } from '../service-definition';
+import { registryClients, type RegistryClients } from '@keel/clients';
 
 export interface RegistryHarness {
   kind: DatabaseKind;

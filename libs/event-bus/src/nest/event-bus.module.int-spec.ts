@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { EVENT_EXAMPLES } from '@keel/contracts';
-import { testDatabase } from '@keel/persistence';
+import { testDatabase } from '@keel/persistence/testing';
 import { startBroker, type TestBroker } from '@keel/testing';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -5,3 +5,4 @@ export {
   type EventBusModuleOptions,
 } from './event-bus.module';
 export { OnEvent, ON_EVENT_METADATA, type OnEventOptions } from './on-event.decorator';
+export { OutboxModule, OutboxRelayLifecycle, outboxSettings, type OutboxModuleOptions } from './outbox.module';

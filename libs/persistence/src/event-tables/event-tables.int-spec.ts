@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { describeEachDatabase } from '../testing/each-database';
+import { describeEachDatabase } from '../testing';
 import { OutboxEvent, ProcessedEvent, eventTableEntities, eventTableMigrations } from './index';
 
 describeEachDatabase('event tables', { entities: eventTableEntities, migrations: eventTableMigrations }, (db) => {

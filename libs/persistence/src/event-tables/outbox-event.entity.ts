@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMillis } from './epoch-millis';
+import { epochMillis } from '../column-transformers';
 
 export const OUTBOX_TABLE = 'keel_outbox';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMillis } from './epoch-millis';
+import { epochMillis } from '../column-transformers';
 
 export const PROCESSED_EVENTS_TABLE = 'keel_processed_events';
 

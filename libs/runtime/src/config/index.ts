@@ -1,3 +1,4 @@
 export * from './settings';
 export * from './load-config';
 export * from './service-settings';
+export * from './kafka-settings';

@@ -1,14 +1,10 @@
 import { ConfigError, loadConfig, redactConfig, settingsTable } from './load-config';
+import { kafkaConfigCheck } from './kafka-settings';
 import { serviceSettings } from './service-settings';
 import { setting } from './settings';
 
 const settings = {
   ...serviceSettings('registry', { grpc: 50051, http: 9101 }),
-  brokers: setting.list('KEEL_KAFKA_BROKERS', 'Kafka bootstrap servers', {
-    default: '127.0.0.1:9092',
-    item: /^[^:\s]+:\d+$/,
-    itemHint: 'host:port',
-  }),
   fsync: setting.bool('KEEL_FSYNC', true, 'fsync each write'),
 };
 
@@ -23,7 +19,14 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       shutdownTimeoutMs: 8000,
-      brokers: ['127.0.0.1:9092'],
+      kafkaBrokers: ['127.0.0.1:9092'],
+      kafkaSsl: false,
+      kafkaSslCaFile: undefined,
+      kafkaSslRejectUnauthorized: true,
+      kafkaSaslMechanism: undefined,
+      kafkaSaslUsername: undefined,
+      kafkaSaslPassword: undefined,
+      kafkaTopicPartitions: 3,
       fsync: true,
     });
   });
@@ -37,7 +40,7 @@ describe('loadConfig', () => {
     });
     expect(config.grpcPort).toBe(6000);
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/test');
-    expect(config.brokers).toEqual(['a:1', 'b:2']);
+    expect(config.kafkaBrokers).toEqual(['a:1', 'b:2']);
     expect(config.fsync).toBe(false);
   });
 
@@ -77,5 +80,26 @@ describe('loadConfig', () => {
       '| `KEEL_REGISTRY_GRPC_PORT` | `50051` | gRPC port of the registry service (0 picks a free one). |',
     );
     expect(table).toContain('| `KEEL_DATABASE_URL` | — |');
+  });
+});
+
+describe('the Kafka block of every service', () => {
+  it('should report the SASL rule once every variable parsed when a mechanism lacks its password', () => {
+    const settings = serviceSettings('training', { grpc: 1, http: 2 });
+    expect(() =>
+      loadConfig('training', settings, { KEEL_KAFKA_SASL_MECHANISM: 'plain', KEEL_KAFKA_SASL_USERNAME: 'u' }, [
+        kafkaConfigCheck,
+      ]),
+    ).toThrow(
+      expect.objectContaining({
+        problems: ['KEEL_KAFKA_SASL_USERNAME: SASL needs both KEEL_KAFKA_SASL_USERNAME and KEEL_KAFKA_SASL_PASSWORD'],
+      }),
+    );
+    const ok = loadConfig('training', settings, {
+      KEEL_KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KEEL_KAFKA_SASL_USERNAME: 'u',
+      KEEL_KAFKA_SASL_PASSWORD: 'p',
+    });
+    expect(redactConfig(settings, ok)['kafkaSaslPassword']).toBe('[redacted]');
   });
 });

@@ -11,10 +11,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** A rule across several variables; returns one "VARIABLE: problem" line per problem. */
+export type ConfigCheck<C> = (config: C) => string[];
+
 export function loadConfig<S extends Settings>(
   service: string,
   settings: S,
   env: NodeJS.ProcessEnv = process.env,
+  checks: readonly ConfigCheck<ConfigOf<S>>[] = [],
 ): ConfigOf<S> {
   const problems: string[] = [];
   const config: Record<string, unknown> = {};
@@ -29,6 +33,8 @@ export function loadConfig<S extends Settings>(
       problems.push(`${s.env}: ${messages.join('; ')}${shown}`);
     }
   }
+  // Cross-variable rules only make sense once every variable parsed.
+  if (problems.length === 0) for (const check of checks) problems.push(...check(config as ConfigOf<S>));
   if (problems.length > 0) throw new ConfigError(service, problems);
   return config as ConfigOf<S>;
 }

@@ -1,11 +1,13 @@
-import { setting, type Setting } from './settings';
+import { kafkaConfigCheck, kafkaSettings } from './kafka-settings';
+import type { ConfigCheck } from './load-config';
+import { setting, type ConfigOf, type Setting } from './settings';
 
 export interface ServicePorts {
   grpc: number;
   http: number;
 }
 
-/** The variables every Keel service reads, named after the service (KEEL_REGISTRY_GRPC_PORT...). */
+/** The variables every Keel service reads, named after the service (KEEL_REGISTRY_GRPC_PORT...), and Kafka's. */
 export function serviceSettings(service: string, ports: ServicePorts) {
   const prefix = `KEEL_${service.toUpperCase()}`;
   return {
@@ -44,7 +46,11 @@ export function serviceSettings(service: string, ports: ServicePorts) {
       'How long a graceful shutdown may drain in-flight work before forcing.',
       { default: 8000, min: 100, max: 9500 },
     ),
+    ...kafkaSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
 
 export type ServiceSettings = ReturnType<typeof serviceSettings>;
+
+/** The cross-variable rules of serviceSettings(); startService applies them to every service. */
+export const serviceConfigChecks: readonly ConfigCheck<ConfigOf<ServiceSettings>>[] = [kafkaConfigCheck];

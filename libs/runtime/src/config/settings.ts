@@ -84,6 +84,18 @@ export const setting = {
     return define(env, description, inner.optional(), { secret: opts.secret });
   },
 
+  optionalOneOf<const V extends readonly [string, ...string[]]>(
+    env: string,
+    values: V,
+    description: string,
+  ): Setting<V[number] | undefined> {
+    return define(
+      env,
+      description,
+      z.enum(values, { error: (iss) => `must be one of ${values.join(', ')}, got "${String(iss.input)}"` }).optional(),
+    );
+  },
+
   optionalUrl(
     env: string,
     description: string,

@@ -1,6 +1,18 @@
-import { Metadata, status, type ServiceError, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { isDomainError, type ErrorKind } from '@keel/domain';
 
-/** An error already translated to a gRPC status by a context's transport mapper. */
+/** The gRPC transport's one table: every domain error kind has its status code. */
+export const GRPC_STATUS_BY_KIND: Readonly<Record<ErrorKind, status>> = {
+  invalid: status.INVALID_ARGUMENT,
+  'not-found': status.NOT_FOUND,
+  conflict: status.ALREADY_EXISTS,
+  'failed-precondition': status.FAILED_PRECONDITION,
+  aborted: status.ABORTED,
+  unavailable: status.UNAVAILABLE,
+  'data-loss': status.DATA_LOSS,
+};
+
+/** An error with its gRPC status; the offending field travels in the `keel-field` trailer. */
 export class GrpcStatusError extends Error implements Partial<ServiceError> {
   readonly metadata = new Metadata();
   constructor(
@@ -17,28 +29,17 @@ export class GrpcStatusError extends Error implements Partial<ServiceError> {
   }
 }
 
-export type ErrorMapper = (err: unknown) => GrpcStatusError | undefined;
-
-/** Unknown errors become INTERNAL with a generic message; the detail stays in the log, not on the wire. */
-export function toServiceError(err: unknown, mapper?: ErrorMapper): GrpcStatusError {
+/**
+ * A DomainError becomes its kind's status with its message and field; anything else is INTERNAL with a
+ * generic message (the detail stays in the log, not on the wire).
+ */
+export function toServiceError(err: unknown): GrpcStatusError {
   if (err instanceof GrpcStatusError) return err;
-  return mapper?.(err) ?? new GrpcStatusError(status.INTERNAL, 'internal error');
+  if (isDomainError(err)) return new GrpcStatusError(GRPC_STATUS_BY_KIND[err.kind], err.message, err.field);
+  return new GrpcStatusError(status.INTERNAL, 'internal error');
 }
 
-/** Adapts an async unary handler to grpc-js, mapping thrown errors through the context's mapper. */
-export function unary<Req, Res>(
-  handler: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
-  mapper?: ErrorMapper,
-  onUnexpected?: (err: unknown) => void,
-): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
-  return (call, callback) => {
-    handler(call.request, call).then(
-      (res) => callback(null, res),
-      (err: unknown) => {
-        const mapped = toServiceError(err, mapper);
-        if (mapped.code === status.INTERNAL && !(err instanceof GrpcStatusError)) onUnexpected?.(err);
-        callback(mapped);
-      },
-    );
-  };
+/** True for errors a caller did not cause: they are logged with their stack. */
+export function isUnexpected(err: unknown): boolean {
+  return !(err instanceof GrpcStatusError) && !isDomainError(err);
 }

@@ -2,7 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import type { GrpcServiceHandlers } from '@keel/contracts';
 import type { Logger, ServiceMetrics } from '@keel/telemetry';
+import { adaptHandlers, type AsyncHandlers } from './grpc-handlers';
 import { healthProtoPath, protoRoot } from './proto-files';
 
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -57,8 +59,16 @@ export class GrpcServerHost {
     return found.service;
   }
 
-  addService(fullName: string, implementation: grpc.UntypedServiceImplementation): void {
+  /**
+   * Serves one generated service: every method of its `…Handlers` interface, written async and checked
+   * against the generated types by name (`'keel.registry.v1.DatasetService'`). Thrown errors become
+   * their kind's status; unexpected ones are logged and answered INTERNAL.
+   */
+  addService<N extends keyof GrpcServiceHandlers>(fullName: N, handlers: AsyncHandlers<GrpcServiceHandlers[N]>): void {
     const definition = this.serviceDefinition(fullName);
+    const implementation = adaptHandlers(definition, handlers, (err, method) =>
+      this.options.logger.error({ err, service: fullName, method }, 'unexpected error in gRPC handler'),
+    );
     this.server.addService(definition, this.metered(fullName, definition, implementation));
     this.registered.push(fullName);
   }

@@ -15,7 +15,7 @@ export function protoRoot(from: string = __dirname): string {
 }
 
 /** Absolute paths of proto files given relative to proto/ (e.g. 'keel/registry/v1/registry.proto'). */
-export function protoFiles(relative: string[]): string[] {
+export function protoFiles(relative: readonly string[]): string[] {
   const root = protoRoot();
   return relative.map((p) => join(root, p));
 }

@@ -1,0 +1,77 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { GRPC_PACKAGE_PROTOS, type GrpcPackage, type GrpcServiceClients } from '@keel/contracts';
+import { PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
+
+/** The unary methods of a generated client, each returning a promise of its response. */
+export type Unary<C> = {
+  [K in keyof C as C[K] extends (req: infer _R, cb: infer _C) => grpc.ClientUnaryCall ? K : never]: C[K] extends {
+    (argument: infer Req, callback: grpc.requestCallback<infer Res>): grpc.ClientUnaryCall;
+  }
+    ? (req: Req, options?: grpc.CallOptions) => Promise<Res>
+    : never;
+};
+
+/** A generated client with promise-returning unary methods; `raw` keeps the streaming ones. */
+export type PromiseClient<C> = Unary<C> & { raw: C };
+
+export interface ClientOptions {
+  /** Deadline of each unary call unless the call passes its own (default 30 s). */
+  deadlineMs?: number;
+  /** Largest message received (default 64 MiB, as the servers). */
+  maxMessageBytes?: number;
+  credentials?: grpc.ChannelCredentials;
+}
+
+function promisify<C extends grpc.Client>(client: C, deadlineMs: number): PromiseClient<C> {
+  return new Proxy({ raw: client } as PromiseClient<C>, {
+    get(target, prop: string) {
+      if (prop === 'raw') return target.raw;
+      const method = (client as unknown as Record<string, (...args: unknown[]) => grpc.ClientUnaryCall>)[prop];
+      if (typeof method !== 'function') return undefined;
+      return (req: unknown, options: grpc.CallOptions = {}) =>
+        new Promise((resolve, reject) =>
+          method.call(
+            client,
+            req,
+            new grpc.Metadata(),
+            { deadline: Date.now() + deadlineMs, ...options },
+            (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)),
+          ),
+        );
+    },
+  });
+}
+
+type Ctor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
+const packages = new Map<GrpcPackage, grpc.GrpcObject>();
+
+/**
+ * A client of one Keel gRPC service by its fully-qualified name, typed by the generated client
+ * (GrpcServiceClients), loaded from the same proto files and options as the server.
+ */
+export function serviceClient<N extends keyof GrpcServiceClients>(
+  fullName: N,
+  address: string,
+  options: ClientOptions = {},
+): PromiseClient<GrpcServiceClients[N]> {
+  const pkgName = fullName.slice(0, fullName.lastIndexOf('.')) as GrpcPackage;
+  let pkg = packages.get(pkgName);
+  if (!pkg) {
+    const def = protoLoader.loadSync(protoFiles(GRPC_PACKAGE_PROTOS[pkgName]), {
+      ...PROTO_LOADER_OPTIONS,
+      includeDirs: [protoRoot()],
+    });
+    pkg = grpc.loadPackageDefinition(def);
+    packages.set(pkgName, pkg);
+  }
+  const Client = fullName
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], pkg) as Ctor;
+  const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  const client = new Client(address, options.credentials ?? grpc.credentials.createInsecure(), {
+    'grpc.max_receive_message_length': max,
+    'grpc.max_send_message_length': max,
+  }) as GrpcServiceClients[N] & grpc.Client;
+  return promisify(client, options.deadlineMs ?? 30_000);
+}

@@ -1,0 +1,16 @@
+/**
+ * The proto files of each gRPC package (relative to proto/): what the serving app loads and what its
+ * clients dial. A new package is one line here.
+ */
+export const GRPC_PACKAGE_PROTOS = {
+  'keel.registry.v1': [
+    'keel/registry/v1/datasets.proto',
+    'keel/registry/v1/runs.proto',
+    'keel/registry/v1/models.proto',
+    'keel/registry/v1/lineage.proto',
+    'keel/registry/v1/artifacts.proto',
+  ],
+  'keel.monitoring.v1': ['keel/monitoring/v1/monitoring.proto'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type GrpcPackage = keyof typeof GRPC_PACKAGE_PROTOS;
