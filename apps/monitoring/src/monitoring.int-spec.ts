@@ -330,8 +330,6 @@ describe('monitoring service on the real broker and registry', () => {
     expect((await keel('drift', 'report', 'churn')).out).toMatch(
       /window #3 .*\n(.*\n)*CashbackAmount +numeric +wasserstein/,
     );
-      /drift +resolved +warning +PreferredPaymentMode,CashbackAmount/,
-    );
     const set = await keel(
       'monitor',
       'set',
