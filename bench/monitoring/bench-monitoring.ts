@@ -13,9 +13,19 @@ const MEMORY_ROWS = Number(process.env['KEEL_BENCH_MONITORING_MEMORY_ROWS'] ?? 1
 const result = (name: string, value: number, unit: string): void =>
   console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
 
+// `--only eval|memory|throughput` runs one part (all three by default).
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const part = (name: string): boolean => only === undefined || only === name;
+
 async function main(): Promise<void> {
   console.log(`# load average at start: ${loadavg()[0]!.toFixed(2)}`);
+  if (part('eval')) evaluation();
+  if (part('memory')) memory();
+  if (part('throughput')) await predictionsPerSecond();
+  console.log(`# load average at end: ${loadavg()[0]!.toFixed(2)}`);
+}
 
+function evaluation(): void {
   const e = windowEvaluation(EVAL_ROWS);
   result('monitoring_window_eval_100k_x20_s', e.evaluateS, 's');
   result('monitoring_window_fill_and_eval_100k_x20_s', e.fillAndEvaluateS, 's');
@@ -23,7 +33,9 @@ async function main(): Promise<void> {
   result('monitoring_window_eval_vs_scipy', e.evaluateS / e.scipyS, 'ratio');
   result('monitoring_window_fill_and_eval_vs_scipy', e.fillAndEvaluateS / e.scipyS, 'ratio');
   result('monitoring_window_max_stat_diff_vs_scipy', e.maxStatDiff, 'relative');
+}
 
+function memory(): void {
   const out = execFileSync(
     process.execPath,
     [
@@ -49,13 +61,14 @@ async function main(): Promise<void> {
   const peak = points.find((p) => p.n === 100_000) ?? first;
   result('monitoring_window_rss_growth_100k_to_10m_mb', last.rss - peak.rss, 'MB');
   result('monitoring_window_rows_per_s', Number(/^RATE (\d+)/m.exec(out)?.[1] ?? 0), 'rows/s');
+}
 
+async function predictionsPerSecond(): Promise<void> {
   const t = await throughput(EVENTS);
   result('monitoring_predictions_per_s', t.monitoringPerS, 'predictions/s');
   result('raw_kafkajs_predictions_per_s', t.rawPerS, 'messages/s');
   result('monitoring_vs_raw_ratio', t.monitoringPerS / t.rawPerS, 'ratio');
   result('monitoring_cpu_us_per_prediction', t.monitoringCpuUsPerEvent, 'us');
-  console.log(`# load average at end: ${loadavg()[0]!.toFixed(2)}`);
 }
 
 main().then(

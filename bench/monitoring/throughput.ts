@@ -24,7 +24,7 @@ export interface ThroughputResult {
 export async function throughput(events: number): Promise<ThroughputResult> {
   const broker = await startBroker();
   const env = { KEEL_KAFKA_BROKERS: broker.brokers.join(','), KEEL_LOG_LEVEL: 'warn' };
-  const registry = await startServiceProcess('registry', { env });
+  const registry = await startServiceProcess('registry', { env, readyTimeoutMs: 180_000 });
   try {
     await seedBenchModel(registry.grpcAddress, benchProfile(20_000));
     const bus = new EventBus({ clientId: 'bench', brokers: broker.brokers, source: 'keel/inference' });
@@ -78,6 +78,7 @@ export async function throughput(events: number): Promise<ThroughputResult> {
 
     // Monitoring drains the same backlog from its own consumer group.
     const monitoring = await startServiceProcess('monitoring', {
+      readyTimeoutMs: 180_000,
       env: {
         ...env,
         KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
