@@ -33,7 +33,7 @@ export async function seedBenchModel(address: string, profile: ReferenceProfile,
         nullable: true,
       })),
     });
-    const art = await uploadChunks(r.artifacts.raw, [Buffer.from(JSON.stringify(profile.toJSON()))]);
+    const art = await uploadChunks(r.artifacts.raw, chunked(Buffer.from(JSON.stringify(profile.toJSON()))));
     const sha = createHash('sha256').update(`bench-snapshot-${model}`).digest('hex');
     await r.datasets.RegisterSnapshot({
       dataset: model,
@@ -50,7 +50,7 @@ export async function seedBenchModel(address: string, profile: ReferenceProfile,
     const exp = await r.runs.CreateExperiment({ name: `${model}-exp` });
     const run = await r.runs.CreateRun({ experimentId: exp.id, name: 'bench', snapshotSha256: sha });
     await r.runs.LogBatch({ runId: run.id, metrics: [{ key: 'test_auc', value: 0.8, step: 0 }] });
-    const modelArt = await uploadChunks(r.artifacts.raw, [Buffer.from(`bench model ${model}`)]);
+    const modelArt = await uploadChunks(r.artifacts.raw, chunked(Buffer.from(`bench model ${model}`)));
     await r.models.CreateRegisteredModel({ name: model });
     const v = await r.models.CreateModelVersion({
       model,
@@ -96,5 +96,12 @@ export function loggedBodies(model: string, events: number, rowsPerEvent: number
       }),
     );
   }
+  return out;
+}
+
+/** An upload's data messages: at most 1 MiB each, as the registry accepts them. */
+function chunked(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 1 << 20) out.push(bytes.subarray(i, i + (1 << 20)));
   return out;
 }

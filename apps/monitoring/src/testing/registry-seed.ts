@@ -33,7 +33,7 @@ export async function seedChurnModel(
       target: 'Churn',
     });
     const profileBytes = Buffer.from(JSON.stringify(f.profile.toJSON()));
-    const profileArtifact = await uploadChunks(r.artifacts.raw, [profileBytes]);
+    const profileArtifact = await uploadChunks(r.artifacts.raw, chunked(profileBytes));
     // The snapshot's own content address (its manifest, in the real pipeline).
     const snapshotSha256 = createHash('sha256').update(`snapshot:${names.dataset}:1`).digest('hex');
     const snapshot = await r.datasets.RegisterSnapshot({
@@ -74,7 +74,7 @@ export async function seedChurnModel(
       ],
     });
     await r.runs.EndRun({ runId: run.id, status: 'RUN_STATUS_FINISHED' });
-    const modelArtifact = await uploadChunks(r.artifacts.raw, [Buffer.from(f.pipeline.toOnnx())]);
+    const modelArtifact = await uploadChunks(r.artifacts.raw, chunked(Buffer.from(f.pipeline.toOnnx())));
     await r.models.CreateRegisteredModel({ name: names.model });
     const version = await r.models.CreateModelVersion({
       model: names.model,
@@ -103,4 +103,11 @@ export async function seedChurnModel(
   } finally {
     r.close();
   }
+}
+
+/** An upload's data messages: at most 1 MiB each, as the registry accepts them. */
+function chunked(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 1 << 20) out.push(bytes.subarray(i, i + (1 << 20)));
+  return out;
 }
