@@ -49,10 +49,15 @@ describe('monitoring service on the real broker and registry', () => {
     f = loadChurn();
     broker = await startBroker();
     const brokers = broker.brokers.join(',');
-    registry = await startServiceProcess('registry', { env: { KEEL_KAFKA_BROKERS: brokers, KEEL_LOG_LEVEL: 'warn' } });
+    // Generous start-up allowances: on a loaded 2-core machine a service process can take tens of seconds.
+    registry = await startServiceProcess('registry', {
+      env: { KEEL_KAFKA_BROKERS: brokers, KEEL_LOG_LEVEL: 'warn' },
+      readyTimeoutMs: 120_000,
+    });
     seeded = await seedChurnModel(registry.grpcAddress, f);
     hooks = await startWebhookReceiver(SECRET, { failFirst: 1 });
     monitoring = await startServiceProcess('monitoring', {
+      readyTimeoutMs: 120_000,
       env: {
         KEEL_KAFKA_BROKERS: brokers,
         KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
@@ -72,7 +77,7 @@ describe('monitoring service on the real broker and registry', () => {
     await bus.connect();
     await bus.subscribe('keel.monitoring.alert', async (e) => void alerts.push(e.data), { group: 'test-alerts' });
     await bus.subscribe('keel.training.requested', async (e) => void retrains.push(e.data), { group: 'test-retrain' });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await page?.close();
