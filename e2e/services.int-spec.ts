@@ -2,6 +2,7 @@ import {
   grpcHealthCheck,
   isListening,
   listGrpcServices,
+  startBroker,
   startServiceProcess,
   waitFor,
   type ServiceProcess,
@@ -10,13 +11,29 @@ import {
 // Every service process, started from outside as an operator would, on free ports with its own data dir.
 const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'] as const;
 
+/** Monitoring is ready only once it reads the production aliases from a registry over its event bus. */
+async function monitoringDependencies(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  const broker = await startBroker();
+  const registry = await startServiceProcess('registry', { env: { KEEL_KAFKA_BROKERS: broker.brokers.join(',') } });
+  return {
+    env: { KEEL_KAFKA_BROKERS: broker.brokers.join(','), KEEL_REGISTRY_ADDRESS: registry.grpcAddress },
+    async stop() {
+      await registry.stop('SIGKILL');
+      await broker.stop();
+    },
+  };
+}
+
 describe.each(SERVICES)('%s service process', (name) => {
   let svc: ServiceProcess;
+  let deps: Awaited<ReturnType<typeof monitoringDependencies>> | undefined;
   beforeAll(async () => {
-    svc = await startServiceProcess(name);
+    deps = name === 'monitoring' ? await monitoringDependencies() : undefined;
+    svc = await startServiceProcess(name, { env: deps?.env ?? {} });
   });
   afterAll(async () => {
     await svc?.stop('SIGKILL');
+    await deps?.stop();
   });
 
   it('should answer /healthz and /readyz with 200 when started', async () => {
@@ -94,7 +111,8 @@ describe('service configuration', () => {
   });
 
   it('should report not ready over HTTP and gRPC while shutting down', async () => {
-    const svc = await startServiceProcess('monitoring');
+    const deps = await monitoringDependencies();
+    const svc = await startServiceProcess('monitoring', { env: deps.env });
     try {
       svc.child.kill('SIGTERM');
       await waitFor(async () => svc.child.exitCode !== null, { timeoutMs: 10_000, what: 'monitoring to exit' });
@@ -102,6 +120,7 @@ describe('service configuration', () => {
       expect(svc.output()).toContain('shutting down: draining in-flight work');
     } finally {
       await svc.stop('SIGKILL');
+      await deps.stop();
     }
   });
 });

@@ -7,5 +7,7 @@ for (const register of commands) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`keel: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  // Errors may carry the exit code scripts test for (2: a usage error); anything else is 1.
+  const code = (err as { exitCode?: unknown }).exitCode;
+  process.exit(code === 2 ? 2 : 1);
 });

@@ -5,6 +5,6 @@ import { monitoringSettings, type MonitoringSettings } from './config';
 export const monitoringService: ServiceDefinition<MonitoringSettings> = {
   name: 'monitoring',
   settings: monitoringSettings,
-  protos: [],
+  protos: ['keel/monitoring/v1/monitoring.proto'],
   module: () => AppModule,
 };

@@ -10,8 +10,10 @@ export function registerDrift(program: Command): void {
     .description(
       'compare a current CSV window with a reference CSV; prints per-column drift and the dataset verdict as JSON',
     )
-    .requiredOption('--reference <file>', 'reference CSV (e.g. the training data)')
-    .requiredOption('--current <file>', 'current CSV window')
+    // Checked in the action rather than as required options, which commander would also demand of
+    // the `drift report` sub-command.
+    .option('--reference <file>', 'reference CSV (e.g. the training data); required')
+    .option('--current <file>', 'current CSV window; required')
     .option('--columns <list>', 'comma-separated columns to compare (default: every reference column)')
     .option('--bins <n>', 'bins for numeric Jensen–Shannon and PSI (default 10)')
     .option('--id-column <name>', 'a row-id column to leave out')
@@ -23,7 +25,9 @@ export function registerDrift(program: Command): void {
     )
     .option('--threshold <column=value>', "override a column's threshold (repeatable)", collect, [])
     .option('--exact-limit <n>', 'values per column kept exactly before switching to a KLL sketch (default 100000)')
-    .action(async (opts: DriftCliOptions) => {
+    .action(async (opts: DriftCliOptions, cmd: Command) => {
+      for (const flag of ['reference', 'current'] as const)
+        if (opts[flag] === undefined) cmd.error(`error: required option '--${flag} <file>' not specified`);
       const report = await runDrift(opts);
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     });

@@ -2,6 +2,16 @@ import type { RegisterCommand } from './command';
 import { registerTrain } from './train';
 import { registerUp } from './up';
 import { registerDrift } from './drift';
+import { registerDriftReport } from './drift-report';
+import { registerMonitor } from './monitor';
+import { registerAlerts } from './alerts';
 
 // One line per sub-command file.
-export const commands: RegisterCommand[] = [registerUp, registerTrain, registerDrift];
+export const commands: RegisterCommand[] = [
+  registerUp,
+  registerTrain,
+  registerDrift,
+  registerDriftReport,
+  registerMonitor,
+  registerAlerts,
+];

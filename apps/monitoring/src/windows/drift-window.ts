@@ -1,0 +1,211 @@
+// The current window of one monitored model version: per-feature accumulators from the reference
+// profile (libs/ml), filled one row at a time in O(1), closed by row count or by time, tumbling or
+// sliding. A sliding window is a ring of panes (each 1/P of the window); every closed pane yields the
+// merge of the last P panes, so memory stays bounded by P panes whatever the traffic.
+import { WindowAccumulator, type AccumulatorOptions, type ReferenceProfile } from '@keel/ml';
+import { MonitoringError, MonitoringErrorCode } from '../common/monitoring.errors';
+import type { PredictionRows } from './prediction-rows';
+
+export const PREDICTION_COLUMN = 'prediction';
+
+export interface WindowShape {
+  windowSize: number;
+  windowSeconds: number;
+  sliding: boolean;
+  slidePanes: number;
+}
+
+export interface ClosedWindow {
+  /** 1, 2, ... per model version. */
+  seq: number;
+  /** Epoch ms: event times of the first and last rows (count windows) or the window's time span. */
+  from: number;
+  to: number;
+  rows: number;
+  features: ReadonlyMap<string, WindowAccumulator>;
+  /** Null when the model logs no probabilities or panes predate the prediction baseline. */
+  prediction: WindowAccumulator | null;
+}
+
+interface Pane {
+  slots: WindowAccumulator[];
+  prediction: WindowAccumulator | null;
+  rows: number;
+  from: number;
+  to: number;
+  /** Time windows: the pane's end (epoch ms). */
+  end: number;
+}
+
+export interface DriftWindowOptions {
+  profile: ReferenceProfile;
+  /** Features compared (signature inputs the profile knows, minus skipped ones), in a fixed order. */
+  features: string[];
+  shape: WindowShape;
+  accumulator?: Omit<AccumulatorOptions, 'psiEdges'>;
+  /** The baseline of prediction drift, once the version has one. */
+  predictionProfile?: ReferenceProfile | null;
+}
+
+export class DriftWindow {
+  private readonly panes: Pane[] = [];
+  private current: Pane | null = null;
+  private seq = 0;
+  private predictionProfile: ReferenceProfile | null;
+  private readonly paneRows: number;
+  private readonly paneMs: number;
+  private readonly panesPerWindow: number;
+
+  constructor(private readonly o: DriftWindowOptions) {
+    const { windowSize, windowSeconds, sliding, slidePanes } = o.shape;
+    this.panesPerWindow = sliding ? slidePanes : 1;
+    if (windowSize > 0 && windowSize % this.panesPerWindow !== 0)
+      throw new MonitoringError(
+        MonitoringErrorCode.InvalidArgument,
+        `windowSize ${windowSize} must be a multiple of the ${this.panesPerWindow} panes of a sliding window`,
+        'windowSize',
+      );
+    this.paneRows = windowSize > 0 ? windowSize / this.panesPerWindow : 0;
+    this.paneMs = windowSeconds > 0 ? (windowSeconds * 1000) / this.panesPerWindow : 0;
+    this.predictionProfile = o.predictionProfile ?? null;
+  }
+
+  get features(): readonly string[] {
+    return this.o.features;
+  }
+
+  /** Rows in the window being filled (all open panes). */
+  get pendingRows(): number {
+    return this.panes.reduce((s, p) => s + p.rows, 0) + (this.current?.rows ?? 0);
+  }
+
+  get closedWindows(): number {
+    return this.seq;
+  }
+
+  hasPredictionBaseline(): boolean {
+    return this.predictionProfile !== null;
+  }
+
+  /** Sets the baseline; panes opened from now on are binned on its PSI edges. */
+  setPredictionBaseline(profile: ReferenceProfile): void {
+    this.predictionProfile = profile;
+  }
+
+  /** Adds every row of one logged request; returns the windows it closed (usually none). */
+  add(rows: PredictionRows, eventTime: number, now: number = eventTime): ClosedWindow[] {
+    const closed = this.paneMs > 0 ? this.tick(now) : [];
+    const cols = this.o.features.map((f) => rows.inputs.get(f));
+    for (let r = 0; r < rows.rows; r++) {
+      const pane = this.open(now, rows.positive !== null);
+      for (let c = 0; c < cols.length; c++) {
+        const col = cols[c];
+        pane.slots[c]!.add(col === undefined ? undefined : col[r]);
+      }
+      if (pane.prediction && rows.positive) pane.prediction.addNumber(rows.positive[r]!);
+      if (this.paneMs <= 0) {
+        if (pane.rows === 0) pane.from = eventTime;
+        pane.to = Math.max(pane.to, eventTime);
+      }
+      pane.rows++;
+      if (this.paneRows > 0 && pane.rows >= this.paneRows) {
+        const w = this.closePane();
+        if (w) closed.push(w);
+      }
+    }
+    return closed;
+  }
+
+  /** Time windows: closes the panes whose time is over (call on a timer too, so idle windows close). */
+  tick(now: number): ClosedWindow[] {
+    const closed: ClosedWindow[] = [];
+    if (this.paneMs <= 0) return closed;
+    // Sliding: the ring keeps time across idle panes, at most one window's worth of them.
+    for (let idle = 0; this.current && now >= this.current.end && idle <= this.panesPerWindow;) {
+      const end = this.current.end;
+      if (this.current.rows === 0) idle++;
+      const w = this.closePane();
+      if (w) closed.push(w);
+      if (this.panesPerWindow > 1 && now >= end + this.paneMs) this.current = this.newPane(end, false);
+    }
+    if (this.current && now >= this.current.end) {
+      this.current = null;
+      this.panes.length = 0;
+    }
+    return closed;
+  }
+
+  private open(now: number, withPrediction: boolean): Pane {
+    if (this.current) {
+      if (withPrediction && !this.current.prediction && this.current.rows === 0)
+        this.current.prediction = this.predictionAccumulator();
+      return this.current;
+    }
+    const start = this.paneMs > 0 ? Math.floor(now / this.paneMs) * this.paneMs : now;
+    this.current = this.newPane(start, withPrediction);
+    return this.current;
+  }
+
+  private newPane(start: number, withPrediction: boolean): Pane {
+    const windows = this.o.profile.newWindow(this.o.accumulator);
+    return {
+      slots: this.o.features.map((f) => windows.get(f)!),
+      prediction: withPrediction ? this.predictionAccumulator() : null,
+      rows: 0,
+      from: this.paneMs > 0 ? start : 0,
+      to: this.paneMs > 0 ? start + this.paneMs : 0,
+      end: start + this.paneMs,
+    };
+  }
+
+  private predictionAccumulator(): WindowAccumulator {
+    const fromProfile = this.predictionProfile?.newWindow(this.o.accumulator).get(PREDICTION_COLUMN);
+    return fromProfile ?? new WindowAccumulator('numeric', this.o.accumulator);
+  }
+
+  private closePane(): ClosedWindow | null {
+    const pane = this.current;
+    this.current = null;
+    if (!pane) return null;
+    this.panes.push(pane);
+    if (this.panes.length < this.panesPerWindow) return null;
+    while (this.panes.length > this.panesPerWindow) this.panes.shift();
+    const window = this.merge(this.panes);
+    if (this.panesPerWindow === 1) this.panes.length = 0;
+    else this.panes.shift();
+    return window;
+  }
+
+  private merge(panes: Pane[]): ClosedWindow | null {
+    const rows = panes.reduce((s, p) => s + p.rows, 0);
+    if (rows === 0) return null;
+    const timed = this.paneMs > 0;
+    const filled = panes.filter((p) => p.rows > 0);
+    const from = timed ? panes[0]!.from : Math.min(...filled.map((p) => p.from));
+    const to = timed ? panes[panes.length - 1]!.to : Math.max(...filled.map((p) => p.to));
+    const features = new Map<string, WindowAccumulator>();
+    let prediction: WindowAccumulator | null = null;
+    if (panes.length === 1) {
+      this.o.features.forEach((f, i) => features.set(f, panes[0]!.slots[i]!));
+      prediction = panes[0]!.prediction;
+    } else {
+      const merged = this.o.profile.newWindow(this.o.accumulator);
+      this.o.features.forEach((f, i) => {
+        const acc = merged.get(f)!;
+        for (const p of panes) acc.merge(p.slots[i]!);
+        features.set(f, acc);
+      });
+      prediction = this.mergePredictions(filled);
+    }
+    this.seq++;
+    return { seq: this.seq, from, to, rows, features, prediction };
+  }
+
+  // Panes opened before the baseline existed are not binned on its edges: no prediction verdict then.
+  private mergePredictions(panes: Pane[]): WindowAccumulator | null {
+    if (!this.predictionProfile || panes.some((p) => !p.prediction || !p.prediction.psiEdges)) return null;
+    const acc = this.predictionAccumulator();
+    for (const p of panes) acc.merge(p.prediction!);
+    return acc;
+  }
+}

@@ -1,0 +1,66 @@
+// Turns one keel.inference.logged payload into columns: one array of raw cells per input tensor and the
+// positive-class probability per row (column 1 of the `probabilities` output, as the model signature says).
+import type { RawValue } from '@keel/ml';
+import { MonitoringError, MonitoringErrorCode } from '../common/monitoring.errors';
+
+export interface LoggedTensor {
+  name: string;
+  shape: number[];
+  data: (number | string | boolean)[];
+}
+
+export interface PredictionRows {
+  rows: number;
+  /** Input name → one cell per row. */
+  inputs: Map<string, ArrayLike<RawValue>>;
+  /** P(positive class) per row, or null when the model logged no `probabilities` output. */
+  positive: Float64Array | null;
+}
+
+export const PROBABILITIES_OUTPUT = 'probabilities';
+
+function bad(message: string, field: string): MonitoringError {
+  return new MonitoringError(MonitoringErrorCode.InvalidPredictionLog, message, field);
+}
+
+/** Rows of a tensor: its first dimension, which must agree with the data length for [n] and [n, 1]. */
+function rowsOf(t: LoggedTensor, width: number, field: string): number {
+  const n = t.shape[0] ?? t.data.length;
+  if (!Number.isInteger(n) || n < 0) throw bad(`tensor "${t.name}" has no row count in shape`, field);
+  if (n * width !== t.data.length)
+    throw bad(
+      `tensor "${t.name}" holds ${t.data.length} values, shape [${t.shape.join(', ')}] says ${n * width}`,
+      field,
+    );
+  return n;
+}
+
+export function decodePredictions(inputs: LoggedTensor[], outputs: LoggedTensor[]): PredictionRows {
+  let rows = -1;
+  const columns = new Map<string, ArrayLike<RawValue>>();
+  inputs.forEach((t, i) => {
+    const width = t.shape.length > 1 ? t.shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+    if (width !== 1) throw bad(`input "${t.name}" must have one value per row (shape [n, 1])`, `inputs.${i}.shape`);
+    const n = rowsOf(t, 1, `inputs.${i}`);
+    if (rows >= 0 && n !== rows) throw bad(`input "${t.name}" has ${n} rows, others have ${rows}`, `inputs.${i}`);
+    rows = n;
+    columns.set(t.name, t.data);
+  });
+  let positive: Float64Array | null = null;
+  const probaIndex = outputs.findIndex((o) => o.name === PROBABILITIES_OUTPUT);
+  if (probaIndex >= 0) {
+    const proba = outputs[probaIndex]!;
+    const width = proba.shape[1] ?? 1;
+    const field = `outputs.${probaIndex}`;
+    if (width < 2) throw bad('output "probabilities" must have two columns (shape [n, 2])', field);
+    const n = rowsOf(proba, width, field);
+    if (rows >= 0 && n !== rows) throw bad(`output "probabilities" has ${n} rows, inputs have ${rows}`, field);
+    rows = n;
+    positive = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const p = proba.data[r * width + 1];
+      positive[r] = typeof p === 'number' ? p : Number(p);
+    }
+  }
+  return { rows: Math.max(rows, 0), inputs: columns, positive };
+}

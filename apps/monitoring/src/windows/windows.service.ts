@@ -1,0 +1,187 @@
+// One use case per entry point: logged predictions fill the model's window (and wait for their labels);
+// a closed window is evaluated, stored and judged for alerts in one transaction; time windows also close
+// on a timer. Work on one model is serialised, so windows and alerts never interleave.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DATA_SOURCE, LOGGER } from '@keel/runtime';
+import type { Logger } from '@keel/telemetry';
+import type { Counter, Histogram } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { AlertNotifier } from '../alerts/alert-notifier';
+import { AlertsService } from '../alerts/alerts.service';
+import { LiveFeed } from '../common/live-feed';
+import { MonitorStates, type ModelState } from '../common/monitor-states';
+import { MonitoringMetrics } from '../common/monitoring-metrics';
+import { Throughput } from '../common/throughput';
+import { writeTransaction } from '@keel/persistence';
+import { PerformanceService } from '../performance/performance.service';
+import { evaluateWindow, predictionBaseline } from './drift-evaluation';
+import type { ClosedWindow } from './drift-window';
+import { ModelStatesService } from './model-states.service';
+import { decodePredictions, type LoggedTensor } from './prediction-rows';
+import { WindowsRepository } from './windows.repository';
+import { windowView } from './windows.mapper';
+
+export interface LoggedPrediction {
+  requestId: string;
+  model: string;
+  version: number;
+  entityId?: string;
+  entityIds?: string[];
+  inputs: LoggedTensor[];
+  outputs: LoggedTensor[];
+  latencyMs: number;
+}
+
+const TICK_MS = 1000;
+
+@Injectable()
+export class WindowsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly throughput = new Throughput();
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly states: MonitorStates,
+    private readonly resolver: ModelStatesService,
+    private readonly repo: WindowsRepository,
+    private readonly alerts: AlertsService,
+    private readonly performance: PerformanceService,
+    private readonly metrics: MonitoringMetrics,
+    private readonly live: LiveFeed,
+    private readonly notifier: AlertNotifier,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(Date.now()), TICK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Runs fn after the model's previous work (predictions, ticks) finished. */
+  serial<T>(model: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.chains.get(model) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.chains.set(model, tail);
+    void tail.then(() => {
+      if (this.chains.get(model) === tail) this.chains.delete(model);
+    });
+    return run;
+  }
+
+  /** keel.inference.logged: one request's rows into the model's window and the label join. */
+  onPredictions(p: LoggedPrediction, eventTime: number): Promise<void> {
+    return this.serial(p.model, async () => {
+      const now = Date.now();
+      const rows = decodePredictions(p.inputs, p.outputs);
+      this.throughput.record(p.model, rows.rows, p.latencyMs, now);
+      const series = this.series(p.model);
+      series.latency.observe(p.latencyMs / 1000);
+      const resolved = await this.resolver.resolve(p.model, p.version);
+      if (!('state' in resolved) || !resolved.state?.window) {
+        const reason = 'ignored' in resolved ? resolved.ignored : 'no_reference';
+        this.metrics.ignored.inc({ model: p.model, reason }, rows.rows);
+        return;
+      }
+      const state = resolved.state;
+      this.performance.rememberPredictions(state, p, rows, now);
+      state.predictions += rows.rows;
+      series.predictions.inc(rows.rows);
+      const closed = state.window!.add(rows, eventTime, now);
+      for (const w of closed) await this.close(state, w);
+    });
+  }
+
+  // prom-client children bound to the model label, looked up once per model rather than per event.
+  private readonly bound = new Map<string, { latency: Histogram.Internal<'model'>; predictions: Counter.Internal }>();
+  private series(model: string) {
+    let s = this.bound.get(model);
+    if (!s) {
+      s = { latency: this.metrics.latency.labels(model), predictions: this.metrics.predictions.labels(model) };
+      this.bound.set(model, s);
+    }
+    return s;
+  }
+
+  private async tick(now: number): Promise<void> {
+    for (const state of this.states.byModel.values()) {
+      if (!state.window || state.settings.windowSeconds <= 0) continue;
+      try {
+        await this.serial(state.model, async () => {
+          for (const w of state.window?.tick(now) ?? []) await this.close(state, w);
+        });
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message, model: state.model }, 'closing a time window failed');
+      }
+    }
+  }
+
+  private async close(state: ModelState, w: ClosedWindow): Promise<void> {
+    const profile = state.profile!;
+    const reference = state.reference!;
+    const evaluation = evaluateWindow(profile, w, state.settings, state.predictionProfile);
+    let baselineJson: string | null = null;
+    if (!state.predictionProfile && state.settings.predictionDrift && w.prediction && w.prediction.n > 0) {
+      state.predictionProfile = predictionBaseline(w.prediction, profile.bins);
+      state.window!.setPredictionBaseline(state.predictionProfile);
+      baselineJson = JSON.stringify(state.predictionProfile.toJSON());
+    }
+    const now = Date.now();
+    const id = randomUUID();
+    const row = {
+      id,
+      model: state.model,
+      version: state.version,
+      seq: w.seq,
+      fromMs: w.from,
+      toMs: w.to,
+      rows: w.rows,
+      dataset: reference.dataset,
+      datasetVersion: reference.datasetVersion,
+      referenceSha256: reference.snapshotSha256,
+      report: JSON.stringify(evaluation),
+      createdAt: now,
+    };
+    const change = await writeTransaction(this.dataSource, async (m) => {
+      await this.repo.insert(m, row);
+      if (baselineJson)
+        await this.repo.saveBaseline(m, {
+          model: state.model,
+          version: state.version,
+          profile: baselineJson,
+          createdAt: now,
+        });
+      return this.alerts.onDriftWindow(
+        m,
+        {
+          model: state.model,
+          version: state.version,
+          window: { id, from: w.from, to: w.to, rows: w.rows },
+          reference,
+          settings: state.settings,
+          now,
+        },
+        evaluation,
+      );
+    });
+    this.notifier.committed(change);
+    this.observe(state.model, evaluation);
+    this.live.publish('window', windowView(row));
+  }
+
+  private observe(model: string, e: ReturnType<typeof evaluateWindow>): void {
+    this.metrics.windows.inc({ model });
+    for (const [feature, d] of Object.entries(e.features)) {
+      if (d.score !== null) this.metrics.featureScore.set({ model, feature, test: d.test }, d.score);
+      this.metrics.featureDrift.set({ model, feature }, d.drift ? 1 : 0);
+    }
+    this.metrics.driftShare.set({ model }, e.driftShare);
+    this.metrics.datasetDrift.set({ model }, e.datasetDrift ? 1 : 0);
+    if (e.prediction) this.metrics.predictionDrift.set({ model }, e.prediction.drift ? 1 : 0);
+  }
+}

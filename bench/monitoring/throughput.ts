@@ -1,0 +1,125 @@
+// Logged predictions per second through the monitoring service (its own process: event bus consumer,
+// validation, decoding, 20 window accumulators, label join, metrics) against a raw kafkajs consumer that
+// only decodes headers and parses the JSON of the same topic, both draining the same backlog.
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { EventBus } from '@keel/event-bus';
+import { startBroker, startServiceProcess, waitFor } from '@keel/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { benchProfile, loggedBodies, seedBenchModel } from './synthetic-model';
+
+const TOPIC = 'keel.inference.logged';
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface ThroughputResult {
+  monitoringPerS: number;
+  rawPerS: number;
+  monitoringCpuUsPerEvent: number;
+}
+
+export async function throughput(events: number): Promise<ThroughputResult> {
+  const broker = await startBroker();
+  const env = { KEEL_KAFKA_BROKERS: broker.brokers.join(','), KEEL_LOG_LEVEL: 'warn' };
+  const registry = await startServiceProcess('registry', { env, readyTimeoutMs: 180_000 });
+  try {
+    await seedBenchModel(registry.grpcAddress, benchProfile(20_000));
+    const bus = new EventBus({ clientId: 'bench', brokers: broker.brokers, source: 'keel/inference' });
+    await bus.connect();
+    await bus.close();
+    const kafka = new Kafka({ clientId: 'bench', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const bodies = loggedBodies('bench', events, 1, 2);
+    for (let i = 0; i < bodies.length; i += 200) {
+      await producer.send({
+        topic: TOPIC,
+        messages: bodies.slice(i, i + 200).map((value) => ({
+          key: 'bench',
+          value,
+          headers: {
+            ce_specversion: '1.0',
+            ce_id: randomUUID(),
+            ce_type: TOPIC,
+            ce_source: 'keel/inference',
+            ce_time: new Date().toISOString(),
+            'content-type': 'application/json',
+          },
+        })),
+      });
+    }
+    await producer.disconnect();
+
+    // Baseline: the bare consumer.
+    let seen = 0;
+    let first = 0;
+    let last = 0;
+    const consumer = kafka.consumer({ groupId: 'bench-raw', maxWaitTimeInMs: 250 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (first === 0) first = performance.now();
+        for (const m of batch.messages) {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
+          JSON.parse(m.value!.toString('utf8'));
+          seen++;
+        }
+        last = performance.now();
+      },
+    });
+    await waitFor(() => seen >= events, { timeoutMs: 600_000, intervalMs: 20, what: 'raw consumer' });
+    await consumer.disconnect();
+    const rawPerS = (events - 1) / ((last - first) / 1000);
+
+    // Monitoring drains the same backlog from its own consumer group.
+    const monitoring = await startServiceProcess('monitoring', {
+      readyTimeoutMs: 180_000,
+      env: {
+        ...env,
+        KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
+        KEEL_MONITORING_WINDOW_SIZE: '10000',
+        ...(process.env['BENCH_PROFILE']
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROFILE']}` }
+          : {}),
+      },
+    });
+    try {
+      const count = async (): Promise<number> => {
+        const o = (await (await fetch(`${monitoring.httpUrl}/api/overview`)).json()) as {
+          monitors: { predictions: number }[];
+        };
+        return o.monitors[0]?.predictions ?? 0;
+      };
+      let n0 = 0;
+      await waitFor(async () => (n0 = await count()) > 0, {
+        timeoutMs: 120_000,
+        intervalMs: 20,
+        what: 'first prediction',
+      });
+      const t0 = performance.now();
+      const cpu0 = cpuSeconds(monitoring.child.pid!);
+      await waitFor(async () => (await count()) >= events, {
+        timeoutMs: 600_000,
+        intervalMs: 20,
+        what: 'all predictions',
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = cpuSeconds(monitoring.child.pid!) - cpu0;
+      return {
+        monitoringPerS: (events - n0) / seconds,
+        rawPerS,
+        monitoringCpuUsPerEvent: (cpu * 1e6) / (events - n0),
+      };
+    } finally {
+      await monitoring.stop();
+    }
+  } finally {
+    await registry.stop();
+    await broker.stop();
+  }
+}
