@@ -81,13 +81,13 @@ export async function startService<S extends ServiceSettings & Settings>(
     .gauge('keel_service_start_seconds', 'Seconds from the start call to ready')
     .set((Date.now() - started) / 1000);
   const ready = metrics.gauge('keel_service_ready', '1 while the service passes its readiness checks');
-  const syncHealth = async () => {
-    const ok = (await readiness.report()).ready;
+  // Every readiness report (the poll below, /readyz, a dependency's refresh()) moves gRPC health and the gauge.
+  readiness.onReport((ok) => {
     grpc.setServing(ok);
     ready.set(ok ? 1 : 0);
-  };
-  await syncHealth();
-  const healthTimer = setInterval(() => void syncHealth(), 2000).unref();
+  });
+  await readiness.refresh();
+  const healthTimer = setInterval(() => void readiness.refresh(), 2000).unref();
   logger.info(
     { grpcPort, httpPort: address.port, startupMs: Date.now() - started, config: redactConfig(def.settings, config) },
     `${def.name} started`,

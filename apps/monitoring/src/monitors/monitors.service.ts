@@ -69,6 +69,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
           if (!this.production.has(model)) this.setProduction(model, version);
         }
         this.synced = true;
+        void this.readiness.refresh();
         this.logger.info({ models: [...this.production.keys()] }, 'production models read from the registry');
       } catch (err) {
         this.logger.warn({ err: (err as Error).message }, `registry not reachable; retrying in ${SYNC_RETRY_MS} ms`);

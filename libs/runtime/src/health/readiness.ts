@@ -9,6 +9,7 @@ export interface ReadinessReport {
 /** The service's answer to /readyz and to the gRPC health check: every check passes and we are not stopping. */
 export class Readiness {
   private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly listeners = new Set<(ready: boolean) => void>();
   private started = false;
   private stopping = false;
 
@@ -24,6 +25,17 @@ export class Readiness {
     this.stopping = true;
   }
 
+  /** Called with the outcome of every report, so the gRPC health status and the ready gauge follow /readyz. */
+  onReport(listener: (ready: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A dependency just became (un)available: re-run the checks now instead of waiting for the next poll. */
+  async refresh(): Promise<boolean> {
+    return (await this.report()).ready;
+  }
+
   async report(timeoutMs = 2000): Promise<ReadinessReport> {
     const checks: Record<string, string> = {
       lifecycle: this.stopping ? 'shutting down' : this.started ? 'ok' : 'starting',
@@ -36,7 +48,9 @@ export class Readiness {
         );
       }),
     );
-    return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    for (const listener of this.listeners) listener(ready);
+    return { ready, checks };
   }
 }
 
