@@ -41,6 +41,15 @@ async function npmStart(extraEnv: Record<string, string> = {}): Promise<Platform
   return { child, output: () => out, exit, ports, dataDir };
 }
 
+/** `keel status --json` as an operator runs it, pointed at the platform by the same KEEL_* variables. */
+function keelStatus(p: Platform): Promise<{ exitCode: number | null; stdout: string }> {
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(p.ports).map(([k, v]) => [k, String(v)])) };
+  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), 'status', '--json'], { env });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) => child.once('exit', (exitCode) => resolve({ exitCode, stdout })));
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -70,6 +79,28 @@ describe('npm start', () => {
       }
       expect(p.output()).toMatch(/^registry\s*\| \{.*"msg":"registry started"/m);
 
+      // Once running, a killed process is restarted by the supervisor and the others keep running.
+      const table = pidsFromEndpointTable(p.output());
+      process.kill(table['training'], 'SIGKILL');
+      await waitFor(() => /keel up: training is ready again \(pid \d+, restart 1\)/.test(p.output()), {
+        timeoutMs: 60_000,
+        what: 'the supervisor to restart training',
+      });
+      const status = await keelStatus(p);
+      expect(status.exitCode).toBe(0);
+      const rows = (
+        JSON.parse(status.stdout) as { processes: { name: string; ready: boolean; restarts: number; pid: number }[] }
+      ).processes;
+      expect(rows.map((r) => [r.name, r.ready, r.restarts])).toEqual(
+        ['broker', ...SERVICES].map((n) => [n, true, n === 'training' ? 1 : 0]),
+      );
+      const restartedPid = rows.find((r) => r.name === 'training')!.pid;
+      expect(restartedPid).not.toBe(table['training']);
+      const metrics = await (await fetch(`http://127.0.0.1:${p.ports['KEEL_SUPERVISOR_HTTP_PORT']}/metrics`)).text();
+      expect(metrics).toContain('keel_supervisor_restarts_total{process="training"} 1');
+      expect(metrics).toContain('keel_supervisor_process_up{process="registry"} 1');
+      pids.push(restartedPid);
+
       process.kill(-p.child.pid!, 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group
       expect(await p.exit).toBe(0);
       expect(p.output()).toContain('keel up: all stopped');
@@ -82,14 +113,14 @@ describe('npm start', () => {
   }, 180_000);
 
   it('should name the failing service and stop the rest when one service has a bad variable', async () => {
-    const p = await npmStart({ KEEL_REGISTRY_GRPC_PORT: 'abc' });
+    const p = await npmStart({ KEEL_REGISTRY_HTTP_PORT: 'abc' });
     try {
       expect(await p.exit).toBe(1);
       expect(p.output()).toContain('keel up: registry exited unexpectedly (code 1)');
-      expect(p.output()).toContain('KEEL_REGISTRY_GRPC_PORT: must be a TCP port number 0-65535, got "abc"');
+      expect(p.output()).toContain('KEEL_REGISTRY_HTTP_PORT: must be a TCP port number 0-65535, got "abc"');
       expect(p.output()).toContain('keel up: stopped the other services');
       for (const [name, port] of Object.entries(p.ports)) {
-        if (name !== 'KEEL_REGISTRY_GRPC_PORT') expect(await isListening(port)).toBe(false);
+        if (name !== 'KEEL_REGISTRY_HTTP_PORT') expect(await isListening(port)).toBe(false);
       }
     } finally {
       if (p.child.exitCode === null) process.kill(-p.child.pid!, 'SIGKILL');

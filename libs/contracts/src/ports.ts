@@ -14,3 +14,6 @@ export type ServiceName = keyof typeof DEFAULT_SERVICE_PORTS;
 
 /** The embedded broker's Kafka listener and its /healthz + /metrics port. */
 export const DEFAULT_BROKER_PORTS = { kafka: 9092, http: 9100 } as const;
+
+/** `keel up`'s supervisor: /status (JSON, read by `keel status`) and /metrics (restarts, state, uptime). */
+export const DEFAULT_SUPERVISOR_HTTP_PORT = 9099;

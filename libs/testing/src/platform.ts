@@ -6,6 +6,7 @@ export async function platformPortEnv(): Promise<Record<string, string>> {
   const env: Record<string, string> = {
     KEEL_BROKER_PORT: String(await freePort()),
     KEEL_BROKER_HTTP_PORT: String(await freePort()),
+    KEEL_SUPERVISOR_HTTP_PORT: String(await freePort()),
   };
   for (const service of Object.keys(DEFAULT_SERVICE_PORTS)) {
     env[`KEEL_${service.toUpperCase()}_GRPC_PORT`] = String(await freePort());

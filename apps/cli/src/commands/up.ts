@@ -1,10 +1,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_SUPERVISOR_HTTP_PORT } from '@keel/contracts';
 import { planPlatform } from './up-plan';
+import { restartPolicyFromEnv } from './up-restart-policy';
+import { startStatusServer } from './up-status-server';
 import { Supervisor } from './up-supervisor';
 
-/** `keel up`: the broker and every service as child processes, ready-checked, stopped together. */
+/**
+ * `keel up`: the broker and every service as child processes, ready-checked, stopped together. Once all
+ * are ready, a process that dies is restarted with backoff (a crash loop is given up on, the rest keep
+ * running); the supervisor's /status and /metrics show states and restarts.
+ */
 export function registerUp(program: Command): void {
   program
     .command('up')
@@ -24,7 +31,22 @@ async function up(distDir: string, dataDir: string, readyTimeoutMs: number): Pro
     process.stderr.write(`keel up: not built: ${missing.join(', ')} (npm start builds them)\n`);
     return 1;
   }
-  const supervisor = new Supervisor();
+  const policy = restartPolicyFromEnv(process.env);
+  const supervisorPort = supervisorHttpPort(process.env, policy.problems);
+  if (policy.problems.length > 0) {
+    process.stderr.write(`keel up: invalid configuration:\n  ${policy.problems.join('\n  ')}\n`);
+    return 1;
+  }
+  const supervisor = new Supervisor(process.stdout, process.stdout.isTTY === true, policy.options, readyTimeoutMs);
+  let statusServer: Awaited<ReturnType<typeof startStatusServer>>;
+  try {
+    statusServer = await startStatusServer(process.env['KEEL_HOST'] ?? '127.0.0.1', supervisorPort, () =>
+      supervisor.status(),
+    );
+  } catch (err) {
+    process.stderr.write(`keel up: supervisor port ${supervisorPort}: ${(err as Error).message}\n`);
+    return 1;
+  }
   let signalled = false;
   const onSignal = () => {
     if (signalled) return;
@@ -47,23 +69,39 @@ async function up(distDir: string, dataDir: string, readyTimeoutMs: number): Pro
   } catch (err) {
     process.stderr.write(`keel up: ${err instanceof Error ? err.message : String(err)}\n`);
     await supervisor.stopAll();
+    await statusServer.close();
     process.stderr.write('keel up: stopped the other services\n');
     return 1;
   }
   if (signalled) {
     await supervisor.stopAll();
+    await statusServer.close();
     return 0;
   }
 
-  printTable(plan, supervisor.pids(), Date.now() - t0, dataDir);
-  const failure = await Promise.race([supervisor.firstFailure, signal.then(() => undefined)]);
+  supervisor.markRunning();
+  printTable(plan, supervisor.pids(), Date.now() - t0, dataDir, statusServer.url);
+  await signal;
   await supervisor.stopAll();
-  if (failure) {
-    process.stderr.write(`keel up: ${failure}\nkeel up: stopped the other services\n`);
+  await statusServer.close();
+  const failed = supervisor.failed();
+  if (failed.length > 0) {
+    process.stderr.write(`keel up: all stopped; given up on: ${failed.join('; ')}\n`);
     return 1;
   }
   process.stdout.write('keel up: all stopped\n');
   return 0;
+}
+
+function supervisorHttpPort(env: NodeJS.ProcessEnv, problems: string[]): number {
+  const raw = env['KEEL_SUPERVISOR_HTTP_PORT'];
+  if (raw === undefined || raw === '') return DEFAULT_SUPERVISOR_HTTP_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    problems.push(`KEEL_SUPERVISOR_HTTP_PORT: expected a port number 0-65535, got "${raw}"`);
+    return DEFAULT_SUPERVISOR_HTTP_PORT;
+  }
+  return n;
 }
 
 function printTable(
@@ -71,6 +109,7 @@ function printTable(
   pids: Record<string, number | undefined>,
   ms: number,
   dataDir: string,
+  supervisorUrl: string,
 ): void {
   const rows = plan.map((p) => [
     p.name,
@@ -88,6 +127,7 @@ function printTable(
       line(head),
       line(widths.map((w) => '-'.repeat(w))),
       ...rows.map(line),
+      `Supervisor: ${supervisorUrl}/status and /metrics; a process that dies is restarted. \`keel status\` shows them.`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n') + '\n',

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { KEEL_VERSION } from '@keel/contracts';
 import { ServiceMetrics } from '@keel/telemetry';
 import { Readiness } from '../health/readiness';
 import { SERVICE_NAME } from '../tokens';
@@ -23,7 +24,7 @@ export class HealthHttpController {
   @Get('readyz')
   async readyz(@Res() res: Response): Promise<void> {
     const report = await this.readiness.report();
-    res.status(report.ready ? 200 : 503).json({ service: this.service, ...report });
+    res.status(report.ready ? 200 : 503).json({ service: this.service, version: KEEL_VERSION, ...report });
   }
 
   @Get('metrics')
