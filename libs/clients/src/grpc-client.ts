@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { GRPC_PACKAGE_PROTOS, type GrpcPackage, type GrpcServiceClients } from '@keel/contracts';
-import { PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
+import { clientTlsFromEnv, PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
 
 /** The unary methods of a generated client, each returning a promise of its response. */
 export type Unary<C> = {
@@ -69,9 +69,17 @@ export function serviceClient<N extends keyof GrpcServiceClients>(
     .split('.')
     .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], pkg) as Ctor;
   const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
-  const client = new Client(address, options.credentials ?? grpc.credentials.createInsecure(), {
+  const client = new Client(address, options.credentials ?? defaultCredentials(), {
     'grpc.max_receive_message_length': max,
     'grpc.max_send_message_length': max,
   }) as GrpcServiceClients[N] & grpc.Client;
   return promisify(client, options.deadlineMs ?? 30_000);
+}
+
+/** TLS from KEEL_TLS_CA (+ KEEL_TLS_CERT/KEY for mutual TLS) when set, as the services read them; else plaintext. */
+export function defaultCredentials(env: NodeJS.ProcessEnv = process.env): grpc.ChannelCredentials {
+  const tls = clientTlsFromEnv(env);
+  return tls
+    ? grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null)
+    : grpc.credentials.createInsecure();
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { createLogger, currentTelemetry, ServiceMetrics, type Logger } from '@keel/telemetry';
 import { ConfigError, loadConfig, redactConfig, settingsTable } from './config/load-config';
 import { serviceConfigChecks, type ServiceSettings } from './config/service-settings';
+import { loadTlsMaterial } from './config/tls-settings';
 import type { ConfigOf, Settings } from './config/settings';
 import { GrpcServerHost } from './grpc/grpc-server-host';
 import { protoFiles } from './grpc/proto-files';
@@ -47,12 +48,14 @@ export async function startService<S extends ServiceSettings & Settings>(
   const logger = createLogger(def.name, { level: common.logLevel });
   const metrics = new ServiceMetrics(def.name);
   const readiness = new Readiness();
+  const tls = loadTlsMaterial(common);
   const grpc = new GrpcServerHost({
     host: common.host,
     port: common.grpcPort,
     protoFiles: protoFiles(def.protos),
     logger,
     metrics,
+    tls,
   });
   const root = RuntimeModule.forRoot(
     { service: def.name, config, logger, metrics, readiness, grpc },
@@ -60,6 +63,14 @@ export async function startService<S extends ServiceSettings & Settings>(
   );
 
   const app = await NestFactory.create(root, {
+    // The HTTP port (health, metrics, the service's REST) speaks TLS with the same material as gRPC.
+    httpsOptions: tls && {
+      cert: tls.cert,
+      key: tls.key,
+      ca: tls.ca,
+      requestCert: tls.clientAuth,
+      rejectUnauthorized: tls.clientAuth,
+    },
     logger: new NestPinoLogger(logger),
     forceCloseConnections: true,
     abortOnError: false,
@@ -89,7 +100,13 @@ export async function startService<S extends ServiceSettings & Settings>(
   await readiness.refresh();
   const healthTimer = setInterval(() => void readiness.refresh(), 2000).unref();
   logger.info(
-    { grpcPort, httpPort: address.port, startupMs: Date.now() - started, config: redactConfig(def.settings, config) },
+    {
+      grpcPort,
+      httpPort: address.port,
+      tls: tls ? (tls.clientAuth ? 'mutual' : 'on') : 'off',
+      startupMs: Date.now() - started,
+      config: redactConfig(def.settings, config),
+    },
     `${def.name} started`,
   );
 

@@ -46,7 +46,13 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv, args: string[] = 
  */
 export async function startServiceProcess(
   name: string,
-  options: { env?: Record<string, string>; readyTimeoutMs?: number; dataDir?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    readyTimeoutMs?: number;
+    dataDir?: string;
+    /** How to tell it is ready when plain HTTP cannot (a TLS port): resolves true once it is. */
+    ready?: (handle: ServiceProcess) => Promise<boolean>;
+  } = {},
 ): Promise<ServiceProcess> {
   const upper = name.toUpperCase();
   const grpcPort = await freePort();
@@ -84,6 +90,7 @@ export async function startServiceProcess(
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
+        if (options.ready) return options.ready(handle);
         const res = await fetch(`${handle.httpUrl}/readyz`);
         return res.status === 200;
       },

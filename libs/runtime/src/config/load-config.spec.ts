@@ -27,6 +27,10 @@ describe('loadConfig', () => {
       kafkaSaslUsername: undefined,
       kafkaSaslPassword: undefined,
       kafkaTopicPartitions: 3,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      tlsCa: undefined,
+      tlsClientAuth: false,
       fsync: true,
     });
   });

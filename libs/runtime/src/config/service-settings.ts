@@ -1,6 +1,7 @@
 import { kafkaConfigCheck, kafkaSettings } from './kafka-settings';
 import type { ConfigCheck } from './load-config';
 import { setting, type ConfigOf, type Setting } from './settings';
+import { tlsConfigCheck, tlsSettings } from './tls-settings';
 
 export interface ServicePorts {
   grpc: number;
@@ -47,10 +48,14 @@ export function serviceSettings(service: string, ports: ServicePorts) {
       { default: 8000, min: 100, max: 9500 },
     ),
     ...kafkaSettings(),
+    ...tlsSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
 
 export type ServiceSettings = ReturnType<typeof serviceSettings>;
 
 /** The cross-variable rules of serviceSettings(); startService applies them to every service. */
-export const serviceConfigChecks: readonly ConfigCheck<ConfigOf<ServiceSettings>>[] = [kafkaConfigCheck];
+export const serviceConfigChecks: readonly ConfigCheck<ConfigOf<ServiceSettings>>[] = [
+  kafkaConfigCheck,
+  tlsConfigCheck,
+];

@@ -23,6 +23,8 @@ export interface GrpcHostOptions {
   logger: Logger;
   metrics?: ServiceMetrics;
   maxMessageBytes?: number;
+  /** TLS (and client-certificate verification) for the port; plaintext when absent. */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer; clientAuth: boolean };
 }
 
 /**
@@ -108,11 +110,21 @@ export class GrpcServerHost {
   async listen(): Promise<number> {
     const address = `${this.options.host}:${this.options.port}`;
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      this.server.bindAsync(address, this.credentials(), (err, port) =>
         err ? reject(new Error(`gRPC bind ${address}: ${err.message}`)) : resolve(port),
       ),
     );
     return this.boundPort;
+  }
+
+  private credentials(): grpc.ServerCredentials {
+    const tls = this.options.tls;
+    if (!tls) return grpc.ServerCredentials.createInsecure();
+    return grpc.ServerCredentials.createSsl(
+      tls.clientAuth ? (tls.ca ?? null) : null,
+      [{ cert_chain: tls.cert, private_key: tls.key }],
+      tls.clientAuth,
+    );
   }
 
   setServing(serving: boolean): void {
