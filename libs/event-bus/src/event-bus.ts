@@ -54,6 +54,8 @@ export class EventBus {
   private readonly partitionCounts = new Map<string, number>();
   private readonly publishedCounters = new Map<string, Counter.Internal>();
   private readonly subscriptions = new Set<Subscription>();
+  /** Partitions halted by a dependency outage ("group topic/partition" -> reason): readiness is false meanwhile. */
+  private readonly outages = new Map<string, string>();
   private state: 'new' | 'connected' | 'closed' = 'new';
 
   constructor(private readonly options: EventBusOptions) {
@@ -212,6 +214,7 @@ export class EventBus {
       chunkSize: opts.chunkSize ?? 500,
       metrics: this.metrics,
       logger: this.options.logger,
+      onOutage: (t, partition, active, reason) => this.noteOutage(opts.group, t, partition, active, reason),
       sendDeadLetter: (t, m) => this.connected().send(t, m),
     });
     try {
@@ -237,6 +240,39 @@ export class EventBus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Readiness check: rejects while any subscription is halted by a dependency outage (the database or
+   * broker its handlers need), so /readyz and the gRPC health status report it.
+   */
+  async checkReady(): Promise<void> {
+    if (this.state !== 'connected')
+      throw new Error(`event bus is ${this.state === 'new' ? 'not connected' : 'closed'}`);
+    if (this.outages.size) {
+      const [first] = this.outages;
+      throw new Error(`${this.outages.size} partition(s) paused by an outage (${first![0]}: ${first![1]})`);
+    }
+  }
+
+  /** Partitions currently halted by a dependency outage, as "group topic/partition". */
+  pausedPartitions(): string[] {
+    return [...this.outages.keys()];
+  }
+
+  private noteOutage(group: string, topic: string, partition: number, active: boolean, reason: string): void {
+    const key = `${group} ${topic}/${partition}`;
+    const labels = { topic, partition: String(partition), group };
+    if (active) {
+      this.outages.set(key, reason);
+      this.metrics.paused.set(labels, 1);
+      this.options.logger?.warn({ group, topic, partition, reason }, 'dependency outage: partition paused');
+    } else {
+      this.outages.delete(key);
+      this.metrics.paused.set(labels, 0);
+      this.options.logger?.info({ group, topic, partition }, 'dependency back: partition resumed');
+    }
+    this.options.onReadinessChange?.();
   }
 
   /** Creates missing topics with the configured partitions (and waits for their leaders). */

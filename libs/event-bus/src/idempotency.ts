@@ -25,6 +25,8 @@ export interface EventProcessor<E extends Identified> {
   runChunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome>;
   /** One event in its own transaction; throws what the handler threw. */
   runOne(event: E, run: RunHandler<E>): Promise<'handled' | 'duplicate'>;
+  /** True when the dependency the processor writes to answers (asked before dead-lettering an event). */
+  healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export class PlainProcessor<E extends Identified> implements EventProcessor<E> {
   async runOne(event: E, run: RunHandler<E>): Promise<'handled'> {
     await run(event, undefined);
     return 'handled';
+  }
+
+  async healthy(): Promise<boolean> {
+    return true;
   }
 
   async close(): Promise<void> {}
@@ -68,6 +74,15 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
   }
 
   async close(): Promise<void> {}
+
+  async healthy(): Promise<boolean> {
+    const ping = this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
+    return Promise.race([ping, timeout]);
+  }
 
   runChunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome> {
     return withDatabaseLock(this.dataSource, () => this.chunk(events, run, deadline));

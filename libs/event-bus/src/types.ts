@@ -28,6 +28,8 @@ export interface EventBusOptions {
   provisionTopics?: boolean;
   /** kafkajs retries for connecting and requests (default 8 retries, 100 ms doubling to 5 s). */
   kafkaRetry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
+  /** Called when a subscription pauses for, or resumes after, a dependency outage (e.g. Readiness.refresh). */
+  onReadinessChange?: () => void;
 }
 
 type DatasetScoped<T extends EventType> = T extends IngestEventType ? { dataset: string } : { dataset?: never };
