@@ -66,7 +66,7 @@ describe('decodeEnvelope', () => {
     expect(result).toEqual({
       ok: true,
       envelope: {
-        id: 'kafka:keel.ingest.churn:2:41',
+        id: `kafka:keel.ingest.churn:2:41@${at.timestamp}`,
         type: 'keel.ingest.record',
         source: 'kafka:keel.ingest.churn',
         time: '2026-11-27T12:00:00.000Z',
@@ -74,7 +74,9 @@ describe('decodeEnvelope', () => {
         derivedId: true,
       },
     });
-    expect(derivedEventId('keel.ingest.churn', 2, '41')).toBe('kafka:keel.ingest.churn:2:41');
+    expect(derivedEventId('keel.ingest.churn', 2, '41', '1700000000000')).toBe(
+      'kafka:keel.ingest.churn:2:41@1700000000000',
+    );
   });
 
   it.each([

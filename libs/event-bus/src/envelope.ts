@@ -53,9 +53,14 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   return out;
 }
 
-/** The id given to a plain record: stable across redeliveries, so idempotency holds without ce_id. */
-export function derivedEventId(topic: string, partition: number, offset: string): string {
-  return `kafka:${topic}:${partition}:${offset}`;
+/**
+ * The id given to a plain record: stable across redeliveries, so idempotency holds without ce_id. The
+ * record's timestamp stands for the topic's incarnation (the broker's Metadata carries no topic id): a
+ * topic deleted and created again, or a reset broker, starts again at offset 0, and without it the new
+ * records would be skipped as duplicates of the old ones at the same offsets.
+ */
+export function derivedEventId(topic: string, partition: number, offset: string, timestamp: string): string {
+  return `kafka:${topic}:${partition}:${offset}@${timestamp}`;
 }
 
 export type DecodeResult = { ok: true; envelope: DecodedEnvelope } | { ok: false; message: string };
@@ -75,7 +80,7 @@ export function decodeEnvelope(
     return {
       ok: true,
       envelope: {
-        id: derivedEventId(at.topic, at.partition, at.offset),
+        id: derivedEventId(at.topic, at.partition, at.offset, at.timestamp),
         type: INGEST_RECORD_TYPE,
         source: headers[CE.source] ?? `kafka:${at.topic}`,
         time: headers[CE.time] ?? kafkaTime(),
