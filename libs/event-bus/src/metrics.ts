@@ -10,6 +10,8 @@ export interface EventBusMetrics {
   handlerSeconds: Histogram<'type' | 'group'>;
   lag: Gauge<'topic' | 'partition' | 'group'>;
   outboxPending: Gauge;
+  outboxFailed: Counter<'topic'>;
+  outboxPruned: Counter;
   paused: Gauge<'topic' | 'partition' | 'group'>;
 }
 
@@ -56,6 +58,18 @@ export function createEventBusMetrics(registry: Registry): EventBusMetrics {
         name: 'keel_event_consumer_lag',
         help: 'Messages behind the partition end, per consumed batch.',
         labelNames: ['topic', 'partition', 'group'],
+        registers: [registry],
+      }),
+    outboxFailed: counter(
+      'keel_outbox_failed_total',
+      'Outbox rows given up on after too many failed sends (skipped).',
+      ['topic'],
+    ),
+    outboxPruned:
+      existing<Counter>(registry, 'keel_outbox_pruned_total') ??
+      new Counter({
+        name: 'keel_outbox_pruned_total',
+        help: 'Sent outbox rows deleted after the retention.',
         registers: [registry],
       }),
     paused:
