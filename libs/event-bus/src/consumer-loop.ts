@@ -27,7 +27,11 @@ export interface ConsumerLoopOptions<T extends EventType> {
   onOutage?(topic: string, partition: number, active: boolean, reason: string): void;
   sendDeadLetter(
     topic: string,
-    message: { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string> },
+    message: {
+      key: Buffer | null;
+      value: Buffer | null;
+      headers: Record<string, Buffer | string | (Buffer | string)[]>;
+    },
   ): Promise<void>;
 }
 
@@ -233,11 +237,9 @@ export class ConsumerLoop<T extends EventType> {
     reason: string,
     attempts: number,
   ): Promise<void> {
-    const original: Record<string, Buffer | string> = {};
-    for (const [k, v] of Object.entries(message.headers ?? {})) {
-      if (v === undefined) continue;
-      original[k] = Array.isArray(v) ? v[v.length - 1]! : v;
-    }
+    // Every value of a repeated header goes along.
+    const original: Record<string, Buffer | string | (Buffer | string)[]> = {};
+    for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) original[k] = v;
     const headers = deadLetterHeaders(original, {
       code,
       message: reason,

@@ -44,13 +44,34 @@ export function encodeHeaders(attrs: EnvelopeAttributes, trace: Record<string, s
 
 /** Kafka headers as plain strings (a repeated header keeps its last value). */
 export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  return decodeHeaders(headers).headers;
+}
+
+const NO_REPEATS: Readonly<Record<string, readonly string[]>> = Object.freeze({});
+
+/**
+ * Kafka headers as strings: `headers` keeps the last value of each (CloudEvents attributes are
+ * single-valued), `repeated` every value, in order, of each header that appears more than once.
+ */
+export function decodeHeaders(headers: IHeaders | undefined): {
+  headers: Record<string, string>;
+  repeated: Readonly<Record<string, readonly string[]>>;
+} {
   const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const [key, value] of Object.entries(headers)) {
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) out[key] = typeof last === 'string' ? last : last.toString('utf8');
+  let repeated: Record<string, string[]> | undefined;
+  if (headers) {
+    for (const key in headers) {
+      const value = headers[key];
+      if (value === undefined) continue;
+      if (Array.isArray(value)) {
+        const all = value.map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
+        if (!all.length) continue;
+        out[key] = all[all.length - 1]!;
+        if (all.length > 1) (repeated ??= {})[key] = all;
+      } else out[key] = typeof value === 'string' ? value : value.toString('utf8');
+    }
   }
-  return out;
+  return { headers: out, repeated: repeated ?? NO_REPEATS };
 }
 
 /**

@@ -92,7 +92,9 @@ export class EventBus {
     if (this.state === 'closed') throw new EventBusError('NOT_CONNECTED', 'the event bus was closed');
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    // Idempotent: a produce request retried after a lost answer is not written twice (the broker keeps
+    // the last batches per producer id); BatchingProducer keeps one request in flight per partition.
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
     await this.producer.connect();
     this.sender = new BatchingProducer(this.producer, (topic) => {
       const partitions = this.partitionCounts.get(topic);
@@ -226,11 +228,14 @@ export class EventBus {
       await processor.close();
       throw err;
     }
+    const lagTimer = setInterval(() => void this.refreshLag(opts.group, topic), this.options.lagIntervalMs ?? 10_000);
+    lagTimer.unref();
     let closing: Promise<void> | undefined;
     const subscription: Subscription = {
       group: opts.group,
       topic,
       close: () => {
+        clearInterval(lagTimer);
         closing ??= consumer
           .disconnect()
           .finally(() => processor.close())
@@ -240,6 +245,29 @@ export class EventBus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Sets the lag gauge of every partition of `topic` for `group` from the committed offsets, so the
+   * gauge moves while no batch arrives (a stalled or paused consumer). Errors (broker down) are ignored.
+   */
+  async refreshLag(group: string, topic: string): Promise<void> {
+    const admin = this.admin;
+    if (!admin || this.state !== 'connected') return;
+    try {
+      const [ends, [committed]] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId: group, topics: [topic] }),
+      ]);
+      const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const p of ends) {
+        const at = done.get(p.partition);
+        const from = at === undefined || at < 0 ? Number(p.low) : at;
+        this.metrics.lag.set({ topic, partition: String(p.partition), group }, Math.max(0, Number(p.high) - from));
+      }
+    } catch {
+      // The next tick tries again.
+    }
   }
 
   /**

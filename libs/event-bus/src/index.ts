@@ -15,7 +15,15 @@ export {
   type FailureDecision,
 } from './errors';
 export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
-export { CE, SPEC_VERSION, decodeEnvelope, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
+export {
+  CE,
+  SPEC_VERSION,
+  decodeEnvelope,
+  decodeHeaders,
+  derivedEventId,
+  encodeHeaders,
+  headersToStrings,
+} from './envelope';
 export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
 export { kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
 export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';

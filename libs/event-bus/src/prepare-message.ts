@@ -1,6 +1,6 @@
 import { validateEvent, type EventType } from '@keel/contracts';
 import type { KafkaMessage } from 'kafkajs';
-import { decodeEnvelope, headersToStrings } from './envelope';
+import { decodeEnvelope, decodeHeaders } from './envelope';
 import type { EventBusErrorCode } from './errors';
 import type { ConsumedEvent } from './types';
 
@@ -15,7 +15,7 @@ export function prepareMessage<T extends EventType>(
   partition: number,
   message: KafkaMessage,
 ): PreparedMessage<T> {
-  const headers = headersToStrings(message.headers);
+  const { headers, repeated } = decodeHeaders(message.headers);
   const decoded = decodeEnvelope(headers, { topic, partition, offset: message.offset, timestamp: message.timestamp });
   if (!decoded.ok) return { kind: 'invalid', message, code: 'INVALID_ENVELOPE', reason: decoded.message };
   const env = decoded.envelope;
@@ -51,6 +51,7 @@ export function prepareMessage<T extends EventType>(
       partition,
       offset: message.offset,
       headers,
+      repeatedHeaders: repeated,
       attempt: 1,
       derivedId: env.derivedId,
     },
