@@ -2,8 +2,9 @@
 // backoff, dead-letter topics, idempotent consumers, a transactional outbox and trace propagation.
 // The Nest module in ./nest is a thin wrapper over the plain EventBus.
 export { EventBus, type OutgoingEvent } from './event-bus';
-export { Outbox, type StoredEnvelope } from './outbox';
-export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { Outbox, OUTBOX_KEY_LOCK_CLASS, type StoredEnvelope } from './outbox';
+export { OutboxRelay, OUTBOX_RELAY_LOCK_CLASS, type OutboxRelayOptions } from './outbox-relay';
+export { classifyFailure, type FailureClass } from './failure-class';
 export {
   EventBusError,
   PermanentEventError,
