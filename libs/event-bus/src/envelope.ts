@@ -29,7 +29,7 @@ export interface DecodedEnvelope extends EnvelopeAttributes {
   derivedId: boolean;
 }
 
-export function encodeHeaders(attrs: EnvelopeAttributes, trace: Record<string, string>): Record<string, string> {
+export function encodeHeaders(attrs: EnvelopeAttributes, trace?: Record<string, string>): Record<string, string> {
   const headers: Record<string, string> = {
     [CE.specversion]: SPEC_VERSION,
     [CE.id]: attrs.id,
@@ -39,7 +39,7 @@ export function encodeHeaders(attrs: EnvelopeAttributes, trace: Record<string, s
     [CE.contentType]: JSON_CONTENT_TYPE,
   };
   if (attrs.subject !== undefined) headers[CE.subject] = attrs.subject;
-  return Object.assign(headers, trace);
+  return trace ? Object.assign(headers, trace) : headers;
 }
 
 /** Kafka headers as plain strings (a repeated header keeps its last value). */

@@ -3,7 +3,6 @@ import {
   deadLetterTopic,
   eventDefinition,
   topicOf,
-  validateEvent,
   type EventPayload,
   type EventType,
 } from '@keel/contracts';
@@ -28,6 +27,7 @@ import type {
   TransactionalEvent,
 } from './types';
 import { uuidv7 } from './uuid-v7';
+import { isoNow, validatePayload } from './validate';
 
 const tracer = () => trace.getTracer('@keel/event-bus');
 
@@ -52,7 +52,7 @@ export class EventBus {
   private readonly topics = new Map<string, Promise<void>>();
   /** Topics known to exist, with their partition counts: publish skips the admin round trip for them. */
   private readonly partitionCounts = new Map<string, number>();
-  private readonly publishedCounters = new Map<string, Counter.Internal>();
+  private readonly publishedCounters = new Map<string, Map<string, Counter.Internal>>();
   private readonly subscriptions = new Set<Subscription>();
   /** Partitions halted by a dependency outage ("group topic/partition" -> reason): readiness is false meanwhile. */
   private readonly outages = new Map<string, string>();
@@ -94,7 +94,13 @@ export class EventBus {
     await this.admin.connect();
     // Idempotent: a produce request retried after a lost answer is not written twice (the broker keeps
     // the last batches per producer id); BatchingProducer keeps one request in flight per partition.
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
+    // BatchingProducer places every message itself (murmur2, cached per key), so kafkajs' own
+    // partitioner only reads message.partition.
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      createPartitioner: () => (args) => args.message.partition ?? 0,
+    });
     await this.producer.connect();
     this.sender = new BatchingProducer(this.producer, (topic) => {
       const partitions = this.partitionCounts.get(topic);
@@ -110,25 +116,29 @@ export class EventBus {
   }
 
   /** Validates, then writes one event in CloudEvents binary mode with the current trace context. */
-  async publish<T extends EventType>(type: T, payload: EventPayload<T>, opts: PublishOptions<T>): Promise<void> {
-    const topic = this.topicFor(type, opts.dataset);
-    const valid = validateEvent(type, payload);
-    if (!valid.ok)
-      throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was sent`, valid.issues);
-    if (!opts.key) throw new EventBusError('INVALID_PAYLOAD', `${type} needs a non-empty key`);
-    await this.send(
-      {
-        id: uuidv7(),
-        type,
-        source: this.options.source,
-        time: new Date().toISOString(),
-        subject: opts.subject,
-        topic,
-        key: opts.key,
-        value: JSON.stringify(valid.payload),
-      },
-      otelContext.active(),
-    );
+  publish<T extends EventType>(type: T, payload: EventPayload<T>, opts: PublishOptions<T>): Promise<void> {
+    try {
+      const topic = this.topicFor(type, opts.dataset);
+      const valid = validatePayload(type, payload);
+      if (!valid.ok)
+        throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was sent`, valid.issues);
+      if (!opts.key) throw new EventBusError('INVALID_PAYLOAD', `${type} needs a non-empty key`);
+      return this.send(
+        {
+          id: uuidv7(),
+          type,
+          source: this.options.source,
+          time: isoNow(),
+          subject: opts.subject,
+          topic,
+          key: opts.key,
+          value: JSON.stringify(valid.payload),
+        },
+        otelContext.active(),
+      );
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   /** Sends an already validated event (the outbox relay's path); `parent` is the trace context to continue. */
@@ -149,11 +159,16 @@ export class EventBus {
       },
       parent,
     );
-    const headers = encodeHeaders(event, injectTraceHeaders(trace.setSpan(parent, span)));
+    // Without a tracer provider and a parent span there is no trace to carry: skip the propagation work.
+    const headers = encodeHeaders(
+      event,
+      trace.isSpanContextValid(span.spanContext()) ? injectTraceHeaders(trace.setSpan(parent, span)) : undefined,
+    );
+    const counter = this.published(event.type, event.topic);
     // Promise callbacks rather than async/await: this runs once per event on the hot path.
     return sender.send(event.topic, { key: event.key, value: event.value, headers }).then(
       () => {
-        this.published(event.type, event.topic).inc();
+        counter.inc();
         span.end();
       },
       (err: unknown) => {
@@ -165,12 +180,10 @@ export class EventBus {
   }
 
   private published(type: string, topic: string): Counter.Internal {
-    const key = `${type} ${topic}`;
-    let child = this.publishedCounters.get(key);
-    if (!child) {
-      child = this.metrics.published.labels(type, topic);
-      this.publishedCounters.set(key, child);
-    }
+    let byTopic = this.publishedCounters.get(type);
+    if (!byTopic) this.publishedCounters.set(type, (byTopic = new Map()));
+    let child = byTopic.get(topic);
+    if (!child) byTopic.set(topic, (child = this.metrics.published.labels(type, topic)));
     return child;
   }
 

@@ -214,7 +214,7 @@ export class OutboxRelay {
     return { sent: sent.length, more: sent.length + failed.length > 0 };
   }
 
-  private send(row: OutboxEvent): Promise<void> {
+  private async send(row: OutboxEvent): Promise<void> {
     const stored = JSON.parse(row.headers) as StoredEnvelope;
     return this.o.bus.send(
       {

@@ -1,8 +1,9 @@
-import { validateEvent, type EventType } from '@keel/contracts';
+import type { EventType } from '@keel/contracts';
 import type { KafkaMessage } from 'kafkajs';
 import { decodeEnvelope, decodeHeaders } from './envelope';
 import type { EventBusErrorCode } from './errors';
 import type { ConsumedEvent } from './types';
+import { validatePayload } from './validate';
 
 export type PreparedMessage<T extends EventType> =
   | { kind: 'ok'; message: KafkaMessage; event: ConsumedEvent<T> }
@@ -33,7 +34,7 @@ export function prepareMessage<T extends EventType>(
   } catch (err) {
     return { kind: 'invalid', message, code: 'INVALID_JSON', reason: `body is not JSON: ${(err as Error).message}` };
   }
-  const valid = validateEvent(type, body);
+  const valid = validatePayload(type, body);
   if (!valid.ok)
     return { kind: 'invalid', message, code: 'INVALID_PAYLOAD', reason: `invalid ${type}: ${valid.issues.join('; ')}` };
   return {
