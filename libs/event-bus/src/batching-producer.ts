@@ -102,11 +102,20 @@ export class BatchingProducer {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      const queues: PartitionQueue[] = [];
+      // Requests of about maxBatch records (kafkajs groups a request's records per partition in
+      // quadratic time); what does not fit goes in the next request, right away.
+      let queues: PartitionQueue[] = [];
+      let size = 0;
       for (const q of this.ready) {
         if (q.busy) continue;
         this.ready.delete(q);
         queues.push(q);
+        size += Math.min(q.pending.length, this.maxBatch);
+        if (size >= this.maxBatch) {
+          void this.flush(queues);
+          queues = [];
+          size = 0;
+        }
       }
       if (queues.length) void this.flush(queues);
       if (this.isIdle()) this.idle.splice(0).forEach((r) => r());
