@@ -15,8 +15,8 @@ interface PartitionQueue {
 
 /**
  * Coalesces concurrent sends into produce requests, one queue per topic-partition. Each partition
- * has at most one request in flight (so per-key order holds, retries included), while different
- * partitions are written in parallel. Partitions are chosen with kafkajs' default (Java-compatible
+ * has at most one request in flight (so per-key order holds, retries included); every partition that
+ * is ready and not in flight goes into one shared request. Partitions are chosen with kafkajs' default (Java-compatible
  * murmur2) partitioner, exactly as any other Kafka client would place the same key.
  */
 export class BatchingProducer {
@@ -37,7 +37,7 @@ export class BatchingProducer {
   ) {}
 
   send(topic: string, message: Message): Promise<void> {
-    const partition = this.partitioner({ topic, partitionMetadata: this.partitionMetadata(topic), message });
+    const partition = this.partitionOf(topic, message);
     const key = `${topic}\u0000${partition}`;
     let queue = this.queues.get(key);
     if (!queue) {
@@ -51,6 +51,24 @@ export class BatchingProducer {
       this.ready.add(q);
       this.schedule();
     });
+  }
+
+  // Keys repeat (entity ids, model names): murmur2 runs once per topic and key while the cache is small.
+  private readonly placed = new Map<string, Map<string, number>>();
+
+  private partitionOf(topic: string, message: Message): number {
+    const key = typeof message.key === 'string' ? message.key : undefined;
+    if (key === undefined)
+      return this.partitioner({ topic, partitionMetadata: this.partitionMetadata(topic), message });
+    let byKey = this.placed.get(topic);
+    if (!byKey) this.placed.set(topic, (byKey = new Map()));
+    let partition = byKey.get(key);
+    if (partition === undefined) {
+      partition = this.partitioner({ topic, partitionMetadata: this.partitionMetadata(topic), message });
+      if (byKey.size >= 50_000) byKey.clear();
+      byKey.set(key, partition);
+    }
+    return partition;
   }
 
   /** Resolves once everything queued so far has been acknowledged (or failed). */
@@ -84,28 +102,53 @@ export class BatchingProducer {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      for (const q of [...this.ready]) {
+      // Requests of about maxBatch records (kafkajs groups a request's records per partition in
+      // quadratic time); what does not fit goes in the next request, right away.
+      let queues: PartitionQueue[] = [];
+      let size = 0;
+      for (const q of this.ready) {
         if (q.busy) continue;
         this.ready.delete(q);
-        void this.flush(q);
+        queues.push(q);
+        size += Math.min(q.pending.length, this.maxBatch);
+        if (size >= this.maxBatch) {
+          void this.flush(queues);
+          queues = [];
+          size = 0;
+        }
       }
+      if (queues.length) void this.flush(queues);
       if (this.isIdle()) this.idle.splice(0).forEach((r) => r());
     });
   }
 
-  private async flush(q: PartitionQueue): Promise<void> {
-    const batch = q.pending.splice(0, this.maxBatch);
-    q.busy = true;
+  /** One produce request for every ready partition (of any topic): fewer, larger requests cost less per record. */
+  private async flush(queues: PartitionQueue[]): Promise<void> {
+    const batches: Pending[][] = [];
+    const byTopic = new Map<string, Message[]>();
+    for (const q of queues) {
+      const batch = q.pending.splice(0, this.maxBatch);
+      batches.push(batch);
+      q.busy = true;
+      let messages = byTopic.get(q.topic);
+      if (!messages) byTopic.set(q.topic, (messages = []));
+      for (const p of batch) messages.push(p.message);
+    }
     this.inFlight++;
     try {
-      await this.producer.send({ topic: q.topic, acks: -1, messages: batch.map((p) => p.message) });
-      for (const p of batch) p.resolve();
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      for (const batch of batches) for (const p of batch) p.resolve();
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      for (const batch of batches) for (const p of batch) p.reject(err);
     } finally {
-      q.busy = false;
+      for (const q of queues) {
+        q.busy = false;
+        if (q.pending.length) this.ready.add(q);
+      }
       this.inFlight--;
-      if (q.pending.length) this.ready.add(q);
       this.schedule();
     }
   }

@@ -3,7 +3,8 @@ import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { EntityManager } from 'typeorm';
 import { backoffDelay, type RetryPolicy } from './backoff';
 import { deadLetterHeaders } from './dead-letter';
-import { errorMessage, handlerFailureDecision, type EventBusErrorCode } from './errors';
+import { errorMessage, type EventBusErrorCode } from './errors';
+import { classifyFailure } from './failure-class';
 import { inConsumerSpan } from './handler-span';
 import type { EventProcessor } from './idempotency';
 import type { EventBusMetrics } from './metrics';
@@ -22,9 +23,15 @@ export interface ConsumerLoopOptions<T extends EventType> {
   chunkSize: number;
   metrics: EventBusMetrics;
   logger?: EventBusLogger;
+  /** Called when a partition stops for a dependency outage (true) and when it resumes (false). */
+  onOutage?(topic: string, partition: number, active: boolean, reason: string): void;
   sendDeadLetter(
     topic: string,
-    message: { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string> },
+    message: {
+      key: Buffer | null;
+      value: Buffer | null;
+      headers: Record<string, Buffer | string | (Buffer | string)[]>;
+    },
   ): Promise<void>;
 }
 
@@ -78,6 +85,7 @@ export class ConsumerLoop<T extends EventType> {
       let firstError: unknown;
       let attemptsDone = 0;
       let outOfTime = false;
+      let chunkError: unknown;
       try {
         const outcome = await this.o.processor.runChunk(
           events,
@@ -94,7 +102,9 @@ export class ConsumerLoop<T extends EventType> {
         }
       } catch (err) {
         // The chunk's transaction failed as a whole (e.g. a concurrent member recorded an id first):
-        // nothing of it committed, so each event goes through the one-at-a-time path.
+        // nothing of it committed, so each event goes through the one-at-a-time path (which waits
+        // out an outage first when the error says the database or broker is unavailable).
+        chunkError = err;
         this.o.logger?.warn(
           { err: errorMessage(err), group: this.o.group, topic: batch.topic },
           'event chunk failed; retrying one by one',
@@ -108,7 +118,7 @@ export class ConsumerLoop<T extends EventType> {
           prepared[i]!.message,
           events[completed]!,
           attemptsDone,
-          firstError,
+          attemptsDone > 0 ? firstError : chunkError,
           p,
         );
         if (outcome === 'stopped') break;
@@ -133,7 +143,13 @@ export class ConsumerLoop<T extends EventType> {
     ).finally(end);
   }
 
-  /** Retries one event with backoff; dead-letters it at the cap, or at once when retrying cannot help. */
+  /**
+   * Retries one event until it is handled. An infrastructure failure (database or broker down, a
+   * serialization conflict...) halts the partition and retries with backoff for as long as the outage
+   * lasts, without counting attempts, committing or dead-lettering. Other failures are retried up to
+   * the policy's attempts and then dead-lettered, but only once the dependency answers again; a
+   * permanent failure is dead-lettered at once.
+   */
   private async handleSlowly(
     batch: Batch,
     message: KafkaMessage,
@@ -142,25 +158,50 @@ export class ConsumerLoop<T extends EventType> {
     lastError: unknown,
     control: Control,
   ): Promise<'handled' | 'dead-lettered' | 'stopped'> {
-    let attempt = attemptsDone;
+    let failures = 0;
+    let calls = attemptsDone;
+    let outages = 0;
     let error = lastError;
-    if (attempt > 0) this.noteFailure(event, attempt, error);
-    while (attempt < this.o.retry.attempts && handlerFailureDecision(error) === 'retry') {
-      if (attempt > 0 && !(await this.pause(backoffDelay(this.o.retry, attempt + 1), control))) return 'stopped';
-      attempt++;
-      try {
-        const result = await this.o.processor.runOne(event, (e, manager) => this.invoke(e, manager, attempt));
-        this.count(result, 1);
-        return 'handled';
-      } catch (err) {
-        error = err;
-        this.noteFailure(event, attempt, err);
+    const hasError = attemptsDone > 0 || lastError !== undefined;
+    if (attemptsDone > 0) this.noteFailure(event, attemptsDone, error);
+    if (hasError && classifyFailure(error) !== 'infrastructure') failures = attemptsDone;
+    let pending = hasError;
+    try {
+      for (;;) {
+        if (pending) {
+          const cls = classifyFailure(error);
+          const outage =
+            cls === 'infrastructure' ||
+            (cls === 'transient' && failures >= this.o.retry.attempts && !(await this.o.processor.healthy()));
+          if (outage) {
+            if (outages === 0) this.o.onOutage?.(batch.topic, batch.partition, true, errorMessage(error));
+            outages++;
+            const delay = backoffDelay(this.o.retry, Math.min(outages + 1, 30));
+            if (!(await this.pause(delay, control))) return 'stopped';
+          } else if (cls === 'permanent' || failures >= this.o.retry.attempts) {
+            break;
+          } else if (calls > 0 && !(await this.pause(backoffDelay(this.o.retry, failures + 1), control))) {
+            return 'stopped';
+          }
+        }
+        pending = true;
+        calls++;
+        try {
+          const result = await this.o.processor.runOne(event, (e, manager) => this.invoke(e, manager, calls));
+          this.count(result, 1);
+          return 'handled';
+        } catch (err) {
+          error = err;
+          if (classifyFailure(err) !== 'infrastructure') failures++;
+          this.noteFailure(event, calls, err);
+        }
       }
+      const code: EventBusErrorCode = classifyFailure(error) === 'permanent' ? 'HANDLER_REJECTED' : 'HANDLER_FAILED';
+      await this.deadLetter(batch, message, code, errorMessage(error), calls);
+      return 'dead-lettered';
+    } finally {
+      if (outages > 0) this.o.onOutage?.(batch.topic, batch.partition, false, '');
     }
-    const code: EventBusErrorCode =
-      handlerFailureDecision(error) === 'dead-letter' ? 'HANDLER_REJECTED' : 'HANDLER_FAILED';
-    await this.deadLetter(batch, message, code, errorMessage(error), attempt);
-    return 'dead-lettered';
   }
 
   private noteFailure(event: ConsumedEvent<T>, attempt: number, err: unknown): void {
@@ -196,11 +237,9 @@ export class ConsumerLoop<T extends EventType> {
     reason: string,
     attempts: number,
   ): Promise<void> {
-    const original: Record<string, Buffer | string> = {};
-    for (const [k, v] of Object.entries(message.headers ?? {})) {
-      if (v === undefined) continue;
-      original[k] = Array.isArray(v) ? v[v.length - 1]! : v;
-    }
+    // Every value of a repeated header goes along.
+    const original: Record<string, Buffer | string | (Buffer | string)[]> = {};
+    for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) original[k] = v;
     const headers = deadLetterHeaders(original, {
       code,
       message: reason,

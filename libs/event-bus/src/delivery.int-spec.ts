@@ -112,7 +112,7 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
       }),
     );
     await produceRaw(broker.brokers, topic, [
-      { key: 'a', value: '[1,2,3]' },
+      { key: 'a', value: '[1,2,3]', headers: { x_tag: ['one', 'two'] } },
       { key: 'b', value: 'not json' },
       { key: 'c', value: '{"ok":1}', headers: { ce_id: 'x1', ce_type: 'keel.ingest.record', ce_source: 'kcat' } },
       { key: 'd', value: '{"ok":2}' },
@@ -126,6 +126,8 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
       ['c', 'INVALID_ENVELOPE', '0'],
     ]);
     expect(dead[2]!.headers[DLQ_HEADERS.message]).toContain('ce_specversion');
+    // A repeated header keeps every value on the dead-letter copy.
+    expect(dead[0]!.headerLists['x_tag']).toEqual(['one', 'two']);
   });
 
   it('should dead-letter a message of another type at once when it arrives on a typed topic', async () => {

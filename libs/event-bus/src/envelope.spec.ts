@@ -1,4 +1,4 @@
-import { CE, decodeEnvelope, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
+import { CE, decodeEnvelope, decodeHeaders, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
 import { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
 import { UUID_V7, uuidv7, uuidv7Time } from './uuid-v7';
 
@@ -66,7 +66,7 @@ describe('decodeEnvelope', () => {
     expect(result).toEqual({
       ok: true,
       envelope: {
-        id: 'kafka:keel.ingest.churn:2:41',
+        id: `kafka:keel.ingest.churn:2:41@${at.timestamp}`,
         type: 'keel.ingest.record',
         source: 'kafka:keel.ingest.churn',
         time: '2026-11-27T12:00:00.000Z',
@@ -74,7 +74,9 @@ describe('decodeEnvelope', () => {
         derivedId: true,
       },
     });
-    expect(derivedEventId('keel.ingest.churn', 2, '41')).toBe('kafka:keel.ingest.churn:2:41');
+    expect(derivedEventId('keel.ingest.churn', 2, '41', '1700000000000')).toBe(
+      'kafka:keel.ingest.churn:2:41@1700000000000',
+    );
   });
 
   it.each([
@@ -101,6 +103,16 @@ describe('headersToStrings', () => {
       a: '2',
       b: 'x',
     });
+  });
+});
+
+describe('decodeHeaders', () => {
+  it('should keep every value of a repeated header in order, and the last one as its value', () => {
+    expect(decodeHeaders({ a: [Buffer.from('1'), '2', Buffer.from('3')], b: 'x', c: [Buffer.from('y')] })).toEqual({
+      headers: { a: '3', b: 'x', c: 'y' },
+      repeated: { a: ['1', '2', '3'] },
+    });
+    expect(decodeHeaders({ b: 'x' }).repeated).toEqual({});
   });
 });
 

@@ -29,7 +29,7 @@ export interface DecodedEnvelope extends EnvelopeAttributes {
   derivedId: boolean;
 }
 
-export function encodeHeaders(attrs: EnvelopeAttributes, trace: Record<string, string>): Record<string, string> {
+export function encodeHeaders(attrs: EnvelopeAttributes, trace?: Record<string, string>): Record<string, string> {
   const headers: Record<string, string> = {
     [CE.specversion]: SPEC_VERSION,
     [CE.id]: attrs.id,
@@ -39,23 +39,49 @@ export function encodeHeaders(attrs: EnvelopeAttributes, trace: Record<string, s
     [CE.contentType]: JSON_CONTENT_TYPE,
   };
   if (attrs.subject !== undefined) headers[CE.subject] = attrs.subject;
-  return Object.assign(headers, trace);
+  return trace ? Object.assign(headers, trace) : headers;
 }
 
 /** Kafka headers as plain strings (a repeated header keeps its last value). */
 export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const [key, value] of Object.entries(headers)) {
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) out[key] = typeof last === 'string' ? last : last.toString('utf8');
-  }
-  return out;
+  return decodeHeaders(headers).headers;
 }
 
-/** The id given to a plain record: stable across redeliveries, so idempotency holds without ce_id. */
-export function derivedEventId(topic: string, partition: number, offset: string): string {
-  return `kafka:${topic}:${partition}:${offset}`;
+const NO_REPEATS: Readonly<Record<string, readonly string[]>> = Object.freeze({});
+
+/**
+ * Kafka headers as strings: `headers` keeps the last value of each (CloudEvents attributes are
+ * single-valued), `repeated` every value, in order, of each header that appears more than once.
+ */
+export function decodeHeaders(headers: IHeaders | undefined): {
+  headers: Record<string, string>;
+  repeated: Readonly<Record<string, readonly string[]>>;
+} {
+  const out: Record<string, string> = {};
+  let repeated: Record<string, string[]> | undefined;
+  if (headers) {
+    for (const key in headers) {
+      const value = headers[key];
+      if (value === undefined) continue;
+      if (Array.isArray(value)) {
+        const all = value.map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
+        if (!all.length) continue;
+        out[key] = all[all.length - 1]!;
+        if (all.length > 1) (repeated ??= {})[key] = all;
+      } else out[key] = typeof value === 'string' ? value : value.toString('utf8');
+    }
+  }
+  return { headers: out, repeated: repeated ?? NO_REPEATS };
+}
+
+/**
+ * The id given to a plain record: stable across redeliveries, so idempotency holds without ce_id. The
+ * record's timestamp stands for the topic's incarnation (the broker's Metadata carries no topic id): a
+ * topic deleted and created again, or a reset broker, starts again at offset 0, and without it the new
+ * records would be skipped as duplicates of the old ones at the same offsets.
+ */
+export function derivedEventId(topic: string, partition: number, offset: string, timestamp: string): string {
+  return `kafka:${topic}:${partition}:${offset}@${timestamp}`;
 }
 
 export type DecodeResult = { ok: true; envelope: DecodedEnvelope } | { ok: false; message: string };
@@ -75,7 +101,7 @@ export function decodeEnvelope(
     return {
       ok: true,
       envelope: {
-        id: derivedEventId(at.topic, at.partition, at.offset),
+        id: derivedEventId(at.topic, at.partition, at.offset, at.timestamp),
         type: INGEST_RECORD_TYPE,
         source: headers[CE.source] ?? `kafka:${at.topic}`,
         time: headers[CE.time] ?? kafkaTime(),

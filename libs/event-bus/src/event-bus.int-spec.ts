@@ -30,8 +30,35 @@ describe('EventBus against the embedded broker', () => {
       source: 'keel/spec',
       metrics: registry,
       topicPartitions: 2,
+      lagIntervalMs: 500,
     });
     await bus.connect();
+  });
+
+  it('should update the lag gauge on a timer while a handler is stuck and no batch completes', async () => {
+    const dataset = uniqueName('lag').replace(/-/g, '_');
+    const group = uniqueName('lag');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handled: number[] = [];
+    const sub = await bus.subscribe(
+      'keel.ingest.record',
+      async (e) => {
+        if (e.data['n'] === 0) await gate;
+        handled.push(e.data['n'] as number);
+      },
+      { group, dataset },
+    );
+    for (let n = 0; n < 6; n++) await bus.publish('keel.ingest.record', { n }, { key: 'one', dataset });
+    const lag = async () =>
+      (await bus.metrics.lag.get()).values
+        .filter((v) => v.labels['group'] === group)
+        .reduce((sum, v) => sum + v.value, 0);
+    await eventually(async () => (await lag()) >= 6, 'the timer to report the stuck backlog');
+    release();
+    await eventually(() => handled.length === 6, 'the backlog');
+    await eventually(async () => (await lag()) === 0, 'the lag to drop to zero');
+    await sub.close();
   });
 
   afterAll(async () => {
@@ -133,7 +160,7 @@ describe('EventBus against the embedded broker', () => {
       data: { CustomerID: 1, Churn: 0 },
       key: 'c-1',
     });
-    expect(seen[0]!.id).toBe(`kafka:${topic}:${seen[0]!.partition}:${seen[0]!.offset}`);
+    expect(seen[0]!.id).toMatch(new RegExp(`^kafka:${topic}:${seen[0]!.partition}:${seen[0]!.offset}@\\d+$`));
     await sub.close();
   });
 

@@ -3,7 +3,6 @@ import {
   deadLetterTopic,
   eventDefinition,
   topicOf,
-  validateEvent,
   type EventPayload,
   type EventType,
 } from '@keel/contracts';
@@ -28,6 +27,7 @@ import type {
   TransactionalEvent,
 } from './types';
 import { uuidv7 } from './uuid-v7';
+import { isoNow, validatePayload } from './validate';
 
 const tracer = () => trace.getTracer('@keel/event-bus');
 
@@ -52,8 +52,10 @@ export class EventBus {
   private readonly topics = new Map<string, Promise<void>>();
   /** Topics known to exist, with their partition counts: publish skips the admin round trip for them. */
   private readonly partitionCounts = new Map<string, number>();
-  private readonly publishedCounters = new Map<string, Counter.Internal>();
+  private readonly publishedCounters = new Map<string, Map<string, Counter.Internal>>();
   private readonly subscriptions = new Set<Subscription>();
+  /** Partitions halted by a dependency outage ("group topic/partition" -> reason): readiness is false meanwhile. */
+  private readonly outages = new Map<string, string>();
   private state: 'new' | 'connected' | 'closed' = 'new';
 
   constructor(private readonly options: EventBusOptions) {
@@ -90,7 +92,15 @@ export class EventBus {
     if (this.state === 'closed') throw new EventBusError('NOT_CONNECTED', 'the event bus was closed');
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    // Idempotent: a produce request retried after a lost answer is not written twice (the broker keeps
+    // the last batches per producer id); BatchingProducer keeps one request in flight per partition.
+    // BatchingProducer places every message itself (murmur2, cached per key), so kafkajs' own
+    // partitioner only reads message.partition.
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      createPartitioner: () => (args) => args.message.partition ?? 0,
+    });
     await this.producer.connect();
     this.sender = new BatchingProducer(this.producer, (topic) => {
       const partitions = this.partitionCounts.get(topic);
@@ -106,25 +116,29 @@ export class EventBus {
   }
 
   /** Validates, then writes one event in CloudEvents binary mode with the current trace context. */
-  async publish<T extends EventType>(type: T, payload: EventPayload<T>, opts: PublishOptions<T>): Promise<void> {
-    const topic = this.topicFor(type, opts.dataset);
-    const valid = validateEvent(type, payload);
-    if (!valid.ok)
-      throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was sent`, valid.issues);
-    if (!opts.key) throw new EventBusError('INVALID_PAYLOAD', `${type} needs a non-empty key`);
-    await this.send(
-      {
-        id: uuidv7(),
-        type,
-        source: this.options.source,
-        time: new Date().toISOString(),
-        subject: opts.subject,
-        topic,
-        key: opts.key,
-        value: JSON.stringify(valid.payload),
-      },
-      otelContext.active(),
-    );
+  publish<T extends EventType>(type: T, payload: EventPayload<T>, opts: PublishOptions<T>): Promise<void> {
+    try {
+      const topic = this.topicFor(type, opts.dataset);
+      const valid = validatePayload(type, payload);
+      if (!valid.ok)
+        throw new EventBusError('INVALID_PAYLOAD', `invalid ${type} payload, nothing was sent`, valid.issues);
+      if (!opts.key) throw new EventBusError('INVALID_PAYLOAD', `${type} needs a non-empty key`);
+      return this.send(
+        {
+          id: uuidv7(),
+          type,
+          source: this.options.source,
+          time: isoNow(),
+          subject: opts.subject,
+          topic,
+          key: opts.key,
+          value: JSON.stringify(valid.payload),
+        },
+        otelContext.active(),
+      );
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   /** Sends an already validated event (the outbox relay's path); `parent` is the trace context to continue. */
@@ -145,11 +159,16 @@ export class EventBus {
       },
       parent,
     );
-    const headers = encodeHeaders(event, injectTraceHeaders(trace.setSpan(parent, span)));
+    // Without a tracer provider and a parent span there is no trace to carry: skip the propagation work.
+    const headers = encodeHeaders(
+      event,
+      trace.isSpanContextValid(span.spanContext()) ? injectTraceHeaders(trace.setSpan(parent, span)) : undefined,
+    );
+    const counter = this.published(event.type, event.topic);
     // Promise callbacks rather than async/await: this runs once per event on the hot path.
     return sender.send(event.topic, { key: event.key, value: event.value, headers }).then(
       () => {
-        this.published(event.type, event.topic).inc();
+        counter.inc();
         span.end();
       },
       (err: unknown) => {
@@ -161,12 +180,10 @@ export class EventBus {
   }
 
   private published(type: string, topic: string): Counter.Internal {
-    const key = `${type} ${topic}`;
-    let child = this.publishedCounters.get(key);
-    if (!child) {
-      child = this.metrics.published.labels(type, topic);
-      this.publishedCounters.set(key, child);
-    }
+    let byTopic = this.publishedCounters.get(type);
+    if (!byTopic) this.publishedCounters.set(type, (byTopic = new Map()));
+    let child = byTopic.get(topic);
+    if (!child) byTopic.set(topic, (child = this.metrics.published.labels(type, topic)));
     return child;
   }
 
@@ -212,6 +229,7 @@ export class EventBus {
       chunkSize: opts.chunkSize ?? 500,
       metrics: this.metrics,
       logger: this.options.logger,
+      onOutage: (t, partition, active, reason) => this.noteOutage(opts.group, t, partition, active, reason),
       sendDeadLetter: (t, m) => this.connected().send(t, m),
     });
     try {
@@ -223,11 +241,14 @@ export class EventBus {
       await processor.close();
       throw err;
     }
+    const lagTimer = setInterval(() => void this.refreshLag(opts.group, topic), this.options.lagIntervalMs ?? 10_000);
+    lagTimer.unref();
     let closing: Promise<void> | undefined;
     const subscription: Subscription = {
       group: opts.group,
       topic,
       close: () => {
+        clearInterval(lagTimer);
         closing ??= consumer
           .disconnect()
           .finally(() => processor.close())
@@ -237,6 +258,62 @@ export class EventBus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Sets the lag gauge of every partition of `topic` for `group` from the committed offsets, so the
+   * gauge moves while no batch arrives (a stalled or paused consumer). Errors (broker down) are ignored.
+   */
+  async refreshLag(group: string, topic: string): Promise<void> {
+    const admin = this.admin;
+    if (!admin || this.state !== 'connected') return;
+    try {
+      const [ends, [committed]] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId: group, topics: [topic] }),
+      ]);
+      const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const p of ends) {
+        const at = done.get(p.partition);
+        const from = at === undefined || at < 0 ? Number(p.low) : at;
+        this.metrics.lag.set({ topic, partition: String(p.partition), group }, Math.max(0, Number(p.high) - from));
+      }
+    } catch {
+      // The next tick tries again.
+    }
+  }
+
+  /**
+   * Readiness check: rejects while any subscription is halted by a dependency outage (the database or
+   * broker its handlers need), so /readyz and the gRPC health status report it.
+   */
+  async checkReady(): Promise<void> {
+    if (this.state !== 'connected')
+      throw new Error(`event bus is ${this.state === 'new' ? 'not connected' : 'closed'}`);
+    if (this.outages.size) {
+      const [first] = this.outages;
+      throw new Error(`${this.outages.size} partition(s) paused by an outage (${first![0]}: ${first![1]})`);
+    }
+  }
+
+  /** Partitions currently halted by a dependency outage, as "group topic/partition". */
+  pausedPartitions(): string[] {
+    return [...this.outages.keys()];
+  }
+
+  private noteOutage(group: string, topic: string, partition: number, active: boolean, reason: string): void {
+    const key = `${group} ${topic}/${partition}`;
+    const labels = { topic, partition: String(partition), group };
+    if (active) {
+      this.outages.set(key, reason);
+      this.metrics.paused.set(labels, 1);
+      this.options.logger?.warn({ group, topic, partition, reason }, 'dependency outage: partition paused');
+    } else {
+      this.outages.delete(key);
+      this.metrics.paused.set(labels, 0);
+      this.options.logger?.info({ group, topic, partition }, 'dependency back: partition resumed');
+    }
+    this.options.onReadinessChange?.();
   }
 
   /** Creates missing topics with the configured partitions (and waits for their leaders). */

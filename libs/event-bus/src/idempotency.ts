@@ -4,7 +4,12 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 export interface Identified {
   id: string;
   type: string;
+  /** ce_source: part of the dedupe identity, since two producers may pick the same ce_id. */
+  source: string;
 }
+
+/** The dedupe identity of an event: (ce_source, ce_id). */
+const identity = (source: string, id: string) => `${source}\n${id}`;
 
 export type RunHandler<E> = (event: E, manager: EntityManager | undefined) => Promise<void>;
 
@@ -25,6 +30,8 @@ export interface EventProcessor<E extends Identified> {
   runChunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome>;
   /** One event in its own transaction; throws what the handler threw. */
   runOne(event: E, run: RunHandler<E>): Promise<'handled' | 'duplicate'>;
+  /** True when the dependency the processor writes to answers (asked before dead-lettering an event). */
+  healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -45,6 +52,10 @@ export class PlainProcessor<E extends Identified> implements EventProcessor<E> {
   async runOne(event: E, run: RunHandler<E>): Promise<'handled'> {
     await run(event, undefined);
     return 'handled';
+  }
+
+  async healthy(): Promise<boolean> {
+    return true;
   }
 
   async close(): Promise<void> {}
@@ -69,6 +80,15 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
 
   async close(): Promise<void> {}
 
+  async healthy(): Promise<boolean> {
+    const ping = this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
+    return Promise.race([ping, timeout]);
+  }
+
   runChunk(events: E[], run: RunHandler<E>, deadline: number): Promise<ChunkOutcome> {
     return withDatabaseLock(this.dataSource, () => this.chunk(events, run, deadline));
   }
@@ -79,10 +99,7 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
     let failedAt = -1;
     let failure: ChunkOutcome['failure'];
     try {
-      const seen = await this.processedIds(
-        qr,
-        events.map((e) => e.id),
-      );
+      const seen = await this.processedIds(qr, events);
       const done: E[] = [];
       let duplicates = 0;
       let completed = events.length;
@@ -92,7 +109,8 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
           completed = i;
           break;
         }
-        if (seen.has(event.id)) {
+        const key = identity(event.source, event.id);
+        if (seen.has(key)) {
           duplicates++;
           continue;
         }
@@ -103,7 +121,7 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
           failure = { error };
           break;
         }
-        seen.add(event.id);
+        seen.add(key);
         done.push(event);
       }
       if (failedAt < 0) {
@@ -131,7 +149,7 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
       const qr = this.dataSource.createQueryRunner();
       await qr.startTransaction();
       try {
-        if ((await this.processedIds(qr, [event.id])).size) {
+        if ((await this.processedIds(qr, [event])).size) {
           await qr.commitTransaction();
           return 'duplicate';
         }
@@ -148,15 +166,25 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
     });
   }
 
-  private async processedIds(qr: QueryRunner, ids: string[]): Promise<Set<string>> {
+  /** The identities among `events` already processed by this group (a legacy row without source matches any). */
+  private async processedIds(qr: QueryRunner, events: E[]): Promise<Set<string>> {
+    const wanted = new Set(events.map((e) => identity(e.source, e.id)));
     const found = new Set<string>();
+    const ids = [...new Set(events.map((e) => e.id))];
     for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
       const slice = ids.slice(i, i + ROWS_PER_STATEMENT);
       const rows = (await qr.query(
-        `SELECT event_id FROM ${PROCESSED_EVENTS_TABLE} WHERE consumer_group = ${this.param(1)} AND event_id IN (${slice.map((_, j) => this.param(j + 2)).join(', ')})`,
+        `SELECT event_source, event_id FROM ${PROCESSED_EVENTS_TABLE} WHERE consumer_group = ${this.param(1)} AND event_id IN (${slice.map((_, j) => this.param(j + 2)).join(', ')})`,
         [this.group, ...slice],
-      )) as { event_id: string }[];
-      for (const r of rows) found.add(r.event_id);
+      )) as { event_source: string; event_id: string }[];
+      for (const r of rows) {
+        if (r.event_source === '') {
+          for (const e of events) if (e.id === r.event_id) found.add(identity(e.source, e.id));
+        } else {
+          const key = identity(r.event_source, r.event_id);
+          if (wanted.has(key)) found.add(key);
+        }
+      }
     }
     return found;
   }
@@ -165,10 +193,12 @@ export class DedupeProcessor<E extends Identified> implements EventProcessor<E> 
     const now = Date.now();
     for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
       const slice = events.slice(i, i + ROWS_PER_STATEMENT);
-      const values = slice.map((_, j) => `(${[1, 2, 3, 4].map((k) => this.param(j * 4 + k)).join(', ')})`).join(', ');
+      const values = slice
+        .map((_, j) => `(${[1, 2, 3, 4, 5].map((k) => this.param(j * 5 + k)).join(', ')})`)
+        .join(', ');
       await qr.query(
-        `INSERT INTO ${PROCESSED_EVENTS_TABLE} (consumer_group, event_id, event_type, processed_at) VALUES ${values}`,
-        slice.flatMap((e) => [this.group, e.id, e.type, now]),
+        `INSERT INTO ${PROCESSED_EVENTS_TABLE} (consumer_group, event_source, event_id, event_type, processed_at) VALUES ${values}`,
+        slice.flatMap((e) => [this.group, e.source, e.id, e.type, now]),
       );
     }
   }

@@ -2,8 +2,9 @@
 // backoff, dead-letter topics, idempotent consumers, a transactional outbox and trace propagation.
 // The Nest module in ./nest is a thin wrapper over the plain EventBus.
 export { EventBus, type OutgoingEvent } from './event-bus';
-export { Outbox, type StoredEnvelope } from './outbox';
-export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { Outbox, OUTBOX_KEY_LOCK_CLASS, type StoredEnvelope } from './outbox';
+export { OutboxRelay, OUTBOX_RELAY_LOCK_CLASS, type OutboxRelayOptions } from './outbox-relay';
+export { classifyFailure, type FailureClass } from './failure-class';
 export {
   EventBusError,
   PermanentEventError,
@@ -15,7 +16,15 @@ export {
   type FailureDecision,
 } from './errors';
 export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
-export { CE, SPEC_VERSION, decodeEnvelope, derivedEventId, encodeHeaders, headersToStrings } from './envelope';
+export {
+  CE,
+  SPEC_VERSION,
+  decodeEnvelope,
+  decodeHeaders,
+  derivedEventId,
+  encodeHeaders,
+  headersToStrings,
+} from './envelope';
 export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
 export { kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
 export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';

@@ -10,6 +10,9 @@ export interface EventBusMetrics {
   handlerSeconds: Histogram<'type' | 'group'>;
   lag: Gauge<'topic' | 'partition' | 'group'>;
   outboxPending: Gauge;
+  outboxFailed: Counter<'topic'>;
+  outboxPruned: Counter;
+  paused: Gauge<'topic' | 'partition' | 'group'>;
 }
 
 function existing<M>(registry: Registry, name: string): M | undefined {
@@ -54,6 +57,26 @@ export function createEventBusMetrics(registry: Registry): EventBusMetrics {
       new Gauge({
         name: 'keel_event_consumer_lag',
         help: 'Messages behind the partition end, per consumed batch.',
+        labelNames: ['topic', 'partition', 'group'],
+        registers: [registry],
+      }),
+    outboxFailed: counter(
+      'keel_outbox_failed_total',
+      'Outbox rows given up on after too many failed sends (skipped).',
+      ['topic'],
+    ),
+    outboxPruned:
+      existing<Counter>(registry, 'keel_outbox_pruned_total') ??
+      new Counter({
+        name: 'keel_outbox_pruned_total',
+        help: 'Sent outbox rows deleted after the retention.',
+        registers: [registry],
+      }),
+    paused:
+      existing<Gauge<'topic' | 'partition' | 'group'>>(registry, 'keel_event_consumer_paused') ??
+      new Gauge({
+        name: 'keel_event_consumer_paused',
+        help: '1 while a partition waits out a dependency outage (nothing committed, nothing dead-lettered).',
         labelNames: ['topic', 'partition', 'group'],
         registers: [registry],
       }),

@@ -1,11 +1,12 @@
 import { EVENT_EXAMPLES } from '@keel/contracts';
-import { OutboxEvent } from '@keel/persistence';
+import { OutboxEvent, writeTransaction } from '@keel/persistence';
 import { describeEachDatabase } from '@keel/persistence/testing';
 import { startTelemetry, withSpan } from '@keel/telemetry';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { spawnTs, startBroker, type TestBroker } from '@keel/testing';
-import { IsNull } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import { EventBusError } from './errors';
+import { Registry } from 'prom-client';
 import { EventBus } from './event-bus';
 import { OutboxRelay } from './outbox-relay';
 import { eventually, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
@@ -149,5 +150,83 @@ describeEachDatabase('transactional outbox', specSchema, (db) => {
     await sub.close();
     expect(seen).toEqual([row.eventId]);
     expect(await db.dataSource().getRepository(SideEffect).countBy({ label: 'written-by-crashed-process' })).toBe(1);
+  });
+
+  it('should send each row once in commit order per key with two relays, and report and skip a row that keeps failing', async () => {
+    const dataset = newDataset();
+    const topic = `keel.ingest.${dataset}`;
+    const ds = db.dataSource();
+    const registry = new Registry();
+    const bus2 = new EventBus({
+      clientId: 'outbox-2',
+      brokers: broker.brokers,
+      source: 'keel/spec',
+      topicPartitions: 1,
+      provisionTopics: false,
+      metrics: registry,
+    });
+    await bus2.connect();
+    // A row no broker accepts (an invalid topic name), written behind the outbox's back.
+    await writeTransaction(ds, (m) =>
+      m.insert(OutboxEvent, {
+        eventId: `bad-${dataset}`,
+        eventType: 'keel.ingest.record',
+        topic: `${topic}.bad name!`,
+        key: 'k0',
+        subject: null,
+        payload: '{}',
+        headers: JSON.stringify({ source: 'keel/spec', time: new Date().toISOString(), trace: {} }),
+        createdAt: Date.now(),
+        sentAt: null,
+      }),
+    );
+    const relays = [
+      new OutboxRelay({ bus, dataSource: ds, pollIntervalMs: 10, maxSendAttempts: 3 }),
+      new OutboxRelay({ bus: bus2, dataSource: ds, pollIntervalMs: 10, maxSendAttempts: 3 }),
+    ];
+    relays.forEach((r) => r.start());
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const committed = new Map<string, number[]>();
+    const tx = async (n: number, key: string, holdMs: number) => {
+      await writeTransaction(ds, async (m) => {
+        await bus.outbox.publish(m, 'keel.ingest.record', { n }, { key, dataset });
+        await sleep(holdMs);
+      });
+      committed.set(key, [...(committed.get(key) ?? []), n]);
+    };
+    // The first transaction on key "a" starts first and commits last: on PostgreSQL the others commit
+    // while it is open (those on "a" wait for it), so insert order and commit order differ.
+    const slow = tx(0, 'a', 400);
+    await sleep(50);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => sleep((i * 7) % 40).then(() => tx(i + 1, 'abc'[i % 3]!, (i * 13) % 30))),
+    );
+    await slow;
+    const records = await readTopic(broker.brokers, topic, 31);
+    await Promise.all(relays.map((r) => r.stop()));
+    await bus2.close();
+    expect(new Set(records.map((r) => r.headers['ce_id'])).size).toBe(31);
+    const byKey = new Map<string, number[]>();
+    for (const r of records)
+      byKey.set(r.key!, [...(byKey.get(r.key!) ?? []), (JSON.parse(r.value!) as { n: number }).n]);
+    expect(byKey).toEqual(committed);
+    expect(await topicSize(broker.brokers, topic)).toBe(31);
+
+    const repo = ds.getRepository(OutboxEvent);
+    const bad = await repo.findOneByOrFail({ eventId: `bad-${dataset}` });
+    expect(bad).toMatchObject({ sentAt: null, attempts: 3 });
+    expect(bad.failedAt).not.toBeNull();
+    expect(bad.lastError).toBeTruthy();
+    const failedMetric = (await bus.metrics.outboxFailed.get()).values.concat(
+      (await bus2.metrics.outboxFailed.get()).values,
+    );
+    expect(failedMetric.reduce((n, v) => n + v.value, 0)).toBeGreaterThanOrEqual(1);
+
+    // Sent rows older than the retention are deleted; the failed row stays for inspection.
+    const pruner = new OutboxRelay({ bus, dataSource: ds, retentionMs: 0, pruneIntervalMs: 0 });
+    await sleep(5);
+    await pruner.drain();
+    expect(await repo.countBy({ sentAt: Not(IsNull()) })).toBe(0);
+    expect(await repo.countBy({ eventId: `bad-${dataset}` })).toBe(1);
   });
 });

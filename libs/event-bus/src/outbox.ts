@@ -6,6 +6,9 @@ import { injectTraceHeaders } from './trace-context';
 import type { PublishOptions } from './types';
 import { uuidv7 } from './uuid-v7';
 
+/** Advisory lock class of outbox.publish's per-key lock ("keel"); the second key is the topic and key's hash. */
+export const OUTBOX_KEY_LOCK_CLASS = 0x6b65656c;
+
 /** Stored with each outbox row: what the relay needs to send the event exactly as publish() would have. */
 export interface StoredEnvelope {
   source: string;
@@ -42,6 +45,14 @@ export class Outbox {
         'INVALID_CONFIG',
         'outbox.publish must run inside a transaction (use dataSource.transaction(manager => ...))',
       );
+    }
+    if (manager.connection.options.type === 'postgres') {
+      // Transactions that write one key take turns (until commit), so per key the outbox's seq order
+      // is commit order and the relay sends in commit order, whatever order transactions start in.
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        OUTBOX_KEY_LOCK_CLASS,
+        `${topic}\n${opts.key}`,
+      ]);
     }
     const id = uuidv7();
     const now = Date.now();

@@ -1,8 +1,9 @@
-import { validateEvent, type EventType } from '@keel/contracts';
+import type { EventType } from '@keel/contracts';
 import type { KafkaMessage } from 'kafkajs';
-import { decodeEnvelope, headersToStrings } from './envelope';
+import { decodeEnvelope, decodeHeaders } from './envelope';
 import type { EventBusErrorCode } from './errors';
 import type { ConsumedEvent } from './types';
+import { validatePayload } from './validate';
 
 export type PreparedMessage<T extends EventType> =
   | { kind: 'ok'; message: KafkaMessage; event: ConsumedEvent<T> }
@@ -15,7 +16,7 @@ export function prepareMessage<T extends EventType>(
   partition: number,
   message: KafkaMessage,
 ): PreparedMessage<T> {
-  const headers = headersToStrings(message.headers);
+  const { headers, repeated } = decodeHeaders(message.headers);
   const decoded = decodeEnvelope(headers, { topic, partition, offset: message.offset, timestamp: message.timestamp });
   if (!decoded.ok) return { kind: 'invalid', message, code: 'INVALID_ENVELOPE', reason: decoded.message };
   const env = decoded.envelope;
@@ -33,7 +34,7 @@ export function prepareMessage<T extends EventType>(
   } catch (err) {
     return { kind: 'invalid', message, code: 'INVALID_JSON', reason: `body is not JSON: ${(err as Error).message}` };
   }
-  const valid = validateEvent(type, body);
+  const valid = validatePayload(type, body);
   if (!valid.ok)
     return { kind: 'invalid', message, code: 'INVALID_PAYLOAD', reason: `invalid ${type}: ${valid.issues.join('; ')}` };
   return {
@@ -51,6 +52,7 @@ export function prepareMessage<T extends EventType>(
       partition,
       offset: message.offset,
       headers,
+      repeatedHeaders: repeated,
       attempt: 1,
       derivedId: env.derivedId,
     },

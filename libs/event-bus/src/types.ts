@@ -28,6 +28,10 @@ export interface EventBusOptions {
   provisionTopics?: boolean;
   /** kafkajs retries for connecting and requests (default 8 retries, 100 ms doubling to 5 s). */
   kafkaRetry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
+  /** How often each subscription's lag gauge is refreshed from committed offsets (default 10 s). */
+  lagIntervalMs?: number;
+  /** Called when a subscription pauses for, or resumes after, a dependency outage (e.g. Readiness.refresh). */
+  onReadinessChange?: () => void;
 }
 
 type DatasetScoped<T extends EventType> = T extends IngestEventType ? { dataset: string } : { dataset?: never };
@@ -50,7 +54,10 @@ export interface ConsumedEvent<T extends EventType> {
   topic: string;
   partition: number;
   offset: string;
+  /** Each header's value (the last one when a header repeats). */
   headers: Record<string, string>;
+  /** Every value, in order, of each header that appears more than once (empty when none repeats). */
+  repeatedHeaders: Readonly<Record<string, readonly string[]>>;
   /** 1 on first delivery to the handler, 2 on the first retry, ... */
   attempt: number;
   /** True for plain records whose id the bus derived from topic, partition and offset. */

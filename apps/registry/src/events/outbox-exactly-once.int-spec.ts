@@ -3,7 +3,7 @@ import { EventBus, Outbox, type ConsumedEvent } from '@keel/event-bus';
 import { OutboxEvent } from '@keel/persistence';
 import { DATA_SOURCE } from '@keel/runtime';
 import { startBroker, waitFor, type TestBroker } from '@keel/testing';
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { ModelError, ModelErrorCode } from '../models/models.errors';
 import { sha } from '../testing/expect-status';
 import { startRegistry, type RegistryHarness } from '../testing/registry-harness';
@@ -105,7 +105,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         what: 'the sentinel promotion event',
       });
 
+      // The relay marks rows sent only after the broker acknowledged them, so the consumer can see the
+      // sentinel a moment before its row (and those sent with it) is marked: wait for the marks.
       const db = registry.service.app.get<DataSource>(DATA_SOURCE);
+      await waitFor(
+        async () =>
+          (await db.getRepository(OutboxEvent).countBy({ eventType: 'keel.model.promoted', sentAt: IsNull() })) === 0,
+        { timeoutMs: 30_000, what: 'every promotion row to be marked sent' },
+      );
       const rows = await db.getRepository(OutboxEvent).find({ where: { eventType: 'keel.model.promoted' } });
       const history = (
         await Promise.all(

@@ -3,6 +3,7 @@ import {
   Inject,
   Injectable,
   Module,
+  Optional,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -13,6 +14,7 @@ import type { DataSource } from 'typeorm';
 import { EventBusError } from '../errors';
 import { EventBus } from '../event-bus';
 import type { EventType } from '@keel/contracts';
+import { Readiness } from '@keel/runtime';
 import type { EventBusOptions, SubscribeOptions, Subscription } from '../types';
 import { ON_EVENT_METADATA, type OnEventMetadata } from './on-event.decorator';
 
@@ -33,9 +35,12 @@ export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationS
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    @Optional() private readonly readiness?: Readiness,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Readiness goes false while a subscription waits out a database or broker outage.
+    this.readiness?.register('event-bus', () => this.bus.checkReady());
     await this.bus.connect();
     const pending: Promise<void>[] = [];
     for (const wrapper of this.discovery.getProviders()) {
@@ -108,8 +113,12 @@ export class EventBusModule {
         ...optionProviders,
         {
           provide: EventBus,
-          inject: [EVENT_BUS_MODULE_OPTIONS],
-          useFactory: (o: EventBusModuleOptions) => new EventBus(o.bus),
+          inject: [EVENT_BUS_MODULE_OPTIONS, { token: Readiness, optional: true }],
+          useFactory: (o: EventBusModuleOptions, readiness?: Readiness) =>
+            new EventBus({
+              ...o.bus,
+              onReadinessChange: o.bus.onReadinessChange ?? (() => void readiness?.refresh()),
+            }),
         },
         EventBusLifecycle,
       ],

@@ -11,6 +11,8 @@ export interface RawRecord {
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
+  /** Every value of each header, in order. */
+  headerLists: Record<string, string[]>;
 }
 
 export function uniqueName(prefix: string): string {
@@ -23,8 +25,12 @@ export function rawKafka(brokers: string[]): Kafka {
 
 function toRaw(topic: string, partition: number, m: KafkaMessage): RawRecord {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {}))
-    if (v !== undefined) headers[k] = String(Array.isArray(v) ? v[0] : v);
+  const headerLists: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v === undefined) continue;
+    headers[k] = String(Array.isArray(v) ? v[0] : v);
+    headerLists[k] = (Array.isArray(v) ? v : [v]).map(String);
+  }
   return {
     topic,
     partition,
@@ -32,6 +38,7 @@ function toRaw(topic: string, partition: number, m: KafkaMessage): RawRecord {
     key: m.key?.toString() ?? null,
     value: m.value?.toString() ?? null,
     headers,
+    headerLists,
   };
 }
 

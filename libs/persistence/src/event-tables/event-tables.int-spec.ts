@@ -3,19 +3,14 @@ import { describeEachDatabase } from '../testing';
 import { OutboxEvent, ProcessedEvent, eventTableEntities, eventTableMigrations } from './index';
 
 describeEachDatabase('event tables', { entities: eventTableEntities, migrations: eventTableMigrations }, (db) => {
-  it('should reject a second processed row when group and event id repeat', async () => {
+  it('should reject a second processed row when group, source and event id repeat', async () => {
     const repo = db.dataSource().getRepository(ProcessedEvent);
-    await repo.insert({
-      consumerGroup: 'g1',
-      eventId: 'e1',
-      eventType: 'keel.feedback',
-      processedAt: 1_764_201_600_123,
-    });
-    await repo.insert({ consumerGroup: 'g2', eventId: 'e1', eventType: 'keel.feedback', processedAt: 1 });
-    await expect(
-      repo.insert({ consumerGroup: 'g1', eventId: 'e1', eventType: 'keel.feedback', processedAt: 2 }),
-    ).rejects.toBeInstanceOf(QueryFailedError);
-    const row = await repo.findOneByOrFail({ consumerGroup: 'g1', eventId: 'e1' });
+    const row1 = { consumerGroup: 'g1', eventSource: 'keel/a', eventId: 'e1', eventType: 'keel.feedback' };
+    await repo.insert({ ...row1, processedAt: 1_764_201_600_123 });
+    await repo.insert({ ...row1, consumerGroup: 'g2', processedAt: 1 });
+    await repo.insert({ ...row1, eventSource: 'keel/b', processedAt: 1 });
+    await expect(repo.insert({ ...row1, processedAt: 2 })).rejects.toBeInstanceOf(QueryFailedError);
+    const row = await repo.findOneByOrFail({ consumerGroup: 'g1', eventSource: 'keel/a', eventId: 'e1' });
     expect(row.processedAt).toBe(1_764_201_600_123);
   });
 

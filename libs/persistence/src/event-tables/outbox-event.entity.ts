@@ -40,4 +40,15 @@ export class OutboxEvent {
   @Index(`${OUTBOX_TABLE}_sent_at_idx`)
   @Column({ name: 'sent_at', type: 'bigint', nullable: true, transformer: epochMillis })
   sentAt!: number | null;
+
+  /** Failed sends that were not an outage (a broker rejecting the record, say). */
+  @Column({ name: 'attempts', type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  /** Set when the relay gave up on the row after too many failed sends: it is reported and skipped. */
+  @Column({ name: 'failed_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  failedAt!: number | null;
 }
