@@ -1,13 +1,23 @@
-// `npm run bench:registry`: the registry process on SQLite, measured through its real gRPC API from
-// this process. Each figure is the median of repeated calls after a warm-up, printed beside a same-run
-// baseline (a trivial call, or the one-call-per-metric way) so the ratio survives a noisy machine.
+// `npm run bench:registry`: the registry process on SQLite and then on PostgreSQL (a fresh database
+// created from KEEL_TEST_DATABASE_URL and dropped afterwards), measured through its real gRPC API from
+// this process. Each figure is the median of repeated calls after a warm-up, printed per database
+// (`RESULT <name>_sqlite`, `RESULT <name>_postgres`) beside a same-run baseline and the PG/SQLite ratio.
 import { startServiceProcess } from '@keel/testing';
 import { registryClients, type RegistryClients } from '@keel/clients';
-import { median, pool, print, timeMs } from './bench-kit';
+import { median, pool, print as printResult, timeMs } from './bench-kit';
+import { withFreshPostgresDatabase } from './bench-postgres';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10_000);
 const VERSIONS = Number(process.env['BENCH_VERSIONS'] ?? 5_000);
 const REPEATS = 30;
+const SIZE = RUNS >= 1000 ? `${Math.round(RUNS / 1000)}k` : String(RUNS);
+type Db = 'sqlite' | 'postgres';
+const results = new Map<string, Partial<Record<Db, number>>>();
+let current: Db = 'sqlite';
+function print(name: string, value: number, unit: string): void {
+  printResult(`${name}_${current}`, value, unit);
+  if (unit === 'ms') results.set(name, { ...results.get(name), [current]: value });
+}
 const SHA = (n: number) => n.toString(16).padStart(64, '0');
 const signature = {
   inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 8] }],
@@ -91,9 +101,9 @@ async function searchRuns(c: RegistryClients): Promise<void> {
   const otherOrder: number[] = [];
   for (let r = 0; r < 5; r++)
     otherOrder.push(await timeMs(() => c.runs.SearchRuns({ ...query, orderBy: 'metrics.loss asc' })));
-  print('search_10k_runs_ms', median(search), 'ms');
-  print('search_10k_runs_with_param_and_tag_ms', withParam, 'ms');
-  print('search_10k_runs_order_by_other_metric_ms', median(otherOrder), 'ms');
+  print(`search_${SIZE}_runs_ms`, median(search), 'ms');
+  print(`search_${SIZE}_runs_with_param_and_tag_ms`, withParam, 'ms');
+  print(`search_${SIZE}_runs_order_by_other_metric_ms`, median(otherOrder), 'ms');
   print('get_run_baseline_ms', median(baseline), 'ms');
 }
 
@@ -135,17 +145,20 @@ async function resolveAlias(c: RegistryClients): Promise<void> {
       ),
     );
   print('get_by_alias_ms', median(byAlias), 'ms');
-  print('list_versions_first_page_5k_ms', median(listed), 'ms');
+  print(`list_versions_first_page_${VERSIONS}_ms`, median(listed), 'ms');
   print('get_by_version_baseline_ms', median(baseline), 'ms');
 }
 
-async function main(): Promise<void> {
+async function benchOn(db: Db, env: Record<string, string>): Promise<void> {
+  current = db;
   const registry = await startServiceProcess('registry', {
-    env: { KEEL_REGISTRY_OUTBOX_RELAY: 'false', KEEL_LOG_LEVEL: 'warn' },
+    env: { KEEL_REGISTRY_OUTBOX_RELAY: 'false', KEEL_LOG_LEVEL: 'warn', ...env },
+    readyTimeoutMs: 120_000,
   });
   const clients = registryClients(registry.grpcAddress);
   try {
-    process.stdout.write(`# registry process on SQLite (${registry.dataDir}), client in this process, medians\n`);
+    const where = db === 'sqlite' ? `SQLite (${registry.dataDir})` : `PostgreSQL (${env['KEEL_DATABASE_URL']})`;
+    process.stdout.write(`# registry process on ${where}, client in this process, medians\n`);
     await logBatch(clients);
     await searchRuns(clients);
     await resolveAlias(clients);
@@ -153,6 +166,21 @@ async function main(): Promise<void> {
     clients.close();
     await registry.stop();
   }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`# BENCH_RUNS=${RUNS} BENCH_VERSIONS=${VERSIONS}\n`);
+  // The registry process inherits this process's environment: SQLite means no KEEL_DATABASE_URL.
+  delete process.env['KEEL_DATABASE_URL'];
+  await benchOn('sqlite', {});
+  const url = process.env['KEEL_TEST_DATABASE_URL'];
+  if (!url) {
+    process.stdout.write('# KEEL_TEST_DATABASE_URL is not set: PostgreSQL figures skipped\n');
+    return;
+  }
+  await withFreshPostgresDatabase(url, (dbUrl) => benchOn('postgres', { KEEL_DATABASE_URL: dbUrl }));
+  for (const [name, r] of results)
+    if (r.sqlite !== undefined && r.postgres !== undefined) printResult(`${name}_postgres_vs_sqlite`, r.postgres / r.sqlite, 'x');
 }
 
 main().catch((err: unknown) => {
