@@ -12,7 +12,9 @@ export async function withFreshPostgresDatabase(url: string, fn: (dbUrl: string)
     try {
       await fn(dbUrl.toString());
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN ANALYZE afterwards (drop it yourself).
+      if (process.env['BENCH_KEEP_DATABASE'] === '1') process.stdout.write(`# kept database ${name}\n`);
+      else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
   } finally {
     await admin.end();

@@ -172,7 +172,10 @@ async function main(): Promise<void> {
   process.stdout.write(`# BENCH_RUNS=${RUNS} BENCH_VERSIONS=${VERSIONS}\n`);
   // The registry process inherits this process's environment: SQLite means no KEEL_DATABASE_URL.
   delete process.env['KEEL_DATABASE_URL'];
-  await benchOn('sqlite', {});
+  // BENCH_DATABASES=postgres (or sqlite) runs one side only, for profiling.
+  const only = process.env['BENCH_DATABASES'];
+  if (only !== 'postgres') await benchOn('sqlite', {});
+  if (only === 'sqlite') return;
   const url = process.env['KEEL_TEST_DATABASE_URL'];
   if (!url) {
     process.stdout.write('# KEEL_TEST_DATABASE_URL is not set: PostgreSQL figures skipped\n');
@@ -180,7 +183,8 @@ async function main(): Promise<void> {
   }
   await withFreshPostgresDatabase(url, (dbUrl) => benchOn('postgres', { KEEL_DATABASE_URL: dbUrl }));
   for (const [name, r] of results)
-    if (r.sqlite !== undefined && r.postgres !== undefined) printResult(`${name}_postgres_vs_sqlite`, r.postgres / r.sqlite, 'x');
+    if (r.sqlite !== undefined && r.postgres !== undefined)
+      printResult(`${name}_postgres_vs_sqlite`, r.postgres / r.sqlite, 'x');
 }
 
 main().catch((err: unknown) => {

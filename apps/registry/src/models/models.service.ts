@@ -198,6 +198,8 @@ export class ModelsService {
   async archiveVersion(modelName: string, versionNumber: number): Promise<VersionView> {
     const { model, version } = await this.requireVersion(modelName, versionNumber);
     await writeTransaction(this.repo.dataSource, async (m) => {
+      // Locked against setAlias on this version: the alias check and the archiving cannot interleave.
+      await this.repo.lockVersion(m, model.id, version.version);
       const held = await this.repo.aliasesOfVersion(m, model.id, version.version);
       if (held.length > 0) {
         throw new ModelError(
