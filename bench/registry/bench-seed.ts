@@ -1,4 +1,4 @@
-// BENCH_SEED=sql: bulk-load runs and versions straight into the registry's tables (as an import or a
+// BENCH_SEED=sql (the default): bulk-load runs and versions straight into the registry's tables (as an import or a
 // restore would), instead of one gRPC call at a time, so 100k runs and 50k versions seed in seconds.
 // The registry process is running meanwhile; on PostgreSQL it must notice the load and ANALYZE by itself.
 import { randomUUID } from 'node:crypto';
