@@ -44,7 +44,7 @@ async function waitForAnalyze(since: number): Promise<void> {
     await seeder.close();
   }
   process.stdout.write(
-    `# the registry analysed the loaded tables ${((Date.now() - since) / 1000).toFixed(1)} s after the load\n`,
+    `# the registry had analysed the loaded tables ${((Date.now() - since) / 1000).toFixed(1)} s after the load began\n`,
   );
 }
 function print(name: string, value: number, unit: string): void {
