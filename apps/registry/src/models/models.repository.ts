@@ -140,6 +140,17 @@ export class ModelsRepository {
     return manager.getRepository(ModelVersionRow).findOneBy({ modelId, version });
   }
 
+  /** The version an alias names, found by model name and alias in one indexed statement. */
+  findVersionByAlias(modelName: string, alias: string): Promise<ModelVersionRow | null> {
+    return this.dataSource
+      .getRepository(ModelVersionRow)
+      .createQueryBuilder('v')
+      .innerJoin(RegisteredModelRow, 'm', 'm.id = v.modelId')
+      .innerJoin(AliasRow, 'a', 'a.modelId = v.modelId AND a.version = v.version')
+      .where('m.name = :modelName AND a.alias = :alias', { modelName, alias })
+      .getOne();
+  }
+
   async hydrateVersions(rows: ModelVersionRow[]): Promise<VersionView[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);

@@ -41,6 +41,7 @@ export function tablesToAnalyze(activity: TableActivity[]): string[] {
 export class PlannerStatistics implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private failing = false;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -75,13 +76,16 @@ export class PlannerStatistics implements OnApplicationBootstrap, OnModuleDestro
            FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname IN (?, ?, ?, ?)`,
         [...SEARCH_TABLES],
       );
+      this.failing = false;
       const stale = tablesToAnalyze(activity);
       if (stale.length === 0 || !this.timer) return;
       await this.dataSource.query(`ANALYZE ${stale.join(', ')}`);
       this.logger.debug(`analysed ${stale.join(', ')} for the planner`);
     } catch (err) {
-      // A database outage is waited out: the next pass tries again.
-      if (this.timer) this.logger.warn(`planner statistics: ${err instanceof Error ? err.message : String(err)}`);
+      // A database outage is waited out: the next pass tries again (one warning per outage, not per pass).
+      if (this.timer && !this.failing)
+        this.logger.warn(`planner statistics: ${err instanceof Error ? err.message : String(err)}`);
+      this.failing = true;
     }
   }
 }
