@@ -15,6 +15,9 @@ import { RunsModule } from './runs/runs.module';
     DatabaseModule.forRoot({
       entities: [...registryEntities, ...eventTableEntities],
       migrations: [...eventTableMigrations, ...registryMigrations],
+      // Search and hydration are index lookups into a working set that is in memory (or on SSD):
+      // costed at the spinning-disk default of 4, the planner prefers scanning whole small tables.
+      postgresSettings: { random_page_cost: '1.1' },
     }),
     OutboxModule.forRoot({ source: 'keel/registry' }),
     ArtifactsModule,

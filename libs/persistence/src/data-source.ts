@@ -22,7 +22,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       schema,
       applicationName: `keel-${options.service}`,
       // Raw SQL in migrations and repositories resolves unqualified names in the service's schema.
-      extra: { options: `-c search_path=${schema}`, max: 10 },
+      extra: { options: sessionOptions(schema, options.postgresSettings), max: 10 },
     };
     return new DataSource(config);
   }
@@ -38,6 +38,19 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       db.pragma('synchronous = NORMAL');
     },
   });
+}
+
+/** libpq `options`: the schema as search path, then the service's own session settings. */
+function sessionOptions(schema: string, settings: Record<string, string> = {}): string {
+  return [`-c search_path=${schema}`]
+    .concat(
+      Object.entries(settings).map(([name, value]) => {
+        if (!/^[a-z_.]+$/.test(name) || !/^[A-Za-z0-9_.]+$/.test(value))
+          throw new Error(`invalid PostgreSQL setting ${name}=${value}`);
+        return `-c ${name}=${value}`;
+      }),
+    )
+    .join(' ');
 }
 
 /** Opens the database and brings its schema up to date with the service's migrations. */

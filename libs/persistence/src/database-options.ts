@@ -19,6 +19,8 @@ export interface DatabaseOptions {
   /** Only for throwaway test databases: build the schema from entities instead of migrations. */
   synchronize?: boolean;
   logging?: boolean;
+  /** PostgreSQL planner settings for every session of this service (e.g. random_page_cost). */
+  postgresSettings?: Record<string, string>;
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres';

@@ -120,6 +120,8 @@ export class AliasesService {
     actor: string,
   ) {
     return writeTransaction(this.repo.dataSource, async (m) => {
+      // Locked against archiveVersion: read after the lock, the status is the committed one.
+      await this.repo.lockVersion(m, model.id, toVersion);
       const target = await this.repo.findVersion(model.id, toVersion, m);
       if (!target)
         throw new ModelError(

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Direction, Page } from '@keel/domain';
-import { chunks, rawQuery, writeTransaction } from '@keel/persistence';
+import { chunks, isPostgres, rawQuery, writeTransaction } from '@keel/persistence';
 import {
   AliasChangeRow,
   AliasRow,
@@ -140,6 +140,17 @@ export class ModelsRepository {
     return manager.getRepository(ModelVersionRow).findOneBy({ modelId, version });
   }
 
+  /** The version an alias names, found by model name and alias in one indexed statement. */
+  findVersionByAlias(modelName: string, alias: string): Promise<ModelVersionRow | null> {
+    return this.dataSource
+      .getRepository(ModelVersionRow)
+      .createQueryBuilder('v')
+      .innerJoin(RegisteredModelRow, 'm', 'm.id = v.modelId')
+      .innerJoin(AliasRow, 'a', 'a.modelId = v.modelId AND a.version = v.version')
+      .where('m.name = :modelName AND a.alias = :alias', { modelName, alias })
+      .getOne();
+  }
+
   async hydrateVersions(rows: ModelVersionRow[]): Promise<VersionView[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
@@ -192,6 +203,19 @@ export class ModelsRepository {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<AliasRow | null> {
     return manager.getRepository(AliasRow).findOneBy({ modelId, alias });
+  }
+
+  /**
+   * Serialises the writers that decide about one version (archiving it, pointing an alias at it): on
+   * PostgreSQL a row lock held until commit, after which READ COMMITTED statements see the winner's
+   * rows; on SQLite every write transaction already holds the database's one write lock.
+   */
+  async lockVersion(manager: EntityManager, modelId: string, version: number): Promise<void> {
+    if (isPostgres(manager))
+      await rawQuery(manager, 'SELECT id FROM model_versions WHERE model_id = ? AND version = ? FOR UPDATE', [
+        modelId,
+        version,
+      ]);
   }
 
   aliasesOfVersion(manager: EntityManager, modelId: string, version: number): Promise<AliasRow[]> {

@@ -166,8 +166,13 @@ export class ModelsService {
     return (await this.repo.hydrateVersions([(await this.requireVersion(modelName, version)).version]))[0]!;
   }
 
-  /** Two indexed primary-key lookups: the alias row, then the version it names. */
+  /**
+   * One indexed join (model name -> alias -> version), then the version's tags and aliases: two round
+   * trips to the database. Only a miss takes the step-by-step path, to name what is missing.
+   */
   async getVersionByAlias(modelName: string, aliasName: string): Promise<VersionView> {
+    const found = await this.repo.findVersionByAlias(v.name(modelName, 'model'), v.alias(aliasName, 'alias'));
+    if (found) return (await this.repo.hydrateVersions([found]))[0]!;
     const model = await this.requireModel(modelName);
     const alias = await this.repo.findAlias(model.id, v.alias(aliasName, 'alias'));
     if (!alias)
@@ -198,6 +203,8 @@ export class ModelsService {
   async archiveVersion(modelName: string, versionNumber: number): Promise<VersionView> {
     const { model, version } = await this.requireVersion(modelName, versionNumber);
     await writeTransaction(this.repo.dataSource, async (m) => {
+      // Locked against setAlias on this version: the alias check and the archiving cannot interleave.
+      await this.repo.lockVersion(m, model.id, version.version);
       const held = await this.repo.aliasesOfVersion(m, model.id, version.version);
       if (held.length > 0) {
         throw new ModelError(

@@ -21,28 +21,12 @@ type MetricRecord = { run_id: string; key: string; value: number; step: string |
  */
 export async function hydrateRuns(db: DataSource, ids: string[]): Promise<RunView[]> {
   if (ids.length === 0) return [];
-  const marks = ids.map(() => '?').join(', ');
+  const [runsSql, paramsSql, tagsSql, metricsSql] = hydrationSql(ids.length);
   const [runs, params, tags, metrics] = await Promise.all([
-    rawQuery<RunRecord>(
-      db,
-      `SELECT id, experiment_id, name, status, start_time, end_time, snapshot_sha256 FROM runs WHERE id IN (${marks})`,
-      ids,
-    ),
-    rawQuery<KeyValueRecord>(
-      db,
-      `SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks}) ORDER BY run_id, key`,
-      ids,
-    ),
-    rawQuery<KeyValueRecord>(
-      db,
-      `SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks}) ORDER BY run_id, key`,
-      ids,
-    ),
-    rawQuery<MetricRecord>(
-      db,
-      `SELECT run_id, key, value, step, logged_at FROM run_latest_metrics WHERE run_id IN (${marks}) ORDER BY run_id, key`,
-      ids,
-    ),
+    rawQuery<RunRecord>(db, runsSql, ids),
+    rawQuery<KeyValueRecord>(db, paramsSql, ids),
+    rawQuery<KeyValueRecord>(db, tagsSql, ids),
+    rawQuery<MetricRecord>(db, metricsSql, ids),
   ]);
   const byId = new Map<string, RunView>();
   for (const r of runs) {
@@ -71,4 +55,15 @@ export async function hydrateRuns(db: DataSource, ids: string[]): Promise<RunVie
     } satisfies LatestMetricRow);
   }
   return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The four hydration statements for `count` ids (`?` placeholders); the plan guard EXPLAINs these. */
+export function hydrationSql(count: number): [string, string, string, string] {
+  const marks = Array.from({ length: count }, () => '?').join(', ');
+  return [
+    `SELECT id, experiment_id, name, status, start_time, end_time, snapshot_sha256 FROM runs WHERE id IN (${marks})`,
+    `SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks}) ORDER BY run_id, key`,
+    `SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks}) ORDER BY run_id, key`,
+    `SELECT run_id, key, value, step, logged_at FROM run_latest_metrics WHERE run_id IN (${marks}) ORDER BY run_id, key`,
+  ];
 }

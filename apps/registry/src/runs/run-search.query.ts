@@ -22,6 +22,13 @@ export interface RunSearch {
  * params and tags are EXISTS probes on (key, value), and only the page's ids come back.
  */
 export async function searchRunIds(db: DataSource, s: RunSearch): Promise<string[]> {
+  const { sql, params } = searchRunIdsSql(s);
+  const rows = await rawQuery<{ id: string }>(db, sql, params);
+  return rows.map((r) => r.id);
+}
+
+/** The search statement (with `?` placeholders) and its parameters; the plan guard EXPLAINs exactly this. */
+export function searchRunIdsSql(s: RunSearch): { sql: string; params: unknown[] } {
   const joins: string[] = [];
   const where: string[] = [];
   const params: unknown[] = [];
@@ -61,6 +68,5 @@ export async function searchRunIds(db: DataSource, s: RunSearch): Promise<string
   }
   const sql = `SELECT r.id AS id FROM runs r ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
   params.push(s.page.limit + 1, s.page.offset);
-  const rows = await rawQuery<{ id: string }>(db, sql, params);
-  return rows.map((r) => r.id);
+  return { sql, params };
 }

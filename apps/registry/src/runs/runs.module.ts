@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
+import { PlannerStatistics } from './planner-statistics';
 import { RunsGrpcController } from './runs.grpc.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
 
 @Module({
   imports: [ArtifactsModule],
-  providers: [RunsRepository, RunsService, RunsGrpcController],
+  providers: [PlannerStatistics, RunsRepository, RunsService, RunsGrpcController],
   exports: [RunsService],
 })
 export class RunsModule {}

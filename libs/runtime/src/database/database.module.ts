@@ -20,7 +20,11 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 /** Opens the service's database at start (running its migrations), checks it for readiness, closes it last. */
 @Module({})
 export class DatabaseModule {
-  static forRoot(options: { entities: EntityList; migrations: MigrationList }): DynamicModule {
+  static forRoot(options: {
+    entities: EntityList;
+    migrations: MigrationList;
+    postgresSettings?: Record<string, string>;
+  }): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
