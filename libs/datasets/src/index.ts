@@ -6,3 +6,4 @@ export * from './coerce';
 export * from './infer';
 export * from './parquet';
 export * from './profile';
+export * from './manifest';

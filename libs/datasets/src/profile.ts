@@ -20,6 +20,8 @@ export interface ColumnSummary {
   categorical?: { counts: Record<string, number> };
 }
 
+export const PROFILE_EXACT_LIMIT = 10_000;
+
 export type PartProfileJson = Record<string, AccumulatorJson>;
 
 const storageOf = (c: DatasetColumn) => (c.type === 'categorical' ? 'categorical' : 'numeric');
@@ -28,8 +30,16 @@ const storageOf = (c: DatasetColumn) => (c.type === 'categorical' ? 'categorical
 export class ProfileBuilder {
   readonly windows = new Map<string, WindowAccumulator>();
 
-  constructor(private readonly schema: DatasetSchema) {
-    for (const c of schema.columns) this.windows.set(c.name, new WindowAccumulator(storageOf(c)));
+  /**
+   * `exactLimit`: values a numeric column keeps exactly before its KLL sketch takes over (default 10,000,
+   * which keeps a stored profile small at any dataset size).
+   */
+  constructor(
+    private readonly schema: DatasetSchema,
+    options: { exactLimit?: number } = {},
+  ) {
+    const exactLimit = options.exactLimit ?? PROFILE_EXACT_LIMIT;
+    for (const c of schema.columns) this.windows.set(c.name, new WindowAccumulator(storageOf(c), { exactLimit }));
   }
 
   add(row: readonly CellValue[]): void {
