@@ -9,6 +9,7 @@ export const IngestionErrorCode = {
   SnapshotBusy: 'INGESTION_SNAPSHOT_BUSY',
   RegistryUnavailable: 'INGESTION_REGISTRY_UNAVAILABLE',
   NothingToSnapshot: 'INGESTION_NOTHING_TO_SNAPSHOT',
+  RegistryRefused: 'INGESTION_REGISTRY_REFUSED',
 } as const;
 export type IngestionErrorCode = (typeof IngestionErrorCode)[keyof typeof IngestionErrorCode];
 
@@ -21,6 +22,7 @@ const KINDS: ErrorKindTable<IngestionErrorCode> = {
   INGESTION_SNAPSHOT_BUSY: 'aborted',
   INGESTION_REGISTRY_UNAVAILABLE: 'unavailable',
   INGESTION_NOTHING_TO_SNAPSHOT: 'failed-precondition',
+  INGESTION_REGISTRY_REFUSED: 'failed-precondition',
 };
 
 export class IngestionError extends DomainError<IngestionErrorCode> {

@@ -25,17 +25,22 @@ export interface SnapshotRegistration {
 
 const code = (err: unknown) => (err as ServiceError | undefined)?.code;
 
+/** The registry's copy of the columns: a categorical column with allowed values is a CATEGORY, else a STRING. */
 export const registryColumns = (columns: DatasetColumn[]): registryV1.Column[] =>
   columns.map((c) => ({
     name: c.name,
-    type: (
-      {
-        numeric: 'COLUMN_TYPE_NUMBER',
-        categorical: 'COLUMN_TYPE_CATEGORY',
-        boolean: 'COLUMN_TYPE_BOOLEAN',
-        timestamp: 'COLUMN_TYPE_TIMESTAMP',
-      } as const
-    )[c.type],
+    type:
+      c.type === 'categorical'
+        ? c.allowed?.length
+          ? 'COLUMN_TYPE_CATEGORY'
+          : 'COLUMN_TYPE_STRING'
+        : (
+            {
+              numeric: 'COLUMN_TYPE_NUMBER',
+              boolean: 'COLUMN_TYPE_BOOLEAN',
+              timestamp: 'COLUMN_TYPE_TIMESTAMP',
+            } as const
+          )[c.type],
     nullable: !c.required,
     categories: c.allowed ?? [],
   }));
@@ -93,8 +98,12 @@ export class RegistryAdapter {
     try {
       return await fn();
     } catch (err) {
+      const c = code(err);
+      // A definite answer (bad request, conflict...) is the registry refusing, not an outage to wait out.
+      const refused =
+        c !== undefined && c !== status.UNAVAILABLE && c !== status.DEADLINE_EXCEEDED && c !== status.ALREADY_EXISTS;
       throw new IngestionError(
-        IngestionErrorCode.RegistryUnavailable,
+        refused ? IngestionErrorCode.RegistryRefused : IngestionErrorCode.RegistryUnavailable,
         `registry at ${this.address}: ${(err as Error).message}`,
         undefined,
         { cause: err },

@@ -48,13 +48,20 @@ export class SnapshotsService {
     this.leaseMs = config.leaseSeconds * 1000;
   }
 
-  /** Builds a snapshot of everything accepted so far; with nothing new it answers the latest one. */
+  /**
+   * Builds a snapshot of everything accepted so far; with nothing new it answers the latest one. Builds
+   * of one dataset queue behind each other in this process, so a request made during a build still
+   * covers every record accepted before it.
+   */
   createSnapshot(name: string): Promise<SnapshotRow> {
-    let p = this.running.get(name);
-    if (!p) {
-      p = this.build(name).finally(() => this.running.delete(name));
-      this.running.set(name, p);
-    }
+    const before = this.running.get(name);
+    const p: Promise<SnapshotRow> = (before ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.build(name))
+      .finally(() => {
+        if (this.running.get(name) === p) this.running.delete(name);
+      });
+    this.running.set(name, p);
     return p;
   }
 
