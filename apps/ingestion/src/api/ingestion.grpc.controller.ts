@@ -58,8 +58,10 @@ export class IngestionGrpcController implements OnModuleInit {
           }),
         ),
       GetDataset: async (req) => withStaged(await this.datasets.getDataset(req.name)),
-      ListDatasets: async () => ({
-        datasets: await Promise.all((await this.datasets.listDatasets()).map(withStaged)),
+      ListDatasets: async (req) => ({
+        datasets: await Promise.all(
+          (await this.datasets.listDatasets()).filter((d) => d.name.startsWith(req.namePrefix)).map(withStaged),
+        ),
       }),
       CreateSnapshot: async (req) => {
         if (req.wait) return snapshotToProto(await this.snapshots.createSnapshot(req.dataset));

@@ -3,7 +3,9 @@
 
 
 export interface ListDatasetsRequest {
+  'namePrefix'?: (string);
 }
 
 export interface ListDatasetsRequest__Output {
+  'namePrefix': (string);
 }
