@@ -7,7 +7,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/e2e'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   transform: { '^.+\\.[cm]?[tj]s$': ['@swc/jest', swc.jestOptions()] },
-  transformIgnorePatterns: ['/node_modules/'],
+  // hyparquet and hyparquet-writer ship only ES modules: transform them like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   moduleNameMapper: {
     '^@keel/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^@keel/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',

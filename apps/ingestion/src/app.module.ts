@@ -1,12 +1,25 @@
 import { Module } from '@nestjs/common';
 import { eventTableEntities, eventTableMigrations } from '@keel/persistence';
 import { DatabaseModule } from '@keel/runtime';
+import { ApiModule } from './api/api.module';
+import { KafkaModule } from './common/kafka.module';
+import { ingestionEntities, ingestionMigrations } from './database';
+import { DatasetsModule } from './datasets/datasets.module';
+import { RecordsModule } from './records/records.module';
+import { SnapshotsModule } from './snapshots/snapshots.module';
 
 /** The ingestion service: validates records arriving on keel.ingest.<dataset> and versions them as immutable snapshots. */
 @Module({
   imports: [
-    // The event bus's processed-events (dedupe) and outbox tables, migrated at start.
-    DatabaseModule.forRoot({ entities: eventTableEntities, migrations: eventTableMigrations }),
+    DatabaseModule.forRoot({
+      entities: [...eventTableEntities, ...ingestionEntities],
+      migrations: [...eventTableMigrations, ...ingestionMigrations],
+    }),
+    KafkaModule,
+    DatasetsModule,
+    RecordsModule,
+    SnapshotsModule,
+    ApiModule,
   ],
 })
 export class AppModule {}

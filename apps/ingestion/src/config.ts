@@ -1,9 +1,40 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
-import { serviceSettings } from '@keel/runtime';
+import { serviceSettings, setting } from '@keel/runtime';
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /** Every KEEL_* variable the ingestion service reads (documented in docs/configuration.md). */
 export const ingestionSettings = {
   ...serviceSettings('ingestion', DEFAULT_SERVICE_PORTS.ingestion),
+  registryAddress: setting.optionalString(
+    'KEEL_REGISTRY_ADDRESS',
+    'host:port of the registry gRPC API (default: 127.0.0.1 on KEEL_REGISTRY_GRPC_PORT).',
+    { pattern: HOST_PORT },
+  ),
+  registryGrpcPort: setting.port(
+    'KEEL_REGISTRY_GRPC_PORT',
+    DEFAULT_SERVICE_PORTS.registry.grpc,
+    'gRPC port of the registry, used when KEEL_REGISTRY_ADDRESS is unset.',
+  ),
+  consumerGroup: setting.string('KEEL_INGESTION_GROUP', 'Consumer group shared by the ingestion replicas.', {
+    default: 'keel-ingestion',
+    pattern: /^[A-Za-z0-9._-]{1,200}$/,
+  }),
+  maxRecordBytes: setting.int('KEEL_INGESTION_MAX_RECORD_BYTES', 'Records larger than this are dead-lettered.', {
+    default: 1024 * 1024,
+    min: 64,
+    max: 64 * 1024 * 1024,
+  }),
+  topicRefreshSeconds: setting.int(
+    'KEEL_INGESTION_TOPIC_REFRESH_SECONDS',
+    'How often new keel.ingest.<dataset> topics are looked for (the consumer then resubscribes).',
+    { default: 10, min: 1, max: 3600 },
+  ),
+  leaseSeconds: setting.int(
+    'KEEL_INGESTION_LEASE_SECONDS',
+    'How long a replica holds the snapshot-builder lease of a dataset before another may take it.',
+    { default: 60, min: 5, max: 3600 },
+  ),
 };
 
 export type IngestionSettings = typeof ingestionSettings;

@@ -6,6 +6,8 @@ import { registerDriftReport } from './drift-report';
 import { registerMonitor } from './monitor';
 import { registerAlerts } from './alerts';
 import { registerStatus } from './status';
+import { registerDataset } from './dataset';
+import { registerIngest } from './ingest';
 
 // One line per sub-command file.
 export const commands: RegisterCommand[] = [
@@ -16,4 +18,6 @@ export const commands: RegisterCommand[] = [
   registerMonitor,
   registerAlerts,
   registerStatus,
+  registerDataset,
+  registerIngest,
 ];

@@ -1,0 +1,222 @@
+// Done-when test of issue 12 on the real broker, registry and ingestion processes: kcat produces the
+// churn CSV as JSON plus 30 malformed records; the ingestion process is killed (-9) mid-stream and
+// restarted on the same database; the snapshot holds exactly the valid rows, the DLQs exactly the 30
+// with their reasons and original bytes, and DuckDB reads the exported Parquet back with equal values.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ingestionClients, type IngestionClients } from '@keel/clients';
+import { deadLetterTopic, ingestTopic, type ingestionV1 } from '@keel/contracts';
+import {
+  startBroker,
+  startServiceProcess,
+  waitFor,
+  WORKSPACE_ROOT,
+  type ServiceProcess,
+  type TestBroker,
+} from '@keel/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadChurnRecords, MAX_RECORD_BYTES, type ChurnFixture } from './testing/churn-records';
+
+const run = promisify(execFile);
+const DATASET = 'churn';
+const UNKNOWN = 'nosuch';
+
+describe('ingestion service (broker, registry, ingestion processes)', () => {
+  let f: ChurnFixture;
+  let broker: TestBroker;
+  let registry: ServiceProcess;
+  let ingestion: ServiceProcess;
+  let client: IngestionClients;
+  let dir: string;
+  let kafka: Kafka;
+
+  const startIngestion = async () => {
+    ingestion = await startServiceProcess('ingestion', {
+      dataDir: join(dir, 'ingestion'),
+      readyTimeoutMs: 120_000,
+      env: {
+        KEEL_KAFKA_BROKERS: broker.brokers.join(','),
+        KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
+        KEEL_LOG_LEVEL: 'warn',
+        KEEL_INGESTION_MAX_RECORD_BYTES: String(MAX_RECORD_BYTES),
+        KEEL_INGESTION_TOPIC_REFRESH_SECONDS: '1',
+      },
+    });
+    client?.close();
+    client = ingestionClients(ingestion.grpcAddress);
+  };
+
+  const kcat = (topic: string, lines: string[]) => {
+    const file = join(dir, `${topic}-${Date.now()}.jsonl`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    const r = spawnSync('kcat', ['-P', '-b', broker.brokers[0]!, '-t', topic, '-l', file], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`kcat failed: ${r.stderr}`);
+  };
+
+  const dataset = async () => (await client.datasets.GetDataset({ name: DATASET })) as ingestionV1.Dataset__Output;
+
+  beforeAll(async () => {
+    f = loadChurnRecords();
+    dir = mkdtempSync(join(tmpdir(), 'keel-ingestion-it-'));
+    broker = await startBroker();
+    registry = await startServiceProcess('registry', {
+      env: { KEEL_KAFKA_BROKERS: broker.brokers.join(','), KEEL_LOG_LEVEL: 'warn' },
+      readyTimeoutMs: 120_000,
+    });
+    kafka = new Kafka({ clientId: 'ingestion-it', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    await startIngestion();
+  }, 300_000);
+
+  afterAll(async () => {
+    client?.close();
+    await ingestion?.stop();
+    await registry?.stop();
+    await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should snapshot exactly the valid rows and dead-letter exactly the 30 malformed ones when killed mid-stream', async () => {
+    await client.datasets.CreateDataset({
+      name: DATASET,
+      columns: f.schema.columns.map((c) => ({
+        name: c.name,
+        type: `COLUMN_TYPE_${c.type.toUpperCase()}` as ingestionV1.ColumnType,
+        required: c.required,
+        ...(c.min !== undefined ? { min: c.min } : {}),
+        ...(c.max !== undefined ? { max: c.max } : {}),
+        allowed: c.allowed ?? [],
+      })),
+      entityKey: 'CustomerID',
+      target: 'Churn',
+      policy: { everyRecords: 2000, intervalSeconds: 0 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: ingestTopic(UNKNOWN), numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+
+    // The stream: valid rows with a malformed record every ~200 rows; the second half is sent while the
+    // ingestion process is dead.
+    const known = f.malformed.filter((m) => !m.unknownDataset);
+    const stream: string[] = [];
+    f.valid.forEach((v, i) => {
+      stream.push(v);
+      if (i % 210 === 0 && known.length > 0) stream.push(known.shift()!.text);
+    });
+    stream.push(...known.map((m) => m.text));
+    const half = Math.floor(stream.length / 2);
+    kcat(ingestTopic(DATASET), stream.slice(0, half));
+    kcat(
+      ingestTopic(UNKNOWN),
+      f.malformed.filter((m) => m.unknownDataset).map((m) => m.text),
+    );
+    await waitFor(async () => Number((await dataset()).accepted) > 0, { timeoutMs: 60_000, intervalMs: 20 });
+    await ingestion.stop('SIGKILL');
+    kcat(ingestTopic(DATASET), stream.slice(half));
+    await startIngestion();
+
+    const expectedRejected = f.malformed.filter((m) => !m.unknownDataset).length;
+    await waitFor(
+      async () => {
+        const d = await dataset();
+        return Number(d.accepted) + Number(d.rejected) === f.valid.length + expectedRejected;
+      },
+      { timeoutMs: 120_000, what: 'every record accepted or rejected' },
+    );
+    const d = await dataset();
+    expect(Number(d.accepted)).toBe(f.valid.length);
+    expect(Number(d.rejected)).toBe(expectedRejected);
+
+    const snapshot = (await client.datasets.CreateSnapshot({
+      dataset: DATASET,
+      wait: true,
+    })) as ingestionV1.Snapshot__Output;
+    expect(Number(snapshot.rows)).toBe(f.valid.length);
+    expect(snapshot.sha256).toMatch(/^[a-f0-9]{64}$/);
+    const profile = JSON.parse(snapshot.profileJson) as {
+      columns: { name: string; nulls: number }[];
+      reference?: { format: string };
+    };
+    expect(profile.reference?.format).toBe('keel.drift.reference-profile.v1');
+    expect(profile.columns.find((c) => c.name === 'Tenure')?.nulls).toBe(264);
+
+    // The dead-letter topics hold exactly the 30, with reason, field, source coordinates and original bytes.
+    const dlq = await readDeadLetters(
+      kafka,
+      [deadLetterTopic(ingestTopic(DATASET)), deadLetterTopic(ingestTopic(UNKNOWN))],
+      30,
+    );
+    const bySource = new Map(
+      dlq.map((m) => [
+        `${m.headers['keel_source_topic']}/${m.headers['keel_source_partition']}/${m.headers['keel_source_offset']}`,
+        m,
+      ]),
+    );
+    expect(bySource.size).toBe(30);
+    const got = [...bySource.values()].map((m) => `${m.headers['keel_reason']} ${m.value}`).sort();
+    expect(got).toEqual(f.malformed.map((m) => `${m.reason} ${m.text}`).sort());
+    const unknownField = [...bySource.values()].find((m) => m.headers['keel_reason'] === 'not_allowed');
+    expect(unknownField?.headers['keel_field']).toBe('Gender');
+
+    // Exported through the CLI, read back by DuckDB (an independent reader), equal to the CSV.
+    const out = join(dir, 'churn.parquet');
+    const cli = await run(
+      process.execPath,
+      ['-r', './tools/register-ts.cjs', 'apps/cli/src/main.ts', 'dataset', 'export', DATASET, '--out', out, '--json'],
+      {
+        cwd: WORKSPACE_ROOT,
+        env: {
+          ...process.env,
+          KEEL_INGESTION_ADDRESS: ingestion.grpcAddress,
+          KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
+        },
+      },
+    );
+    expect(JSON.parse(cli.stdout)).toMatchObject({ dataset: DATASET, version: snapshot.version, rows: f.valid.length });
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet('${out}') ORDER BY CustomerID`);
+    const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+    conn.closeSync();
+    db.closeSync();
+    const numeric = new Set(f.schema.columns.filter((c) => c.type === 'numeric').map((c) => c.name));
+    const expected = [...f.rows]
+      .sort((a, b) => Number(a[0]) - Number(b[0]))
+      .map((row) =>
+        Object.fromEntries(
+          f.header.map((h, i) => [h, row[i] === '' ? null : numeric.has(h) ? Number(row[i]) : row[i]]),
+        ),
+      );
+    expect(rows).toEqual(expected);
+  }, 300_000);
+});
+
+interface DeadLetter {
+  value: string;
+  headers: Record<string, string>;
+}
+
+async function readDeadLetters(kafka: Kafka, topics: string[], expected: number): Promise<DeadLetter[]> {
+  const consumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}`, maxWaitTimeInMs: 200 });
+  const seen: DeadLetter[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+      seen.push({ value: message.value?.toString('utf8') ?? '', headers });
+    },
+  });
+  try {
+    await waitFor(() => seen.length >= expected, { timeoutMs: 60_000, what: `${expected} dead letters` });
+    // A moment more would show extra ones; the dedupe by source coordinates is asserted by the caller.
+    return seen;
+  } finally {
+    await consumer.disconnect();
+  }
+}

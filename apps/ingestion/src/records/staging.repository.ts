@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { chunks, isPostgres, rawQuery } from '@keel/persistence';
+import { DATA_SOURCE } from '@keel/runtime';
+import type { CellValue } from '@keel/datasets';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface StagedInsert {
+  row: CellValue[];
+  partition: number;
+  offset: string;
+}
+
+export interface StagedRow {
+  id: number;
+  schemaVersion: number;
+  /** By column name, so rows staged under an older schema version map onto the current one. */
+  row: Record<string, CellValue>;
+  partition: number;
+  offset: string;
+  receivedAt: number;
+}
+
+/** ingest_staged_rows and ingest_offsets: accepted rows and, in the same transaction, how far each partition got. */
+@Injectable()
+export class StagingRepository {
+  constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
+
+  /** The next offset to process of one partition for the group, or null when it never processed any. */
+  async nextOffset(
+    group: string,
+    topic: string,
+    partition: number,
+    db: DataSource | EntityManager = this.dataSource,
+    forUpdate = false,
+  ): Promise<bigint | null> {
+    const lock = forUpdate && isPostgres(db) ? ' FOR UPDATE' : '';
+    const rows = await rawQuery<{ next_offset: string | number }>(
+      db,
+      `SELECT next_offset FROM ingest_offsets WHERE group_id = ? AND topic = ? AND partition = ?${lock}`,
+      [group, topic, partition],
+    );
+    return rows[0] ? BigInt(rows[0].next_offset) : null;
+  }
+
+  async setNextOffset(
+    manager: EntityManager,
+    group: string,
+    topic: string,
+    partition: number,
+    previous: bigint | null,
+    next: bigint,
+  ): Promise<void> {
+    if (previous === null)
+      await rawQuery(
+        manager,
+        'INSERT INTO ingest_offsets (group_id, topic, partition, next_offset) VALUES (?, ?, ?, ?)',
+        [group, topic, partition, next.toString()],
+      );
+    else
+      await rawQuery(
+        manager,
+        'UPDATE ingest_offsets SET next_offset = ? WHERE group_id = ? AND topic = ? AND partition = ?',
+        [next.toString(), group, topic, partition],
+      );
+  }
+
+  async stage(
+    manager: EntityManager,
+    dataset: string,
+    schemaVersion: number,
+    columns: readonly string[],
+    rows: StagedInsert[],
+    receivedAt: number,
+  ): Promise<void> {
+    for (const part of chunks(rows, 200)) {
+      const values = part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+      const params: unknown[] = [];
+      for (const r of part) {
+        const byName: Record<string, CellValue> = {};
+        for (let c = 0; c < columns.length; c++) byName[columns[c]!] = r.row[c] ?? null;
+        params.push(dataset, schemaVersion, JSON.stringify(byName), r.partition, r.offset, receivedAt);
+      }
+      await rawQuery(
+        manager,
+        `INSERT INTO ingest_staged_rows (dataset, schema_version, row, source_partition, source_offset, received_at) VALUES ${values}`,
+        params,
+      );
+    }
+  }
+
+  /** Staged rows of a dataset after `afterId`, in arrival order, at most `limit`. */
+  async staged(dataset: string, afterId: number, limit: number): Promise<StagedRow[]> {
+    const rows = await rawQuery<{
+      id: number;
+      schema_version: number;
+      row: string;
+      source_partition: number;
+      source_offset: string | number;
+      received_at: string | number;
+    }>(
+      this.dataSource,
+      'SELECT id, schema_version, row, source_partition, source_offset, received_at FROM ingest_staged_rows ' +
+        'WHERE dataset = ? AND id > ? ORDER BY id LIMIT ?',
+      [dataset, afterId, limit],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      schemaVersion: Number(r.schema_version),
+      row: JSON.parse(r.row) as Record<string, CellValue>,
+      partition: Number(r.source_partition),
+      offset: String(r.source_offset),
+      receivedAt: Number(r.received_at),
+    }));
+  }
+
+  async deleteUpTo(manager: EntityManager, dataset: string, lastId: number): Promise<void> {
+    await rawQuery(manager, 'DELETE FROM ingest_staged_rows WHERE dataset = ? AND id <= ?', [dataset, lastId]);
+  }
+}

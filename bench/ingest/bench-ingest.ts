@@ -1,0 +1,155 @@
+// bench:ingest — records/s through the ingestion service (validation + transactional staging, SQLite)
+// against a raw kafkajs consumer of the same topic in the same run; snapshot build time; the service's
+// RSS as the staged dataset grows. `--records <n>` (default 200,000; the issue's figure is 1,000,000).
+import { readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingestionClients } from '@keel/clients';
+import { ingestTopic, type ingestionV1 } from '@keel/contracts';
+import { startBroker, startServiceProcess, waitFor, type ServiceProcess } from '@keel/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RECORDS = arg('--records', 200_000);
+const DATASET = 'bench';
+const NUMERIC = 15;
+const CATEGORICAL = 5;
+const result = (name: string, value: number, unit: string): void =>
+  console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
+
+const rssMb = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+function record(i: number): string {
+  const r: Record<string, number | string> = { id: i };
+  for (let c = 0; c < NUMERIC - 1; c++) r[`n${c}`] = ((i * 7919 + c * 104729) % 100_000) / 100;
+  for (let c = 0; c < CATEGORICAL; c++) r[`c${c}`] = `v${(i + c) % 17}`;
+  return JSON.stringify(r);
+}
+
+async function produce(kafka: Kafka, topic: string): Promise<number> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const started = Date.now();
+  const BATCH = 5000;
+  const inFlight: Promise<unknown>[] = [];
+  for (let i = 0; i < RECORDS; i += BATCH) {
+    const messages = [];
+    for (let j = i; j < Math.min(RECORDS, i + BATCH); j++) messages.push({ value: record(j) });
+    inFlight.push(producer.send({ topic, messages }));
+    if (inFlight.length >= 4) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  await producer.disconnect();
+  return (Date.now() - started) / 1000;
+}
+
+async function rawConsume(kafka: Kafka, topic: string): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `raw-${Date.now()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let seen = 0;
+  let first = 0;
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (!first) first = Date.now();
+      for (const m of batch.messages) if (m.value) seen++;
+    },
+  });
+  await waitFor(() => seen >= RECORDS, { timeoutMs: 600_000, intervalMs: 20, what: 'raw consumer' });
+  const seconds = (Date.now() - first) / 1000;
+  await consumer.disconnect();
+  return seconds;
+}
+
+async function main(): Promise<void> {
+  console.log(`# load average at start: ${loadavg()[0]!.toFixed(2)}; ${RECORDS} records of 20 columns`);
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-ingest-'));
+  const broker = await startBroker();
+  const env = { KEEL_KAFKA_BROKERS: broker.brokers.join(','), KEEL_LOG_LEVEL: 'warn' };
+  const registry = await startServiceProcess('registry', { env, readyTimeoutMs: 120_000 });
+  const ingestionEnv = { ...env, KEEL_REGISTRY_ADDRESS: registry.grpcAddress };
+  const start = () =>
+    startServiceProcess('ingestion', { env: ingestionEnv, dataDir: join(dir, 'ingestion'), readyTimeoutMs: 120_000 });
+  let ingestion: ServiceProcess = await start();
+  const kafka = new Kafka({ clientId: 'bench-ingest', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  try {
+    let client = ingestionClients(ingestion.grpcAddress);
+    const columns: ingestionV1.Column[] = [
+      { name: 'id', type: 'COLUMN_TYPE_NUMERIC', required: true },
+      ...Array.from({ length: NUMERIC - 1 }, (_, c) => ({
+        name: `n${c}`,
+        type: 'COLUMN_TYPE_NUMERIC' as const,
+        required: false,
+        min: 0,
+        max: 1000,
+      })),
+      ...Array.from({ length: CATEGORICAL }, (_, c) => ({
+        name: `c${c}`,
+        type: 'COLUMN_TYPE_CATEGORICAL' as const,
+        required: false,
+      })),
+    ];
+    await client.datasets.CreateDataset({ name: DATASET, columns, target: 'c0', entityKey: 'id' });
+    client.close();
+    // The topic is filled while the service is down, so both consumers read the same backlog.
+    await ingestion.stop();
+    const produceS = await produce(kafka, ingestTopic(DATASET));
+    result('ingest_produce_records_per_s', RECORDS / produceS, 'records/s');
+
+    const rawS = await rawConsume(kafka, ingestTopic(DATASET));
+    const raw = RECORDS / rawS;
+    result('ingest_raw_kafkajs_records_per_s', raw, 'records/s');
+
+    ingestion = await start();
+    client = ingestionClients(ingestion.grpcAddress);
+    const pid = ingestion.child.pid!;
+    const rssStart = rssMb(pid);
+    let rssAt100k = NaN;
+    let first = 0;
+    let accepted = 0;
+    await waitFor(
+      async () => {
+        const d = (await client.datasets.GetDataset({ name: DATASET })) as ingestionV1.Dataset__Output;
+        accepted = Number(d.accepted) + Number(d.rejected);
+        if (accepted > 0 && !first) first = Date.now();
+        if (accepted >= Math.min(100_000, RECORDS / 10) && Number.isNaN(rssAt100k)) rssAt100k = rssMb(pid);
+        return accepted >= RECORDS;
+      },
+      { timeoutMs: 900_000, intervalMs: 100, what: 'every record staged' },
+    );
+    const ingestS = (Date.now() - first) / 1000;
+    const rate = RECORDS / ingestS;
+    const rssEnd = rssMb(pid);
+    result('ingest_records_per_s', rate, 'records/s');
+    result('ingest_vs_raw_ratio', rate / raw, 'ratio');
+    result('ingest_rss_start_mb', rssStart, 'MB');
+    result('ingest_rss_at_10pct_mb', rssAt100k, 'MB');
+    result('ingest_rss_at_end_mb', rssEnd, 'MB');
+    result('ingest_rss_growth_10pct_to_end_mb', rssEnd - rssAt100k, 'MB');
+
+    const t0 = Date.now();
+    const s = (await client.datasets.CreateSnapshot({ dataset: DATASET, wait: true })) as ingestionV1.Snapshot__Output;
+    result('ingest_snapshot_s', (Date.now() - t0) / 1000, 's');
+    result('ingest_snapshot_rows', Number(s.rows), 'rows');
+    result('ingest_rss_after_snapshot_mb', rssMb(pid), 'MB');
+    client.close();
+  } finally {
+    await ingestion.stop();
+    await registry.stop();
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`# load average at end: ${loadavg()[0]!.toFixed(2)}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
