@@ -5,10 +5,22 @@
 // copy of the KServe proto layout gets metadata and predictions equal to onnxruntime run directly on the
 // registered ONNX file; REST gives the same numbers; bad tensors get their statuses; a promotion under
 // load fails no request; the prediction log reaches Kafka.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import * as ort from 'onnxruntime-node';
-import { startBroker, startServiceProcess, waitFor, type ServiceProcess, type TestBroker } from '@keel/testing';
+import {
+  WORKSPACE_ROOT,
+  startBroker,
+  startServiceProcess,
+  waitFor,
+  type ServiceProcess,
+  type TestBroker,
+} from '@keel/testing';
 import { features, loadChurnData, registerVersion, setAlias, trainChurn, type ChurnData } from './testing/churn-model';
 import { oipClient, type Msg, type OipClient } from './testing/oip-client';
 
@@ -195,6 +207,39 @@ describe('inference service (OIP over gRPC and REST)', () => {
     const meta = await fetch(`${inference.httpUrl}/v2/models/${MODEL}`);
     expect(((await meta.json()) as { name: string }).name).toBe(MODEL);
   });
+
+  it('scores a CSV with `keel predict --json` the same way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-predict-'));
+    const csv = join(dir, 'rows.csv');
+    const names = feats.map((f) => f.name);
+    const quote = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+    writeFileSync(
+      csv,
+      [names.join(','), ...ROWS.map((r) => names.map((n) => quote(data.columns[n]![r]!)).join(','))].join('\n'),
+    );
+    const child = spawn(
+      process.execPath,
+      ['-r', './tools/register-ts.cjs', 'apps/cli/src/main.ts', 'predict', MODEL, '--csv', csv, '--json'],
+      { cwd: WORKSPACE_ROOT, env: { ...process.env, KEEL_INFERENCE_ADDRESS: inference.grpcAddress } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    rmSync(dir, { recursive: true, force: true });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const out = JSON.parse(stdout) as {
+      model: string;
+      version: number;
+      predictions: { label: number; probability: number }[];
+    };
+    const want = await ortDirect(v1.bytes, data, feats, ROWS);
+    expect(out.model).toBe(MODEL);
+    expect(out.version).toBe(v1.version);
+    expect(out.predictions.map((p) => p.label)).toEqual(want.label);
+    expect(out.predictions.map((p) => p.probability)).toEqual(want.probabilities.filter((_, i) => i % 2 === 1));
+  }, 120_000);
 
   it('answers bad tensors INVALID_ARGUMENT naming the tensor, unknown models NOT_FOUND', async () => {
     const good = typedInputs(data, feats, [1, 2]);

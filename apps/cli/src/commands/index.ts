@@ -5,6 +5,7 @@ import { registerDrift } from './drift';
 import { registerDriftReport } from './drift-report';
 import { registerMonitor } from './monitor';
 import { registerAlerts } from './alerts';
+import { registerPredict } from './predict';
 
 // One line per sub-command file.
 export const commands: RegisterCommand[] = [
@@ -14,4 +15,5 @@ export const commands: RegisterCommand[] = [
   registerDriftReport,
   registerMonitor,
   registerAlerts,
+  registerPredict,
 ];
