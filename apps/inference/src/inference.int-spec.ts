@@ -21,6 +21,7 @@ import {
   type ServiceProcess,
   type TestBroker,
 } from '@keel/testing';
+import type { FittedPipeline } from '@keel/ml';
 import { features, loadChurnData, registerVersion, setAlias, trainChurn, type ChurnData } from './testing/churn-model';
 import { oipClient, type Msg, type OipClient } from './testing/oip-client';
 
@@ -99,10 +100,11 @@ describe('inference service (OIP over gRPC and REST)', () => {
   let data: ChurnData;
   let feats: Feature[];
   let v1: { version: number; bytes: Uint8Array };
+  let p1: FittedPipeline;
 
   beforeAll(async () => {
     data = loadChurnData();
-    const p1 = trainChurn(data, 'lr', 7);
+    p1 = trainChurn(data, 'lr', 7);
     feats = features(p1);
     broker = await startBroker();
     const brokers = broker.brokers.join(',');
@@ -240,6 +242,25 @@ describe('inference service (OIP over gRPC and REST)', () => {
     expect(out.predictions.map((p) => p.label)).toEqual(want.label);
     expect(out.predictions.map((p) => p.probability)).toEqual(want.probabilities.filter((_, i) => i % 2 === 1));
   }, 120_000);
+
+  it('explains predictions on request with libs/ml attributions as an extra output', async () => {
+    const res = await client.call('ModelInfer', {
+      model_name: MODEL,
+      inputs: typedInputs(data, feats, ROWS),
+      parameters: { explain: { bool_param: true } },
+    });
+    const outs = res['outputs'] as { name: string; shape: number[]; contents: Msg }[];
+    expect(outs.map((o) => o.name)).toEqual(['label', 'probabilities', 'explanation']);
+    expect(outs[2]!.shape).toEqual([ROWS.length, feats.length]);
+    const table: Record<string, string[]> = {};
+    for (const f of feats) table[f.name] = ROWS.map((r) => data.columns[f.name]![r]!);
+    const want = p1.explain(table);
+    const params = res['parameters'] as Record<string, { string_param: string }>;
+    expect(params['explanation_columns']!.string_param).toBe(want.columns.join(','));
+    const got = outs[2]!.contents['fp32_contents'] as number[];
+    const worst = Math.max(...Array.from(want.values, (v, i) => Math.abs(v - got[i]!)));
+    expect(worst).toBeLessThan(1e-4);
+  });
 
   it('answers bad tensors INVALID_ARGUMENT naming the tensor, unknown models NOT_FOUND', async () => {
     const good = typedInputs(data, feats, [1, 2]);

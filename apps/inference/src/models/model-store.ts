@@ -2,6 +2,7 @@
 // per worker, a warm-up run) and served by name + version, or by name alone through the configured alias.
 // A promotion loads and warms the new version first and only then moves the alias, so requests never
 // see a cold or missing model; requests already queued on the old version finish there.
+import type { FittedPipeline } from '@keel/ml';
 import { InferenceError } from '../serving/inference.errors';
 import { Batcher, type BatchingOptions, type BatchStats } from '../serving/batcher';
 import { allocate, type ModelSignature, type Tensor } from '../serving/tensors';
@@ -19,6 +20,8 @@ export interface ModelVersionEntry {
   batcher: Batcher;
   /** The ONNX bytes (explanations read the pipeline back from them). */
   bytes?: Buffer;
+  /** The libs/ml pipeline read back from the bytes, once an explanation is asked for. */
+  pipeline?: FittedPipeline;
   loaded: Promise<void>;
 }
 

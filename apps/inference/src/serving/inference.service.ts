@@ -1,7 +1,8 @@
 // One use case per method: infer (validate against the signature, queue for the batcher, pick the
 // requested outputs, count, log), metadata and readiness. Transports decode and encode around it.
 import { randomUUID } from 'node:crypto';
-import type { ModelStore } from '../models/model-store';
+import { loadPipeline } from '@keel/ml';
+import type { ModelStore, ModelVersionEntry } from '../models/model-store';
 import type { LogEntry, PredictionLog } from '../log/prediction-log';
 import { InferenceError } from './inference.errors';
 import type { InferenceMetrics } from './inference-metrics';
@@ -17,6 +18,8 @@ export interface InferCommand {
   outputs: string[];
   /** Absolute time (ms since epoch) after which queuing is pointless. */
   deadline: number;
+  /** Add the per-row feature attributions as the extra output `explanation`. */
+  explain?: boolean;
 }
 
 export interface InferAnswer {
@@ -24,7 +27,11 @@ export interface InferAnswer {
   version: number;
   id: string;
   outputs: Tensor[];
+  /** Response parameters (the explanation's columns, expected value and units). */
+  parameters: Record<string, string | number>;
 }
+
+export const EXPLANATION_OUTPUT = 'explanation';
 
 export interface ModelMetadata {
   name: string;
@@ -77,7 +84,7 @@ export class InferenceService {
       const entry = await this.store.resolve(cmd.model, cmd.version);
       labels = { model: cmd.model, version: String(entry.version) };
       const { rows, inputs } = matchSignature(entry.signature, cmd.inputs);
-      checkOutputs(entry.signature, cmd.outputs);
+      checkOutputs(entry.signature, cmd.outputs, cmd.explain ? [EXPLANATION_OUTPUT] : []);
       this.metrics.pending.inc();
       let result;
       try {
@@ -86,7 +93,14 @@ export class InferenceService {
         this.metrics.pending.dec();
       }
       const byName = new Map(result.outputs.map((t) => [t.name, t]));
-      const wanted = cmd.outputs.length ? cmd.outputs : entry.signature.outputs.map((o) => o.name);
+      const parameters: Record<string, string | number> = {};
+      if (cmd.explain) {
+        const e = explainRows(entry, inputs);
+        byName.set(EXPLANATION_OUTPUT, e.tensor);
+        Object.assign(parameters, e.parameters);
+      }
+      const all = entry.signature.outputs.map((o) => o.name);
+      const wanted = cmd.outputs.length ? cmd.outputs : cmd.explain ? [...all, EXPLANATION_OUTPUT] : all;
       const outputs = wanted.map((name) => {
         const t = byName.get(name);
         if (!t) throw new InferenceError('unavailable', `the model did not produce output "${name}"`, name);
@@ -106,13 +120,50 @@ export class InferenceService {
         outputs: outputs.map(logTensor),
         latencyMs: totalUs / 1000,
       }));
-      return { model: cmd.model, version: entry.version, id, outputs };
+      return { model: cmd.model, version: entry.version, id, outputs, parameters };
     } catch (err) {
       const reason = err instanceof InferenceError ? err.kind : 'internal';
       this.metrics.failure.inc({ ...labels, reason });
       throw err;
     }
   }
+}
+
+/**
+ * Per-row attributions over the input columns from libs/ml (exact TreeSHAP for forests and boosting,
+ * coefficient × standardised value for logistic regression), read back from the version's ONNX bytes.
+ */
+function explainRows(
+  entry: ModelVersionEntry,
+  inputs: Tensor[],
+): { tensor: Tensor; parameters: Record<string, string | number> } {
+  if (!entry.pipeline) {
+    try {
+      entry.pipeline = loadPipeline(entry.bytes ?? new Uint8Array());
+    } catch (err) {
+      throw new InferenceError(
+        'invalid',
+        `model ${entry.model} version ${entry.version} cannot explain: ${(err as Error).message}`,
+        'explain',
+      );
+    }
+  }
+  const table: Record<string, string[] | Float64Array> = {};
+  for (const t of inputs) table[t.name] = Array.isArray(t.data) ? t.data : Float64Array.from(t.data as Float32Array);
+  const e = entry.pipeline.explain(table);
+  return {
+    tensor: {
+      name: EXPLANATION_OUTPUT,
+      datatype: 'FP32',
+      shape: [e.rows, e.columns.length],
+      data: Float32Array.from(e.values),
+    },
+    parameters: {
+      explanation_columns: e.columns.join(','),
+      explanation_expected_value: e.expectedValue,
+      explanation_output: e.output,
+    },
+  };
 }
 
 function logTensor(t: Tensor): LogEntry['inputs'][number] {

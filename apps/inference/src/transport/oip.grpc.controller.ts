@@ -6,7 +6,7 @@ import { GrpcServerHost, GrpcStatusError } from '@keel/runtime';
 import { ModelStore } from '../models/model-store';
 import { InferenceError, type InferenceErrorKind } from '../serving/inference.errors';
 import { InferenceService, SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION } from '../serving/inference.service';
-import { decodeInputs, encodeResponse, wantsRaw } from './oip.mapper';
+import { decodeInputs, encodeResponse, wantsExplain, wantsRaw } from './oip.mapper';
 
 const STATUS: Record<InferenceErrorKind, status> = {
   invalid: status.INVALID_ARGUMENT,
@@ -56,6 +56,7 @@ export class OipGrpcController implements OnModuleInit {
         inputs,
         outputs: req.outputs.map((o) => o.name),
         deadline: this.service.deadline(deadlineOf(call)),
+        explain: wantsExplain(req),
       });
       return encodeResponse(answer, wantsRaw(req));
     });

@@ -22,6 +22,7 @@ interface JsonTensor {
 
 interface JsonInferRequest {
   id?: unknown;
+  parameters?: { explain?: unknown };
   inputs?: unknown;
   outputs?: unknown;
 }
@@ -77,6 +78,7 @@ function jsonOutputs(answer: InferAnswer) {
     model_name: answer.model,
     model_version: String(answer.version),
     id: answer.id,
+    ...(Object.keys(answer.parameters).length ? { parameters: answer.parameters } : {}),
     outputs: answer.outputs.map((t) => ({
       name: t.name,
       datatype: t.datatype,
@@ -176,6 +178,7 @@ export class OipHttpController {
         inputs,
         outputs,
         deadline: this.service.deadline(undefined),
+        explain: body.parameters?.explain === true,
       });
       return jsonOutputs(answer);
     });

@@ -92,9 +92,19 @@ export function wantsRaw(req: inference.ModelInferRequest__Output): boolean {
   );
 }
 
+/** The `explain` request parameter. */
+export function wantsExplain(req: inference.ModelInferRequest__Output): boolean {
+  return truthy(req.parameters?.['explain']);
+}
+
+function toParameter(v: string | number): inference.InferParameter {
+  return typeof v === 'string' ? { stringParam: v } : { stringParam: String(v) };
+}
+
 export function encodeResponse(answer: InferAnswer, raw: boolean): inference.ModelInferResponse {
   return {
     modelName: answer.model,
+    parameters: Object.fromEntries(Object.entries(answer.parameters).map(([k, v]) => [k, toParameter(v)])),
     modelVersion: String(answer.version),
     id: answer.id,
     outputs: answer.outputs.map((t) => ({
