@@ -11,7 +11,10 @@ import {
 // Every service process, started from outside as an operator would, on free ports with its own data dir.
 const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'] as const;
 
-/** Monitoring is ready only once it reads the production aliases from a registry over its event bus. */
+/**
+ * Monitoring and inference are ready only once they read the production aliases from a registry (and
+ * use the event bus).
+ */
 async function monitoringDependencies(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
   const broker = await startBroker();
   const registry = await startServiceProcess('registry', { env: { KEEL_KAFKA_BROKERS: broker.brokers.join(',') } });
@@ -28,7 +31,7 @@ describe.each(SERVICES)('%s service process', (name) => {
   let svc: ServiceProcess;
   let deps: Awaited<ReturnType<typeof monitoringDependencies>> | undefined;
   beforeAll(async () => {
-    deps = name === 'monitoring' ? await monitoringDependencies() : undefined;
+    deps = name === 'monitoring' || name === 'inference' ? await monitoringDependencies() : undefined;
     svc = await startServiceProcess(name, { env: deps?.env ?? {} });
   });
   afterAll(async () => {

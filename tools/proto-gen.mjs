@@ -6,7 +6,7 @@
 // Usage: node tools/proto-gen.mjs [outDir] [protoRoot]
 //   (defaults libs/contracts/src/generated and proto/; the tests pass temp dirs)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +20,10 @@ function filesUnder(dir, ext) {
   );
 }
 
-const files = filesUnder(join(protoRoot, 'keel'), '.proto')
+// proto/inference holds the Open Inference Protocol (package inference, named as KServe and Triton name it).
+const files = ['keel', 'inference']
+  .filter((d) => existsSync(join(protoRoot, d)))
+  .flatMap((d) => filesUnder(join(protoRoot, d), '.proto'))
   .map((f) => relative(protoRoot, f))
   .sort();
 rmSync(outDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { GRPC_PACKAGE_PROTOS } from '@keel/contracts';
 import type { ServiceDefinition } from '@keel/runtime';
 import { AppModule } from './app.module';
 import { inferenceSettings, type InferenceSettings } from './config';
@@ -5,6 +6,6 @@ import { inferenceSettings, type InferenceSettings } from './config';
 export const inferenceService: ServiceDefinition<InferenceSettings> = {
   name: 'inference',
   settings: inferenceSettings,
-  protos: [],
+  protos: GRPC_PACKAGE_PROTOS.inference,
   module: () => AppModule,
 };

@@ -8,6 +8,7 @@ import { registerAlerts } from './alerts';
 import { registerStatus } from './status';
 import { registerDataset } from './dataset';
 import { registerIngest } from './ingest';
+import { registerPredict } from './predict';
 
 // One line per sub-command file.
 export const commands: RegisterCommand[] = [
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerStatus,
   registerDataset,
   registerIngest,
+  registerPredict,
 ];

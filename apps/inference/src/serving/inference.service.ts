@@ -1,0 +1,182 @@
+// One use case per method: infer (validate against the signature, queue for the batcher, pick the
+// requested outputs, count, log), metadata and readiness. Transports decode and encode around it.
+import { randomUUID } from 'node:crypto';
+import { loadPipeline } from '@keel/ml';
+import type { ModelStore, ModelVersionEntry } from '../models/model-store';
+import type { LogEntry, PredictionLog } from '../log/prediction-log';
+import { InferenceError } from './inference.errors';
+import type { InferenceMetrics } from './inference-metrics';
+import { checkOutputs, matchSignature } from './validate';
+import type { ModelSignature, Tensor, TensorData } from './tensors';
+
+export interface InferCommand {
+  model: string;
+  version: string;
+  id: string;
+  inputs: Tensor[];
+  /** Output names asked for; empty = all. */
+  outputs: string[];
+  /** Absolute time (ms since epoch) after which queuing is pointless. */
+  deadline: number;
+  /** Add the per-row feature attributions as the extra output `explanation`. */
+  explain?: boolean;
+}
+
+export interface InferAnswer {
+  model: string;
+  version: number;
+  id: string;
+  outputs: Tensor[];
+  /** Response parameters (the explanation's columns, expected value and units). */
+  parameters: Record<string, string | number>;
+}
+
+export const EXPLANATION_OUTPUT = 'explanation';
+
+export interface ModelMetadata {
+  name: string;
+  versions: string[];
+  platform: string;
+  signature: ModelSignature;
+}
+
+export const SERVER_NAME = 'keel-inference';
+export const SERVER_VERSION = '0.1.0';
+export const SERVER_EXTENSIONS = ['model_repository', 'binary_tensor_data', 'statistics'];
+
+export class InferenceService {
+  constructor(
+    private readonly store: ModelStore,
+    private readonly metrics: InferenceMetrics,
+    private readonly log: PredictionLog,
+    private readonly queueTimeoutMs: number,
+  ) {}
+
+  get ready(): boolean {
+    return this.store.ready;
+  }
+
+  modelReady(model: string, version: string): boolean {
+    return this.store.isReady(model, version);
+  }
+
+  async metadata(model: string, version: string): Promise<ModelMetadata> {
+    const entry = await this.store.resolve(model, version);
+    return {
+      name: model,
+      versions: this.store.versionsOf(model).map(String),
+      platform: 'onnxruntime_onnx',
+      signature: entry.signature,
+    };
+  }
+
+  /** The deadline a request gets: the client's if sooner than the queue timeout. */
+  deadline(clientDeadline: number | undefined): number {
+    const own = Date.now() + this.queueTimeoutMs;
+    return clientDeadline !== undefined && clientDeadline < own ? clientDeadline : own;
+  }
+
+  async infer(cmd: InferCommand): Promise<InferAnswer> {
+    const started = process.hrtime.bigint();
+    const id = cmd.id || randomUUID();
+    let labels = { model: cmd.model, version: cmd.version };
+    try {
+      const entry = await this.store.resolve(cmd.model, cmd.version);
+      labels = { model: cmd.model, version: String(entry.version) };
+      const { rows, inputs } = matchSignature(entry.signature, cmd.inputs);
+      checkOutputs(entry.signature, cmd.outputs, cmd.explain ? [EXPLANATION_OUTPUT] : []);
+      this.metrics.pending.inc();
+      let result;
+      try {
+        result = await entry.batcher.submit(rows, inputs, cmd.deadline);
+      } finally {
+        this.metrics.pending.dec();
+      }
+      const byName = new Map(result.outputs.map((t) => [t.name, t]));
+      const parameters: Record<string, string | number> = {};
+      if (cmd.explain) {
+        const e = explainRows(entry, inputs);
+        byName.set(EXPLANATION_OUTPUT, e.tensor);
+        Object.assign(parameters, e.parameters);
+      }
+      const all = entry.signature.outputs.map((o) => o.name);
+      const wanted = cmd.outputs.length ? cmd.outputs : cmd.explain ? [...all, EXPLANATION_OUTPUT] : all;
+      const outputs = wanted.map((name) => {
+        const t = byName.get(name);
+        if (!t) throw new InferenceError('unavailable', `the model did not produce output "${name}"`, name);
+        return t;
+      });
+      const totalUs = Number(process.hrtime.bigint() - started) / 1000;
+      this.metrics.success.inc(labels);
+      this.metrics.inferenceCount.inc(labels, rows);
+      this.metrics.requestUs.inc(labels, totalUs);
+      this.metrics.queueUs.inc(labels, result.queueNs / 1000);
+      this.metrics.requestSeconds.observe(labels, totalUs / 1e6);
+      this.log.offer((): LogEntry => ({
+        requestId: id.slice(0, 128),
+        model: cmd.model,
+        version: entry.version,
+        inputs: inputs.map(logTensor),
+        outputs: outputs.map(logTensor),
+        latencyMs: totalUs / 1000,
+      }));
+      return { model: cmd.model, version: entry.version, id, outputs, parameters };
+    } catch (err) {
+      const reason = err instanceof InferenceError ? err.kind : 'internal';
+      this.metrics.failure.inc({ ...labels, reason });
+      throw err;
+    }
+  }
+}
+
+/**
+ * Per-row attributions over the input columns from libs/ml (exact TreeSHAP for forests and boosting,
+ * coefficient × standardised value for logistic regression), read back from the version's ONNX bytes.
+ */
+function explainRows(
+  entry: ModelVersionEntry,
+  inputs: Tensor[],
+): { tensor: Tensor; parameters: Record<string, string | number> } {
+  if (!entry.pipeline) {
+    try {
+      entry.pipeline = loadPipeline(entry.bytes ?? new Uint8Array());
+    } catch (err) {
+      throw new InferenceError(
+        'invalid',
+        `model ${entry.model} version ${entry.version} cannot explain: ${(err as Error).message}`,
+        'explain',
+      );
+    }
+  }
+  const table: Record<string, string[] | Float64Array> = {};
+  for (const t of inputs) table[t.name] = Array.isArray(t.data) ? t.data : Float64Array.from(t.data as Float32Array);
+  const e = entry.pipeline.explain(table);
+  return {
+    tensor: {
+      name: EXPLANATION_OUTPUT,
+      datatype: 'FP32',
+      shape: [e.rows, e.columns.length],
+      data: Float32Array.from(e.values),
+    },
+    parameters: {
+      explanation_columns: e.columns.join(','),
+      explanation_expected_value: e.expectedValue,
+      explanation_output: e.output,
+    },
+  };
+}
+
+function logTensor(t: Tensor): LogEntry['inputs'][number] {
+  return { name: t.name, datatype: t.datatype, shape: t.shape, data: logData(t.data) };
+}
+
+/** JSON-safe elements: NaN and infinities as text, int64 as numbers. */
+function logData(data: TensorData): (number | string)[] {
+  if (Array.isArray(data)) return data;
+  const out: (number | string)[] = new Array<number | string>(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = Number(data[i]);
+    out[i] = Number.isFinite(v) ? v : String(v);
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+import { InferenceError } from './inference.errors';
+import { decodeRaw, encodeRaw } from './raw-codec';
+
+describe('raw tensor contents', () => {
+  it('should round-trip BYTES with a 4-byte little-endian length before each element', () => {
+    const raw = encodeRaw('BYTES', ['Mobile Phone', '', 'é']);
+    expect(raw.readUInt32LE(0)).toBe(12);
+    expect(decodeRaw('x', 'BYTES', raw)).toEqual(['Mobile Phone', '', 'é']);
+  });
+
+  it('should decode little-endian numbers from an unaligned buffer', () => {
+    const backing = Buffer.alloc(13);
+    const view = backing.subarray(1);
+    view.writeFloatLE(1.5, 0);
+    view.writeFloatLE(-2, 4);
+    view.writeFloatLE(NaN, 8);
+    const out = decodeRaw('x', 'FP32', view) as Float32Array;
+    expect(Array.from(out)).toEqual([1.5, -2, NaN]);
+    expect(
+      Array.from(decodeRaw('y', 'INT64', encodeRaw('INT64', BigInt64Array.from([3n, -4n]))) as BigInt64Array),
+    ).toEqual([3n, -4n]);
+  });
+
+  it('should name the tensor when the raw bytes are cut', () => {
+    const bad = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        return { kind: (err as InferenceError).kind, field: (err as InferenceError).field };
+      }
+      return null;
+    };
+    expect(bad(() => decodeRaw('Tenure', 'FP32', Buffer.alloc(6)))).toEqual({ kind: 'invalid', field: 'Tenure' });
+    const cut = Buffer.alloc(6);
+    cut.writeUInt32LE(10, 0);
+    expect(bad(() => decodeRaw('City', 'BYTES', cut))).toEqual({ kind: 'invalid', field: 'City' });
+    expect(bad(() => decodeRaw('City', 'BYTES', Buffer.alloc(2)))).toEqual({ kind: 'invalid', field: 'City' });
+  });
+});

@@ -1,0 +1,158 @@
+// Wires the serving pieces: worker pool, registry source, model store, prediction log, the event bus
+// (promotions in, prediction log out) and the gRPC and REST adapters.
+import { hostname } from 'node:os';
+import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { EventBus, kafkaConnection, type Subscription } from '@keel/event-bus';
+import { LOGGER, Readiness, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
+import { ServiceMetrics, type Logger } from '@keel/telemetry';
+import type { InferenceSettings } from '../config';
+import { PredictionLog } from '../log/prediction-log';
+import { ModelStore } from '../models/model-store';
+import { RegistrySource } from '../models/registry-source';
+import { OipGrpcController } from '../transport/oip.grpc.controller';
+import { OipHttpController } from '../transport/oip.http.controller';
+import { InferenceMetrics } from './inference-metrics';
+import { InferenceService } from './inference.service';
+import { WorkerPool } from './worker-pool';
+
+type Config = ConfigOf<InferenceSettings>;
+
+@Injectable()
+class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private stopped = false;
+  private subscription: Subscription | undefined;
+  private subscribing: Promise<void> | undefined;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly readiness: Readiness,
+    private readonly store: ModelStore,
+    private readonly pool: WorkerPool,
+    private readonly log: PredictionLog,
+    private readonly bus: EventBus,
+    private readonly registry: RegistrySource,
+    private readonly metrics: InferenceMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('models', () =>
+      this.store.ready ? Promise.resolve() : Promise.reject(new Error('initial model load not finished')),
+    );
+    this.log.start();
+    this.subscribing = this.subscribe();
+    void this.store.loadInitial(() => this.stopped).then(() => this.readiness.refresh());
+    const tick = setInterval(() => {
+      this.metrics.loaded.set(this.store.loadedCount());
+    }, 1000);
+    tick.unref();
+  }
+
+  /** Every instance hears every promotion: its own consumer group, starting from now. */
+  private async subscribe(): Promise<void> {
+    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 5000)) {
+      try {
+        this.subscription = await this.bus.subscribe(
+          'keel.model.promoted',
+          async (event) => {
+            const e = event.data;
+            if (e.alias !== this.config.alias || e.format !== 'onnx') return;
+            this.logger.info({ model: e.model, from: e.fromVersion, to: e.toVersion }, 'promotion received');
+            await this.store
+              .promote(e.model, e.toVersion)
+              .catch((err: Error) =>
+                this.logger.warn({ model: e.model, err: err.message }, 'promoted version failed to load'),
+              );
+          },
+          { group: `keel-inference-${hostname()}-${process.pid}-${Date.now()}`, fromBeginning: false },
+        );
+        return;
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'cannot subscribe to promotions yet; retrying');
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.subscribing;
+    await this.subscription?.close().catch(() => undefined);
+    await this.log.stop();
+    await this.bus.close().catch(() => undefined);
+    await this.pool.close();
+    this.registry.close();
+  }
+}
+
+@Module({
+  controllers: [OipHttpController],
+  providers: [
+    {
+      provide: WorkerPool,
+      inject: [SERVICE_CONFIG],
+      useFactory: (c: Config) => new WorkerPool(c.workers),
+    },
+    {
+      provide: RegistrySource,
+      inject: [SERVICE_CONFIG],
+      useFactory: (c: Config) => new RegistrySource(c.registryAddress ?? `127.0.0.1:${c.registryGrpcPort}`),
+    },
+    { provide: InferenceMetrics, inject: [ServiceMetrics], useFactory: (m: ServiceMetrics) => new InferenceMetrics(m) },
+    {
+      provide: ModelStore,
+      inject: [SERVICE_CONFIG, RegistrySource, WorkerPool, LOGGER, InferenceMetrics],
+      useFactory: (c: Config, registry: RegistrySource, pool: WorkerPool, logger: Logger, m: InferenceMetrics) =>
+        new ModelStore(
+          registry,
+          pool,
+          c.alias,
+          {
+            maxBatchSize: c.maxBatchSize,
+            maxQueueDelayUs: c.maxQueueDelayUs,
+            preferredBatchSizes: c.preferredBatchSizes.filter((s) => s !== 'none').map(Number),
+            maxQueueRows: c.maxQueueRows,
+          },
+          logger,
+          (model, version, s) => {
+            const labels = { model, version: String(version) };
+            m.execCount.inc(labels);
+            m.batchSize.observe(labels, s.rows);
+            m.computeUs.inc(labels, s.computeNs / 1000);
+          },
+        ),
+    },
+    {
+      provide: EventBus,
+      inject: [SERVICE_CONFIG, LOGGER, ServiceMetrics],
+      useFactory: (c: Config, logger: Logger, m: ServiceMetrics) =>
+        new EventBus({
+          ...kafkaConnection(c),
+          clientId: 'keel-inference',
+          source: 'keel/inference',
+          logger,
+          metrics: m.registry,
+        }),
+    },
+    {
+      provide: PredictionLog,
+      inject: [SERVICE_CONFIG, EventBus, InferenceMetrics, LOGGER],
+      useFactory: (c: Config, bus: EventBus, m: InferenceMetrics, logger: Logger) =>
+        new PredictionLog(bus, {
+          capacity: c.logQueueSize,
+          sample: Number(c.logSample),
+          onDrop: () => m.logDropped.inc(),
+          onError: (err) => logger.warn({ err: err.message }, 'prediction log cannot reach Kafka'),
+        }),
+    },
+    {
+      provide: InferenceService,
+      inject: [SERVICE_CONFIG, ModelStore, InferenceMetrics, PredictionLog],
+      useFactory: (c: Config, store: ModelStore, m: InferenceMetrics, log: PredictionLog) =>
+        new InferenceService(store, m, log, c.queueTimeoutMs),
+    },
+    ServingLifecycle,
+    OipGrpcController,
+  ],
+})
+export class ServingModule {}

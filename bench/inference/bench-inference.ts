@@ -1,0 +1,242 @@
+// npm run bench:inference — the inference service against a bare grpc-js server of the same proto that
+// returns a fixed answer, side by side in one run: 1 row at concurrency 1 and 64, 100 rows at 64, dynamic
+// batching on vs off, p99 at half the peak rate, and the service's event-loop delay under full load.
+// Everything runs on 127.0.0.1 as processes (broker, registry, two inference servers, the bare server).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { inferenceClient, registryClients, uploadChunks, type InferenceClient } from '@keel/clients';
+import type { inference } from '@keel/contracts';
+import { csvColumns, parseCsv, trainModel } from '@keel/ml';
+import { WORKSPACE_ROOT, spawnTs, startBroker, startServiceProcess, waitFor } from '@keel/testing';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
+const MODEL = 'churn-bench';
+
+type Features = { name: string; numeric: boolean }[];
+
+function result(name: string, value: number, unit: string): void {
+  process.stdout.write(`RESULT ${name} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`);
+}
+
+async function registerModel(address: string): Promise<Features> {
+  const csv = join(WORKSPACE_ROOT, '../shared/data/ecommerce-customer-churn.csv');
+  const columns = Object.fromEntries(csvColumns(parseCsv(readFileSync(csv, 'utf8'))));
+  const { pipeline } = trainModel(columns, { target: 'Churn', idColumn: 'CustomerID', algo: 'lr', seed: 7 });
+  const features = pipeline.card.features.map((f) => ({ name: f.name, numeric: f.type !== 'categorical' }));
+  const r = registryClients(address);
+  try {
+    const snapshot = createHash('sha256').update('bench-snapshot').digest('hex');
+    await r.datasets.CreateDataset({
+      name: MODEL,
+      columns: [{ name: 'Churn', type: 'COLUMN_TYPE_NUMBER', nullable: false }],
+      target: 'Churn',
+    });
+    await r.datasets.RegisterSnapshot({
+      dataset: MODEL,
+      sha256: snapshot,
+      rows: 1,
+      profileJson: '{"columns":[]}',
+      artifactUri: `keel-artifact:${snapshot}`,
+      windowFromMs: 1,
+      windowToMs: 2,
+    });
+    const exp = await r.runs.CreateExperiment({ name: MODEL });
+    const run = await r.runs.CreateRun({ experimentId: exp.id, name: 'bench', snapshotSha256: snapshot });
+    await r.runs.EndRun({ runId: run.id, status: 'RUN_STATUS_FINISHED' });
+    const artifact = await uploadChunks(r.artifacts.raw, [Buffer.from(pipeline.toOnnx())]);
+    await r.models.CreateRegisteredModel({ name: MODEL });
+    const v = await r.models.CreateModelVersion({
+      model: MODEL,
+      runId: run.id,
+      snapshotSha256: snapshot,
+      artifactSha256: artifact.sha256,
+      format: 'MODEL_FORMAT_ONNX',
+      signature: {
+        inputs: features.map((f) => ({ name: f.name, datatype: f.numeric ? 'FP32' : 'BYTES', shape: [-1, 1] })),
+        outputs: [
+          { name: 'label', datatype: 'INT64', shape: [-1] },
+          { name: 'probabilities', datatype: 'FP32', shape: [-1, 2] },
+        ],
+      },
+    });
+    await r.models.SetAlias({ model: MODEL, alias: 'production', version: v.version });
+    return features;
+  } finally {
+    r.close();
+  }
+}
+
+/** A request of `rows` rows in raw_input_contents (as Triton's clients send them). */
+function request(features: Features, rows: number): inference.ModelInferRequest {
+  return {
+    modelName: MODEL,
+    inputs: features.map((f) => ({ name: f.name, datatype: f.numeric ? 'FP32' : 'BYTES', shape: [rows, 1] })),
+    rawInputContents: features.map((f, i) => {
+      if (f.numeric) return Buffer.from(Float32Array.from({ length: rows }, (_, r) => (r + i) % 7).buffer);
+      const cell = Buffer.from('Mobile Phone');
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(cell.length);
+      return Buffer.concat(Array.from({ length: rows }, () => [len, cell]).flat());
+    }),
+  };
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
+}
+
+/** Closed loop: `concurrency` callers back to back for SECONDS. */
+async function closedLoop(
+  client: InferenceClient,
+  req: inference.ModelInferRequest,
+  concurrency: number,
+): Promise<Run> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const end = Date.now() + SECONDS * 1000;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const t = process.hrtime.bigint();
+        try {
+          await client.ModelInfer(req);
+          latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    failures,
+  };
+}
+
+/** Open loop at a fixed rate: latency percentiles at that rate. */
+async function openLoop(client: InferenceClient, req: inference.ModelInferRequest, rate: number): Promise<Run> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const total = Math.floor(rate * SECONDS);
+  const start = process.hrtime.bigint();
+  const pending: Promise<void>[] = [];
+  // Paced by a 1 ms timer (never a busy loop: the generator must not steal the servers' CPU).
+  for (let i = 0; i < total;) {
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    for (const due = Math.min(total, Math.floor(elapsed * rate) + 1); i < due; i++) {
+      const t = process.hrtime.bigint();
+      pending.push(
+        client.ModelInfer(req).then(
+          () => void latencies.push(Number(process.hrtime.bigint() - t) / 1e6),
+          () => void failures++,
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  return { rps: rate, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failures };
+}
+
+async function startBare(): Promise<{ address: string; child: ChildProcess }> {
+  const child = spawnTs('bench/inference/bare-server.ts', process.env);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await waitFor(() => /PORT (\d+)/.exec(out)?.[1], { timeoutMs: 60_000, what: 'the bare server' });
+  return { address: `127.0.0.1:${port}`, child };
+}
+
+async function eventLoopP99(httpUrl: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const m = /nodejs_eventloop_lag_p99_seconds\{[^}]*\} ([0-9.e-]+)/.exec(text);
+  return m ? Number(m[1]) * 1000 : NaN;
+}
+
+async function main(): Promise<void> {
+  const broker = await startBroker();
+  const brokers = broker.brokers.join(',');
+  const registry = await startServiceProcess('registry', {
+    env: { KEEL_KAFKA_BROKERS: brokers, KEEL_LOG_LEVEL: 'warn' },
+    readyTimeoutMs: 120_000,
+  });
+  const features = await registerModel(registry.grpcAddress);
+  const env = { KEEL_KAFKA_BROKERS: brokers, KEEL_REGISTRY_ADDRESS: registry.grpcAddress, KEEL_LOG_LEVEL: 'warn' };
+  const keel = await startServiceProcess('inference', { env, readyTimeoutMs: 120_000 });
+  const unbatched = await startServiceProcess('inference', {
+    env: { ...env, KEEL_INFERENCE_MAX_BATCH_SIZE: '1' },
+    readyTimeoutMs: 120_000,
+  });
+  const bare = await startBare();
+  const k = inferenceClient(keel.grpcAddress);
+  const u = inferenceClient(unbatched.grpcAddress);
+  const b = inferenceClient(bare.address);
+  try {
+    const one = request(features, 1);
+    const hundred = request(features, 100);
+    // Warm both paths (connections, JIT) before measuring.
+    await closedLoop(k, one, 4);
+    await closedLoop(b, one, 4);
+
+    const k1 = await closedLoop(k, one, 1);
+    const b1 = await closedLoop(b, one, 1);
+    result('keel_1row_c1_rps', k1.rps, 'req/s');
+    result('bare_1row_c1_rps', b1.rps, 'req/s');
+    result('keel_1row_c1_p50', k1.p50, 'ms');
+
+    const k64 = await closedLoop(k, one, 64);
+    const lag = await eventLoopP99(keel.httpUrl);
+    const b64 = await closedLoop(b, one, 64);
+    result('keel_1row_c64_rps', k64.rps, 'req/s');
+    result('bare_1row_c64_rps', b64.rps, 'req/s');
+    result('ratio_1row_c64_vs_bare', k64.rps / b64.rps, 'x');
+    result('keel_eventloop_lag_p99_under_load', lag, 'ms');
+
+    const k100 = await closedLoop(k, hundred, 64);
+    const b100 = await closedLoop(b, hundred, 64);
+    result('keel_100rows_c64_rows_per_s', k100.rps * 100, 'rows/s');
+    result('bare_100rows_c64_rows_per_s', b100.rps * 100, 'rows/s');
+    result('ratio_100rows_c64_vs_bare', k100.rps / b100.rps, 'x');
+
+    const off = await closedLoop(u, one, 64);
+    result('keel_batching_off_1row_c64_rps', off.rps, 'req/s');
+    result('ratio_batching_on_vs_off_c64', k64.rps / off.rps, 'x');
+
+    const half = await openLoop(k, one, Math.max(1, Math.floor(k64.rps / 2)));
+    result('keel_half_peak_rate', half.rps, 'req/s');
+    result('keel_half_peak_p50', half.p50, 'ms');
+    result('keel_half_peak_p99', half.p99, 'ms');
+    result('failures_total', k1.failures + k64.failures + k100.failures + off.failures + half.failures, 'requests');
+  } finally {
+    k.close();
+    u.close();
+    b.close();
+    bare.child.kill('SIGTERM');
+    await unbatched.stop();
+    await keel.stop();
+    await registry.stop();
+    await broker.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
