@@ -11,6 +11,7 @@ export const GRPC_PACKAGE_PROTOS = {
     'keel/registry/v1/artifacts.proto',
   ],
   'keel.monitoring.v1': ['keel/monitoring/v1/monitoring.proto'],
+  'keel.training.v1': ['keel/training/v1/training.proto'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type GrpcPackage = keyof typeof GRPC_PACKAGE_PROTOS;
