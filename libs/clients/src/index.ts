@@ -4,3 +4,4 @@ export * from './grpc-client';
 export * from './registry/registry-client';
 export * from './registry/artifact-transfer';
 export * from './monitoring/monitoring-client';
+export * from './training/training-client';

@@ -12,7 +12,7 @@ import type { TaskProgress } from '../worker/train-task';
 import { TaskFailed, WorkerPool } from '../worker/worker-pool';
 import { JobFailure } from './jobs.errors';
 import type { GateDecisionRecord, JobMetrics, JobProgress, JobRow } from './jobs.entities';
-import { REGISTRY, WORKER_POOL } from './tokens';
+import { REGISTRY, WORKER_POOL } from '../common/tokens';
 
 export interface JobOutcome {
   datasetVersion: number;

@@ -3,7 +3,7 @@ import { DATA_SOURCE } from '@keel/runtime';
 import { In, LessThan, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { Page } from '@keel/domain';
 import { isUniqueViolation } from '@keel/persistence';
-import { JobRow, type JobStateName, PromotionPolicyRow, TrainingPolicyRow } from './jobs.entities';
+import { JobRow, type JobStateName, TrainingPolicyRow } from './jobs.entities';
 
 export interface JobFilter {
   dataset?: string;
@@ -122,15 +122,6 @@ export class JobsRepository {
 
   async saveTrainingPolicy(row: TrainingPolicyRow): Promise<TrainingPolicyRow> {
     await this.dataSource.getRepository(TrainingPolicyRow).save(row);
-    return row;
-  }
-
-  getPromotionPolicy(model: string): Promise<PromotionPolicyRow | null> {
-    return this.dataSource.getRepository(PromotionPolicyRow).findOneBy({ model });
-  }
-
-  async savePromotionPolicy(row: PromotionPolicyRow): Promise<PromotionPolicyRow> {
-    await this.dataSource.getRepository(PromotionPolicyRow).save(row);
     return row;
   }
 }

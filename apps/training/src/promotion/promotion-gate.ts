@@ -5,8 +5,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { GateDecisionRecord } from '../jobs/jobs.entities';
 import { JobError, jobInput } from '../jobs/jobs.errors';
-import { JobsRepository } from '../jobs/jobs.repository';
-import { REGISTRY, WORKER_POOL } from '../jobs/tokens';
+import { PromotionRepository } from './promotion.repository';
+import { REGISTRY, WORKER_POOL } from '../common/tokens';
 import { type Champion, isAborted, isNotFound, RegistryGateway } from '../registry/registry-gateway';
 import type { TensorSpec } from '../worker/train-task';
 import { WorkerPool } from '../worker/worker-pool';
@@ -28,12 +28,17 @@ export class PromotionGate {
   constructor(
     @Inject(REGISTRY) private readonly registry: RegistryGateway,
     @Inject(WORKER_POOL) private readonly pool: WorkerPool,
-    private readonly repo: JobsRepository,
+    private readonly repo: PromotionRepository,
   ) {}
 
   async policy(model: string): Promise<PromotionPolicy & { model: string }> {
-    const row = await this.repo.getPromotionPolicy(model);
+    const row = await this.repo.get(model);
     return { model, ...(row ?? DEFAULT_PROMOTION_POLICY) };
+  }
+
+  async productionVersion(model: string): Promise<number> {
+    jobInput.name(model, 'model');
+    return (await this.registry.champion(model))?.version ?? 0;
   }
 
   async setPolicy(model: string, p: PromotionPolicy): Promise<PromotionPolicy & { model: string }> {
@@ -43,7 +48,7 @@ export class PromotionGate {
     if (!(p.maxRegression >= 0 && p.maxRegression <= 1)) jobInput.fail('max_regression', 'must be in 0..1');
     const compareMetric = p.compareMetric || 'auc';
     if (!/^[a-z_]{1,32}$/.test(compareMetric)) jobInput.fail('compare_metric', 'must be a metric name such as auc');
-    await this.repo.savePromotionPolicy({ model, ...p, compareMetric, updatedAt: Date.now() });
+    await this.repo.save({ model, ...p, compareMetric, updatedAt: Date.now() });
     return this.policy(model);
   }
 
