@@ -28,12 +28,12 @@ export class TaskFailed extends Error {
 
 function workerEntry(): { file: string; execArgv: string[] } {
   // From source (tests, `npm run`), the .ts entry with the workspace's TypeScript hook; from a bundle,
-  // the train-worker.js emitted beside main.js.
+  // worker/train-worker.js beside main.js (the build's additional entry point).
   const ts = join(__dirname, 'train-worker.ts');
   if (existsSync(ts)) {
     return { file: ts, execArgv: ['-r', resolve(__dirname, '../../../../tools/register-ts.cjs')] };
   }
-  return { file: join(__dirname, 'train-worker.js'), execArgv: [] };
+  return { file: join(__dirname, 'worker', 'train-worker.js'), execArgv: [] };
 }
 
 export class WorkerPool {
