@@ -5,6 +5,8 @@ import { registerDrift } from './drift';
 import { registerDriftReport } from './drift-report';
 import { registerMonitor } from './monitor';
 import { registerAlerts } from './alerts';
+import { registerJobs } from './jobs';
+import { registerModels } from './models';
 
 // One line per sub-command file.
 export const commands: RegisterCommand[] = [
@@ -14,4 +16,6 @@ export const commands: RegisterCommand[] = [
   registerDriftReport,
   registerMonitor,
   registerAlerts,
+  registerJobs,
+  registerModels,
 ];
