@@ -5,8 +5,16 @@
 import { EventBus } from '@keel/event-bus';
 import type { EventPayload, trainingV1 } from '@keel/contracts';
 import { registryClients, trainingClients, type RegistryClients, type TrainingClients } from '@keel/clients';
-import { startBroker, startServiceProcess, waitFor, type ServiceProcess, type TestBroker } from '@keel/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  spawnTs,
+  startBroker,
+  startServiceProcess,
+  waitFor,
+  type ServiceProcess,
+  type TestBroker,
+} from '@keel/testing';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadChurnColumns, publishSnapshot, shiftChurn, type TextColumns } from './testing/churn-snapshot';
@@ -50,6 +58,25 @@ describe('training service on the real broker and registry', () => {
       },
       { timeoutMs: timeout, intervalMs: 200 },
     );
+
+  /** Runs `keel <args>` against the started services; resolves with exit code and stdout. */
+  const keel = (args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
+    new Promise((resolve) => {
+      const child = spawnTs(
+        'apps/cli/src/main.ts',
+        {
+          ...process.env,
+          KEEL_TRAINING_ADDRESS: training.grpcAddress,
+          KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
+        },
+        args,
+      );
+      let out = '';
+      let err = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      child.once('exit', (code) => resolve({ code, out, err }));
+    });
 
   beforeAll(async () => {
     churn = loadChurnColumns();
@@ -163,7 +190,7 @@ describe('training service on the real broker and registry', () => {
       dataset: 'churn',
       datasetVersion: 1,
       algorithm: 'ALGORITHM_RF',
-      paramsJson: '{"nTrees":400}',
+      paramsJson: '{"nTrees":60}',
       seed: 3,
       model: 'churn-rf',
     });
@@ -207,4 +234,51 @@ describe('training service on the real broker and registry', () => {
     expect((err as { code: number }).code).toBe(3);
     expect((err as { metadata: { get(k: string): unknown[] } }).metadata.get('keel-field')).toEqual(['algorithm']);
   }, 200_000);
+
+  it('should train, gate, promote, roll back and download through the CLI', async () => {
+    const trained = await keel([
+      'train',
+      '--dataset',
+      'churn',
+      '--version',
+      '1',
+      '--algo',
+      'lr',
+      '--seed',
+      '7',
+      '--model',
+      'churn-cli',
+      '--wait',
+      '--json',
+    ]);
+    expect(trained.err).toBe('');
+    const job = JSON.parse(trained.out) as { state: string; modelVersion: number; gate: { promoted: boolean } };
+    expect(job).toMatchObject({ state: 'succeeded', modelVersion: 1, gate: { promoted: true } });
+
+    const refused = await keel(['models', 'promote', 'churn', '--version', '2', '--json']);
+    expect(refused.code).toBe(1);
+    const d = JSON.parse(refused.out) as { promoted: boolean; reasons: string[] };
+    expect(d.promoted).toBe(false);
+    expect(d.reasons.join('\n')).toContain('missing inputs Tenure:FP32');
+
+    const forced = await keel(['models', 'promote', 'churn', '--version', '2', '--force', '--json']);
+    expect(JSON.parse(forced.out)).toMatchObject({ promoted: true, forced: true, fromVersion: 1, toVersion: 2 });
+    const back = await keel(['models', 'rollback', 'churn', '--json']);
+    expect(JSON.parse(back.out)).toEqual({ model: 'churn', fromVersion: 2, toVersion: 1 });
+
+    const out = join(trainingDir, 'prod.onnx');
+    const dl = await keel(['models', 'download', 'churn', '--alias', 'production', '--out', out, '--json']);
+    expect(JSON.parse(dl.out)).toMatchObject({ version: 1 });
+    const v1 = await reg.models.GetModelVersion({ model: 'churn', version: 1 });
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(v1.artifactSha256);
+
+    const shown = JSON.parse((await keel(['models', 'show', 'churn', '--version', '2', '--json'])).out) as {
+      lineage: { datasetVersion: number; seed: number };
+      gate: { promoted: boolean; forced: boolean };
+    };
+    expect(shown.lineage).toMatchObject({ datasetVersion: 2, seed: 7 });
+    expect(shown.gate).toMatchObject({ promoted: true, forced: true });
+    const listed = JSON.parse((await keel(['jobs', 'list', '--model', 'churn', '--json'])).out) as unknown[];
+    expect(listed).toHaveLength(2);
+  }, 240_000);
 });
