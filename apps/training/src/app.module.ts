@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
 import { eventTableEntities, eventTableMigrations } from '@keel/persistence';
 import { DatabaseModule } from '@keel/runtime';
+import { CoreModule } from './common/core.module';
+import { trainingEntities, trainingMigrations } from './database';
+import { JobsModule } from './jobs/jobs.module';
+import { PromotionModule } from './promotion/promotion.module';
 
-/** The training service: runs training jobs and tracks them as reproducible runs. */
+/** The training service: a job queue trained in worker threads, tracked runs, registered models, the gate. */
 @Module({
   imports: [
-    // The event bus's processed-events (dedupe) and outbox tables, migrated at start.
-    DatabaseModule.forRoot({ entities: eventTableEntities, migrations: eventTableMigrations }),
+    DatabaseModule.forRoot({
+      entities: [...trainingEntities, ...eventTableEntities],
+      migrations: [...eventTableMigrations, ...trainingMigrations],
+    }),
+    CoreModule,
+    PromotionModule,
+    JobsModule,
   ],
 })
 export class AppModule {}

@@ -6,3 +6,4 @@ export * from './registry/artifact-transfer';
 export * from './monitoring/monitoring-client';
 export * from './ingestion/ingestion-client';
 export * from './inference/inference-client';
+export * from './training/training-client';

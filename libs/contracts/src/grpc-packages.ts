@@ -13,6 +13,7 @@ export const GRPC_PACKAGE_PROTOS = {
   'keel.monitoring.v1': ['keel/monitoring/v1/monitoring.proto'],
   'keel.ingestion.v1': ['keel/ingestion/v1/ingestion.proto'],
   inference: ['inference/grpc_predict_v2.proto'],
+  'keel.training.v1': ['keel/training/v1/training.proto'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type GrpcPackage = keyof typeof GRPC_PACKAGE_PROTOS;

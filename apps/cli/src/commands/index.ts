@@ -9,6 +9,8 @@ import { registerStatus } from './status';
 import { registerDataset } from './dataset';
 import { registerIngest } from './ingest';
 import { registerPredict } from './predict';
+import { registerJobs } from './jobs';
+import { registerModels } from './models';
 
 // One line per sub-command file.
 export const commands: RegisterCommand[] = [
@@ -22,4 +24,6 @@ export const commands: RegisterCommand[] = [
   registerDataset,
   registerIngest,
   registerPredict,
+  registerJobs,
+  registerModels,
 ];

@@ -19,19 +19,28 @@ import {
 } from '@keel/ml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './command';
-import { parseTrainFlags, type TrainFlags, type TrainOptions } from './train-options';
+import { parseTrainFlags, type TrainFlags, type TrainOptions, TrainUsageError } from './train-options';
+import { registerTrainPolicy, runServiceTrain, type ServiceTrainFlags } from './train-service';
 
 export const registerTrain: RegisterCommand = (program: Command) => {
-  program
+  const train = program
     .command('train')
-    .description('train a binary classifier on a CSV file and export it as ONNX')
-    .requiredOption('--data <file.csv>', 'training data, CSV with a header row')
-    .requiredOption('--target <column>', 'the column to predict (two classes)')
+    .description(
+      'train a binary classifier: on a CSV file here (--data, exports ONNX), or on a dataset version by the ' +
+        'training service (--dataset, registers a model version)',
+    )
+    .option('--data <file.csv>', 'local training data, CSV with a header row')
+    .option('--dataset <name>', 'train on this registry dataset with the training service')
+    .option('--version <v>', 'dataset version (--dataset; default: the latest)')
+    .option('--model <name>', 'model to register the version under (--dataset)')
+    .option('--wait', 'follow the job to its end and print the registered version (--dataset)')
+    .option('--json', 'print the job as JSON (--dataset; fields in docs/cli.md)')
+    .option('--target <column>', 'the column to predict (two classes); --dataset defaults to its declared target')
     .option('--id-column <column>', 'a row identifier, not used as a feature')
     .option('--positive <value>', 'the positive class (default: 1, true or yes in any case)')
     .requiredOption('--algo <lr|rf|gbdt>', 'logistic regression, random forest or gradient boosting')
     .requiredOption('--seed <n>', 'seed for every random choice (same seed, same data: same model bytes)')
-    .requiredOption('--out <model.onnx>', 'where to write the ONNX model')
+    .option('--out <model.onnx>', 'where to write the ONNX model (--data)')
     .option('--params <json>', 'learner parameters as a JSON object, e.g. {"nTrees":200}')
     .option('--column-types <json>', 'column types instead of inferred ones, e.g. {"CityTier":"categorical"}')
     .option('--validation-fraction <f>', 'share of rows held out for validation metrics', '0.2')
@@ -39,11 +48,24 @@ export const registerTrain: RegisterCommand = (program: Command) => {
     .option('--min-frequency <n>', 'categories seen fewer times (or a fraction of rows) share one "other" column')
     .option('--max-categories <n>', 'at most this many one-hot columns per categorical column, "other" included')
     .option('--card <card.json>', 'also write the model card: params, seed, metrics, data summary, importances')
-    .action((flags: TrainFlags) => {
+    .action(async (flags: TrainFlags & ServiceTrainFlags) => {
+      if (flags.dataset !== undefined) {
+        if (flags.data !== undefined) throw new TrainUsageError('give either --data (local) or --dataset, not both');
+        return runServiceTrain(flags);
+      }
+      for (const [flag, value] of [
+        ['--data', flags.data],
+        ['--target', flags.target],
+        ['--out', flags.out],
+      ] as const) {
+        if (value === undefined)
+          throw new TrainUsageError(`required option '${flag}' not specified (or use --dataset)`);
+      }
       const options = parseTrainFlags(flags);
       const result = runTrain(options);
       process.stdout.write(formatReport(options, result));
     });
+  registerTrainPolicy(train);
 };
 
 export function runTrain(options: TrainOptions): TrainResult {

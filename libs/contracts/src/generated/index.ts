@@ -3,12 +3,14 @@ import type * as inference from './inference';
 import type * as ingestionV1 from './keel/ingestion/v1';
 import type * as monitoringV1 from './keel/monitoring/v1';
 import type * as registryV1 from './keel/registry/v1';
+import type * as trainingV1 from './keel/training/v1';
 
 // One namespace per proto package: registryV1.PageRequest and trainingV1.PageRequest can both exist.
 export * as inference from './inference';
 export * as ingestionV1 from './keel/ingestion/v1';
 export * as monitoringV1 from './keel/monitoring/v1';
 export * as registryV1 from './keel/registry/v1';
+export * as trainingV1 from './keel/training/v1';
 
 /** The generated server handler interface of each gRPC service, by fully-qualified name. */
 export interface GrpcServiceHandlers {
@@ -22,6 +24,8 @@ export interface GrpcServiceHandlers {
   'keel.registry.v1.LineageService': registryV1.LineageServiceHandlers;
   'keel.registry.v1.ModelService': registryV1.ModelServiceHandlers;
   'keel.registry.v1.RunService': registryV1.RunServiceHandlers;
+  'keel.training.v1.PromotionService': trainingV1.PromotionServiceHandlers;
+  'keel.training.v1.TrainingService': trainingV1.TrainingServiceHandlers;
 }
 
 /** The generated client interface of each gRPC service, by fully-qualified name. */
@@ -36,4 +40,6 @@ export interface GrpcServiceClients {
   'keel.registry.v1.LineageService': registryV1.LineageServiceClient;
   'keel.registry.v1.ModelService': registryV1.ModelServiceClient;
   'keel.registry.v1.RunService': registryV1.RunServiceClient;
+  'keel.training.v1.PromotionService': trainingV1.PromotionServiceClient;
+  'keel.training.v1.TrainingService': trainingV1.TrainingServiceClient;
 }

@@ -1,0 +1,6 @@
+import { JobRow, PromotionPolicyRow, TrainingPolicyRow } from './jobs/jobs.entities';
+import { CreateTrainingTables1764400000000 } from './jobs/jobs.migration';
+
+/** The training service's own tables, in migration order. */
+export const trainingEntities = [JobRow, TrainingPolicyRow, PromotionPolicyRow];
+export const trainingMigrations = [CreateTrainingTables1764400000000];

@@ -1,0 +1,18 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATA_SOURCE } from '@keel/runtime';
+import type { DataSource } from 'typeorm';
+import { PromotionPolicyRow } from '../jobs/jobs.entities';
+
+/** Promotion policies per model. */
+@Injectable()
+export class PromotionRepository {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  get(model: string): Promise<PromotionPolicyRow | null> {
+    return this.dataSource.getRepository(PromotionPolicyRow).findOneBy({ model });
+  }
+
+  async save(row: PromotionPolicyRow): Promise<void> {
+    await this.dataSource.getRepository(PromotionPolicyRow).save(row);
+  }
+}

@@ -1,0 +1,43 @@
+// Worker thread entry: decodes the snapshot and runs one train or evaluate task, posting progress.
+// Loaded by worker-pool.ts; never imported.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Algo } from '@keel/ml';
+import { readParquetColumns } from './parquet-reader';
+import { runEvaluateTask, runTrainTask } from './train-task';
+import type { WorkerMessage, WorkerRequest } from './worker-messages';
+
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
+
+async function main(req: WorkerRequest): Promise<void> {
+  const columns = await readParquetColumns(req.parquet);
+  if (req.kind === 'train') {
+    const output = runTrainTask(
+      {
+        columns,
+        target: req.target,
+        idColumn: req.idColumn,
+        algo: req.algo as Algo,
+        params: req.params,
+        seed: req.seed,
+        champion: req.champion,
+      },
+      (progress) => post({ kind: 'progress', progress }),
+    );
+    post({ kind: 'trained', output });
+  } else {
+    post({
+      kind: 'evaluated',
+      output: runEvaluateTask({
+        columns,
+        target: req.target,
+        seed: req.seed,
+        challenger: req.challenger,
+        champion: req.champion,
+      }),
+    });
+  }
+}
+
+main(workerData as WorkerRequest).catch((err: Error) =>
+  post({ kind: 'error', name: err.name, code: (err as { code?: string }).code ?? '', message: err.message }),
+);

@@ -1,0 +1,21 @@
+import type { EvaluateTaskInput, TaskProgress, TrainTaskOutput } from './train-task';
+import type { runEvaluateTask } from './train-task';
+
+export type WorkerRequest =
+  | {
+      kind: 'train';
+      parquet: Uint8Array;
+      target: string;
+      idColumn?: string;
+      algo: string;
+      params: Record<string, unknown>;
+      seed: number;
+      champion: Uint8Array | null;
+    }
+  | ({ kind: 'evaluate'; parquet: Uint8Array } & Omit<EvaluateTaskInput, 'columns'>);
+
+export type WorkerMessage =
+  | { kind: 'progress'; progress: TaskProgress }
+  | { kind: 'trained'; output: TrainTaskOutput }
+  | { kind: 'evaluated'; output: ReturnType<typeof runEvaluateTask> }
+  | { kind: 'error'; name: string; code: string; message: string };
