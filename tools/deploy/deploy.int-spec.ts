@@ -2,14 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
 import { WORKSPACE_ROOT } from '@keel/testing';
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 
 // The deployment files are checked by the real tools (Debian's docker-compose and Prometheus' promtool),
 // and cross-checked against the services' default ports.
 const httpPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map(([s, p]) => [s, String(p.http)]));
-const grpcPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map(([s, p]) => [s, String(p.grpc)]));
 
 describe('docker-compose.yml', () => {
   const config = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config'], {
@@ -81,33 +79,3 @@ describe('Grafana provisioning', () => {
     for (const p of dashboard.panels) expect(p.datasource.uid).toBe('prometheus');
   });
 });
-
-describe('Kubernetes manifests', () => {
-  it.each(Object.keys(httpPorts))('should probe and expose %s on the ports its config defaults to', (svc) => {
-    const docs = parseAllDocuments(readFileSync(join(WORKSPACE_ROOT, `deploy/k8s/${svc}.yaml`), 'utf8')).map(
-      (d) => d.toJS() as K8sObject,
-    );
-    const deployment = docs.find((d) => d.kind === 'Deployment')!;
-    const container = deployment.spec.template.spec.containers[0];
-    const ports = Object.fromEntries(
-      container.ports.map((p: { name: string; containerPort: number }) => [p.name, String(p.containerPort)]),
-    );
-    expect(ports).toEqual({ grpc: grpcPorts[svc], http: httpPorts[svc] });
-    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
-    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
-    const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
-    expect(env[`KEEL_${svc.toUpperCase()}_HTTP_PORT`]).toBe(httpPorts[svc]);
-    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(httpPorts[svc]);
-    const service = docs.find((d) => d.kind === 'Service')!;
-    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
-  });
-
-  it('should list every manifest in the kustomization', () => {
-    const k = parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/k8s/kustomization.yaml'), 'utf8')) as {
-      resources: string[];
-    };
-    expect(k.resources).toEqual(expect.arrayContaining(Object.keys(httpPorts).map((s) => `${s}.yaml`)));
-  });
-});
-
-type K8sObject = { kind: string; spec: any };
