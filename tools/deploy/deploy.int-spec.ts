@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { WORKSPACE_ROOT } from '@keel/testing';
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 
@@ -29,6 +30,8 @@ describe('docker-compose.yml', () => {
       'ingestion',
       'jaeger',
       'kafka',
+      'minio',
+      'minio-init',
       'monitoring',
       'postgres',
       'prometheus',
@@ -38,6 +41,32 @@ describe('docker-compose.yml', () => {
     expect(config).toContain('KAFKA_PROCESS_ROLES: broker,controller');
     expect(config).toContain('KEEL_DATABASE_URL: postgres://keel:keel@postgres:5432/keel');
     expect(config).toContain('OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318');
+  });
+
+  it('should store artifacts in MinIO with every S3 setting the registry needs, after the bucket exists', () => {
+    const compose = parse(config) as {
+      services: Record<string, { environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
+    };
+    const documented = readFileSync(join(WORKSPACE_ROOT, 'docs/configuration.md'), 'utf8');
+    for (const svc of Object.keys(httpPorts)) {
+      const { environment = {}, depends_on = {} } = compose.services[svc]!;
+      expect(environment).toMatchObject({
+        KEEL_ARTIFACT_BACKEND: 's3',
+        KEEL_S3_ENDPOINT: 'http://minio:9000',
+        KEEL_S3_BUCKET: 'keel-artifacts',
+        KEEL_S3_FORCE_PATH_STYLE: 'true',
+        KEEL_REGISTRY_ADDRESS: 'registry:50051',
+      });
+      expect(depends_on).toMatchObject({ 'minio-init': { condition: 'service_completed_successfully' } });
+      for (const key of Object.keys(environment).filter((k) => k.startsWith('KEEL_'))) {
+        expect(documented).toContain(`\`${key}\``);
+      }
+    }
+    const minio = compose.services['minio'] as { environment: Record<string, string> };
+    const env = compose.services['registry']!.environment!;
+    expect(env['KEEL_S3_ACCESS_KEY_ID']).toBe(minio.environment['MINIO_ROOT_USER']);
+    expect(env['KEEL_S3_SECRET_ACCESS_KEY']).toBe(minio.environment['MINIO_ROOT_PASSWORD']);
+    expect(JSON.stringify(compose.services['minio-init'])).toContain('mb --ignore-existing local/keel-artifacts');
   });
 
   it('should build every app from the one Dockerfile when its APP argument is set', () => {
