@@ -50,7 +50,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const otel = readOtelEnv(env);
   if (otel.problems.length > 0) warnIgnored(options.serviceName, otel.problems);
   if (otel.disabled) {
-    const provider = new NodeTracerProvider();
+    // Never registered: the API stays a no-op; the provider itself records nothing either.
+    const provider = new NodeTracerProvider({ sampler: createSampler({ name: 'always_off', ratio: 0 }) });
     current = { provider, exporting: false, disabled: true, otel, shutdown: () => shutdownCurrent(provider) };
     return current;
   }
