@@ -160,6 +160,24 @@ describe('Kubernetes overlays', () => {
     expect(find(objects('prod'), 'Deployment', 'keel-ingestion')!.spec.replicas).toBeGreaterThan(1);
   });
 
+  it('should point dev at the PostgreSQL, MinIO and Jaeger Services it deploys', () => {
+    const dev = objects('dev');
+    const config = find(dev, 'ConfigMap', 'keel-config')!.data!;
+    const secret = find(dev, 'Secret', 'keel-secrets')!.stringData!;
+    const hosts = [config['KEEL_S3_ENDPOINT'], config['OTEL_EXPORTER_OTLP_ENDPOINT'], secret['KEEL_DATABASE_URL']].map(
+      (url) => new URL(url!),
+    );
+    for (const url of hosts) {
+      const service = find(dev, 'Service', url.hostname);
+      expect(service).toBeDefined();
+      expect(service!.spec.ports.map((p: { port: number }) => String(p.port))).toContain(url.port);
+      expect(find(dev, 'Deployment', url.hostname)).toBeDefined();
+    }
+    const job = find(dev, 'Job', 'minio-create-bucket')!;
+    expect(job.spec.template.spec.containers[0].args[0]).toContain('mc mb --ignore-existing "dev/$KEEL_S3_BUCKET"');
+    expect(find(objects('prod'), 'Deployment', 'postgres')).toBeUndefined();
+  });
+
   it('should list every service manifest in the base kustomization', () => {
     const k = parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/k8s/base/kustomization.yaml'), 'utf8')) as {
       resources: string[];
