@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { WORKSPACE_ROOT } from '@keel/testing';
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 
 // The deployment files are checked by the real tools (Debian's docker-compose and Prometheus' promtool),
 // and cross-checked against the services' default ports.
 const httpPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map(([s, p]) => [s, String(p.http)]));
-const grpcPorts = Object.fromEntries(Object.entries(DEFAULT_SERVICE_PORTS).map(([s, p]) => [s, String(p.grpc)]));
 
 describe('docker-compose.yml', () => {
   const config = execFileSync('docker-compose', ['-f', join(WORKSPACE_ROOT, 'docker-compose.yml'), 'config'], {
@@ -31,6 +30,8 @@ describe('docker-compose.yml', () => {
       'ingestion',
       'jaeger',
       'kafka',
+      'minio',
+      'minio-init',
       'monitoring',
       'postgres',
       'prometheus',
@@ -40,6 +41,32 @@ describe('docker-compose.yml', () => {
     expect(config).toContain('KAFKA_PROCESS_ROLES: broker,controller');
     expect(config).toContain('KEEL_DATABASE_URL: postgres://keel:keel@postgres:5432/keel');
     expect(config).toContain('OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318');
+  });
+
+  it('should store artifacts in MinIO with every S3 setting the registry needs, after the bucket exists', () => {
+    const compose = parse(config) as {
+      services: Record<string, { environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
+    };
+    const documented = readFileSync(join(WORKSPACE_ROOT, 'docs/configuration.md'), 'utf8');
+    for (const svc of Object.keys(httpPorts)) {
+      const { environment = {}, depends_on = {} } = compose.services[svc]!;
+      expect(environment).toMatchObject({
+        KEEL_ARTIFACT_BACKEND: 's3',
+        KEEL_S3_ENDPOINT: 'http://minio:9000',
+        KEEL_S3_BUCKET: 'keel-artifacts',
+        KEEL_S3_FORCE_PATH_STYLE: 'true',
+        KEEL_REGISTRY_ADDRESS: 'registry:50051',
+      });
+      expect(depends_on).toMatchObject({ 'minio-init': { condition: 'service_completed_successfully' } });
+      for (const key of Object.keys(environment).filter((k) => k.startsWith('KEEL_'))) {
+        expect(documented).toContain(`\`${key}\``);
+      }
+    }
+    const minio = compose.services['minio'] as { environment: Record<string, string> };
+    const env = compose.services['registry']!.environment!;
+    expect(env['KEEL_S3_ACCESS_KEY_ID']).toBe(minio.environment['MINIO_ROOT_USER']);
+    expect(env['KEEL_S3_SECRET_ACCESS_KEY']).toBe(minio.environment['MINIO_ROOT_PASSWORD']);
+    expect(JSON.stringify(compose.services['minio-init'])).toContain('mb --ignore-existing local/keel-artifacts');
   });
 
   it('should build every app from the one Dockerfile when its APP argument is set', () => {
@@ -81,33 +108,3 @@ describe('Grafana provisioning', () => {
     for (const p of dashboard.panels) expect(p.datasource.uid).toBe('prometheus');
   });
 });
-
-describe('Kubernetes manifests', () => {
-  it.each(Object.keys(httpPorts))('should probe and expose %s on the ports its config defaults to', (svc) => {
-    const docs = parseAllDocuments(readFileSync(join(WORKSPACE_ROOT, `deploy/k8s/${svc}.yaml`), 'utf8')).map(
-      (d) => d.toJS() as K8sObject,
-    );
-    const deployment = docs.find((d) => d.kind === 'Deployment')!;
-    const container = deployment.spec.template.spec.containers[0];
-    const ports = Object.fromEntries(
-      container.ports.map((p: { name: string; containerPort: number }) => [p.name, String(p.containerPort)]),
-    );
-    expect(ports).toEqual({ grpc: grpcPorts[svc], http: httpPorts[svc] });
-    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
-    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
-    const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
-    expect(env[`KEEL_${svc.toUpperCase()}_HTTP_PORT`]).toBe(httpPorts[svc]);
-    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(httpPorts[svc]);
-    const service = docs.find((d) => d.kind === 'Service')!;
-    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
-  });
-
-  it('should list every manifest in the kustomization', () => {
-    const k = parse(readFileSync(join(WORKSPACE_ROOT, 'deploy/k8s/kustomization.yaml'), 'utf8')) as {
-      resources: string[];
-    };
-    expect(k.resources).toEqual(expect.arrayContaining(Object.keys(httpPorts).map((s) => `${s}.yaml`)));
-  });
-});
-
-type K8sObject = { kind: string; spec: any };

@@ -1,5 +1,6 @@
 import {
   context,
+  propagation,
   trace,
   type Context,
   type Span,
@@ -11,8 +12,10 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { readOtelEnv, type OtelEnv } from './otel-env';
+import { createConsoleExporter, createOtlpExporter, createSampler } from './otel-sdk';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -24,8 +27,12 @@ export interface TelemetryOptions {
 
 export interface Telemetry {
   provider: NodeTracerProvider;
-  /** True when spans leave the process (OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  /** True when spans leave the process over OTLP (an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set). */
   exporting: boolean;
+  /** OTEL_SDK_DISABLED=true: nothing registered, no spans recorded. */
+  disabled: boolean;
+  /** The OTEL_* settings as read (docs/tracing.md), with the values that were ignored. */
+  otel: OtelEnv;
   shutdown(): Promise<void>;
 }
 
@@ -34,31 +41,35 @@ let current: Telemetry | undefined;
 /**
  * Starts tracing for a service. Call it before anything requires http or @grpc/grpc-js (the
  * service's `instrument.ts`, imported first by `main.ts`), so that both are instrumented.
- * Without OTEL_EXPORTER_OTLP_ENDPOINT spans still get ids (for logs and propagation) but are not exported.
+ * The standard OTEL_* variables apply (otel-env.ts, docs/tracing.md). Without an OTLP endpoint spans
+ * still get ids (for logs and propagation) but are not exported.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (current) return current;
   const env = options.env ?? process.env;
-  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
-  const endpoint = env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
-  const exporting = Boolean(endpoint) && env['OTEL_TRACES_EXPORTER'] !== 'none';
-  if (exporting) {
-    // Loaded only when used: the exporter pulls in protobuf encoders a quiet service never needs.
-    type OtlpProto = typeof import('@opentelemetry/exporter-trace-otlp-proto');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as OtlpProto;
-    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  const otel = readOtelEnv(env);
+  if (otel.problems.length > 0) warnIgnored(options.serviceName, otel.problems);
+  if (otel.disabled) {
+    // Never registered: the API stays a no-op; the provider itself records nothing either.
+    const provider = new NodeTracerProvider({ sampler: createSampler({ name: 'always_off', ratio: 0 }) });
+    current = { provider, exporting: false, disabled: true, otel, shutdown: () => shutdownCurrent(provider) };
+    return current;
   }
+  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  if (otel.otlp) processors.push(new BatchSpanProcessor(createOtlpExporter(otel.otlp)));
+  if (otel.console) processors.push(new SimpleSpanProcessor(createConsoleExporter()));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
-      'service.name': env['OTEL_SERVICE_NAME'] ?? `keel-${options.serviceName}`,
       'service.namespace': 'keel',
       'service.version': options.serviceVersion ?? '0.1.0',
+      ...otel.resourceAttributes,
+      'service.name': otel.serviceName ?? `keel-${options.serviceName}`,
     }),
+    sampler: createSampler(otel.sampler),
     spanProcessors: processors,
   });
   provider.register();
-  registerInstrumentations({
+  const unload = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
@@ -69,13 +80,36 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   });
   current = {
     provider,
-    exporting,
+    exporting: Boolean(otel.otlp),
+    disabled: false,
+    otel,
     shutdown: async () => {
-      await provider.shutdown();
-      current = undefined;
+      unload();
+      await shutdownCurrent(provider);
+      // Frees the globals, so a later startTelemetry in the same process (tests) registers again.
+      trace.disable();
+      propagation.disable();
+      context.disable();
     },
   };
   return current;
+}
+
+async function shutdownCurrent(provider: NodeTracerProvider): Promise<void> {
+  await provider.shutdown();
+  current = undefined;
+}
+
+// Before the logger exists: one JSON line on stderr listing every ignored OTEL_* value.
+function warnIgnored(service: string, problems: string[]): void {
+  const line = {
+    level: 'warn',
+    time: new Date().toISOString(),
+    service,
+    msg: 'ignored OpenTelemetry settings',
+    problems,
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
 /** The telemetry started in this process, if any. */
