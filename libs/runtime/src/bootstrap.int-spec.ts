@@ -1,3 +1,4 @@
+import { KEEL_VERSION } from '@keel/contracts';
 import { createServer, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,7 @@ describe('startService', () => {
       const ready = await fetch(`http://127.0.0.1:${svc.httpPort}/readyz`);
       expect(await ready.json()).toEqual({
         service: 'probe',
+        version: KEEL_VERSION,
         ready: true,
         checks: { lifecycle: 'ok', database: 'ok' },
       });
