@@ -41,6 +41,16 @@ export function outboxSettings(service: string) {
         max: 60_000,
       },
     ),
+    outboxMaxSendAttempts: setting.int(
+      `${prefix}_OUTBOX_MAX_SEND_ATTEMPTS`,
+      'Failed sends (not outages) after which an outbox row is reported and skipped (keel_outbox_failed_total).',
+      { default: 5, min: 1, max: 1000 },
+    ),
+    outboxRetentionHours: setting.int(
+      `${prefix}_OUTBOX_RETENTION_HOURS`,
+      'How long sent outbox rows are kept before the relay deletes them.',
+      { default: 24, min: 0, max: 24 * 365 },
+    ),
   };
 }
 
@@ -108,6 +118,8 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicati
           bus,
           dataSource: this.dataSource,
           pollIntervalMs: this.config.outboxPollMs,
+          maxSendAttempts: this.config.outboxMaxSendAttempts,
+          retentionMs: this.config.outboxRetentionHours * 3600_000,
           logger: this.logger,
         });
         this.relay.start();
