@@ -17,25 +17,68 @@ export interface RunSearch {
   page: Page;
 }
 
+type Statement = { sql: string; params: unknown[] };
+
 /**
- * One SQL statement over indexed tables: thresholds join run_latest_metrics on its (key, value) index,
- * params and tags are EXISTS probes on (key, value), and only the page's ids come back.
+ * Indexed SQL over run_latest_metrics' (key, value, run_id) index: thresholds are joins, params and tags
+ * EXISTS probes on (key, value), and only the page's ids come back. Ordered by a metric that is not
+ * filtered, the runs that have it come first, walked in that metric's index order, and only when the
+ * page is not full the runs without it (newest first) complete it: nothing sorts every match.
  */
 export async function searchRunIds(db: DataSource, s: RunSearch): Promise<string[]> {
-  const { sql, params } = searchRunIdsSql(s);
-  const rows = await rawQuery<{ id: string }>(db, sql, params);
-  return rows.map((r) => r.id);
+  const ids = async (st: Statement) => (await rawQuery<{ id: string }>(db, st.sql, st.params)).map((r) => r.id);
+  const first = await ids(searchRunIdsSql(s));
+  const missing = missingMetricSql(s);
+  if (!missing || first.length > s.page.limit) return first;
+  // Runs with the metric before this page: all of them if this page holds some, else count them.
+  const withMetric =
+    first.length > 0 || s.page.offset === 0
+      ? s.page.offset + first.length
+      : Number((await rawQuery<{ n: string | number }>(db, missing.count.sql, missing.count.params))[0]!.n);
+  const rest = await ids(missing.page(s.page.limit + 1 - first.length, Math.max(0, s.page.offset - withMetric)));
+  return [...first, ...rest];
 }
 
-/** The search statement (with `?` placeholders) and its parameters; the plan guard EXPLAINs exactly this. */
-export function searchRunIdsSql(s: RunSearch): { sql: string; params: unknown[] } {
+/** The filters every statement shares: threshold joins (their params first) and the WHERE terms. */
+function filterParts(s: RunSearch): {
+  joins: string[];
+  joinParams: unknown[];
+  where: string[];
+  whereParams: unknown[];
+} {
   const joins: string[] = [];
+  const joinParams: unknown[] = [];
   const where: string[] = [];
-  const params: unknown[] = [];
+  const whereParams: unknown[] = [];
   s.metrics.forEach((m, i) => {
     joins.push(`JOIN run_latest_metrics m${i} ON m${i}.run_id = r.id AND m${i}.key = ? AND m${i}.value ${m.op} ?`);
-    params.push(m.key, m.value);
+    joinParams.push(m.key, m.value);
   });
+  if (s.experimentIds.length) {
+    where.push(`r.experiment_id IN (${s.experimentIds.map(() => '?').join(', ')})`);
+    whereParams.push(...s.experimentIds);
+  }
+  if (s.statuses.length) {
+    where.push(`r.status IN (${s.statuses.map(() => '?').join(', ')})`);
+    whereParams.push(...s.statuses);
+  }
+  for (const p of s.params) {
+    where.push('EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.id AND p.key = ? AND p.value = ?)');
+    whereParams.push(p.key, p.value);
+  }
+  for (const t of s.tags) {
+    where.push('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.key = ? AND t.value = ?)');
+    whereParams.push(t.key, t.value);
+  }
+  return { joins, joinParams, where, whereParams };
+}
+
+const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+/** The (first) search statement (with `?` placeholders) and its parameters; the plan guard EXPLAINs this. */
+export function searchRunIdsSql(s: RunSearch): Statement {
+  const { joins, joinParams, where, whereParams } = filterParts(s);
+  const params = [...joinParams];
   let orderBy: string;
   const filtered =
     s.order.kind === 'metric' ? s.metrics.findIndex((m) => m.key === (s.order as { key: string }).key) : -1;
@@ -43,30 +86,39 @@ export function searchRunIdsSql(s: RunSearch): { sql: string; params: unknown[] 
     // Ordering by a metric that is also filtered: every row has it, so walk that join's index in order.
     orderBy = `m${filtered}.value ${s.order.direction}, r.start_time DESC, r.id DESC`;
   } else if (s.order.kind === 'metric') {
-    // A LEFT JOIN so runs without the metric still match; they sort last in either direction.
-    joins.push('LEFT JOIN run_latest_metrics o ON o.run_id = r.id AND o.key = ?');
+    // First the runs that have the order metric, in its index order (see missingMetricSql for the rest).
+    joins.push('JOIN run_latest_metrics o ON o.run_id = r.id AND o.key = ?');
     params.push(s.order.key);
-    orderBy = `CASE WHEN o.value IS NULL THEN 1 ELSE 0 END, o.value ${s.order.direction}, r.start_time DESC, r.id DESC`;
+    orderBy = `o.value ${s.order.direction}, r.start_time DESC, r.id DESC`;
   } else {
     orderBy = `r.${s.order.column} ${s.order.direction}, r.id ${s.order.direction}`;
   }
-  if (s.experimentIds.length) {
-    where.push(`r.experiment_id IN (${s.experimentIds.map(() => '?').join(', ')})`);
-    params.push(...s.experimentIds);
-  }
-  if (s.statuses.length) {
-    where.push(`r.status IN (${s.statuses.map(() => '?').join(', ')})`);
-    params.push(...s.statuses);
-  }
-  for (const p of s.params) {
-    where.push('EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.id AND p.key = ? AND p.value = ?)');
-    params.push(p.key, p.value);
-  }
-  for (const t of s.tags) {
-    where.push('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.key = ? AND t.value = ?)');
-    params.push(t.key, t.value);
-  }
-  const sql = `SELECT r.id AS id FROM runs r ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
-  params.push(s.page.limit + 1, s.page.offset);
-  return { sql, params };
+  params.push(...whereParams, s.page.limit + 1, s.page.offset);
+  return {
+    sql: `SELECT r.id AS id FROM runs r ${joins.join(' ')} ${whereClause(where)} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+    params,
+  };
+}
+
+/**
+ * Ordered by a metric that is not filtered: the runs without it (they sort last, newest first), and how
+ * many runs have it (needed only when a page starts beyond them). Undefined for every other search.
+ */
+export function missingMetricSql(
+  s: RunSearch,
+): { page(limit: number, offset: number): Statement; count: Statement } | undefined {
+  const order = s.order;
+  if (order.kind !== 'metric' || s.metrics.some((m) => m.key === order.key)) return undefined;
+  const { joins, joinParams, where, whereParams } = filterParts(s);
+  const without = [...where, 'NOT EXISTS (SELECT 1 FROM run_latest_metrics o WHERE o.run_id = r.id AND o.key = ?)'];
+  return {
+    page: (limit, offset) => ({
+      sql: `SELECT r.id AS id FROM runs r ${joins.join(' ')} ${whereClause(without)} ORDER BY r.start_time DESC, r.id DESC LIMIT ? OFFSET ?`,
+      params: [...joinParams, ...whereParams, order.key, limit, offset],
+    }),
+    count: {
+      sql: `SELECT COUNT(*) AS n FROM runs r ${joins.join(' ')} JOIN run_latest_metrics o ON o.run_id = r.id AND o.key = ? ${whereClause(where)}`,
+      params: [...joinParams, order.key, ...whereParams],
+    },
+  };
 }

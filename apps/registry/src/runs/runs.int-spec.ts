@@ -182,6 +182,21 @@ describeEachRegistry('experiments and runs over gRPC', (h) => {
     expect(
       ids(await h().clients.runs.SearchRuns({ experimentIds: [experimentId], orderBy: 'metrics.auc asc' })),
     ).toEqual(['renamed', 'run-0', 'run-1', 'run-3']);
+    // Runs without the order metric come last, also when a page boundary falls on or after them.
+    for (const pageSize of [1, 2, 3]) {
+      const names: string[] = [];
+      let pageToken = '';
+      do {
+        const page = await h().clients.runs.SearchRuns({
+          experimentIds: [experimentId],
+          orderBy: 'metrics.auc asc',
+          page: { pageSize, pageToken },
+        });
+        names.push(...ids(page));
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      expect({ pageSize, names }).toEqual({ pageSize, names: ['renamed', 'run-0', 'run-1', 'run-3'] });
+    }
     expect(
       ids(await h().clients.runs.SearchRuns({ params: [{ key: 'depth', value: '8' }], orderBy: 'start_time' })),
     ).toEqual(['run-1', 'run-3']);
