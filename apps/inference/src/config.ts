@@ -1,5 +1,6 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { serviceSettings, setting } from '@keel/runtime';
+import { CANARY_ITEM, SHADOW_ITEM } from './serving/routing';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -57,6 +58,16 @@ export const inferenceSettings = {
       min: 1,
       max: 100_000_000,
     },
+  ),
+  canary: setting.list(
+    'KEEL_INFERENCE_CANARY',
+    'Canaries: model=candidate:weight items (candidate an alias or version; weight the share of traffic), or none.',
+    { default: 'none', item: CANARY_ITEM, itemHint: 'model=alias-or-version:weight, e.g. churn=challenger:0.1' },
+  ),
+  shadow: setting.list(
+    'KEEL_INFERENCE_SHADOW',
+    'Shadows: model=candidate items; the candidate gets a copy of each request, logged, never returned.',
+    { default: 'none', item: SHADOW_ITEM, itemHint: 'model=alias-or-version, e.g. churn=staging' },
   ),
   logQueueSize: setting.int(
     'KEEL_INFERENCE_LOG_QUEUE_SIZE',

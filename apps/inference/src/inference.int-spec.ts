@@ -26,6 +26,7 @@ import { features, loadChurnData, registerVersion, setAlias, trainChurn, type Ch
 import { oipClient, type Msg, type OipClient } from './testing/oip-client';
 
 const MODEL = 'churn-serving';
+const CANARY_WEIGHT = 0.3;
 const ROWS = Array.from({ length: 40 }, (_, i) => i * 97);
 
 interface Feature {
@@ -92,6 +93,26 @@ async function expectCode(p: Promise<unknown>, code: status, text: string): Prom
   expect({ code: err.code, has: err.details.includes(text) }).toEqual({ code, has: true });
 }
 
+/** Reads keel.inference.logged from the start until `done` says it has seen enough. */
+async function readLog(brokers: string[], done: (entries: Msg[]) => boolean): Promise<Msg[]> {
+  const kafka = new Kafka({ clientId: 'inference-test', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `inference-log-${Date.now()}-${Math.random()}` });
+  const entries: Msg[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'keel.inference.logged', fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      entries.push(JSON.parse(message.value!.toString()) as Msg);
+    },
+  });
+  try {
+    await waitFor(() => done(entries), { timeoutMs: 60_000, what: 'logged predictions' });
+    return entries;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 describe('inference service (OIP over gRPC and REST)', () => {
   let broker: TestBroker;
   let registry: ServiceProcess;
@@ -121,6 +142,8 @@ describe('inference service (OIP over gRPC and REST)', () => {
         KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
         KEEL_LOG_LEVEL: 'warn',
         KEEL_INFERENCE_WORKERS: '2',
+        KEEL_INFERENCE_CANARY: `${MODEL}=challenger:${CANARY_WEIGHT}`,
+        KEEL_INFERENCE_SHADOW: `${MODEL}=staging`,
       },
     });
     client = oipClient(inference.grpcAddress);
@@ -326,24 +349,32 @@ describe('inference service (OIP over gRPC and REST)', () => {
       versions: [String(v1.version), String(v2.version)].sort(),
     });
 
-    const kafka = new Kafka({ clientId: 'inference-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: `inference-log-${Date.now()}` });
-    const ids = new Set<string>();
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'keel.inference.logged', fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const body = JSON.parse(message.value!.toString()) as { requestId: string };
-        ids.add(body.requestId);
-      },
+    const ids = (entries: Msg[]) => new Set(entries.map((e) => e['requestId']));
+    await readLog(broker.brokers, (entries) => ids(entries).has('req-typed') && ids(entries).has('req-rest'));
+  }, 300_000);
+
+  it('sends the canary its share of traffic', async () => {
+    const v3 = await registerVersion(registry.grpcAddress, MODEL, trainChurn(data, 'lr', 23));
+    await setAlias(registry.grpcAddress, MODEL, v3.version, 'challenger');
+    const inputs = typedInputs(data, feats, [6]);
+    const infer = async (id: string) =>
+      (await client.call('ModelInfer', { model_name: MODEL, id, inputs }))['model_version'] as string;
+    // The canary loads on first use; until then the primary answers.
+    await waitFor(async () => (await infer('warm')) === String(v3.version), {
+      timeoutMs: 90_000,
+      what: 'the canary answering',
     });
-    try {
-      await waitFor(() => ids.has('req-typed') && ids.has('req-rest'), {
-        timeoutMs: 60_000,
-        what: 'logged predictions',
-      });
-    } finally {
-      await consumer.disconnect();
-    }
+    const n = 400;
+    const answered: string[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = w; i < n; i += 8) answered.push(await infer(`canary-${i}`));
+      }),
+    );
+    const share = answered.filter((v) => v === String(v3.version)).length / n;
+    const sigma = Math.sqrt((CANARY_WEIGHT * (1 - CANARY_WEIGHT)) / n);
+    expect(Math.abs(share - CANARY_WEIGHT)).toBeLessThan(4 * sigma);
+    // The primary (whatever production is now) and the canary, nothing else.
+    expect(new Set(answered).size).toBe(2);
   }, 300_000);
 });

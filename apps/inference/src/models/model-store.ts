@@ -71,28 +71,28 @@ export class ModelStore {
     }
   }
 
-  /** Loads and warms a version, then points the alias at it. */
-  async promote(model: string, version: number, info?: VersionInfo): Promise<void> {
+  /** Loads and warms a version, then points the alias (default: the served one) at it. */
+  async promote(model: string, version: number, info?: VersionInfo, alias = this.alias): Promise<void> {
     const entry = this.load(model, version, info);
     await entry.loaded;
     if (entry.state !== 'ready') throw new InferenceError('unavailable', entry.reason);
-    const before = this.aliasVersion.get(model);
+    const before = this.aliasVersion.get(aliasKey(model, alias));
     if (before === undefined || before !== version) {
-      this.aliasVersion.set(model, version);
-      this.logger.info({ model, from: before ?? null, to: version, alias: this.alias }, 'alias switched');
+      this.aliasVersion.set(aliasKey(model, alias), version);
+      this.logger.info({ model, from: before ?? null, to: version, alias }, 'alias switched');
     }
   }
 
   /** The ready version a request names (or the alias's), or the error to answer with. */
-  async resolve(model: string, versionText: string): Promise<ModelVersionEntry> {
+  async resolve(model: string, versionText: string, alias = this.alias): Promise<ModelVersionEntry> {
     let version: number;
     if (versionText) {
       version = Number(versionText);
       if (!Number.isSafeInteger(version) || version < 1)
         throw new InferenceError('not-found', `model ${model} has no version "${versionText}"`, 'model_version');
     } else {
-      const aliased = this.aliasVersion.get(model);
-      version = aliased ?? (await this.lookupAlias(model));
+      const aliased = this.aliasVersion.get(aliasKey(model, alias));
+      version = aliased ?? (await this.lookupAlias(model, alias));
     }
     const entry = this.versions.get(key(model, version)) ?? (await this.loadChecked(model, version));
     if (entry.state === 'ready') return entry;
@@ -104,7 +104,7 @@ export class ModelStore {
 
   /** Non-throwing readiness of a model (version text as in ModelReady). */
   isReady(model: string, versionText: string): boolean {
-    const version = versionText ? Number(versionText) : this.aliasVersion.get(model);
+    const version = versionText ? Number(versionText) : this.aliasVersion.get(aliasKey(model, this.alias));
     if (version === undefined) return false;
     return this.versions.get(key(model, version))?.state === 'ready';
   }
@@ -148,7 +148,7 @@ export class ModelStore {
 
   /** Drops every version of a model (repository unload). */
   async unload(model: string): Promise<void> {
-    this.aliasVersion.delete(model);
+    for (const k of [...this.aliasVersion.keys()]) if (k.startsWith(`${model}@`)) this.aliasVersion.delete(k);
     for (const [k, v] of [...this.versions]) {
       if (v.model !== model) continue;
       this.versions.delete(k);
@@ -157,30 +157,27 @@ export class ModelStore {
     }
   }
 
-  private async lookupAlias(model: string): Promise<number> {
-    this.checkNotFound(`${model}@${this.alias}`);
-    let lookup = this.aliasLookups.get(model);
+  private async lookupAlias(model: string, alias: string): Promise<number> {
+    const k = aliasKey(model, alias);
+    this.checkNotFound(k);
+    let lookup = this.aliasLookups.get(k);
     if (!lookup) {
-      lookup = this.registry.byAlias(model, this.alias).then(
+      lookup = this.registry.byAlias(model, alias).then(
         (info) => {
-          this.aliasLookups.delete(model);
-          void this.promote(model, info.version, info).catch(() => undefined);
+          this.aliasLookups.delete(k);
+          void this.promote(model, info.version, info, alias).catch(() => undefined);
           return info.version;
         },
         (err: unknown) => {
-          this.aliasLookups.delete(model);
+          this.aliasLookups.delete(k);
           if (err instanceof InferenceError && err.kind === 'not-found') {
-            this.notFound.set(`${model}@${this.alias}`, Date.now());
-            throw new InferenceError(
-              'not-found',
-              `model ${model} is not served (no ${this.alias} version)`,
-              'model_name',
-            );
+            this.notFound.set(k, Date.now());
+            throw new InferenceError('not-found', `model ${model} is not served (no ${alias} version)`, 'model_name');
           }
           throw err;
         },
       );
-      this.aliasLookups.set(model, lookup);
+      this.aliasLookups.set(k, lookup);
     }
     return lookup;
   }
@@ -250,6 +247,10 @@ export class ModelStore {
     });
     await Promise.all(Array.from({ length: this.pool.size }, (_, w) => this.pool.run(k, inputs, w)));
   }
+}
+
+function aliasKey(model: string, alias: string): string {
+  return `${model}@${alias}`;
 }
 
 function key(model: string, version: number): string {

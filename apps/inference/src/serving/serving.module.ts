@@ -13,6 +13,7 @@ import { OipGrpcController } from '../transport/oip.grpc.controller';
 import { OipHttpController } from '../transport/oip.http.controller';
 import { InferenceMetrics } from './inference-metrics';
 import { InferenceService } from './inference.service';
+import { candidateAliases, parseRoutes } from './routing';
 import { WorkerPool } from './worker-pool';
 
 type Config = ConfigOf<InferenceSettings>;
@@ -39,13 +40,29 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.readiness.register('models', () =>
       this.store.ready ? Promise.resolve() : Promise.reject(new Error('initial model load not finished')),
     );
-    this.log.start();
-    this.subscribing = this.subscribe();
+    this.subscribing = this.connect().then(() => {
+      if (this.stopped) return;
+      this.log.start();
+      return this.subscribe();
+    });
     void this.store.loadInitial(() => this.stopped).then(() => this.readiness.refresh());
     const tick = setInterval(() => {
       this.metrics.loaded.set(this.store.loadedCount());
     }, 1000);
     tick.unref();
+  }
+
+  /** Waits out a broker outage; serving does not depend on it (log entries queue, bounded, meanwhile). */
+  private async connect(): Promise<void> {
+    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await this.bus.connect();
+        return;
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'Kafka not reachable yet; retrying');
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
+    }
   }
 
   /** Every instance hears every promotion: its own consumer group, starting from now. */
@@ -149,7 +166,7 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: InferenceService,
       inject: [SERVICE_CONFIG, ModelStore, InferenceMetrics, PredictionLog],
       useFactory: (c: Config, store: ModelStore, m: InferenceMetrics, log: PredictionLog) =>
-        new InferenceService(store, m, log, c.queueTimeoutMs),
+        new InferenceService(store, m, log, c.queueTimeoutMs, parseRoutes(c.canary, c.shadow)),
     },
     ServingLifecycle,
     OipGrpcController,
