@@ -353,9 +353,10 @@ describe('inference service (OIP over gRPC and REST)', () => {
     await readLog(broker.brokers, (entries) => ids(entries).has('req-typed') && ids(entries).has('req-rest'));
   }, 300_000);
 
-  it('sends the canary its share of traffic', async () => {
+  it('sends the canary its share of traffic and logs the shadow, never returning it', async () => {
     const v3 = await registerVersion(registry.grpcAddress, MODEL, trainChurn(data, 'lr', 23));
     await setAlias(registry.grpcAddress, MODEL, v3.version, 'challenger');
+    await setAlias(registry.grpcAddress, MODEL, v1.version, 'staging');
     const inputs = typedInputs(data, feats, [6]);
     const infer = async (id: string) =>
       (await client.call('ModelInfer', { model_name: MODEL, id, inputs }))['model_version'] as string;
@@ -376,5 +377,9 @@ describe('inference service (OIP over gRPC and REST)', () => {
     expect(Math.abs(share - CANARY_WEIGHT)).toBeLessThan(4 * sigma);
     // The primary (whatever production is now) and the canary, nothing else.
     expect(new Set(answered).size).toBe(2);
+    const shadowed = (entries: Msg[]) =>
+      entries.filter((e) => e['role'] === 'shadow' && String(e['requestId']).startsWith('canary-'));
+    const entries = await readLog(broker.brokers, (e) => shadowed(e).length > 0);
+    expect(shadowed(entries).every((e) => e['version'] === v1.version)).toBe(true);
   }, 300_000);
 });

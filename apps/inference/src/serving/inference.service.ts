@@ -155,7 +155,9 @@ export class InferenceService {
         inputs: inputs.map(logTensor),
         outputs: outputs.map(logTensor),
         latencyMs: totalUs / 1000,
+        role,
       }));
+      if (route?.shadow) void this.shadow(cmd.model, route.shadow, inputs, id, cmd.deadline);
       return { model: cmd.model, version: entry.version, id, outputs, parameters };
     } catch (err) {
       const reason = err instanceof InferenceError ? err.kind : 'internal';

@@ -73,10 +73,11 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
           'keel.model.promoted',
           async (event) => {
             const e = event.data;
-            if (e.alias !== this.config.alias || e.format !== 'onnx') return;
-            this.logger.info({ model: e.model, from: e.fromVersion, to: e.toVersion }, 'promotion received');
+            const routed = candidateAliases(parseRoutes(this.config.canary, this.config.shadow));
+            if ((e.alias !== this.config.alias && !routed.has(e.alias)) || e.format !== 'onnx') return;
+            this.logger.info({ model: e.model, alias: e.alias, to: e.toVersion }, 'promotion received');
             await this.store
-              .promote(e.model, e.toVersion)
+              .promote(e.model, e.toVersion, undefined, e.alias)
               .catch((err: Error) =>
                 this.logger.warn({ model: e.model, err: err.message }, 'promoted version failed to load'),
               );
