@@ -1,6 +1,7 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { serviceSettings, setting } from '@keel/runtime';
 import { CANARY_ITEM, SHADOW_ITEM } from './serving/routing';
+import { TOKEN_ITEM } from './serving/token-auth';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -68,6 +69,11 @@ export const inferenceSettings = {
     'KEEL_INFERENCE_SHADOW',
     'Shadows: model=candidate items; the candidate gets a copy of each request, logged, never returned.',
     { default: 'none', item: SHADOW_ITEM, itemHint: 'model=alias-or-version, e.g. churn=staging' },
+  ),
+  tokens: setting.list(
+    'KEEL_INFERENCE_TOKENS',
+    'Bearer tokens as sha256-hex:scope items (scopes infer, admin; join two with +), or none (no auth).',
+    { default: 'none', item: TOKEN_ITEM, itemHint: '<sha256 hex of the token>:infer or :admin or :infer+admin' },
   ),
   logQueueSize: setting.int(
     'KEEL_INFERENCE_LOG_QUEUE_SIZE',
