@@ -70,6 +70,11 @@ export const inferenceSettings = {
     'Shadows: model=candidate items; the candidate gets a copy of each request, logged, never returned.',
     { default: 'none', item: SHADOW_ITEM, itemHint: 'model=alias-or-version, e.g. churn=staging' },
   ),
+  memoryBudgetMb: setting.int(
+    'KEEL_INFERENCE_MEMORY_BUDGET_MB',
+    'Memory the loaded model versions may take (artifact size × workers); least recently used unpinned versions are unloaded beyond it (0: no limit).',
+    { default: 2048, min: 0, max: 1_048_576 },
+  ),
   tokens: setting.list(
     'KEEL_INFERENCE_TOKENS',
     'Bearer tokens as sha256-hex:scope items (scopes infer, admin; join two with +), or none (no auth).',

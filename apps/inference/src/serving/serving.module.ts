@@ -139,6 +139,7 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
             m.batchSize.observe(labels, s.rows);
             m.computeUs.inc(labels, s.computeNs / 1000);
           },
+          c.memoryBudgetMb * 1024 * 1024,
         ),
     },
     {
