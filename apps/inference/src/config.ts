@@ -72,7 +72,8 @@ export const inferenceSettings = {
   ),
   memoryBudgetMb: setting.int(
     'KEEL_INFERENCE_MEMORY_BUDGET_MB',
-    'Memory the loaded model versions may take (artifact size × workers); least recently used unpinned versions are unloaded beyond it (0: no limit).',
+    'Memory for loaded model versions (artifact size × workers); beyond it the least recently used ' +
+      'unpinned versions are unloaded (0: no limit).',
     { default: 2048, min: 0, max: 1_048_576 },
   ),
   tokens: setting.list(
