@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { inferenceClient } from '@keel/clients';
 import { Kafka, logLevel } from 'kafkajs';
 import * as ort from 'onnxruntime-node';
 import {
@@ -315,6 +316,36 @@ describe('inference service (OIP over gRPC and REST)', () => {
       await secured.stop();
     }
   }, 180_000);
+
+  it('answers ModelStreamInfer requests on the stream and lists the repository (Triton extensions)', async () => {
+    const keel = inferenceClient(inference.grpcAddress);
+    try {
+      const stream = keel.raw.ModelStreamInfer();
+      const answers: { errorMessage: string; id: string }[] = [];
+      stream.on('data', (m: { errorMessage: string; inferResponse: { id: string } | null }) =>
+        answers.push({ errorMessage: m.errorMessage, id: m.inferResponse?.id ?? '' }),
+      );
+      const inputs = typedInputs(data, feats, [1, 2]).map((t) => ({
+        ...t,
+        contents: {
+          fp32Contents: (t.contents as { fp32_contents?: number[] }).fp32_contents ?? [],
+          bytesContents: (t.contents as { bytes_contents?: Buffer[] }).bytes_contents ?? [],
+        },
+      }));
+      stream.write({ modelName: MODEL, id: 's-1', inputs });
+      stream.write({ modelName: 'no-such-model', id: 's-2', inputs });
+      stream.end();
+      await once(stream, 'end');
+      expect(answers.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+        { errorMessage: '', id: 's-1' },
+        { errorMessage: expect.stringContaining('no-such-model') as string, id: 's-2' },
+      ]);
+      const index = await keel.RepositoryIndex({ ready: true });
+      expect(index.models.some((m) => m.name === MODEL && m.state === 'READY')).toBe(true);
+    } finally {
+      keel.close();
+    }
+  });
 
   it('answers bad tensors INVALID_ARGUMENT naming the tensor, unknown models NOT_FOUND', async () => {
     const good = typedInputs(data, feats, [1, 2]);
