@@ -1,5 +1,7 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { serviceSettings, setting } from '@keel/runtime';
+import { CANARY_ITEM, SHADOW_ITEM } from './serving/routing';
+import { TOKEN_ITEM } from './serving/token-auth';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -57,6 +59,27 @@ export const inferenceSettings = {
       min: 1,
       max: 100_000_000,
     },
+  ),
+  canary: setting.list(
+    'KEEL_INFERENCE_CANARY',
+    'Canaries: model=candidate:weight items (candidate an alias or version; weight the share of traffic), or none.',
+    { default: 'none', item: CANARY_ITEM, itemHint: 'model=alias-or-version:weight, e.g. churn=challenger:0.1' },
+  ),
+  shadow: setting.list(
+    'KEEL_INFERENCE_SHADOW',
+    'Shadows: model=candidate items; the candidate gets a copy of each request, logged, never returned.',
+    { default: 'none', item: SHADOW_ITEM, itemHint: 'model=alias-or-version, e.g. churn=staging' },
+  ),
+  memoryBudgetMb: setting.int(
+    'KEEL_INFERENCE_MEMORY_BUDGET_MB',
+    'Memory for loaded model versions (artifact size × workers); beyond it the least recently used ' +
+      'unpinned versions are unloaded (0: no limit).',
+    { default: 2048, min: 0, max: 1_048_576 },
+  ),
+  tokens: setting.list(
+    'KEEL_INFERENCE_TOKENS',
+    'Bearer tokens as sha256-hex:scope items (scopes infer, admin; join two with +), or none (no auth).',
+    { default: 'none', item: TOKEN_ITEM, itemHint: '<sha256 hex of the token>:infer or :admin or :infer+admin' },
   ),
   logQueueSize: setting.int(
     'KEEL_INFERENCE_LOG_QUEUE_SIZE',

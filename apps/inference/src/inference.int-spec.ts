@@ -6,11 +6,13 @@
 // registered ONNX file; REST gives the same numbers; bad tensors get their statuses; a promotion under
 // load fails no request; the prediction log reaches Kafka.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { inferenceClient } from '@keel/clients';
 import { Kafka, logLevel } from 'kafkajs';
 import * as ort from 'onnxruntime-node';
 import {
@@ -26,6 +28,7 @@ import { features, loadChurnData, registerVersion, setAlias, trainChurn, type Ch
 import { oipClient, type Msg, type OipClient } from './testing/oip-client';
 
 const MODEL = 'churn-serving';
+const CANARY_WEIGHT = 0.3;
 const ROWS = Array.from({ length: 40 }, (_, i) => i * 97);
 
 interface Feature {
@@ -92,6 +95,26 @@ async function expectCode(p: Promise<unknown>, code: status, text: string): Prom
   expect({ code: err.code, has: err.details.includes(text) }).toEqual({ code, has: true });
 }
 
+/** Reads keel.inference.logged from the start until `done` says it has seen enough. */
+async function readLog(brokers: string[], done: (entries: Msg[]) => boolean): Promise<Msg[]> {
+  const kafka = new Kafka({ clientId: 'inference-test', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `inference-log-${Date.now()}-${Math.random()}` });
+  const entries: Msg[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'keel.inference.logged', fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      entries.push(JSON.parse(message.value!.toString()) as Msg);
+    },
+  });
+  try {
+    await waitFor(() => done(entries), { timeoutMs: 60_000, what: 'logged predictions' });
+    return entries;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 describe('inference service (OIP over gRPC and REST)', () => {
   let broker: TestBroker;
   let registry: ServiceProcess;
@@ -121,6 +144,8 @@ describe('inference service (OIP over gRPC and REST)', () => {
         KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
         KEEL_LOG_LEVEL: 'warn',
         KEEL_INFERENCE_WORKERS: '2',
+        KEEL_INFERENCE_CANARY: `${MODEL}=challenger:${CANARY_WEIGHT}`,
+        KEEL_INFERENCE_SHADOW: `${MODEL}=staging`,
       },
     });
     client = oipClient(inference.grpcAddress);
@@ -262,6 +287,66 @@ describe('inference service (OIP over gRPC and REST)', () => {
     expect(worst).toBeLessThan(1e-4);
   });
 
+  it('asks for a bearer token with the right scope when tokens are configured', async () => {
+    const digest = (t: string) => createHash('sha256').update(t).digest('hex');
+    const secured = await startServiceProcess('inference', {
+      readyTimeoutMs: 120_000,
+      env: {
+        KEEL_KAFKA_BROKERS: broker.brokers.join(','),
+        KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
+        KEEL_LOG_LEVEL: 'warn',
+        KEEL_INFERENCE_TOKENS: `${digest('reader-token')}:infer,${digest('operator-token')}:admin`,
+      },
+    });
+    const raw = oipClient(secured.grpcAddress);
+    try {
+      const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+      await expectCode(raw.call('ServerLive', {}), status.UNAUTHENTICATED, 'bearer token');
+      await expectCode(raw.call('ServerLive', {}, 30_000, bearer('wrong')), status.UNAUTHENTICATED, 'not known');
+      expect(await raw.call('ServerLive', {}, 30_000, bearer('reader-token'))).toEqual({ live: true });
+      const req = { model_name: MODEL, inputs: typedInputs(data, feats, [1]) };
+      expect((await raw.call('ModelInfer', req, 30_000, bearer('reader-token')))['model_name']).toBe(MODEL);
+      const rest = (auth?: string) =>
+        fetch(`${secured.httpUrl}/v2/models/${MODEL}`, auth ? { headers: { authorization: `Bearer ${auth}` } } : {});
+      expect((await rest()).status).toBe(401);
+      expect((await rest('reader-token')).status).toBe(200);
+      expect((await fetch(`${secured.httpUrl}/healthz`)).status).toBe(200);
+    } finally {
+      raw.close();
+      await secured.stop();
+    }
+  }, 180_000);
+
+  it('answers ModelStreamInfer requests on the stream and lists the repository (Triton extensions)', async () => {
+    const keel = inferenceClient(inference.grpcAddress);
+    try {
+      const stream = keel.raw.ModelStreamInfer();
+      const answers: { errorMessage: string; id: string }[] = [];
+      stream.on('data', (m: { errorMessage: string; inferResponse: { id: string } | null }) =>
+        answers.push({ errorMessage: m.errorMessage, id: m.inferResponse?.id ?? '' }),
+      );
+      const inputs = typedInputs(data, feats, [1, 2]).map((t) => ({
+        ...t,
+        contents: {
+          fp32Contents: (t.contents as { fp32_contents?: number[] }).fp32_contents ?? [],
+          bytesContents: (t.contents as { bytes_contents?: Buffer[] }).bytes_contents ?? [],
+        },
+      }));
+      stream.write({ modelName: MODEL, id: 's-1', inputs });
+      stream.write({ modelName: 'no-such-model', id: 's-2', inputs });
+      stream.end();
+      await once(stream, 'end');
+      expect(answers.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+        { errorMessage: '', id: 's-1' },
+        { errorMessage: expect.stringContaining('no-such-model') as string, id: 's-2' },
+      ]);
+      const index = await keel.RepositoryIndex({ ready: true });
+      expect(index.models.some((m) => m.name === MODEL && m.state === 'READY')).toBe(true);
+    } finally {
+      keel.close();
+    }
+  });
+
   it('answers bad tensors INVALID_ARGUMENT naming the tensor, unknown models NOT_FOUND', async () => {
     const good = typedInputs(data, feats, [1, 2]);
     const num = feats.findIndex((f) => f.numeric);
@@ -326,24 +411,37 @@ describe('inference service (OIP over gRPC and REST)', () => {
       versions: [String(v1.version), String(v2.version)].sort(),
     });
 
-    const kafka = new Kafka({ clientId: 'inference-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: `inference-log-${Date.now()}` });
-    const ids = new Set<string>();
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'keel.inference.logged', fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const body = JSON.parse(message.value!.toString()) as { requestId: string };
-        ids.add(body.requestId);
-      },
+    const ids = (entries: Msg[]) => new Set(entries.map((e) => e['requestId']));
+    await readLog(broker.brokers, (entries) => ids(entries).has('req-typed') && ids(entries).has('req-rest'));
+  }, 300_000);
+
+  it('sends the canary its share of traffic and logs the shadow, never returning it', async () => {
+    const v3 = await registerVersion(registry.grpcAddress, MODEL, trainChurn(data, 'lr', 23));
+    await setAlias(registry.grpcAddress, MODEL, v3.version, 'challenger');
+    await setAlias(registry.grpcAddress, MODEL, v1.version, 'staging');
+    const inputs = typedInputs(data, feats, [6]);
+    const infer = async (id: string) =>
+      (await client.call('ModelInfer', { model_name: MODEL, id, inputs }))['model_version'] as string;
+    // The canary loads on first use; until then the primary answers.
+    await waitFor(async () => (await infer('warm')) === String(v3.version), {
+      timeoutMs: 90_000,
+      what: 'the canary answering',
     });
-    try {
-      await waitFor(() => ids.has('req-typed') && ids.has('req-rest'), {
-        timeoutMs: 60_000,
-        what: 'logged predictions',
-      });
-    } finally {
-      await consumer.disconnect();
-    }
+    const n = 400;
+    const answered: string[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = w; i < n; i += 8) answered.push(await infer(`canary-${i}`));
+      }),
+    );
+    const share = answered.filter((v) => v === String(v3.version)).length / n;
+    const sigma = Math.sqrt((CANARY_WEIGHT * (1 - CANARY_WEIGHT)) / n);
+    expect(Math.abs(share - CANARY_WEIGHT)).toBeLessThan(4 * sigma);
+    // The primary (whatever production is now) and the canary, nothing else.
+    expect(new Set(answered).size).toBe(2);
+    const shadowed = (entries: Msg[]) =>
+      entries.filter((e) => e['role'] === 'shadow' && String(e['requestId']).startsWith('canary-'));
+    const entries = await readLog(broker.brokers, (e) => shadowed(e).length > 0);
+    expect(shadowed(entries).every((e) => e['version'] === v1.version)).toBe(true);
   }, 300_000);
 });

@@ -29,6 +29,8 @@ export function inferenceAddress(env: NodeJS.ProcessEnv = process.env): string {
 function explain(err: unknown, address: string): Error {
   const e = err as grpc.ServiceError;
   if (e.code === grpc.status.INVALID_ARGUMENT || e.code === grpc.status.NOT_FOUND) return new CliError(e.details, 2);
+  if (e.code === grpc.status.UNAUTHENTICATED || e.code === grpc.status.PERMISSION_DENIED)
+    return new CliError(`${e.details}; set KEEL_INFERENCE_TOKEN`, 2);
   if (e.code === grpc.status.UNAVAILABLE && !/loading/.test(e.details ?? ''))
     return new CliError(
       `the inference service is not reachable at ${address} (${e.details}); start it or set KEEL_INFERENCE_ADDRESS`,
@@ -90,23 +92,34 @@ export const registerPredict: RegisterCommand = (program: Command) => {
       const rows = csv.rows.length;
       const address = inferenceAddress();
       const client = inferenceClient(address, { deadlineMs: 60_000 });
+      // KEEL_INFERENCE_TOKEN: the bearer token when the service has KEEL_INFERENCE_TOKENS set.
+      const metadata = new grpc.Metadata();
+      if (process.env['KEEL_INFERENCE_TOKEN'])
+        metadata.set('authorization', `Bearer ${process.env['KEEL_INFERENCE_TOKEN']}`);
+      const options = () => ({ deadline: Date.now() + 60_000 });
+      const modelMetadata = (req: inference.ModelMetadataRequest) =>
+        new Promise<inference.ModelMetadataResponse__Output>((resolve, reject) =>
+          client.raw.ModelMetadata(req, metadata, options(), (err, res) =>
+            err ? reject(explain(err, address)) : resolve(res!),
+          ),
+        );
+      const modelInfer = (req: inference.ModelInferRequest) =>
+        new Promise<inference.ModelInferResponse__Output>((resolve, reject) =>
+          client.raw.ModelInfer(req, metadata, options(), (err, res) =>
+            err ? reject(explain(err, address)) : resolve(res!),
+          ),
+        );
       try {
-        const meta = await client.ModelMetadata({ name: model, version: o.version ?? '' }).catch((err: unknown) => {
-          throw explain(err, address);
-        });
+        const meta = await modelMetadata({ name: model, version: o.version ?? '' });
         const out: PredictOutput = { model, version: 0, requestIds: [], predictions: [] };
         for (let from = 0; from < rows; from += CHUNK_ROWS) {
           const to = Math.min(rows, from + CHUNK_ROWS);
-          const res = await client
-            .ModelInfer({
-              modelName: model,
-              modelVersion: o.version ?? '',
-              inputs: csvInputs(columns, meta.inputs, from, to),
-              outputs: [{ name: 'label' }, { name: 'probabilities' }],
-            })
-            .catch((err: unknown) => {
-              throw explain(err, address);
-            });
+          const res = await modelInfer({
+            modelName: model,
+            modelVersion: o.version ?? '',
+            inputs: csvInputs(columns, meta.inputs, from, to),
+            outputs: [{ name: 'label' }, { name: 'probabilities' }],
+          });
           out.version = Number(res.modelVersion);
           out.requestIds.push(res.id);
           const labels = res.outputs[0]?.contents?.int64Contents ?? [];

@@ -42,6 +42,7 @@ export class PredictionLog {
     this.wake?.();
   }
 
+  /** Starts sending; the caller connected the bus first. */
   start(): void {
     if (!this.bus || this.running) return;
     this.running = true;
@@ -50,16 +51,6 @@ export class PredictionLog {
 
   private async run(): Promise<void> {
     const bus = this.bus!;
-    for (let delay = 200; !this.stopped;) {
-      try {
-        await bus.connect();
-        break;
-      } catch (err) {
-        this.options.onError(err as Error);
-        await new Promise((r) => setTimeout(r, delay).unref());
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
     while (!this.stopped || this.queue.length) {
       if (!this.queue.length) {
         if (this.stopped) break;

@@ -16,12 +16,17 @@ export interface ModelVersionEntry {
   version: number;
   state: VersionState;
   reason: string;
+  /** The worker sessions' name for this load of the version. */
+  session: string;
   signature: ModelSignature;
   batcher: Batcher;
   /** The ONNX bytes (explanations read the pipeline back from them). */
   bytes?: Buffer;
   /** The libs/ml pipeline read back from the bytes, once an explanation is asked for. */
   pipeline?: FittedPipeline;
+  /** Estimated memory: the artifact's size once per worker session. */
+  sizeBytes: number;
+  lastUsed: number;
   loaded: Promise<void>;
 }
 
@@ -38,6 +43,7 @@ export class ModelStore {
   private readonly aliasLookups = new Map<string, Promise<number>>();
   private readonly notFound = new Map<string, number>();
   private initialDone = false;
+  private loads = 0;
 
   constructor(
     private readonly registry: RegistrySource,
@@ -46,6 +52,8 @@ export class ModelStore {
     private readonly batching: BatchingOptions,
     private readonly logger: StoreLogger,
     private readonly onBatch: (model: string, version: number, stats: BatchStats) => void,
+    /** Bytes the loaded versions may take (estimated); 0 = no limit. */
+    private readonly memoryBudget = 0,
   ) {
     pool.onIdle(() => {
       for (const v of this.versions.values()) if (v.state === 'ready') v.batcher.pump();
@@ -71,30 +79,32 @@ export class ModelStore {
     }
   }
 
-  /** Loads and warms a version, then points the alias at it. */
-  async promote(model: string, version: number, info?: VersionInfo): Promise<void> {
+  /** Loads and warms a version, then points the alias (default: the served one) at it. */
+  async promote(model: string, version: number, info?: VersionInfo, alias = this.alias): Promise<void> {
     const entry = this.load(model, version, info);
     await entry.loaded;
     if (entry.state !== 'ready') throw new InferenceError('unavailable', entry.reason);
-    const before = this.aliasVersion.get(model);
+    const before = this.aliasVersion.get(aliasKey(model, alias));
     if (before === undefined || before !== version) {
-      this.aliasVersion.set(model, version);
-      this.logger.info({ model, from: before ?? null, to: version, alias: this.alias }, 'alias switched');
+      this.aliasVersion.set(aliasKey(model, alias), version);
+      this.logger.info({ model, from: before ?? null, to: version, alias }, 'alias switched');
+      await this.enforceBudget();
     }
   }
 
   /** The ready version a request names (or the alias's), or the error to answer with. */
-  async resolve(model: string, versionText: string): Promise<ModelVersionEntry> {
+  async resolve(model: string, versionText: string, alias = this.alias): Promise<ModelVersionEntry> {
     let version: number;
     if (versionText) {
       version = Number(versionText);
       if (!Number.isSafeInteger(version) || version < 1)
         throw new InferenceError('not-found', `model ${model} has no version "${versionText}"`, 'model_version');
     } else {
-      const aliased = this.aliasVersion.get(model);
-      version = aliased ?? (await this.lookupAlias(model));
+      const aliased = this.aliasVersion.get(aliasKey(model, alias));
+      version = aliased ?? (await this.lookupAlias(model, alias));
     }
     const entry = this.versions.get(key(model, version)) ?? (await this.loadChecked(model, version));
+    entry.lastUsed = Date.now();
     if (entry.state === 'ready') return entry;
     if (entry.state === 'loading')
       throw new InferenceError('unavailable', `model ${model} version ${version} is loading`, 'model_name');
@@ -104,7 +114,7 @@ export class ModelStore {
 
   /** Non-throwing readiness of a model (version text as in ModelReady). */
   isReady(model: string, versionText: string): boolean {
-    const version = versionText ? Number(versionText) : this.aliasVersion.get(model);
+    const version = versionText ? Number(versionText) : this.aliasVersion.get(aliasKey(model, this.alias));
     if (version === undefined) return false;
     return this.versions.get(key(model, version))?.state === 'ready';
   }
@@ -148,39 +158,64 @@ export class ModelStore {
 
   /** Drops every version of a model (repository unload). */
   async unload(model: string): Promise<void> {
-    this.aliasVersion.delete(model);
+    for (const k of [...this.aliasVersion.keys()]) if (k.startsWith(`${model}@`)) this.aliasVersion.delete(k);
     for (const [k, v] of [...this.versions]) {
       if (v.model !== model) continue;
       this.versions.delete(k);
       await v.batcher.idle();
-      if (v.state === 'ready') await this.pool.unload(k);
+      if (v.state === 'ready') await this.pool.unload(v.session);
     }
   }
 
-  private async lookupAlias(model: string): Promise<number> {
-    this.checkNotFound(`${model}@${this.alias}`);
-    let lookup = this.aliasLookups.get(model);
+  /**
+   * Over the memory budget, unloads the least recently used ready versions no alias pins (never `keep`,
+   * the one just loaded). Queued requests on an evicted version finish first.
+   */
+  private async enforceBudget(keep?: string): Promise<void> {
+    if (this.memoryBudget <= 0) return;
+    const pinned = new Set([...this.aliasVersion].map(([ak, v]) => key(ak.slice(0, ak.lastIndexOf('@')), v)));
+    const ready = [...this.versions].filter(([, v]) => v.state === 'ready');
+    let total = ready.reduce((n, [, v]) => n + v.sizeBytes, 0);
+    const victims = ready.filter(([k]) => k !== keep && !pinned.has(k)).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [k, v] of victims) {
+      if (total <= this.memoryBudget) break;
+      this.versions.delete(k);
+      total -= v.sizeBytes;
+      this.logger.info(
+        { model: v.model, version: v.version },
+        'unloaded (least recently used, over the memory budget)',
+      );
+      await v.batcher.idle();
+      await this.pool.unload(v.session);
+    }
+    if (total > this.memoryBudget)
+      this.logger.warn(
+        { total, budget: this.memoryBudget },
+        'over the memory budget, but every loaded version is pinned',
+      );
+  }
+
+  private async lookupAlias(model: string, alias: string): Promise<number> {
+    const k = aliasKey(model, alias);
+    this.checkNotFound(k);
+    let lookup = this.aliasLookups.get(k);
     if (!lookup) {
-      lookup = this.registry.byAlias(model, this.alias).then(
+      lookup = this.registry.byAlias(model, alias).then(
         (info) => {
-          this.aliasLookups.delete(model);
-          void this.promote(model, info.version, info).catch(() => undefined);
+          this.aliasLookups.delete(k);
+          void this.promote(model, info.version, info, alias).catch(() => undefined);
           return info.version;
         },
         (err: unknown) => {
-          this.aliasLookups.delete(model);
+          this.aliasLookups.delete(k);
           if (err instanceof InferenceError && err.kind === 'not-found') {
-            this.notFound.set(`${model}@${this.alias}`, Date.now());
-            throw new InferenceError(
-              'not-found',
-              `model ${model} is not served (no ${this.alias} version)`,
-              'model_name',
-            );
+            this.notFound.set(k, Date.now());
+            throw new InferenceError('not-found', `model ${model} is not served (no ${alias} version)`, 'model_name');
           }
           throw err;
         },
       );
-      this.aliasLookups.set(model, lookup);
+      this.aliasLookups.set(k, lookup);
     }
     return lookup;
   }
@@ -212,25 +247,32 @@ export class ModelStore {
     const k = key(model, version);
     const existing = this.versions.get(k);
     if (existing && existing.state !== 'failed') return existing;
+    // Sessions are named per load, so unloading an evicted copy never touches a reloaded one.
+    const session = `${k}#${++this.loads}`;
     const entry: ModelVersionEntry = {
       model,
       version,
       state: 'loading',
       reason: '',
       signature: { inputs: [], outputs: [] },
-      batcher: new Batcher(k, this.pool, this.batching, (s) => this.onBatch(model, version, s)),
+      session,
+      batcher: new Batcher(session, this.pool, this.batching, (s) => this.onBatch(model, version, s)),
       loaded: Promise.resolve(),
+      sizeBytes: 0,
+      lastUsed: Date.now(),
     };
     entry.loaded = (async () => {
       try {
         const info = known ?? (await this.registry.version(model, version));
         const bytes = await this.registry.download(info.artifactSha256);
         entry.signature = info.signature;
-        await this.pool.load(k, bytes);
-        await this.warm(k, info.signature);
+        await this.pool.load(session, bytes);
+        await this.warm(session, info.signature);
         entry.bytes = bytes;
+        entry.sizeBytes = bytes.length * this.pool.size;
         entry.state = 'ready';
         this.logger.info({ model, version, sha256: info.artifactSha256 }, 'model version loaded and warmed');
+        await this.enforceBudget(k);
       } catch (err) {
         entry.state = 'failed';
         entry.reason = (err as Error).message;
@@ -250,6 +292,10 @@ export class ModelStore {
     });
     await Promise.all(Array.from({ length: this.pool.size }, (_, w) => this.pool.run(k, inputs, w)));
   }
+}
+
+function aliasKey(model: string, alias: string): string {
+  return `${model}@${alias}`;
 }
 
 function key(model: string, version: number): string {

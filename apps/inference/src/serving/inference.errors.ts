@@ -1,6 +1,7 @@
 // Serving errors carry the Open Inference Protocol's status classes, which go beyond the domain kinds
 // (RESOURCE_EXHAUSTED for a full queue, DEADLINE_EXCEEDED for a queue timeout); the transports map them.
-export type InferenceErrorKind = 'invalid' | 'not-found' | 'unavailable' | 'exhausted' | 'deadline';
+export type InferenceErrorKind =
+  'invalid' | 'not-found' | 'unavailable' | 'exhausted' | 'deadline' | 'unauthenticated' | 'denied';
 
 export class InferenceError extends Error {
   constructor(
@@ -24,4 +25,6 @@ export const HTTP_STATUS_BY_KIND: Readonly<Record<InferenceErrorKind, number>> =
   unavailable: 503,
   exhausted: 429,
   deadline: 504,
+  unauthenticated: 401,
+  denied: 403,
 };

@@ -6,6 +6,7 @@ import type { ModelStore, ModelVersionEntry } from '../models/model-store';
 import type { LogEntry, PredictionLog } from '../log/prediction-log';
 import { InferenceError } from './inference.errors';
 import type { InferenceMetrics } from './inference-metrics';
+import type { Candidate, Route } from './routing';
 import { checkOutputs, matchSignature } from './validate';
 import type { ModelSignature, Tensor, TensorData } from './tensors';
 
@@ -50,6 +51,8 @@ export class InferenceService {
     private readonly metrics: InferenceMetrics,
     private readonly log: PredictionLog,
     private readonly queueTimeoutMs: number,
+    private readonly routes: Map<string, Route> = new Map(),
+    private readonly random: () => number = Math.random,
   ) {}
 
   get ready(): boolean {
@@ -70,6 +73,29 @@ export class InferenceService {
     };
   }
 
+  /** Runs a copy of the request on the shadow candidate and logs its answer (role shadow); never throws. */
+  private async shadow(model: string, c: Candidate, inputs: Tensor[], id: string, deadline: number): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      const entry = await this.store.resolve(model, c.version, c.alias || undefined);
+      const matched = matchSignature(entry.signature, inputs);
+      const result = await entry.batcher.submit(matched.rows, matched.inputs, deadline);
+      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+      this.log.offer((): LogEntry => ({
+        requestId: id.slice(0, 128),
+        model,
+        version: entry.version,
+        inputs: matched.inputs.map(logTensor),
+        outputs: result.outputs.map(logTensor),
+        latencyMs,
+        role: 'shadow',
+      }));
+    } catch {
+      // A shadow's failure is nobody's answer: the copy is only missing from the log.
+      return;
+    }
+  }
+
   /** The deadline a request gets: the client's if sooner than the queue timeout. */
   deadline(clientDeadline: number | undefined): number {
     const own = Date.now() + this.queueTimeoutMs;
@@ -81,7 +107,17 @@ export class InferenceService {
     const id = cmd.id || randomUUID();
     let labels = { model: cmd.model, version: cmd.version };
     try {
-      const entry = await this.store.resolve(cmd.model, cmd.version);
+      const route = cmd.version ? undefined : this.routes.get(cmd.model);
+      let role: 'primary' | 'canary' = 'primary';
+      let canary: ModelVersionEntry | undefined;
+      if (route?.canary && this.random() < route.canary.weight) {
+        // A canary that is not loaded (yet) or missing never fails the request: the primary answers.
+        canary = await this.store
+          .resolve(cmd.model, route.canary.version, route.canary.alias || undefined)
+          .catch(() => undefined);
+        if (canary) role = 'canary';
+      }
+      const entry = canary ?? (await this.store.resolve(cmd.model, cmd.version));
       labels = { model: cmd.model, version: String(entry.version) };
       const { rows, inputs } = matchSignature(entry.signature, cmd.inputs);
       checkOutputs(entry.signature, cmd.outputs, cmd.explain ? [EXPLANATION_OUTPUT] : []);
@@ -119,7 +155,9 @@ export class InferenceService {
         inputs: inputs.map(logTensor),
         outputs: outputs.map(logTensor),
         latencyMs: totalUs / 1000,
+        role,
       }));
+      if (route?.shadow) void this.shadow(cmd.model, route.shadow, inputs, id, cmd.deadline);
       return { model: cmd.model, version: entry.version, id, outputs, parameters };
     } catch (err) {
       const reason = err instanceof InferenceError ? err.kind : 'internal';

@@ -10,9 +10,11 @@ import { PredictionLog } from '../log/prediction-log';
 import { ModelStore } from '../models/model-store';
 import { RegistrySource } from '../models/registry-source';
 import { OipGrpcController } from '../transport/oip.grpc.controller';
-import { OipHttpController } from '../transport/oip.http.controller';
+import { OipAuthGuard, OipHttpController } from '../transport/oip.http.controller';
 import { InferenceMetrics } from './inference-metrics';
 import { InferenceService } from './inference.service';
+import { candidateAliases, parseRoutes } from './routing';
+import { TokenAuth } from './token-auth';
 import { WorkerPool } from './worker-pool';
 
 type Config = ConfigOf<InferenceSettings>;
@@ -39,13 +41,29 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.readiness.register('models', () =>
       this.store.ready ? Promise.resolve() : Promise.reject(new Error('initial model load not finished')),
     );
-    this.log.start();
-    this.subscribing = this.subscribe();
+    this.subscribing = this.connect().then(() => {
+      if (this.stopped) return;
+      this.log.start();
+      return this.subscribe();
+    });
     void this.store.loadInitial(() => this.stopped).then(() => this.readiness.refresh());
     const tick = setInterval(() => {
       this.metrics.loaded.set(this.store.loadedCount());
     }, 1000);
     tick.unref();
+  }
+
+  /** Waits out a broker outage; serving does not depend on it (log entries queue, bounded, meanwhile). */
+  private async connect(): Promise<void> {
+    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await this.bus.connect();
+        return;
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'Kafka not reachable yet; retrying');
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
+    }
   }
 
   /** Every instance hears every promotion: its own consumer group, starting from now. */
@@ -56,10 +74,11 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
           'keel.model.promoted',
           async (event) => {
             const e = event.data;
-            if (e.alias !== this.config.alias || e.format !== 'onnx') return;
-            this.logger.info({ model: e.model, from: e.fromVersion, to: e.toVersion }, 'promotion received');
+            const routed = candidateAliases(parseRoutes(this.config.canary, this.config.shadow));
+            if ((e.alias !== this.config.alias && !routed.has(e.alias)) || e.format !== 'onnx') return;
+            this.logger.info({ model: e.model, alias: e.alias, to: e.toVersion }, 'promotion received');
             await this.store
-              .promote(e.model, e.toVersion)
+              .promote(e.model, e.toVersion, undefined, e.alias)
               .catch((err: Error) =>
                 this.logger.warn({ model: e.model, err: err.message }, 'promoted version failed to load'),
               );
@@ -120,6 +139,7 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
             m.batchSize.observe(labels, s.rows);
             m.computeUs.inc(labels, s.computeNs / 1000);
           },
+          c.memoryBudgetMb * 1024 * 1024,
         ),
     },
     {
@@ -149,8 +169,10 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: InferenceService,
       inject: [SERVICE_CONFIG, ModelStore, InferenceMetrics, PredictionLog],
       useFactory: (c: Config, store: ModelStore, m: InferenceMetrics, log: PredictionLog) =>
-        new InferenceService(store, m, log, c.queueTimeoutMs),
+        new InferenceService(store, m, log, c.queueTimeoutMs, parseRoutes(c.canary, c.shadow)),
     },
+    { provide: TokenAuth, inject: [SERVICE_CONFIG], useFactory: (c: Config) => new TokenAuth(c.tokens) },
+    OipAuthGuard,
     ServingLifecycle,
     OipGrpcController,
   ],

@@ -98,10 +98,15 @@ export async function registerVersion(
   }
 }
 
-export async function setAlias(registryAddress: string, model: string, version: number): Promise<void> {
+export async function setAlias(
+  registryAddress: string,
+  model: string,
+  version: number,
+  alias = 'production',
+): Promise<void> {
   const r = registryClients(registryAddress);
   try {
-    await r.models.SetAlias({ model, alias: 'production', version });
+    await r.models.SetAlias({ model, alias, version });
   } finally {
     r.close();
   }

@@ -85,7 +85,7 @@ message InferTensorContents {
 export type Msg = Record<string, unknown>;
 
 export interface OipClient {
-  call(method: string, request: Msg, deadlineMs?: number): Promise<Msg>;
+  call(method: string, request: Msg, deadlineMs?: number, metadata?: Record<string, string>): Promise<Msg>;
   close(): void;
 }
 
@@ -103,16 +103,19 @@ export function oipClient(address: string): OipClient {
     grpc.credentials.createInsecure(),
   ) as unknown as Record<
     string,
-    (req: Msg, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Msg) => void) => void
+    (req: Msg, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Msg) => void) => void
   > &
     grpc.Client;
   return {
-    call: (method, request, deadlineMs = 30_000) =>
-      new Promise((resolve, reject) =>
-        client[method]!.call(client, request, { deadline: Date.now() + deadlineMs }, (err, res) =>
+    call: (method, request, deadlineMs = 30_000, metadata = {}) => {
+      const md = new grpc.Metadata();
+      for (const [k, v] of Object.entries(metadata)) md.set(k, v);
+      return new Promise((resolve, reject) =>
+        client[method]!.call(client, request, md, { deadline: Date.now() + deadlineMs }, (err, res) =>
           err ? reject(err) : resolve(res),
         ),
-      ),
+      );
+    },
     close: () => client.close(),
   };
 }
