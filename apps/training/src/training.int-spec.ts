@@ -33,8 +33,8 @@ describe('training service on the real broker and registry', () => {
   const promoted: EventPayload<'keel.model.promoted'>[] = [];
   const completed: EventPayload<'keel.training.completed'>[] = [];
 
-  const startTraining = async (): Promise<void> => {
-    training = await startServiceProcess('training', {
+  const startTraining = (): Promise<ServiceProcess> =>
+    startServiceProcess('training', {
       ...START,
       dataDir: trainingDir,
       env: {
@@ -46,8 +46,10 @@ describe('training service on the real broker and registry', () => {
         KEEL_TRAINING_POLL_MS: '100',
       },
     });
+  const useTraining = (p: ServiceProcess): void => {
+    training = p;
     t?.close();
-    t = trainingClients(training.grpcAddress);
+    t = trainingClients(p.grpcAddress);
   };
 
   const finished = (id: string, timeout = 180_000): Promise<trainingV1.Job__Output> =>
@@ -87,7 +89,7 @@ describe('training service on the real broker and registry', () => {
     });
     reg = registryClients(registry.grpcAddress);
     trainingDir = mkdtempSync(join(tmpdir(), 'keel-training-it-'));
-    await startTraining();
+    useTraining(await startTraining());
     bus = new EventBus({ clientId: 'test-training-watch', brokers: broker.brokers, source: 'keel/test' });
     await bus.connect();
     await bus.subscribe('keel.model.promoted', async (e) => void promoted.push(e.data), { group: 'test-promoted' });
@@ -186,6 +188,9 @@ describe('training service on the real broker and registry', () => {
   }, 300_000);
 
   it('should re-queue a job whose process was killed mid-training and finish it once', async () => {
+    // A second process on the same database takes over; starting it first keeps the test short (a
+    // process started after the kill would wait for Kafka to drop the dead consumer-group member).
+    const second = await startTraining();
     const job = await t.jobs.SubmitJob({
       dataset: 'churn',
       datasetVersion: 1,
@@ -194,15 +199,19 @@ describe('training service on the real broker and registry', () => {
       seed: 3,
       model: 'churn-rf',
     });
-    await waitFor(
+    const running = await waitFor(
       async () => {
         const j = await t.jobs.GetJob({ id: job.id });
-        return j.state === 'JOB_STATE_RUNNING' && j.progress?.stage === 'train' && j.progress.iteration > 0;
+        return j.state === 'JOB_STATE_RUNNING' && j.progress?.stage === 'train' && j.progress.iteration > 0
+          ? j
+          : undefined;
       },
-      { timeoutMs: 120_000, intervalMs: 100 },
+      { timeoutMs: 120_000, intervalMs: 50 },
     );
-    await training.stop('SIGKILL');
-    await startTraining();
+    const [victim, survivor] =
+      running.leaseOwner.split(':')[1] === String(second.child.pid) ? [second, training] : [training, second];
+    await victim.stop('SIGKILL');
+    useTraining(survivor);
     const done = await finished(job.id, 240_000);
     expect(done.state).toBe('JOB_STATE_SUCCEEDED');
     expect(done.attempts).toBe(2);

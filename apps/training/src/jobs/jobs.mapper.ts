@@ -64,6 +64,7 @@ export function jobToProto(j: JobRow): trainingV1.Job {
     createdAtMs: j.createdAt,
     startedAtMs: j.startedAt,
     finishedAtMs: j.finishedAt,
+    leaseOwner: j.state === 'running' ? j.leaseOwner : '',
   };
 }
 

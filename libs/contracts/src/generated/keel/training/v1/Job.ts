@@ -30,6 +30,7 @@ export interface Job {
   'createdAtMs'?: (number | string | Long);
   'startedAtMs'?: (number | string | Long);
   'finishedAtMs'?: (number | string | Long);
+  'leaseOwner'?: (string);
 }
 
 export interface Job__Output {
@@ -55,4 +56,5 @@ export interface Job__Output {
   'createdAtMs': (number);
   'startedAtMs': (number);
   'finishedAtMs': (number);
+  'leaseOwner': (string);
 }
