@@ -288,4 +288,31 @@ describe('training service on the real broker and registry', () => {
     expect(shown.lineage).toMatchObject({ datasetVersion: 2, seed: 7 });
     expect(shown.gate).toMatchObject({ promoted: true, forced: true });
   }, 240_000);
+
+  it('should train once per keel.training.requested and apply the policy set with the CLI', async () => {
+    const set = await keel(['models', 'policy', 'churn-req', '--min', 'auc=0.99', '--json']);
+    expect(JSON.parse(set.out)).toMatchObject({ model: 'churn-req', minMetrics: { auc: 0.99 }, compareMetric: 'auc' });
+    const request = {
+      jobId: 'retrain-0001',
+      model: 'churn-req',
+      dataset: 'churn',
+      datasetVersion: 1,
+      algorithm: 'lr',
+      seed: 2,
+      reason: 'drift' as const,
+    };
+    await bus.publish('keel.training.requested', request, { key: request.jobId });
+    await bus.publish('keel.training.requested', request, { key: request.jobId });
+    const done = await waitFor(
+      async () => {
+        const j = await t.jobs.GetJob({ id: request.jobId }).catch(() => undefined);
+        return j && j.finishedAtMs > 0 ? j : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
+    expect(done).toMatchObject({ state: 'JOB_STATE_SUCCEEDED', trigger: 'drift', modelVersion: 1 });
+    expect(done.gate).toMatchObject({ promoted: false });
+    expect(done.gate!.reasons[0]).toMatch(/^auc 0\.\d{4} < 0\.99 \(minimum\)$/);
+    expect((await t.jobs.ListJobs({ model: 'churn-req' })).jobs).toHaveLength(1);
+  }, 180_000);
 });
