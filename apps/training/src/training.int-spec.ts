@@ -315,4 +315,42 @@ describe('training service on the real broker and registry', () => {
     expect(done.gate!.reasons[0]).toMatch(/^auc 0\.\d{4} < 0\.99 \(minimum\)$/);
     expect((await t.jobs.ListJobs({ model: 'churn-req' })).jobs).toHaveLength(1);
   }, 180_000);
+
+  it('should run a search as child runs and refit the best trial', async () => {
+    const job = await t.jobs.SubmitJob({
+      dataset: 'churn',
+      datasetVersion: 1,
+      algorithm: 'ALGORITHM_LR',
+      seed: 4,
+      model: 'churn-search',
+      searchJson: JSON.stringify({ strategy: 'grid', space: { C: [0.01, 1] }, budget: 2 }),
+    });
+    const done = await finished(job.id);
+    expect(done.state).toBe('JOB_STATE_SUCCEEDED');
+    const best = JSON.parse(done.bestParamsJson) as { C: number };
+    expect([0.01, 1]).toContain(best.C);
+    const runs = await reg.runs.SearchRuns({ tags: [{ key: 'keel.job_id', value: job.id }] });
+    const trials = runs.runs.filter((r) => r.tags.some((x) => x.key === 'keel.search_trial'));
+    expect(trials).toHaveLength(2);
+    for (const r of trials) expect(r.tags).toContainEqual({ key: 'keel.parent_run_id', value: done.runId });
+    const scores = trials.map((r) => r.latestMetrics.find((m) => m.key === 'validation_auc')!.value);
+    const winner = trials[scores.indexOf(Math.max(...scores))];
+    expect(winner.params.find((p) => p.key === 'C')?.value).toBe(JSON.stringify(best.C));
+    const main = await reg.runs.GetRun({ runId: done.runId });
+    expect(main.params).toContainEqual({ key: 'C', value: JSON.stringify(best.C) });
+
+    const bad = await t.jobs
+      .SubmitJob({
+        dataset: 'churn',
+        algorithm: 'ALGORITHM_LR',
+        seed: 4,
+        model: 'churn-search',
+        searchJson: JSON.stringify({ strategy: 'grid', space: { C: { kind: 'uniform', low: 0, high: 1 } }, budget: 2 }),
+      })
+      .catch((e: { code: number; metadata: { get(k: string): unknown[] } }) => e);
+    expect((bad as { code: number }).code).toBe(3);
+    expect((bad as { metadata: { get(k: string): unknown[] } }).metadata.get('keel-field')).toEqual([
+      'search_json.space',
+    ]);
+  }, 180_000);
 });

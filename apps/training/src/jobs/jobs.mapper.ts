@@ -65,6 +65,8 @@ export function jobToProto(j: JobRow): trainingV1.Job {
     startedAtMs: j.startedAt,
     finishedAtMs: j.finishedAt,
     leaseOwner: j.state === 'running' ? j.leaseOwner : '',
+    searchJson: j.search ? JSON.stringify(j.search) : '',
+    bestParamsJson: j.bestParams ? JSON.stringify(j.bestParams) : '',
   };
 }
 

@@ -31,6 +31,8 @@ export interface Job {
   'startedAtMs'?: (number | string | Long);
   'finishedAtMs'?: (number | string | Long);
   'leaseOwner'?: (string);
+  'searchJson'?: (string);
+  'bestParamsJson'?: (string);
 }
 
 export interface Job__Output {
@@ -57,4 +59,6 @@ export interface Job__Output {
   'startedAtMs': (number);
   'finishedAtMs': (number);
   'leaseOwner': (string);
+  'searchJson': (string);
+  'bestParamsJson': (string);
 }
