@@ -246,7 +246,7 @@ export class JobExecutor {
     }
     const recorded = tag('keel.gate.decision');
     const gate: GateDecisionRecord = recorded
-      ? ((JSON.parse(tag('keel.gate.record') ?? 'null') as GateDecisionRecord | null) ?? {
+      ? (parseRecord(tag('keel.gate.record')) ?? {
           promoted: recorded === 'promoted',
           reasons: [],
           championVersion: null,
@@ -277,6 +277,15 @@ export class JobExecutor {
       if (isNotFound(err)) throw new JobFailure('DATA_UNAVAILABLE', `${what} not found in the registry`);
       throw err;
     }
+  }
+}
+
+/** The gate record tag (truncated to the registry's tag size it may no longer parse: then null). */
+function parseRecord(text: string | undefined): GateDecisionRecord | null {
+  try {
+    return text ? (JSON.parse(text) as GateDecisionRecord) : null;
+  } catch {
+    return null;
   }
 }
 
