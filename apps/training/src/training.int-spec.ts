@@ -33,8 +33,8 @@ describe('training service on the real broker and registry', () => {
   const promoted: EventPayload<'keel.model.promoted'>[] = [];
   const completed: EventPayload<'keel.training.completed'>[] = [];
 
-  const startTraining = async (): Promise<void> => {
-    training = await startServiceProcess('training', {
+  const startTraining = (): Promise<ServiceProcess> =>
+    startServiceProcess('training', {
       ...START,
       dataDir: trainingDir,
       env: {
@@ -42,12 +42,14 @@ describe('training service on the real broker and registry', () => {
         KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
         KEEL_LOG_LEVEL: 'warn',
         KEEL_TRAINING_WORKERS: '1',
-        KEEL_TRAINING_LEASE_MS: '3000',
+        KEEL_TRAINING_LEASE_MS: '1500',
         KEEL_TRAINING_POLL_MS: '100',
       },
     });
+  const useTraining = (p: ServiceProcess): void => {
+    training = p;
     t?.close();
-    t = trainingClients(training.grpcAddress);
+    t = trainingClients(p.grpcAddress);
   };
 
   const finished = (id: string, timeout = 180_000): Promise<trainingV1.Job__Output> =>
@@ -87,7 +89,7 @@ describe('training service on the real broker and registry', () => {
     });
     reg = registryClients(registry.grpcAddress);
     trainingDir = mkdtempSync(join(tmpdir(), 'keel-training-it-'));
-    await startTraining();
+    useTraining(await startTraining());
     bus = new EventBus({ clientId: 'test-training-watch', brokers: broker.brokers, source: 'keel/test' });
     await bus.connect();
     await bus.subscribe('keel.model.promoted', async (e) => void promoted.push(e.data), { group: 'test-promoted' });
@@ -186,23 +188,30 @@ describe('training service on the real broker and registry', () => {
   }, 300_000);
 
   it('should re-queue a job whose process was killed mid-training and finish it once', async () => {
+    // A second process on the same database takes over; starting it first keeps the test short (a
+    // process started after the kill would wait for Kafka to drop the dead consumer-group member).
+    const second = await startTraining();
     const job = await t.jobs.SubmitJob({
       dataset: 'churn',
       datasetVersion: 1,
       algorithm: 'ALGORITHM_RF',
-      paramsJson: '{"nTrees":60}',
+      paramsJson: '{"nTrees":30}',
       seed: 3,
       model: 'churn-rf',
     });
-    await waitFor(
+    const running = await waitFor(
       async () => {
         const j = await t.jobs.GetJob({ id: job.id });
-        return j.state === 'JOB_STATE_RUNNING' && j.progress?.stage === 'train' && j.progress.iteration > 0;
+        return j.state === 'JOB_STATE_RUNNING' && j.progress?.stage === 'train' && j.progress.iteration > 0
+          ? j
+          : undefined;
       },
-      { timeoutMs: 120_000, intervalMs: 100 },
+      { timeoutMs: 120_000, intervalMs: 50 },
     );
-    await training.stop('SIGKILL');
-    await startTraining();
+    const [victim, survivor] =
+      running.leaseOwner.split(':')[1] === String(second.child.pid) ? [second, training] : [training, second];
+    await victim.stop('SIGKILL');
+    useTraining(survivor);
     const done = await finished(job.id, 240_000);
     expect(done.state).toBe('JOB_STATE_SUCCEEDED');
     expect(done.attempts).toBe(2);
@@ -278,7 +287,70 @@ describe('training service on the real broker and registry', () => {
     };
     expect(shown.lineage).toMatchObject({ datasetVersion: 2, seed: 7 });
     expect(shown.gate).toMatchObject({ promoted: true, forced: true });
-    const listed = JSON.parse((await keel(['jobs', 'list', '--model', 'churn', '--json'])).out) as unknown[];
-    expect(listed).toHaveLength(2);
   }, 240_000);
+
+  it('should train once per keel.training.requested and apply the policy set with the CLI', async () => {
+    const set = await keel(['models', 'policy', 'churn-req', '--min', 'auc=0.99', '--json']);
+    expect(JSON.parse(set.out)).toMatchObject({ model: 'churn-req', minMetrics: { auc: 0.99 }, compareMetric: 'auc' });
+    const request = {
+      jobId: 'retrain-0001',
+      model: 'churn-req',
+      dataset: 'churn',
+      datasetVersion: 1,
+      algorithm: 'lr',
+      seed: 2,
+      reason: 'drift' as const,
+    };
+    await bus.publish('keel.training.requested', request, { key: request.jobId });
+    await bus.publish('keel.training.requested', request, { key: request.jobId });
+    const done = await waitFor(
+      async () => {
+        const j = await t.jobs.GetJob({ id: request.jobId }).catch(() => undefined);
+        return j && j.finishedAtMs > 0 ? j : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
+    expect(done).toMatchObject({ state: 'JOB_STATE_SUCCEEDED', trigger: 'drift', modelVersion: 1 });
+    expect(done.gate).toMatchObject({ promoted: false });
+    expect(done.gate!.reasons[0]).toMatch(/^auc 0\.\d{4} < 0\.99 \(minimum\)$/);
+    expect((await t.jobs.ListJobs({ model: 'churn-req' })).jobs).toHaveLength(1);
+  }, 180_000);
+
+  it('should run a search as child runs and refit the best trial', async () => {
+    const job = await t.jobs.SubmitJob({
+      dataset: 'churn',
+      datasetVersion: 1,
+      algorithm: 'ALGORITHM_LR',
+      seed: 4,
+      model: 'churn-search',
+      searchJson: JSON.stringify({ strategy: 'grid', space: { C: [0.01, 1] }, budget: 2 }),
+    });
+    const done = await finished(job.id);
+    expect(done.state).toBe('JOB_STATE_SUCCEEDED');
+    const best = JSON.parse(done.bestParamsJson) as { C: number };
+    expect([0.01, 1]).toContain(best.C);
+    const runs = await reg.runs.SearchRuns({ tags: [{ key: 'keel.job_id', value: job.id }] });
+    const trials = runs.runs.filter((r) => r.tags.some((x) => x.key === 'keel.search_trial'));
+    expect(trials).toHaveLength(2);
+    for (const r of trials) expect(r.tags).toContainEqual({ key: 'keel.parent_run_id', value: done.runId });
+    const scores = trials.map((r) => r.latestMetrics.find((m) => m.key === 'validation_auc')!.value);
+    const winner = trials[scores.indexOf(Math.max(...scores))];
+    expect(winner.params.find((p) => p.key === 'C')?.value).toBe(JSON.stringify(best.C));
+    const main = await reg.runs.GetRun({ runId: done.runId });
+    expect(main.params).toContainEqual({ key: 'C', value: JSON.stringify(best.C) });
+
+    const bad = await t.jobs
+      .SubmitJob({
+        dataset: 'churn',
+        algorithm: 'ALGORITHM_LR',
+        seed: 4,
+        model: 'churn-search',
+        searchJson: JSON.stringify({ strategy: 'grid', space: { C: { kind: 'uniform', low: 0, high: 1 } }, budget: 2 }),
+      })
+      .catch((e: { code: number; metadata: { get(k: string): unknown[] } }) => e);
+    expect((bad as { code: number }).code).toBe(3);
+    expect((bad as { metadata: { get(k: string): unknown[] } }).metadata.get('keel-field')).toEqual([
+      'search_json.space',
+    ]);
+  }, 180_000);
 });

@@ -7,6 +7,7 @@ import { downloadTo } from '@keel/clients';
 import type { registryV1 } from '@keel/contracts';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './command';
+import { registerModelsPolicy } from './models-policy';
 import { usageError } from './monitoring-client';
 import { withRegistry, withTraining } from './train-client';
 import { table } from './train-jobs';
@@ -64,6 +65,7 @@ export const registerModels: RegisterCommand = (program: Command) => {
   const models = program
     .command('models')
     .description('registered models: list, versions, show, promote, rollback, download');
+  registerModelsPolicy(models);
   models
     .command('list')
     .description('registered models with their latest version and aliases')

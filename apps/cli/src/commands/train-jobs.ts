@@ -26,6 +26,8 @@ export interface JobItem {
   runId: string | null;
   metrics: { validation: Record<string, number>; test: Record<string, number> } | null;
   gate: { promoted: boolean; forced: boolean; reasons: string[]; championVersion: number | null } | null;
+  search: { strategy: string; space: Record<string, unknown>; budget: number } | null;
+  bestParams: Record<string, unknown> | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -57,6 +59,8 @@ export function jobItem(j: trainingV1.Job__Output): JobItem {
     gate: g?.evaluated
       ? { promoted: g.promoted, forced: g.forced, reasons: g.reasons, championVersion: g.championVersion || null }
       : null,
+    search: j.searchJson ? (JSON.parse(j.searchJson) as JobItem['search']) : null,
+    bestParams: j.bestParamsJson ? (JSON.parse(j.bestParamsJson) as Record<string, unknown>) : null,
     createdAt: iso(j.createdAtMs)!,
     startedAt: iso(j.startedAtMs),
     finishedAt: iso(j.finishedAtMs),
@@ -73,6 +77,8 @@ export function jobDetails(j: JobItem): string {
     `trigger      ${j.trigger}, attempts ${j.attempts}`,
   ];
   if (j.runId) lines.push(`run          ${j.runId}`);
+  if (j.search)
+    lines.push(`search       ${j.search.strategy}, ${j.search.budget} trials; best ${JSON.stringify(j.bestParams)}`);
   if (j.metrics) {
     const f = (m: Record<string, number>) =>
       `auc ${m.auc?.toFixed(4)} accuracy ${m.accuracy?.toFixed(4)} f1 ${m.f1?.toFixed(4)}`;

@@ -15,6 +15,7 @@ export interface ServiceTrainFlags {
   model?: string;
   params?: string;
   target?: string;
+  search?: string;
   wait?: boolean;
   json?: boolean;
 }
@@ -48,6 +49,7 @@ export function parseServiceTrain(f: ServiceTrainFlags): trainingV1.SubmitJobReq
     seed: intFlag('--seed', f.seed, 0, 0xffffffff),
     model: f.model,
     target: f.target ?? '',
+    searchJson: f.search ?? '',
   };
 }
 

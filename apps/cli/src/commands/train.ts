@@ -33,6 +33,10 @@ export const registerTrain: RegisterCommand = (program: Command) => {
     .option('--dataset <name>', 'train on this registry dataset with the training service')
     .option('--version <v>', 'dataset version (--dataset; default: the latest)')
     .option('--model <name>', 'model to register the version under (--dataset)')
+    .option(
+      '--search <json>',
+      'hyperparameter search (--dataset): {"strategy":"grid"|"random","space":{"C":[0.1,1]},"budget":8}',
+    )
     .option('--wait', 'follow the job to its end and print the registered version (--dataset)')
     .option('--json', 'print the job as JSON (--dataset; fields in docs/cli.md)')
     .option('--target <column>', 'the column to predict (two classes); --dataset defaults to its declared target')

@@ -11,7 +11,8 @@ import { PromotionGate } from '../promotion/promotion-gate';
 import type { TaskProgress } from '../worker/train-task';
 import { TaskFailed, WorkerPool } from '../worker/worker-pool';
 import { JobFailure } from './jobs.errors';
-import type { GateDecisionRecord, JobMetrics, JobProgress, JobRow } from './jobs.entities';
+import type { GateDecisionRecord, JobMetrics, JobParams, JobProgress, JobRow } from './jobs.entities';
+import { runSearch, type SearchOutcome } from './job-search';
 import { REGISTRY, WORKER_POOL } from '../common/tokens';
 
 export interface JobOutcome {
@@ -23,6 +24,8 @@ export interface JobOutcome {
   artifactUri: string;
   metrics: JobMetrics;
   gate: GateDecisionRecord;
+  /** The parameters the search chose (null without a search). */
+  bestParams: JobParams | null;
 }
 
 const ML_INVALID = new Set(['ML_INVALID_PARAMS', 'ML_MISSING_COLUMN', 'ML_INVALID_VALUE', 'ML_TOO_FEW_ROWS']);
@@ -100,6 +103,21 @@ export class JobExecutor {
     const champion = await this.registry.champion(job.model, signal);
     if (earlier) return this.resume(job, earlier, snapshot.version);
 
+    let search: SearchOutcome | null = null;
+    if (job.search) {
+      report({ ...stage('search'), total: job.search.budget });
+      search = await runSearch(job, job.search, {
+        registry: this.registry,
+        pool: this.pool,
+        parquet,
+        target,
+        idColumn: dataset.entityKey || undefined,
+        snapshotSha256: snapshot.sha256,
+        signal,
+        report,
+      });
+    }
+    const trainParams: JobParams = { ...job.params, ...(search?.best ?? {}) };
     const championBytes = champion ? await this.registry.download(champion.artifactSha256, signal) : null;
     const started = Date.now();
     const out = await this.pool
@@ -110,7 +128,7 @@ export class JobExecutor {
           target,
           idColumn: dataset.entityKey || undefined,
           algo: job.algorithm,
-          params: job.params,
+          params: trainParams,
           seed: job.seed,
           champion: championBytes ? new Uint8Array(championBytes) : null,
         },
@@ -131,7 +149,10 @@ export class JobExecutor {
       algorithm: job.algorithm,
       seed: String(job.seed),
       target,
-      ...Object.fromEntries(Object.entries(job.params).map(([k, v]) => [k, JSON.stringify(v)])),
+      ...Object.fromEntries(Object.entries(trainParams).map(([k, v]) => [k, JSON.stringify(v)])),
+      ...(search
+        ? { 'search.trials': String(search.trials), 'search.best_validation_auc': String(search.bestScore) }
+        : {}),
       ...Object.fromEntries(Object.entries(out.refitParams).map(([k, v]) => [`refit.${k}`, JSON.stringify(v)])),
     };
     const lineage = {
@@ -153,6 +174,9 @@ export class JobExecutor {
       },
       signal,
     );
+    // The trials are this run's children.
+    for (const child of search?.childRunIds ?? [])
+      await this.registry.tagRun(child, { 'keel.parent_run_id': runId }, signal);
     await this.registry.logMetrics(
       runId,
       [
@@ -179,7 +203,7 @@ export class JobExecutor {
         format: 'MODEL_FORMAT_ONNX',
         signature: out.signature,
         description: `${job.algorithm} on ${job.dataset} v${snapshot.version} (job ${job.id})`,
-        tags: Object.entries({ ...lineage, 'keel.run_id': runId, 'keel.params': JSON.stringify(job.params) }).map(
+        tags: Object.entries({ ...lineage, 'keel.run_id': runId, 'keel.params': JSON.stringify(trainParams) }).map(
           ([key, value]) => ({ key, value }),
         ),
       },
@@ -206,6 +230,7 @@ export class JobExecutor {
       artifactUri: version.artifactUri,
       metrics: out.metrics,
       gate,
+      bestParams: search?.best ?? null,
     };
   }
 
@@ -221,7 +246,7 @@ export class JobExecutor {
     }
     const recorded = tag('keel.gate.decision');
     const gate: GateDecisionRecord = recorded
-      ? ((JSON.parse(tag('keel.gate.record') ?? 'null') as GateDecisionRecord | null) ?? {
+      ? (parseRecord(tag('keel.gate.record')) ?? {
           promoted: recorded === 'promoted',
           reasons: [],
           championVersion: null,
@@ -241,6 +266,7 @@ export class JobExecutor {
       artifactUri: v.artifactUri,
       metrics,
       gate,
+      bestParams: null,
     };
   }
 
@@ -251,6 +277,15 @@ export class JobExecutor {
       if (isNotFound(err)) throw new JobFailure('DATA_UNAVAILABLE', `${what} not found in the registry`);
       throw err;
     }
+  }
+}
+
+/** The gate record tag (truncated to the registry's tag size it may no longer parse: then null). */
+function parseRecord(text: string | undefined): GateDecisionRecord | null {
+  try {
+    return text ? (JSON.parse(text) as GateDecisionRecord) : null;
+  } catch {
+    return null;
   }
 }
 

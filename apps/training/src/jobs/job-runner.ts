@@ -145,6 +145,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
             modelVersion: out.modelVersion,
             metrics: out.metrics,
             gate: out.gate,
+            bestParams: out.bestParams,
             progress: { stage: 'done', iteration: 0, total: 0, metric: '', value: 0, etaMs: 0 },
             finishedAt: now,
             updatedAt: now,

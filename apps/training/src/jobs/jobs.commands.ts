@@ -1,4 +1,4 @@
-import type { JobParams, JobStateName } from './jobs.entities';
+import type { JobParams, JobSearch, JobStateName } from './jobs.entities';
 
 export interface SubmitJobCommand {
   dataset: string;
@@ -10,6 +10,8 @@ export interface SubmitJobCommand {
   model: string;
   target: string;
   trigger: 'manual' | 'snapshot' | 'drift' | 'performance' | 'schedule';
+  /** Optional hyperparameter search; the best trial's parameters are refitted. */
+  search?: JobSearch | null;
   /** Set for event triggers: one job per key. */
   dedupeKey?: string;
   id?: string;

@@ -27,6 +27,18 @@ export interface GateDecisionRecord {
   forced: boolean;
 }
 
+type Scalar = number | string | boolean;
+/** A list of values, or a distribution as libs/ml's SearchSpace declares it. */
+export type SearchDimension =
+  Scalar[] | { kind: string; low?: number; high?: number; log?: boolean; values?: Scalar[] };
+
+/** A declared hyperparameter search (libs/ml planSearch) with its trial budget. */
+export interface JobSearch {
+  strategy: 'grid' | 'random';
+  space: Record<string, SearchDimension>;
+  budget: number;
+}
+
 export interface JobMetrics {
   validation: Record<string, number>;
   test: Record<string, number>;
@@ -105,6 +117,12 @@ export class JobRow {
 
   @Column({ type: 'text', nullable: true, transformer: jsonText<GateDecisionRecord | null>() })
   gate!: GateDecisionRecord | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonText<JobSearch | null>() })
+  search!: JobSearch | null;
+
+  @Column({ name: 'best_params', type: 'text', nullable: true, transformer: jsonText<JobParams | null>() })
+  bestParams!: JobParams | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt!: number;

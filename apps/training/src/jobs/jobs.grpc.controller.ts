@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { GrpcServerHost } from '@keel/runtime';
 import { algorithmFromProto, jobToProto, policyToProto, stateFromProto } from './jobs.mapper';
-import { JobsService, parseParams } from './jobs.service';
+import { JobsService, parseParams, parseSearch } from './jobs.service';
 
 /** keel.training.v1.TrainingService: translates messages and delegates to JobsService. */
 @Injectable()
@@ -23,6 +23,7 @@ export class JobsGrpcController implements OnModuleInit {
             seed: req.seed,
             model: req.model,
             target: req.target,
+            search: parseSearch(req.searchJson),
             trigger: 'manual',
           }),
         ),

@@ -64,6 +64,9 @@ export function jobToProto(j: JobRow): trainingV1.Job {
     createdAtMs: j.createdAt,
     startedAtMs: j.startedAt,
     finishedAtMs: j.finishedAt,
+    leaseOwner: j.state === 'running' ? j.leaseOwner : '',
+    searchJson: j.search ? JSON.stringify(j.search) : '',
+    bestParamsJson: j.bestParams ? JSON.stringify(j.bestParams) : '',
   };
 }
 

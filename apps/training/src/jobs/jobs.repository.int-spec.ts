@@ -30,6 +30,8 @@ function job(id: string, over: Partial<JobRow> = {}): JobRow {
     runId: '',
     metrics: null,
     gate: null,
+    search: null,
+    bestParams: null,
     createdAt: 1000,
     updatedAt: 1000,
     startedAt: 0,

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { uuidv7 } from '@keel/event-bus';
 import { pageResult, readPage } from '@keel/domain';
-import { isAlgo, ALGOS } from '@keel/ml';
+import { isAlgo, ALGOS, planSearch, type Algo, type SearchSpace } from '@keel/ml';
 import type { ListJobsQuery, SubmitJobCommand, TrainingPolicyCommand } from './jobs.commands';
-import { type JobParams, JobRow, TERMINAL_STATES, type TrainingPolicyRow } from './jobs.entities';
+import { type JobParams, JobRow, type JobSearch, TERMINAL_STATES, type TrainingPolicyRow } from './jobs.entities';
 import { JobError, jobInput } from './jobs.errors';
 import { JobsRepository } from './jobs.repository';
 import { JobRunner } from './job-runner';
@@ -27,6 +27,7 @@ export class JobsService {
     if (!(Number.isInteger(c.datasetVersion) && c.datasetVersion >= 0))
       jobInput.fail('dataset_version', 'must be 0 (latest) or a version');
     if (c.target) jobInput.text(c.target, 'target', 250);
+    if (c.search) checkSearch(c.search, c.algorithm as Algo, c.seed);
     const now = Date.now();
     const row: JobRow = Object.assign(new JobRow(), {
       id: c.id ?? uuidv7(),
@@ -52,6 +53,8 @@ export class JobsService {
       runId: '',
       metrics: null,
       gate: null,
+      search: c.search ?? null,
+      bestParams: null,
       createdAt: now,
       updatedAt: now,
       startedAt: 0,
@@ -165,6 +168,43 @@ export class JobsService {
       dedupeKey: version > 0 ? `${r.dataset}@${version}:${r.model}` : `request:${r.jobId}`,
     });
   }
+}
+
+/** Largest trial budget one job may run. */
+export const MAX_TRIALS = 200;
+
+/** A search is checked when submitted: a bad space fails the call, not the job later. */
+function checkSearch(search: JobSearch, algo: Algo, seed: number): void {
+  if (search.strategy !== 'grid' && search.strategy !== 'random')
+    jobInput.fail('search_json.strategy', 'must be grid or random');
+  if (!(Number.isInteger(search.budget) && search.budget >= 1 && search.budget <= MAX_TRIALS))
+    jobInput.fail('search_json.budget', `must be an integer in 1..${MAX_TRIALS}`);
+  try {
+    planSearch({ algo, space: search.space as SearchSpace, strategy: search.strategy, budget: search.budget, seed });
+  } catch (err) {
+    jobInput.fail('search_json.space', (err as Error).message);
+  }
+}
+
+/** The search_json field: empty for none. */
+export function parseSearch(json: string): JobSearch | null {
+  if (json.trim() === '') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return jobInput.fail('search_json', 'must be a JSON object');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    return jobInput.fail('search_json', 'must be a JSON object');
+  const o = parsed as Record<string, unknown>;
+  if (o['space'] === null || typeof o['space'] !== 'object' || Array.isArray(o['space']))
+    return jobInput.fail('search_json.space', 'must be an object of parameter -> values or distribution');
+  return {
+    strategy: (o['strategy'] ?? 'grid') as JobSearch['strategy'],
+    space: o['space'] as JobSearch['space'],
+    budget: (o['budget'] ?? 20) as number,
+  };
 }
 
 export function parseParams(json: string, field = 'params_json'): JobParams {

@@ -47,7 +47,8 @@ export class PromotionGate {
       if (!Number.isFinite(v)) jobInput.fail(`min_metrics.${k}`, 'must be a finite number');
     if (!(p.maxRegression >= 0 && p.maxRegression <= 1)) jobInput.fail('max_regression', 'must be in 0..1');
     const compareMetric = p.compareMetric || 'auc';
-    if (!/^[a-z_]{1,32}$/.test(compareMetric)) jobInput.fail('compare_metric', 'must be a metric name such as auc');
+    if (!/^[a-z][a-z0-9_]{0,31}$/.test(compareMetric))
+      jobInput.fail('compare_metric', 'must be a metric name such as auc');
     await this.repo.save({ model, ...p, compareMetric, updatedAt: Date.now() });
     return this.policy(model);
   }

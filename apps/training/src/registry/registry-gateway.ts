@@ -173,6 +173,10 @@ export class RegistryGateway {
     }
   }
 
+  async tagRun(runId: string, tags: KeyValues, signal?: AbortSignal): Promise<void> {
+    await this.call(() => this.r.runs.LogBatch({ runId, tags: kv(tags) }), signal);
+  }
+
   async logArtifact(runId: string, path: string, sha256: string, signal?: AbortSignal): Promise<void> {
     await this.call(() => this.r.runs.LogArtifact({ runId, path, sha256 }), signal);
   }

@@ -173,3 +173,26 @@ export function runEvaluateTask(input: EvaluateTaskInput): {
     rows: test.rows,
   };
 }
+
+export interface TrialTaskInput {
+  readonly columns: Record<string, Cell[]>;
+  readonly target: string;
+  readonly idColumn?: string;
+  readonly algo: Algo;
+  readonly params: Record<string, unknown>;
+  readonly seed: number;
+}
+
+/** One search trial: fit on the job's train rows, metrics on its validation rows (no refit, no test). */
+export function runTrialTask(input: TrialTaskInput): { validation: Record<string, number> } {
+  const { train, validation } = splitTable(toTable(input.columns), input.target, input.seed);
+  const result = validateAndRefit(train, validation, {
+    target: input.target,
+    idColumn: input.idColumn,
+    algo: input.algo,
+    seed: input.seed,
+    params: input.params,
+    refit: false,
+  });
+  return { validation: metricRecord(result.metrics) };
+}

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Algo } from '@keel/ml';
 import { readParquetColumns } from './parquet-reader';
-import { runEvaluateTask, runTrainTask } from './train-task';
+import { runEvaluateTask, runTrainTask, runTrialTask } from './train-task';
 import type { WorkerMessage, WorkerRequest } from './worker-messages';
 
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
@@ -24,6 +24,9 @@ async function main(req: WorkerRequest): Promise<void> {
       (progress) => post({ kind: 'progress', progress }),
     );
     post({ kind: 'trained', output });
+  } else if (req.kind === 'trial') {
+    const { parquet: _bytes, kind: _kind, ...rest } = req;
+    post({ kind: 'tried', output: runTrialTask({ ...rest, columns }) });
   } else {
     post({
       kind: 'evaluated',

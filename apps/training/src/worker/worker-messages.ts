@@ -1,4 +1,4 @@
-import type { EvaluateTaskInput, TaskProgress, TrainTaskOutput } from './train-task';
+import type { EvaluateTaskInput, TaskProgress, TrainTaskOutput, TrialTaskInput } from './train-task';
 import type { runEvaluateTask } from './train-task';
 
 export type WorkerRequest =
@@ -12,10 +12,12 @@ export type WorkerRequest =
       seed: number;
       champion: Uint8Array | null;
     }
-  | ({ kind: 'evaluate'; parquet: Uint8Array } & Omit<EvaluateTaskInput, 'columns'>);
+  | ({ kind: 'evaluate'; parquet: Uint8Array } & Omit<EvaluateTaskInput, 'columns'>)
+  | ({ kind: 'trial'; parquet: Uint8Array } & Omit<TrialTaskInput, 'columns'>);
 
 export type WorkerMessage =
   | { kind: 'progress'; progress: TaskProgress }
   | { kind: 'trained'; output: TrainTaskOutput }
   | { kind: 'evaluated'; output: ReturnType<typeof runEvaluateTask> }
+  | { kind: 'tried'; output: { validation: Record<string, number> } }
   | { kind: 'error'; name: string; code: string; message: string };

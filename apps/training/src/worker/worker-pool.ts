@@ -66,6 +66,13 @@ export class WorkerPool {
     );
   }
 
+  trial(
+    req: Extract<WorkerRequest, { kind: 'trial' }>,
+    signal: AbortSignal,
+  ): Promise<Extract<WorkerMessage, { kind: 'tried' }>['output']> {
+    return this.run(req, () => undefined, signal).then((m) => (m as Extract<WorkerMessage, { kind: 'tried' }>).output);
+  }
+
   private run(req: WorkerRequest, onProgress: (p: TaskProgress) => void, signal: AbortSignal): Promise<WorkerMessage> {
     if (signal.aborted) return Promise.reject(new TaskCancelled());
     const { file, execArgv } = workerEntry();

@@ -30,6 +30,9 @@ export interface Job {
   'createdAtMs'?: (number | string | Long);
   'startedAtMs'?: (number | string | Long);
   'finishedAtMs'?: (number | string | Long);
+  'leaseOwner'?: (string);
+  'searchJson'?: (string);
+  'bestParamsJson'?: (string);
 }
 
 export interface Job__Output {
@@ -55,4 +58,7 @@ export interface Job__Output {
   'createdAtMs': (number);
   'startedAtMs': (number);
   'finishedAtMs': (number);
+  'leaseOwner': (string);
+  'searchJson': (string);
+  'bestParamsJson': (string);
 }

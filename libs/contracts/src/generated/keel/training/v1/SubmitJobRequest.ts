@@ -12,6 +12,7 @@ export interface SubmitJobRequest {
   'seed'?: (number | string | Long);
   'model'?: (string);
   'target'?: (string);
+  'searchJson'?: (string);
 }
 
 export interface SubmitJobRequest__Output {
@@ -22,4 +23,5 @@ export interface SubmitJobRequest__Output {
   'seed': (number);
   'model': (string);
   'target': (string);
+  'searchJson': (string);
 }
