@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  coerceCell,
   ProfileBuilder,
   REFERENCE_PROFILE_FORMAT,
   SNAPSHOT_MANIFEST_FORMAT,
@@ -136,8 +137,17 @@ export class SnapshotsService {
     previous: PartRow | null,
     staged: Awaited<ReturnType<StagingRepository['staged']>>,
   ): Promise<PartRow> {
-    const columns = dataset.schema.columns.map((c) => c.name);
-    const rows: CellValue[][] = staged.map((s) => columns.map((c) => s.row[c] ?? null));
+    const columns = dataset.schema.columns;
+    // Rows staged under an older schema version are coerced again; a value the (forced) new type cannot
+    // take becomes missing.
+    const rows: CellValue[][] = staged.map((s) =>
+      s.schemaVersion === dataset.schemaVersion
+        ? columns.map((c) => s.row[c.name] ?? null)
+        : columns.map((c) => {
+            const v = coerceCell(c, s.row[c.name] ?? null);
+            return v !== null && typeof v === 'object' ? null : v;
+          }),
+    );
     const profile = new ProfileBuilder(dataset.schema);
     if (previous) profile.mergeJson(JSON.parse(previous.profile) as Parameters<ProfileBuilder['mergeJson']>[0]);
     for (const r of rows) profile.add(r);
