@@ -5,3 +5,4 @@ export * from './registry/registry-client';
 export * from './registry/artifact-transfer';
 export * from './monitoring/monitoring-client';
 export * from './ingestion/ingestion-client';
+export * from './registry/snapshot-reader';
