@@ -22,6 +22,7 @@ import type { IngestionSettings } from '../config';
 import type { Dataset } from '../datasets/datasets.commands';
 import { IngestionError, IngestionErrorCode } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
+import { RecordsService } from '../records/records.service';
 import { StagingRepository } from '../records/staging.repository';
 import { REGISTRY } from './registry.token';
 import type { RegistryAdapter } from './registry.adapter';
@@ -40,6 +41,7 @@ export class SnapshotsService {
   constructor(
     private readonly repo: SnapshotsRepository,
     private readonly staging: StagingRepository,
+    private readonly records: RecordsService,
     private readonly datasets: DatasetsService,
     private readonly metrics: SnapshotsMetrics,
     @Inject(REGISTRY) private readonly registry: RegistryAdapter,
@@ -101,11 +103,19 @@ export class SnapshotsService {
       );
     const end = this.metrics.duration.startTimer({ dataset: name });
     try {
-      return await withSpan(`snapshot ${name}`, async (span) => {
-        const s = await this.buildLeased(dataset);
-        span.setAttributes({ 'keel.dataset': name, 'keel.snapshot.version': s.version, 'keel.snapshot.rows': s.rows });
-        return s;
-      });
+      return await withSpan(
+        `snapshot ${name}`,
+        async (span) => {
+          const s = await this.buildLeased(dataset);
+          span.setAttributes({
+            'keel.dataset': name,
+            'keel.snapshot.version': s.version,
+            'keel.snapshot.rows': s.rows,
+          });
+          return s;
+        },
+        { links: this.records.recentBatches(name).map((context) => ({ context })) },
+      );
     } finally {
       end();
       await this.repo.releaseLease(name, this.holder).catch(() => undefined);
