@@ -72,14 +72,21 @@ export class StagingRepository {
     rows: StagedInsert[],
     receivedAt: number,
   ): Promise<void> {
-    for (const part of chunks(rows, 200)) {
+    // The row as a JSON object by column name, concatenated from precomputed keys (the hot path).
+    const keys = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c) + ':');
+    const encode = (row: CellValue[]): string => {
+      let text = '';
+      for (let c = 0; c < keys.length; c++) {
+        const v = row[c] ?? null;
+        text += keys[c]! + (typeof v === 'string' ? JSON.stringify(v) : String(v));
+      }
+      return keys.length ? text + '}' : '{}';
+    };
+    // 1,000 rows × 6 parameters per statement: within SQLite's and PostgreSQL's parameter limits.
+    for (const part of chunks(rows, 1000)) {
       const values = part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
       const params: unknown[] = [];
-      for (const r of part) {
-        const byName: Record<string, CellValue> = {};
-        for (let c = 0; c < columns.length; c++) byName[columns[c]!] = r.row[c] ?? null;
-        params.push(dataset, schemaVersion, JSON.stringify(byName), r.partition, r.offset, receivedAt);
-      }
+      for (const r of part) params.push(dataset, schemaVersion, encode(r.row), r.partition, r.offset, receivedAt);
       await rawQuery(
         manager,
         `INSERT INTO ingest_staged_rows (dataset, schema_version, row, source_partition, source_offset, received_at) VALUES ${values}`,
