@@ -95,8 +95,12 @@ export class StagingRepository {
     }
   }
 
-  /** Staged rows of a dataset after `afterId`, in arrival order, at most `limit`. */
-  async staged(dataset: string, afterId: number, limit: number): Promise<StagedRow[]> {
+  /**
+   * The oldest staged rows of a dataset, at most `limit`. Rows leave staging in the transaction that
+   * records their part, so "what is still staged" is exact even when concurrent replicas commit ids
+   * out of order (PostgreSQL sequences do).
+   */
+  async staged(dataset: string, limit: number): Promise<StagedRow[]> {
     const rows = await rawQuery<{
       id: number;
       schema_version: number;
@@ -107,8 +111,8 @@ export class StagingRepository {
     }>(
       this.dataSource,
       'SELECT id, schema_version, row, source_partition, source_offset, received_at FROM ingest_staged_rows ' +
-        'WHERE dataset = ? AND id > ? ORDER BY id LIMIT ?',
-      [dataset, afterId, limit],
+        'WHERE dataset = ? ORDER BY id LIMIT ?',
+      [dataset, limit],
     );
     return rows.map((r) => ({
       id: Number(r.id),
@@ -120,7 +124,12 @@ export class StagingRepository {
     }));
   }
 
-  async deleteUpTo(manager: EntityManager, dataset: string, lastId: number): Promise<void> {
-    await rawQuery(manager, 'DELETE FROM ingest_staged_rows WHERE dataset = ? AND id <= ?', [dataset, lastId]);
+  async unstage(manager: EntityManager, dataset: string, ids: number[]): Promise<void> {
+    for (const part of chunks(ids, 1000))
+      await rawQuery(
+        manager,
+        `DELETE FROM ingest_staged_rows WHERE dataset = ? AND id IN (${part.map(() => '?').join(', ')})`,
+        [dataset, ...part],
+      );
   }
 }

@@ -125,7 +125,7 @@ export class SnapshotsService {
   private async buildLeased(dataset: Dataset): Promise<SnapshotRow> {
     let last = await this.repo.lastPart(dataset.name);
     for (;;) {
-      const staged = await this.staging.staged(dataset.name, last?.lastStagedId ?? 0, PART_ROWS);
+      const staged = await this.staging.staged(dataset.name, PART_ROWS);
       if (staged.length === 0) break;
       last = await this.writePart(dataset, last, staged);
     }
@@ -184,7 +184,11 @@ export class SnapshotsService {
     };
     await writeTransaction(this.repo.dataSource, async (m) => {
       await this.repo.insertPart(m, part);
-      await this.staging.deleteUpTo(m, dataset.name, part.lastStagedId);
+      await this.staging.unstage(
+        m,
+        dataset.name,
+        staged.map((r) => r.id),
+      );
     });
     return part;
   }
