@@ -7,3 +7,4 @@ export * from './monitoring/monitoring-client';
 export * from './ingestion/ingestion-client';
 export * from './inference/inference-client';
 export * from './training/training-client';
+export * from './registry/snapshot-reader';

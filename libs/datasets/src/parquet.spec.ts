@@ -1,3 +1,4 @@
+import { ReferenceProfile } from '@keel/ml';
 import { readParquet, writeParquet } from './parquet';
 import { ProfileBuilder } from './profile';
 import type { CellValue, DatasetSchema } from './schema';
@@ -55,5 +56,14 @@ describe('ProfileBuilder', () => {
         .toJSON()
         .columns.map((c) => c.kind),
     ).toEqual(['numeric', 'categorical', 'binary', 'binary']);
+  });
+
+  it('should give monitoring a reference it can load and compare a window against when serialised', () => {
+    const b = new ProfileBuilder(schema);
+    rows.forEach((r) => b.add(r));
+    const loaded = ReferenceProfile.fromJSON(JSON.parse(JSON.stringify(b.reference().toJSON())));
+    const window = loaded.windowFromColumns({ id: [1, 2, 3], city: ['a', 'a', null], vip: [1, 0, 1], at: [1, 2, 3] });
+    expect(window.get('id')!.n).toBe(3);
+    expect(window.get('city')!.categories.get('a')).toBe(2);
   });
 });

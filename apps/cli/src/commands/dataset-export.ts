@@ -1,9 +1,9 @@
 // `dataset export`: the snapshot's parts (immutable Parquet files in the registry's artifact store)
 // concatenated into one Parquet file with the snapshot's schema.
 import { writeFileSync } from 'node:fs';
-import { downloadTo } from '@keel/clients';
+import { readSnapshot } from '@keel/clients';
 import type { ingestionV1 } from '@keel/contracts';
-import { parseManifest, readParquet, writeParquet, type CellValue } from '@keel/datasets';
+import { writeParquet } from '@keel/datasets';
 import { withIngestion, withRegistry } from './dataset-client';
 
 /** What `dataset export --json` prints (documented in docs/cli.md). */
@@ -18,15 +18,7 @@ export interface ExportResult {
 
 export async function exportSnapshot(dataset: string, version: number, out: string): Promise<ExportResult> {
   const s = (await withIngestion((c) => c.GetSnapshot({ dataset, version }))) as ingestionV1.Snapshot__Output;
-  const manifest = parseManifest(s.manifestJson);
-  const rows: CellValue[][] = [];
-  await withRegistry(async (r) => {
-    for (const part of manifest.parts) {
-      const chunks: Buffer[] = [];
-      await downloadTo(r.artifacts.raw, part.sha256, (c) => chunks.push(c));
-      for (const row of await readParquet(manifest.schema, Buffer.concat(chunks))) rows.push(row);
-    }
-  });
+  const { manifest, rows } = await withRegistry((r) => readSnapshot(r, s.sha256));
   const bytes = await writeParquet(manifest.schema, rows);
   writeFileSync(out, bytes);
   return { dataset, version: s.version, sha256: s.sha256, rows: rows.length, out, bytes: bytes.length };

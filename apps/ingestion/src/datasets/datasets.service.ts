@@ -9,6 +9,7 @@ import { DatasetsRepository } from './datasets.repository';
 
 const MAX_EVERY_RECORDS = 1_000_000_000;
 const MAX_INTERVAL_SECONDS = 30 * 86_400;
+const TOPIC_WAIT_MS = 5000;
 
 /** Dataset schemas: create, evolve, read. Other contexts are told about changes through onChange. */
 @Injectable()
@@ -52,7 +53,11 @@ export class DatasetsService {
         throw new IngestionError(IngestionErrorCode.DatasetExists, `dataset "${name}" already exists`, 'name');
       throw err;
     }
-    await this.topics.ensureIngestTopics(name);
+    // The consumer's refresh creates the topics too: a broker outage now delays them, never the create.
+    await Promise.race([
+      this.topics.ensureIngestTopics(name).catch(() => undefined),
+      new Promise((r) => setTimeout(r, TOPIC_WAIT_MS).unref()),
+    ]);
     this.changed(name);
     return dataset;
   }

@@ -3,7 +3,7 @@
 // new ingest topics every KEEL_INGESTION_TOPIC_REFRESH_SECONDS (and when a dataset is created) and
 // resubscribes; a topic for a dataset that does not exist is consumed too, its records dead-lettered.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { isIngestTopic } from '@keel/contracts';
+import { datasetOfIngestTopic, ingestTopic, isIngestTopic } from '@keel/contracts';
 import { LOGGER, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import type { Logger } from '@keel/telemetry';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
@@ -31,7 +31,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     private readonly admin: TopicAdmin,
     private readonly records: RecordsService,
     private readonly metrics: RecordsMetrics,
-    datasets: DatasetsService,
+    private readonly datasets: DatasetsService,
   ) {
     datasets.onChange(() => this.refresh());
   }
@@ -47,7 +47,12 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     this.refreshing = this.refreshing
       .then(async () => {
         if (this.stopped) return;
-        const topics = (await this.admin.listTopics()).filter(isIngestTopic).sort();
+        // Topics of every dataset (created here when the broker was away at CreateDataset), plus any other
+        // ingest topic: records for a dataset that does not exist are dead-lettered, not left waiting.
+        const existing = new Set(await this.admin.listTopics());
+        const datasets = (await this.datasets.listDatasets()).map((d) => ingestTopic(d.name));
+        for (const t of datasets) if (!existing.has(t)) await this.admin.ensureIngestTopics(datasetOfIngestTopic(t));
+        const topics = [...new Set([...[...existing].filter(isIngestTopic), ...datasets])].sort();
         if (topics.length === 0 || topics.every((t) => this.topics.has(t))) return;
         await this.restart(topics);
       })

@@ -9,7 +9,7 @@ import { DLQ_HEADERS, remoteSpanContext } from '@keel/event-bus';
 import { writeTransaction } from '@keel/persistence';
 import { SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import { withSpan } from '@keel/telemetry';
-import { SpanKind, type Link } from '@opentelemetry/api';
+import { SpanKind, trace, type Link, type SpanContext } from '@opentelemetry/api';
 import type { Kafka, Producer, IHeaders } from 'kafkajs';
 import type { IngestionSettings } from '../config';
 import { KAFKA } from '../common/kafka.module';
@@ -44,6 +44,7 @@ export class RecordsService {
   private producer?: Promise<Producer>;
   private readonly schemas = new Map<string, { at: number; dataset: Promise<Dataset | null> }>();
   private readonly listeners = new Set<(dataset: string, accepted: number) => void>();
+  private readonly batches = new Map<string, SpanContext[]>();
   private readonly group: string;
   private readonly maxBytes: number;
 
@@ -80,6 +81,7 @@ export class RecordsService {
       async (span) => {
         const accepted = await this.process(name, topic, partition, messages);
         span.setAttribute('keel.ingest.accepted', accepted);
+        if (accepted > 0) this.rememberBatch(name, span.spanContext());
       },
       {
         kind: SpanKind.CONSUMER,
@@ -161,6 +163,22 @@ export class RecordsService {
         },
       })),
     });
+  }
+
+  /**
+   * Span contexts of the latest accepted batches of a dataset (at most MAX_LINKS, this process only): the
+   * snapshot span links to them, so a trace backend walks from a dataset version back to the arrivals.
+   */
+  recentBatches(name: string): SpanContext[] {
+    return [...(this.batches.get(name) ?? [])];
+  }
+
+  private rememberBatch(name: string, ctx: SpanContext): void {
+    if (!trace.isSpanContextValid(ctx)) return;
+    const list = this.batches.get(name) ?? [];
+    list.push(ctx);
+    if (list.length > MAX_LINKS) list.shift();
+    this.batches.set(name, list);
   }
 
   private dataset(name: string): Promise<Dataset | null> {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  coerceCell,
   ProfileBuilder,
   REFERENCE_PROFILE_FORMAT,
   SNAPSHOT_MANIFEST_FORMAT,
@@ -21,6 +22,7 @@ import type { IngestionSettings } from '../config';
 import type { Dataset } from '../datasets/datasets.commands';
 import { IngestionError, IngestionErrorCode } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
+import { RecordsService } from '../records/records.service';
 import { StagingRepository } from '../records/staging.repository';
 import { REGISTRY } from './registry.token';
 import type { RegistryAdapter } from './registry.adapter';
@@ -39,6 +41,7 @@ export class SnapshotsService {
   constructor(
     private readonly repo: SnapshotsRepository,
     private readonly staging: StagingRepository,
+    private readonly records: RecordsService,
     private readonly datasets: DatasetsService,
     private readonly metrics: SnapshotsMetrics,
     @Inject(REGISTRY) private readonly registry: RegistryAdapter,
@@ -100,11 +103,19 @@ export class SnapshotsService {
       );
     const end = this.metrics.duration.startTimer({ dataset: name });
     try {
-      return await withSpan(`snapshot ${name}`, async (span) => {
-        const s = await this.buildLeased(dataset);
-        span.setAttributes({ 'keel.dataset': name, 'keel.snapshot.version': s.version, 'keel.snapshot.rows': s.rows });
-        return s;
-      });
+      return await withSpan(
+        `snapshot ${name}`,
+        async (span) => {
+          const s = await this.buildLeased(dataset);
+          span.setAttributes({
+            'keel.dataset': name,
+            'keel.snapshot.version': s.version,
+            'keel.snapshot.rows': s.rows,
+          });
+          return s;
+        },
+        { links: this.records.recentBatches(name).map((context) => ({ context })) },
+      );
     } finally {
       end();
       await this.repo.releaseLease(name, this.holder).catch(() => undefined);
@@ -114,7 +125,7 @@ export class SnapshotsService {
   private async buildLeased(dataset: Dataset): Promise<SnapshotRow> {
     let last = await this.repo.lastPart(dataset.name);
     for (;;) {
-      const staged = await this.staging.staged(dataset.name, last?.lastStagedId ?? 0, PART_ROWS);
+      const staged = await this.staging.staged(dataset.name, PART_ROWS);
       if (staged.length === 0) break;
       last = await this.writePart(dataset, last, staged);
     }
@@ -136,8 +147,17 @@ export class SnapshotsService {
     previous: PartRow | null,
     staged: Awaited<ReturnType<StagingRepository['staged']>>,
   ): Promise<PartRow> {
-    const columns = dataset.schema.columns.map((c) => c.name);
-    const rows: CellValue[][] = staged.map((s) => columns.map((c) => s.row[c] ?? null));
+    const columns = dataset.schema.columns;
+    // Rows staged under an older schema version are coerced again; a value the (forced) new type cannot
+    // take becomes missing.
+    const rows: CellValue[][] = staged.map((s) =>
+      s.schemaVersion === dataset.schemaVersion
+        ? columns.map((c) => s.row[c.name] ?? null)
+        : columns.map((c) => {
+            const v = coerceCell(c, s.row[c.name] ?? null);
+            return v !== null && typeof v === 'object' ? null : v;
+          }),
+    );
     const profile = new ProfileBuilder(dataset.schema);
     if (previous) profile.mergeJson(JSON.parse(previous.profile) as Parameters<ProfileBuilder['mergeJson']>[0]);
     for (const r of rows) profile.add(r);
@@ -164,7 +184,11 @@ export class SnapshotsService {
     };
     await writeTransaction(this.repo.dataSource, async (m) => {
       await this.repo.insertPart(m, part);
-      await this.staging.deleteUpTo(m, dataset.name, part.lastStagedId);
+      await this.staging.unstage(
+        m,
+        dataset.name,
+        staged.map((r) => r.id),
+      );
     });
     return part;
   }
