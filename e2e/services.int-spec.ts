@@ -12,31 +12,33 @@ import {
 const SERVICES = ['registry', 'ingestion', 'training', 'inference', 'monitoring'] as const;
 
 /**
- * Monitoring and inference are ready only once they read the production aliases from a registry (and
- * use the event bus).
+ * What the services need to be ready: a broker (every service but the registry consumes events) and a
+ * registry (monitoring and inference read the production aliases from it). Started once for the file.
  */
-async function monitoringDependencies(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+let deps: { env: Record<string, string>; stop(): Promise<void> };
+beforeAll(async () => {
   const broker = await startBroker();
   const registry = await startServiceProcess('registry', { env: { KEEL_KAFKA_BROKERS: broker.brokers.join(',') } });
-  return {
+  deps = {
     env: { KEEL_KAFKA_BROKERS: broker.brokers.join(','), KEEL_REGISTRY_ADDRESS: registry.grpcAddress },
     async stop() {
       await registry.stop('SIGKILL');
       await broker.stop();
     },
   };
-}
+}, 120_000);
+afterAll(async () => {
+  await deps?.stop();
+});
 
 describe.each(SERVICES)('%s service process', (name) => {
   let svc: ServiceProcess;
-  let deps: Awaited<ReturnType<typeof monitoringDependencies>> | undefined;
   beforeAll(async () => {
-    deps = name === 'monitoring' || name === 'inference' ? await monitoringDependencies() : undefined;
-    svc = await startServiceProcess(name, { env: deps?.env ?? {} });
+    // The registry under test runs alone: it needs no other process to be ready.
+    svc = await startServiceProcess(name, { env: name === 'registry' ? {} : deps.env });
   });
   afterAll(async () => {
     await svc?.stop('SIGKILL');
-    await deps?.stop();
   });
 
   it('should answer /healthz and /readyz with 200 when started', async () => {
@@ -114,7 +116,6 @@ describe('service configuration', () => {
   });
 
   it('should report not ready over HTTP and gRPC while shutting down', async () => {
-    const deps = await monitoringDependencies();
     const svc = await startServiceProcess('monitoring', { env: deps.env });
     try {
       svc.child.kill('SIGTERM');
@@ -123,7 +124,6 @@ describe('service configuration', () => {
       expect(svc.output()).toContain('shutting down: draining in-flight work');
     } finally {
       await svc.stop('SIGKILL');
-      await deps.stop();
     }
   });
 });

@@ -83,13 +83,7 @@ export class EventBus {
     });
   }
 
-  get source(): string {
-    return this.options.source;
-  }
-
-  async connect(): Promise<void> {
-    if (this.state === 'connected') return;
-    if (this.state === 'closed') throw new EventBusError('NOT_CONNECTED', 'the event bus was closed');
+  private async connectClients(): Promise<void> {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     // Idempotent: a produce request retried after a lost answer is not written twice (the broker keeps
@@ -108,6 +102,24 @@ export class EventBus {
         throw new EventBusError('NOT_CONNECTED', `topic ${topic} was not provisioned before sending`);
       return partitions;
     });
+  }
+
+  get source(): string {
+    return this.options.source;
+  }
+
+  async connect(): Promise<void> {
+    if (this.state === 'connected') return;
+    if (this.state === 'closed') throw new EventBusError('NOT_CONNECTED', 'the event bus was closed');
+    try {
+      await this.connectClients();
+    } catch (err) {
+      // Leave nothing retrying in the background; connect() may be called again once Kafka answers.
+      await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+      this.admin = undefined;
+      this.producer = undefined;
+      throw err;
+    }
     this.state = 'connected';
     if (this.options.provisionTopics ?? true) {
       const fixed = EVENT_TYPES.filter((t) => eventDefinition(t).topic.kind === 'fixed').map((t) => topicOf(t));

@@ -87,15 +87,23 @@ export async function startServiceProcess(
     },
   };
   try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
-        if (options.ready) return options.ready(handle);
-        const res = await fetch(`${handle.httpUrl}/readyz`);
-        return res.status === 200;
-      },
-      { timeoutMs: options.readyTimeoutMs ?? 30_000, what: `${name} /readyz`, intervalMs: 100 },
-    );
+    // A process that exits while starting fails the start at once (its output says why).
+    const died = exited.then((code) => {
+      throw new Error(`${name} exited with ${code}:\n${out}`);
+    });
+    died.catch(() => undefined);
+    await Promise.race([
+      died,
+      waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
+          if (options.ready) return options.ready(handle);
+          const res = await fetch(`${handle.httpUrl}/readyz`);
+          return res.status === 200;
+        },
+        { timeoutMs: options.readyTimeoutMs ?? 30_000, what: `${name} /readyz`, intervalMs: 100 },
+      ),
+    ]);
   } catch (err) {
     await handle.stop('SIGKILL');
     throw err;

@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { EVENT_EXAMPLES } from '@keel/contracts';
 import { testDatabase } from '@keel/persistence/testing';
 import { startBroker, type TestBroker } from '@keel/testing';
-import { Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventBus } from '../event-bus';
 import { eventually } from '../testing/kafka-test-kit';
 import { SideEffect, specSchema } from '../testing/spec-entities';
 import type { ConsumedEvent, TransactionalEvent } from '../types';
+import { Readiness } from '@keel/runtime';
 import { EventBusModule } from './event-bus.module';
 import { OnEvent } from './on-event.decorator';
 
@@ -68,4 +69,44 @@ describe('EventBusModule', () => {
       code: 'NOT_CONNECTED',
     });
   });
+
+  it('should start while Kafka is down, stay not ready naming Kafka, and subscribe once the broker is back', async () => {
+    const late = await startBroker();
+    await late.kill(); // its port is known and nothing listens there yet
+    // What RuntimeModule gives a service: one Readiness every module sees.
+    @Global()
+    @Module({ providers: [Readiness], exports: [Readiness] })
+    class ReadinessModule {}
+    @Module({
+      imports: [
+        ReadinessModule,
+        EventBusModule.forRootAsync({
+          useFactory: () => ({
+            bus: { clientId: 'nest-late', brokers: late.brokers, source: 'keel/nest-spec', topicPartitions: 1 },
+            dataSource: db.dataSource(),
+          }),
+        }),
+      ],
+      providers: [FeedbackConsumer],
+    })
+    class LateModule {}
+
+    const app = await NestFactory.createApplicationContext(LateModule, { logger: false });
+    try {
+      const readiness = app.get(Readiness);
+      readiness.markStarted();
+      const down = await readiness.report();
+      expect(down.ready).toBe(false);
+      expect(down.checks['event-bus']).toMatch(/^Kafka not connected yet/);
+
+      await late.restart();
+      await eventually(async () => (await readiness.report()).ready, 'ready once the broker is back', 60_000);
+      await app.get(EventBus).publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'req-late' });
+      const consumer = app.get(FeedbackConsumer);
+      await eventually(() => consumer.seen.length === 1, 'the handler subscribed after the outage');
+    } finally {
+      await app.close();
+      await late.stop();
+    }
+  }, 120_000);
 });

@@ -14,7 +14,8 @@ import type { DataSource } from 'typeorm';
 import { EventBusError } from '../errors';
 import { EventBus } from '../event-bus';
 import type { EventType } from '@keel/contracts';
-import { Readiness } from '@keel/runtime';
+import { LOGGER, Readiness } from '@keel/runtime';
+import type { Logger } from '@keel/telemetry';
 import type { EventBusOptions, SubscribeOptions, Subscription } from '../types';
 import { ON_EVENT_METADATA, type OnEventMetadata } from './on-event.decorator';
 
@@ -26,6 +27,8 @@ export interface EventBusModuleOptions {
 
 export const EVENT_BUS_MODULE_OPTIONS = Symbol('EVENT_BUS_MODULE_OPTIONS');
 
+const RECONNECT_MS = 2000;
+
 /** Connects the bus when the app boots, subscribes every @OnEvent method, and closes it all on shutdown. */
 @Injectable()
 export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -36,13 +39,76 @@ export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationS
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     @Optional() private readonly readiness?: Readiness,
+    @Optional() @Inject(LOGGER) private readonly logger?: Logger,
   ) {}
 
+  private subscribed = false;
+  private stopping = false;
+  private lastError = '';
+
+  /**
+   * Kafka may be down when the service starts: that is an outage to wait out, not a reason to exit.
+   * The service starts, stays not ready ('event-bus' check) and keeps connecting; once connected, every
+   * @OnEvent method is subscribed and the service turns ready.
+   */
   async onApplicationBootstrap(): Promise<void> {
     // Readiness goes false while a subscription waits out a database or broker outage.
-    this.readiness?.register('event-bus', () => this.bus.checkReady());
+    this.readiness?.register('event-bus', async () => {
+      if (!this.subscribed) throw new Error(`Kafka not connected yet${this.lastError ? ` (${this.lastError})` : ''}`);
+      await this.bus.checkReady();
+    });
+    // A handler the module cannot serve is a configuration error: fail the start, do not retry it.
+    this.handlers = this.discoverHandlers();
+    for (const { meta } of this.handlers) {
+      if (meta.options.transactional && !this.options.dataSource)
+        throw new EventBusError(
+          'INVALID_CONFIG',
+          `@OnEvent(${meta.type}, { transactional: true }) needs EventBusModule's dataSource`,
+        );
+    }
+    try {
+      await this.connectAndSubscribe();
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.logger?.warn({ err: this.lastError }, `Kafka not reachable; retrying every ${RECONNECT_MS} ms`);
+      void this.reconnectLoop();
+    }
+  }
+
+  private async reconnectLoop(): Promise<void> {
+    while (!this.stopping && !this.subscribed) {
+      await new Promise((r) => setTimeout(r, RECONNECT_MS).unref());
+      if (this.stopping) return;
+      try {
+        await this.connectAndSubscribe();
+        this.logger?.info('connected to Kafka; subscriptions started');
+        void this.readiness?.refresh();
+      } catch (err) {
+        this.lastError = err instanceof Error ? err.message : String(err);
+      }
+    }
+  }
+
+  private handlers?: { meta: OnEventMetadata; handler: (e: never) => Promise<void>; done: boolean }[];
+
+  private async connectAndSubscribe(): Promise<void> {
     await this.bus.connect();
-    const pending: Promise<void>[] = [];
+    this.handlers ??= this.discoverHandlers();
+    // Each subscription joins its own group; joining them together keeps start-up short. After a
+    // failure only the ones that did not start are tried again.
+    await Promise.all(
+      this.handlers
+        .filter((h) => !h.done)
+        .map(async (h) => {
+          await this.subscribe(h.meta, h.handler);
+          h.done = true;
+        }),
+    );
+    this.subscribed = true;
+  }
+
+  private discoverHandlers(): { meta: OnEventMetadata; handler: (e: never) => Promise<void>; done: boolean }[] {
+    const found: { meta: OnEventMetadata; handler: (e: never) => Promise<void>; done: boolean }[] = [];
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
@@ -51,14 +117,14 @@ export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationS
         const method = (instance as Record<string, unknown>)[name];
         if (typeof method !== 'function') continue;
         const meta = this.reflector.get<OnEventMetadata | undefined>(ON_EVENT_METADATA, method as () => void);
-        if (meta) pending.push(this.subscribe(meta, (method as (e: never) => Promise<void>).bind(instance)));
+        if (meta) found.push({ meta, handler: (method as (e: never) => Promise<void>).bind(instance), done: false });
       }
     }
-    // Each subscription joins its own group; joining them together keeps start-up short.
-    await Promise.all(pending);
+    return found;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.bus.close();
   }
 
