@@ -17,7 +17,7 @@ describe('OTLP trace export', () => {
     });
     await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
     const { port } = collector.address() as AddressInfo;
-    const svc = await startServiceProcess('training', {
+    const svc = await startServiceProcess('registry', {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '100' },
     });
     try {
@@ -29,7 +29,7 @@ describe('OTLP trace export', () => {
       });
       expect(batch.type).toBe('application/x-protobuf');
       const text = batch.body.toString('latin1');
-      expect(text).toContain('keel-training');
+      expect(text).toContain('keel-registry');
       expect(text).toContain('GET');
     } finally {
       await svc.stop();
