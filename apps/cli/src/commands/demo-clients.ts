@@ -12,7 +12,7 @@ import {
   type MonitoringClients,
   type TrainingClients,
 } from '@keel/clients';
-import { DEFAULT_BROKER_PORTS, ingestTopic, type inference } from '@keel/contracts';
+import { DEFAULT_BROKER_PORTS, ingestTopic, TOPICS, type inference } from '@keel/contracts';
 import { EventBus, kafkaConnectionFromEnv } from '@keel/event-bus';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { ingestionAddress } from './dataset-client';
@@ -26,6 +26,7 @@ export interface DemoClients {
   training: TrainingClients;
   inference: InferenceClient;
   monitoring: MonitoringClients;
+  kafka: Kafka;
   producer: Producer;
   bus: EventBus;
   close(): Promise<void>;
@@ -51,6 +52,7 @@ export async function connectDemoClients(): Promise<DemoClients> {
   };
   return {
     ...c,
+    kafka,
     producer,
     bus,
     close: async () => {
@@ -113,4 +115,35 @@ export async function sendFeedback(bus: EventBus, requestId: string, truth: stri
       bus.publish('keel.feedback', { requestId, row, label: Number(label) }, { key: requestId }),
     ),
   );
+}
+
+/**
+ * The trace id of an alert from the traceparent header of its keel.monitoring.alert event (read by a
+ * throw-away consumer from the start of the topic); null when the event carries none, undefined when the
+ * event was not found in time.
+ */
+export async function alertTraceId(
+  kafka: Kafka,
+  alertId: string,
+  timeoutMs: number,
+): Promise<string | null | undefined> {
+  const consumer = kafka.consumer({ groupId: `keel-demo-${randomUUID()}` });
+  let found: string | null | undefined;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.monitoringAlert, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (found !== undefined || !message.value?.toString().includes(alertId)) return;
+        const header = message.headers?.['traceparent'];
+        const value = Array.isArray(header) ? header[0] : header;
+        found = value ? (/^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(value.toString())?.[1] ?? null) : null;
+      },
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (found === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return found;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
 }

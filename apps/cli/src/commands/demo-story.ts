@@ -5,13 +5,16 @@ import { readFileSync } from 'node:fs';
 import type { ingestionV1, monitoringV1, trainingV1 } from '@keel/contracts';
 import { inferSchema } from '@keel/datasets';
 import { parseCsv } from '@keel/ml';
-import { predictRows, produceRows, sendFeedback, type DemoClients, type Scored } from './demo-clients';
+import { alertTraceId, predictRows, produceRows, sendFeedback, type DemoClients, type Scored } from './demo-clients';
 import { rowsToColumns, shiftRow, splitDemoData, type DemoData, type DemoRow } from './demo-data';
 
 export const TARGET = 'Churn';
 export const ENTITY_KEY = 'CustomerID';
-/** Rows per monitoring window and per performance window: one scored request each. */
-export const WINDOW = 500;
+/**
+ * Rows per monitoring window and per performance window: one scored request each. 1,000 rows keep the
+ * sampling noise of an unshifted window well under the drift thresholds (500 rows can cross one).
+ */
+export const WINDOW = 1000;
 const NEW_DATA_ROWS = 2000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,6 +67,8 @@ export interface StoryState {
   v1Job?: trainingV1.Job__Output;
   scored?: Scored;
   alert?: monitoringV1.Alert__Output;
+  /** From the alert event's traceparent header (null: none; undefined: the event was not seen). */
+  alertTraceId?: string | null;
   retrainJob?: trainingV1.Job__Output;
   gates: GateSummary[];
   serving?: number;
@@ -277,18 +282,20 @@ export async function newData(c: DemoClients, s: StoryState): Promise<string> {
 
 export async function driftAlert(c: DemoClients, s: StoryState): Promise<string> {
   const rows = s.data!.heldOut.slice(WINDOW, 2 * WINDOW).map((r, i) => shiftRow(r, i, ENTITY_KEY, 2_000_000));
+  const sentAt = Date.now();
   const scored = await predictRows(c.inference, s.model, rowsToColumns(s.data!.header, rows), rows.length);
   s.alert = await poll(
-    'a drift alert',
+    'a drift alert on the shifted window',
     async () =>
       (
         (await c.monitoring.alerts.ListAlerts({
           model: s.model,
           status: 'firing',
         })) as monitoringV1.ListAlertsResponse__Output
-      ).alerts.find((a) => a.kind === 'drift'),
+      ).alerts.find((a) => a.kind === 'drift' && Number(a.lastSeenAtMs) >= sentAt),
     60_000,
   );
+  s.alertTraceId = await alertTraceId(c.kafka, s.alert.id, 20_000);
   return `${rows.length} drifted requests scored by version ${scored.version}; monitoring alert ${s.alert.id}: ${s.alert.severity} drift in ${s.alert.driftedFeatures.join(', ') || 'the prediction'}`;
 }
 

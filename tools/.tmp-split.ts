@@ -1,0 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseCsv } from '@keel/ml';
+import { splitDemoData, shiftRow } from '../apps/cli/src/commands/demo-data';
+const W = Number(process.argv[2]);
+const t = parseCsv(readFileSync('../shared/data/ecommerce-customer-churn.csv', 'utf8'));
+const d = splitDemoData(t, 2 * W, Number(process.argv[3] ?? 7));
+const csv = (rows: Record<string, string>[]) => [t.header.join(','), ...rows.map((r) => t.header.map((h) => JSON.stringify(r[h]).replace(/^"(.*)"$/, '$1')).join(','))].join('\n') + '\n';
+writeFileSync('/tmp/ref.csv', csv(d.train));
+writeFileSync('/tmp/cur1.csv', csv(d.heldOut.slice(0, W)));
+writeFileSync('/tmp/cur2.csv', csv(d.heldOut.slice(W, 2 * W).map((r, i) => shiftRow(r, i, 'CustomerID', 2000000))));
