@@ -121,8 +121,12 @@ function summary(s: story.StoryState, ms: number, platform: DemoPlatform, keep: 
     `  dataset:    ${s.dataset}`,
     `  model:      ${s.model}, serving version ${s.serving ?? '-'}`,
   ];
-  if (s.alert)
+  if (s.alert) {
     lines.push(`  alert:      ${s.alert.id} (${s.alert.severity} ${s.alert.kind}, version ${s.alert.version})`);
+    lines.push(
+      `  trace id:   ${s.alertTraceId ?? 'none (the alert event carried no traceparent; see docs/tracing.md)'}`,
+    );
+  }
   for (const g of s.gates)
     lines.push(`  version ${g.version}: gate ${g.promoted ? 'promoted' : 'refused'} — ${g.reasons.join('; ') || '-'}`);
   return lines.join('\n');
