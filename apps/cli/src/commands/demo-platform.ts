@@ -1,7 +1,7 @@
 // `keel demo` step 1: use the running platform when `keel status` says every process is ready, else
 // start it as `npm start` does (`keel up` as a child with the same environment) and stop it at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collectStatus } from './status';
 
@@ -10,7 +10,11 @@ export interface DemoPlatform {
   started: boolean;
   /** Where `keel up`'s output goes when the demo started it. */
   log: string | null;
+  /** The `keel up` process the demo started. */
+  pid: number | null;
   stop(): Promise<void>;
+  /** Leaves the started platform running after the demo exits (--keep). */
+  detach(): void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,7 +28,8 @@ export function defaultDistDir(): string {
 
 export async function ensurePlatform(distDir: string, readyTimeoutMs: number): Promise<DemoPlatform> {
   const before = await collectStatus(process.env);
-  if (before.rows.every((r) => r.ready)) return { started: false, log: null, stop: async () => undefined };
+  if (before.rows.every((r) => r.ready))
+    return { started: false, log: null, pid: null, stop: async () => undefined, detach: () => undefined };
   const running = before.rows.filter((r) => r.ready).map((r) => r.name);
   if (running.length > 0)
     throw new Error(
@@ -39,13 +44,13 @@ export async function ensurePlatform(distDir: string, readyTimeoutMs: number): P
   const dataDir = resolve(process.env['KEEL_DATA_DIR'] ?? '.keel');
   mkdirSync(dataDir, { recursive: true });
   const log = join(dataDir, 'demo-platform.log');
-  const out = createWriteStream(log, { flags: 'a' });
+  // Output straight to the file (not through this process), so a platform kept with --keep outlives it.
+  const fd = openSync(log, 'a');
   const child: ChildProcess = spawn(process.execPath, [main, 'up', '--dist', distDir, '--data-dir', dataDir], {
     env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd, fd],
   });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
+  closeSync(fd);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -54,8 +59,8 @@ export async function ensurePlatform(distDir: string, readyTimeoutMs: number): P
       await exited;
       clearTimeout(killer);
     }
-    out.end();
   };
+  const detach = () => child.unref();
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -63,7 +68,7 @@ export async function ensurePlatform(distDir: string, readyTimeoutMs: number): P
       throw new Error(`keel up exited (code ${child.exitCode}) before the platform was ready:\n${tail(log)}`);
     }
     const { rows } = await collectStatus(process.env);
-    if (rows.every((r) => r.ready)) return { started: true, log, stop };
+    if (rows.every((r) => r.ready)) return { started: true, log, pid: child.pid ?? null, stop, detach };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(

@@ -93,6 +93,9 @@ async function runDemo(o: DemoOptions, last: number): Promise<void> {
     if (platform?.started && !o.keep) {
       out('stopping the platform the demo started (--keep leaves it running)...');
       await platform.stop();
+    } else if (platform?.started) {
+      out(`the platform keeps running (keel up, pid ${platform.pid}): stop it with kill ${platform.pid}`);
+      platform.detach();
     }
   }
 }
