@@ -43,7 +43,11 @@ export const registerDemo: RegisterCommand = (program: Command) => {
   program
     .command('demo')
     .description('play the churn story end to end: data → model → predictions → drift → retraining')
-    .option('--csv <file>', 'the e-commerce churn CSV', resolve('../shared/data/ecommerce-customer-churn.csv'))
+    .option(
+      '--csv <file>',
+      'the e-commerce churn CSV (default KEEL_ECOMMERCE_CSV, else ../shared/data/…)',
+      process.env['KEEL_ECOMMERCE_CSV'] ?? resolve('../shared/data/ecommerce-customer-churn.csv'),
+    )
     .option('--name <dataset>', 'dataset and model name (a free one is picked if it exists)', 'churn')
     .option('--keep', 'leave the platform running when the demo started it')
     .option('--dist <dir>', 'folder holding the built apps (to start the platform)', defaultDistDir())
