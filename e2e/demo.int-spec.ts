@@ -55,4 +55,18 @@ describe('npm run demo', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('should exit 1 naming the step that failed', async () => {
+    // Nothing runs on these ports and there is nothing to start the platform from.
+    const child = spawn(
+      process.execPath,
+      [join(WORKSPACE_ROOT, 'dist/apps/cli/main.js'), 'demo', '--dist', join(tmpdir(), 'no-such-dist')],
+      { env: { ...process.env, ...(await platformPortEnv()) }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    expect(await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))).toBe(1);
+    expect(out).toMatch(/keel: demo failed at step 1 \(start the platform\): .*no-such-dist\/cli\/main\.js is missing/);
+  }, 60_000);
 });
