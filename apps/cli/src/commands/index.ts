@@ -11,6 +11,7 @@ import { registerIngest } from './ingest';
 import { registerPredict } from './predict';
 import { registerJobs } from './jobs';
 import { registerModels } from './models';
+import { registerDemo } from './demo';
 
 // One line per sub-command file.
 export const commands: RegisterCommand[] = [
@@ -26,4 +27,5 @@ export const commands: RegisterCommand[] = [
   registerPredict,
   registerJobs,
   registerModels,
+  registerDemo,
 ];

@@ -10,6 +10,7 @@ import { isNotFound, RegistryGateway } from '../registry/registry-gateway';
 import { PromotionGate } from '../promotion/promotion-gate';
 import type { TaskProgress } from '../worker/train-task';
 import { TaskFailed, WorkerPool } from '../worker/worker-pool';
+import { snapshotParquet } from './snapshot-parquet';
 import { JobFailure } from './jobs.errors';
 import type { GateDecisionRecord, JobMetrics, JobParams, JobProgress, JobRow } from './jobs.entities';
 import { runSearch, type SearchOutcome } from './job-search';
@@ -93,10 +94,13 @@ export class JobExecutor {
     const target = job.target || dataset.target;
     if (!target) throw new JobFailure('INVALID_PARAMS', `dataset ${job.dataset} declares no target; pass one`);
     const parquetSha = snapshotArtifactSha(snapshot);
-    const parquet = await this.required(() => this.registry.download(parquetSha, signal), `snapshot ${parquetSha}`);
-    const actual = createHash('sha256').update(parquet).digest('hex');
+    const artifact = await this.required(() => this.registry.download(parquetSha, signal), `snapshot ${parquetSha}`);
+    const actual = createHash('sha256').update(artifact).digest('hex');
     if (actual !== parquetSha)
       throw new JobFailure('DATA_INTEGRITY', `snapshot bytes hash to ${actual}, expected ${parquetSha}`);
+    const parquet = await snapshotParquet(artifact, (sha) =>
+      this.required(() => this.registry.download(sha, signal), `snapshot part ${sha}`),
+    );
 
     // An earlier attempt (the process died after registering) already did the work: reuse its version.
     const earlier = await this.registry.versionOfJob(job.model, job.id, signal);

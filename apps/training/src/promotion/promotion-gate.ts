@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { GateDecisionRecord } from '../jobs/jobs.entities';
 import { JobError, jobInput } from '../jobs/jobs.errors';
+import { snapshotParquet } from '../jobs/snapshot-parquet';
 import { PromotionRepository } from './promotion.repository';
 import { REGISTRY, WORKER_POOL } from '../common/tokens';
 import { type Champion, isAborted, isNotFound, RegistryGateway } from '../registry/registry-gateway';
@@ -89,9 +90,10 @@ export class PromotionGate {
       const run = await this.registry.r.runs.GetRun({ runId: v.runId });
       const target = run.params.find((p) => p.key === 'target')?.value ?? ds.target;
       const parquetSha = /([0-9a-f]{64})(?:\.parquet)?$/.exec(snapshot.artifactUri)?.[1] ?? snapshot.sha256;
-      const parquet = await this.registry.download(parquetSha);
-      if (createHash('sha256').update(parquet).digest('hex') !== parquetSha)
+      const artifact = await this.registry.download(parquetSha);
+      if (createHash('sha256').update(artifact).digest('hex') !== parquetSha)
         throw new JobError('TRAINING_REGISTRY_UNAVAILABLE', `snapshot ${parquetSha} does not match its sha256`);
+      const parquet = await snapshotParquet(artifact, (sha) => this.registry.download(sha));
       const scored = await this.pool.evaluate(
         {
           kind: 'evaluate',
