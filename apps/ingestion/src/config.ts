@@ -32,8 +32,8 @@ export const ingestionSettings = {
   ),
   leaseSeconds: setting.int(
     'KEEL_INGESTION_LEASE_SECONDS',
-    'How long a replica holds the snapshot-builder lease of a dataset before another may take it.',
-    { default: 60, min: 5, max: 3600 },
+    'Snapshot-builder lease of a dataset: renewed every third of it while a replica builds; a replica that died mid-build loses it after this long.',
+    { default: 15, min: 3, max: 3600 },
   ),
 };
 

@@ -95,12 +95,23 @@ export class SnapshotsService {
 
   private async build(name: string): Promise<SnapshotRow> {
     const dataset = await this.datasets.getDataset(name, 'dataset');
-    if (!(await this.repo.acquireLease(name, this.holder, this.leaseMs)))
-      throw new IngestionError(
-        IngestionErrorCode.SnapshotBusy,
-        `another ingestion replica is building a snapshot of "${name}"; try again shortly`,
-        'dataset',
-      );
+    // Another replica's build, or the lease of a replica that died mid-build: wait until it is released
+    // or expires (a live builder keeps renewing it) rather than failing the caller at once.
+    const deadline = Date.now() + this.leaseMs + 2000;
+    while (!(await this.repo.acquireLease(name, this.holder, this.leaseMs))) {
+      if (Date.now() > deadline)
+        throw new IngestionError(
+          IngestionErrorCode.SnapshotBusy,
+          `another ingestion replica is building a snapshot of "${name}"; try again shortly`,
+          'dataset',
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const renew = setInterval(
+      () => void this.repo.acquireLease(name, this.holder, this.leaseMs).catch(() => undefined),
+      Math.max(1000, Math.floor(this.leaseMs / 3)),
+    );
+    renew.unref();
     const end = this.metrics.duration.startTimer({ dataset: name });
     try {
       return await withSpan(
@@ -117,6 +128,7 @@ export class SnapshotsService {
         { links: this.records.recentBatches(name).map((context) => ({ context })) },
       );
     } finally {
+      clearInterval(renew);
       end();
       await this.repo.releaseLease(name, this.holder).catch(() => undefined);
     }
