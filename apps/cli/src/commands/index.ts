@@ -6,6 +6,7 @@ import { registerDriftReport } from './drift-report';
 import { registerMonitor } from './monitor';
 import { registerAlerts } from './alerts';
 import { registerStatus } from './status';
+import { registerReference } from './reference';
 import { registerDataset } from './dataset';
 import { registerIngest } from './ingest';
 import { registerPredict } from './predict';
@@ -22,6 +23,7 @@ export const commands: RegisterCommand[] = [
   registerMonitor,
   registerAlerts,
   registerStatus,
+  registerReference,
   registerDataset,
   registerIngest,
   registerPredict,
