@@ -2,10 +2,12 @@
 // returns a fixed answer, side by side in one run: 1 row at concurrency 1 and 64, 100 rows at 64, dynamic
 // batching on vs off, p99 at half the peak rate, and the service's event-loop delay under full load.
 // Everything runs on 127.0.0.1 as processes (broker, registry, two inference servers, the bare server).
+// Where Debian's python3-grpcio, python3-grpc-tools and python3-sklearn are installed, also against a
+// Python grpcio server of the same proto scoring the same churn model with scikit-learn (MLServer's stack).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { inferenceClient, registryClients, uploadChunks, type InferenceClient } from '@keel/clients';
 import type { inference } from '@keel/contracts';
 import { csvColumns, parseCsv, trainModel } from '@keel/ml';
@@ -161,6 +163,42 @@ async function startBare(): Promise<{ address: string; child: ChildProcess }> {
   return { address: `127.0.0.1:${port}`, child };
 }
 
+const PYTHON = '/usr/bin/python3';
+
+/** The Python grpcio + scikit-learn server, or undefined (with the reason printed) when its packages are missing. */
+async function startPython(features: Features): Promise<{ address: string; child: ChildProcess } | undefined> {
+  const probe = spawnSync(PYTHON, ['-c', 'import grpc, grpc_tools, sklearn, numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    process.stdout.write(
+      `# python comparison skipped: ${PYTHON} lacks grpcio/grpc_tools/sklearn ` +
+        '(apt-get install python3-grpcio python3-grpc-tools python3-sklearn)\n',
+    );
+    return undefined;
+  }
+  const csv = join(WORKSPACE_ROOT, '../shared/data/ecommerce-customer-churn.csv');
+  const child = spawn(
+    PYTHON,
+    [
+      join(WORKSPACE_ROOT, 'bench/inference/sklearn_server.py'),
+      join(WORKSPACE_ROOT, 'proto'),
+      csv,
+      JSON.stringify(features),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the Python server exited: ${out}`);
+      return /PORT (\d+)/.exec(out)?.[1];
+    },
+    { timeoutMs: 120_000, what: 'the Python grpcio server' },
+  );
+  return { address: `127.0.0.1:${port}`, child };
+}
+
 async function eventLoopP99(httpUrl: string): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
   const m = /nodejs_eventloop_lag_p99_seconds\{[^}]*\} ([0-9.e-]+)/.exec(text);
@@ -221,6 +259,24 @@ async function main(): Promise<void> {
     result('keel_half_peak_p50', half.p50, 'ms');
     result('keel_half_peak_p99', half.p99, 'ms');
     result('failures_total', k1.failures + k64.failures + k100.failures + off.failures + half.failures, 'requests');
+
+    const python = await startPython(features);
+    if (python) {
+      const p = inferenceClient(python.address);
+      try {
+        await closedLoop(p, one, 4);
+        const p64 = await closedLoop(p, one, 64);
+        const p100 = await closedLoop(p, hundred, 64);
+        result('python_sklearn_1row_c64_rps', p64.rps, 'req/s');
+        result('python_sklearn_100rows_c64_rows_per_s', p100.rps * 100, 'rows/s');
+        result('ratio_1row_c64_vs_python_sklearn', k64.rps / p64.rps, 'x');
+        result('ratio_100rows_c64_vs_python_sklearn', k100.rps / p100.rps, 'x');
+        result('python_sklearn_failures', p64.failures + p100.failures, 'requests');
+      } finally {
+        p.close();
+        python.child.kill('SIGTERM');
+      }
+    }
   } finally {
     k.close();
     u.close();
