@@ -227,9 +227,9 @@ export class RunsService {
   }
 }
 
+// Experiments follow the one naming rule of every other name (datasets, models, aliases).
 function experimentName(name: string): string {
-  if (!/^[^\u0000-\u001f]{1,255}$/.test(name)) v.fail('name', 'must be 1-255 printable characters');
-  return name;
+  return v.name(name, 'name');
 }
 
 function keyValues(items: KeyValueInput[], field: string, max: number): { key: string; value: string }[] {
