@@ -3,12 +3,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Algo } from '@keel/ml';
 import { readParquetColumns } from './parquet-reader';
+import { lowerThreadPriority } from './thread-priority';
 import { runEvaluateTask, runTrainTask, runTrialTask } from './train-task';
 import type { WorkerMessage, WorkerRequest } from './worker-messages';
 
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
 
 async function main(req: WorkerRequest): Promise<void> {
+  // The service's event loop runs first when both want a core (thread-priority.ts).
+  lowerThreadPriority();
   const columns = await readParquetColumns(req.parquet);
   if (req.kind === 'train') {
     const output = runTrainTask(
