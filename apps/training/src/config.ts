@@ -34,6 +34,11 @@ export const trainingSettings = {
     'Times a job is started before a lost worker fails it (WORKER_LOST) instead of re-queueing it.',
     { default: 3, min: 1, max: 100 },
   ),
+  workerNice: setting.int(
+    'KEEL_TRAINING_WORKER_NICE',
+    'Nice steps each training thread lowers itself by (Linux, per thread) so the event loop runs first; 0 keeps it.',
+    { default: 10, min: 0, max: 19 },
+  ),
   pollMs: setting.int('KEEL_TRAINING_POLL_MS', 'How often idle workers look for queued jobs.', {
     default: 250,
     min: 10,

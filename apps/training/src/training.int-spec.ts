@@ -32,6 +32,7 @@ describe('training service on the real broker and registry', () => {
   let churn: TextColumns;
   const promoted: EventPayload<'keel.model.promoted'>[] = [];
   const completed: EventPayload<'keel.training.completed'>[] = [];
+  const refusedEvents: EventPayload<'keel.model.promotion_refused'>[] = [];
 
   const startTraining = (): Promise<ServiceProcess> =>
     startServiceProcess('training', {
@@ -94,6 +95,9 @@ describe('training service on the real broker and registry', () => {
     await bus.connect();
     await bus.subscribe('keel.model.promoted', async (e) => void promoted.push(e.data), { group: 'test-promoted' });
     await bus.subscribe('keel.training.completed', async (e) => void completed.push(e.data), { group: 'test-done' });
+    await bus.subscribe('keel.model.promotion_refused', async (e) => void refusedEvents.push(e.data), {
+      group: 'test-refused',
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -185,6 +189,17 @@ describe('training service on the real broker and registry', () => {
     expect((await reg.models.GetModelVersionByAlias({ model: 'churn', alias: 'production' })).version).toBe(1);
     const v2 = await reg.models.GetModelVersion({ model: 'churn', version: 2 });
     expect(v2.tags.find((x) => x.key === 'keel.gate.decision')?.value).toBe('rejected');
+    const event = await waitFor(async () => refusedEvents.find((e) => e.model === 'churn' && e.version === 2), {
+      timeoutMs: 60_000,
+    });
+    expect(event).toMatchObject({
+      decision: 'rejected',
+      alias: 'production',
+      championVersion: 1,
+      reasons: gate.reasons,
+      comparison: { metric: 'auc', challenger: gate.challengerValue, rows: gate.rows },
+      requestedBy: `training job ${job.id}`,
+    });
   }, 300_000);
 
   it('should re-queue a job whose process was killed mid-training and finish it once', async () => {

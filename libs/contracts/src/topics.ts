@@ -8,6 +8,7 @@ export const TOPICS = {
   trainingFailed: 'keel.training.failed',
   modelRegistered: 'keel.model.registered',
   modelPromoted: 'keel.model.promoted',
+  modelPromotionRefused: 'keel.model.promotion_refused',
   inferenceLogged: 'keel.inference.logged',
   feedback: 'keel.feedback',
   monitoringAlert: 'keel.monitoring.alert',

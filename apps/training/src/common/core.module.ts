@@ -41,7 +41,7 @@ class RegistryLifecycle implements OnApplicationShutdown {
     {
       provide: WORKER_POOL,
       inject: [SERVICE_CONFIG],
-      useFactory: (c: ConfigOf<TrainingSettings>) => new WorkerPool(poolSize(c.workers)),
+      useFactory: (c: ConfigOf<TrainingSettings>) => new WorkerPool(poolSize(c.workers), c.workerNice),
     },
     RegistryLifecycle,
   ],

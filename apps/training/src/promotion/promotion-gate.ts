@@ -1,7 +1,10 @@
 // The gate's use cases: after a job, on `models promote` (re-scoring both models on the challenger's test
 // rows), and rollback. A passing gate moves `production` by compare-and-set in the registry, which
-// announces keel.model.promoted; every decision and its reasons are recorded on the version's tags.
+// announces keel.model.promoted; every decision and its reasons are recorded on the version's tags, and a
+// refusal is announced as keel.model.promotion_refused through the outbox.
 import { Inject, Injectable } from '@nestjs/common';
+import { Outbox } from '@keel/event-bus';
+import { writeTransaction } from '@keel/persistence';
 import { createHash } from 'node:crypto';
 import type { GateDecisionRecord } from '../jobs/jobs.entities';
 import { JobError, jobInput } from '../jobs/jobs.errors';
@@ -30,6 +33,7 @@ export class PromotionGate {
     @Inject(REGISTRY) private readonly registry: RegistryGateway,
     @Inject(WORKER_POOL) private readonly pool: WorkerPool,
     private readonly repo: PromotionRepository,
+    private readonly outbox: Outbox,
   ) {}
 
   async policy(model: string): Promise<PromotionPolicy & { model: string }> {
@@ -181,6 +185,27 @@ export class PromotionGate {
       'keel.gate.reasons': d.reasons.join('; ').slice(0, 1000),
       'keel.gate.record': JSON.stringify(d).slice(0, 1024),
     });
+    if (!d.promoted) await this.announceRefusal(model, version, d, actor);
     return d;
+  }
+
+  private async announceRefusal(model: string, version: number, d: GateDecisionRecord, actor: string): Promise<void> {
+    await writeTransaction(this.repo.dataSource, (m) =>
+      this.outbox.publish(
+        m,
+        'keel.model.promotion_refused',
+        {
+          model,
+          version,
+          alias: 'production',
+          decision: 'rejected',
+          reasons: (d.reasons.length ? d.reasons : ['refused']).map((r) => r.slice(0, 1024)),
+          championVersion: d.championVersion,
+          comparison: { metric: d.metric, champion: d.championValue, challenger: d.challengerValue, rows: d.rows },
+          requestedBy: actor || 'unknown',
+        },
+        { key: model },
+      ),
+    );
   }
 }

@@ -6,7 +6,7 @@ import { PromotionPolicyRow } from '../jobs/jobs.entities';
 /** Promotion policies per model. */
 @Injectable()
 export class PromotionRepository {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
 
   get(model: string): Promise<PromotionPolicyRow | null> {
     return this.dataSource.getRepository(PromotionPolicyRow).findOneBy({ model });

@@ -3,12 +3,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Algo } from '@keel/ml';
 import { readParquetColumns } from './parquet-reader';
+import { lowerThreadPriority } from './thread-priority';
 import { runEvaluateTask, runTrainTask, runTrialTask } from './train-task';
-import type { WorkerMessage, WorkerRequest } from './worker-messages';
+import type { WorkerData, WorkerMessage } from './worker-messages';
 
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
 
-async function main(req: WorkerRequest): Promise<void> {
+async function main(req: WorkerData): Promise<void> {
+  // The service's event loop runs first when both want a core (thread-priority.ts).
+  if (req.nice > 0) lowerThreadPriority(req.nice);
   const columns = await readParquetColumns(req.parquet);
   if (req.kind === 'train') {
     const output = runTrainTask(
@@ -41,6 +44,6 @@ async function main(req: WorkerRequest): Promise<void> {
   }
 }
 
-main(workerData as WorkerRequest).catch((err: Error) =>
+main(workerData as WorkerData).catch((err: Error) =>
   post({ kind: 'error', name: err.name, code: (err as { code?: string }).code ?? '', message: err.message }),
 );

@@ -15,6 +15,9 @@ export type WorkerRequest =
   | ({ kind: 'evaluate'; parquet: Uint8Array } & Omit<EvaluateTaskInput, 'columns'>)
   | ({ kind: 'trial'; parquet: Uint8Array } & Omit<TrialTaskInput, 'columns'>);
 
+/** What a worker thread starts with: the task and the nice steps it lowers itself by. */
+export type WorkerData = WorkerRequest & { nice: number };
+
 export type WorkerMessage =
   | { kind: 'progress'; progress: TaskProgress }
   | { kind: 'trained'; output: TrainTaskOutput }

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TaskProgress, TrainTaskOutput } from './train-task';
-import type { WorkerMessage, WorkerRequest } from './worker-messages';
+import { TRAINING_THREAD_NICE } from './thread-priority';
+import type { WorkerData, WorkerMessage, WorkerRequest } from './worker-messages';
 
 export class TaskCancelled extends Error {
   constructor() {
@@ -39,7 +40,11 @@ function workerEntry(): { file: string; execArgv: string[] } {
 export class WorkerPool {
   private running = 0;
 
-  constructor(readonly size: number) {}
+  /** `nice`: the steps each training thread lowers its own priority by (thread-priority.ts). */
+  constructor(
+    readonly size: number,
+    readonly nice = TRAINING_THREAD_NICE,
+  ) {}
 
   get busy(): number {
     return this.running;
@@ -77,7 +82,8 @@ export class WorkerPool {
     if (signal.aborted) return Promise.reject(new TaskCancelled());
     const { file, execArgv } = workerEntry();
     this.running++;
-    const worker = new Worker(file, { workerData: req, execArgv });
+    const workerData: WorkerData = { ...req, nice: this.nice };
+    const worker = new Worker(file, { workerData, execArgv });
     return new Promise<WorkerMessage>((resolvePromise, reject) => {
       let settled = false;
       const settle = (fn: () => void): void => {

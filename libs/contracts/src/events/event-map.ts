@@ -5,6 +5,7 @@ import { feedback } from './feedback';
 import { inferenceLogged } from './inference-logged';
 import { ingestRecord } from './ingest-record';
 import { modelPromoted } from './model-promoted';
+import { modelPromotionRefused } from './model-promotion-refused';
 import { modelRegistered } from './model-registered';
 import { monitoringAlert } from './monitoring-alert';
 import { trainingCompleted } from './training-completed';
@@ -19,6 +20,7 @@ export const EVENTS = {
   [trainingFailed.type]: trainingFailed,
   [modelRegistered.type]: modelRegistered,
   [modelPromoted.type]: modelPromoted,
+  [modelPromotionRefused.type]: modelPromotionRefused,
   [inferenceLogged.type]: inferenceLogged,
   [feedback.type]: feedback,
   [monitoringAlert.type]: monitoringAlert,

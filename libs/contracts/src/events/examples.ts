@@ -104,6 +104,16 @@ export const EVENT_EXAMPLES: EventMap = {
     reason: 'first model',
     promotedBy: 'operator',
   },
+  'keel.model.promotion_refused': {
+    model: 'churn-gbt',
+    version: 2,
+    alias: 'production',
+    decision: 'rejected',
+    reasons: ['auc 0.8712 is 0.0421 below production v1 (0.9133) on the same 1126 rows (max regression 0.0000)'],
+    championVersion: 1,
+    comparison: { metric: 'auc', champion: 0.9133, challenger: 0.8712, rows: 1126 },
+    requestedBy: 'training job job-02',
+  },
   'keel.inference.logged': {
     requestId: 'req-7',
     model: 'churn-gbt',

@@ -6,6 +6,7 @@ export * from './training-completed';
 export * from './training-failed';
 export * from './model-registered';
 export * from './model-promoted';
+export * from './model-promotion-refused';
 export * from './inference-logged';
 export * from './feedback';
 export * from './monitoring-alert';
