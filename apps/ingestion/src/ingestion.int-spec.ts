@@ -233,6 +233,43 @@ describe('ingestion service (broker, registry, ingestion processes)', () => {
       { timeoutMs: 60_000, intervalMs: 500, what: 'the 25 CLI-ingested rows accepted' },
     );
   }, 120_000);
+
+  it('should snapshot only the rolling window when the dataset policy says so', async () => {
+    const name = 'recent';
+    await client.datasets.CreateDataset({
+      name,
+      columns: [
+        { name: 'id', type: 'COLUMN_TYPE_NUMERIC', required: true },
+        { name: 'at', type: 'COLUMN_TYPE_TIMESTAMP', required: true },
+        { name: 'y', type: 'COLUMN_TYPE_BOOLEAN', required: true },
+      ],
+      target: 'y',
+      eventTime: 'at',
+      policy: { windowRecords: 4, windowSeconds: 60 },
+    });
+    const t0 = Date.parse('2026-11-30T00:00:00Z');
+    const rec = (id: number, s: number) => JSON.stringify({ id, at: new Date(t0 + s * 1000).toISOString(), y: true });
+    const snapshotAfter = async (accepted: number) => {
+      await waitFor(
+        async () =>
+          Number(((await client.datasets.GetDataset({ name })) as ingestionV1.Dataset__Output).accepted) === accepted,
+        { timeoutMs: 60_000, what: `${accepted} records accepted` },
+      );
+      const s = (await client.datasets.CreateSnapshot({ dataset: name, wait: true })) as ingestionV1.Snapshot__Output;
+      return {
+        rows: Number(s.rows),
+        from: (Number(s.windowFromMs) - t0) / 1000,
+        to: (Number(s.windowToMs) - t0) / 1000,
+        parts: (JSON.parse(s.manifestJson) as { parts: unknown[] }).parts.length,
+      };
+    };
+    // Time window: the newest is at 120 s, so records before 60 s are out.
+    kcat(ingestTopic(name), [rec(1, 0), rec(2, 10), rec(3, 100), rec(4, 110), rec(5, 120)]);
+    expect(await snapshotAfter(5)).toEqual({ rows: 3, from: 100, to: 120, parts: 1 });
+    // Count window: seven records are within 60 s, the latest four remain (across two staged parts).
+    kcat(ingestTopic(name), [rec(6, 121), rec(7, 122), rec(8, 123), rec(9, 124)]);
+    expect(await snapshotAfter(9)).toEqual({ rows: 4, from: 121, to: 124, parts: 1 });
+  }, 120_000);
 });
 
 interface DeadLetter {

@@ -36,6 +36,8 @@ export class DatasetsService {
       ...(cmd.eventTime ? { eventTime: cmd.eventTime } : {}),
     });
     const policy = validPolicy(cmd.policy);
+    if (policy.windowSeconds > 0 && !schema.eventTime)
+      v.fail('policy.window_seconds', 'a time window needs an event-time column');
     if (cmd.dedupe && !(schema.entityKey && schema.eventTime))
       v.fail('dedupe', 'dedupe needs both an entity key and an event-time column');
     const now = Date.now();
