@@ -140,12 +140,10 @@ export class SnapshotsService {
 
   private async buildLeased(dataset: Dataset): Promise<SnapshotRow> {
     let last = await this.repo.lastPart(dataset.name);
-    let wrote = false;
     for (;;) {
       const staged = await this.staging.staged(dataset.name, PART_ROWS);
       if (staged.length === 0) break;
       last = await this.writePart(dataset, last, staged);
-      wrote = true;
     }
     const latest = await this.repo.snapshot(dataset.name, 0);
     if (!last)
@@ -158,7 +156,10 @@ export class SnapshotsService {
     const manifest = this.manifest(dataset, parts);
     const policy = { records: dataset.policy.windowRecords, seconds: dataset.policy.windowSeconds };
     if (isWindowed(policy)) {
-      if (latest && !wrote && latest.schemaVersion === dataset.schemaVersion) return latest;
+      // Nothing new since the latest window (same lineage; also after a build that died before publishing).
+      const covered = latest && (JSON.parse(latest.manifest) as SnapshotManifest).offsets;
+      const same = JSON.stringify(covered) === JSON.stringify(manifest.offsets);
+      if (latest && same && latest.schemaVersion === dataset.schemaVersion) return latest;
       const window = await this.windowOf(dataset, parts, policy);
       return this.publish(dataset, window.manifest, window.profile);
     }
