@@ -1,6 +1,7 @@
+import { AddIngestDedupe1764500000000 } from './common/dedupe.migration';
 import { CreateIngestionTables1764400000000 } from './common/ingestion.migration';
 
 /** Ingestion's tables are reached with raw SQL (hot paths, both databases): migrations only, no entities. */
 export const ingestionEntities = [];
 
-export const ingestionMigrations = [CreateIngestionTables1764400000000];
+export const ingestionMigrations = [CreateIngestionTables1764400000000, AddIngestDedupe1764500000000];

@@ -20,6 +20,7 @@ import {
 } from '@keel/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadChurnRecords, MAX_RECORD_BYTES, type ChurnFixture } from './testing/churn-records';
+import { createPgDatabase } from './testing/ingestion-harness';
 
 const run = promisify(execFile);
 const DATASET = 'churn';
@@ -233,6 +234,101 @@ describe('ingestion service (broker, registry, ingestion processes)', () => {
       { timeoutMs: 60_000, intervalMs: 500, what: 'the 25 CLI-ingested rows accepted' },
     );
   }, 120_000);
+
+  it('should snapshot only the rolling window when the dataset policy says so', async () => {
+    const name = 'recent';
+    await client.datasets.CreateDataset({
+      name,
+      columns: [
+        { name: 'id', type: 'COLUMN_TYPE_NUMERIC', required: true },
+        { name: 'at', type: 'COLUMN_TYPE_TIMESTAMP', required: true },
+        { name: 'y', type: 'COLUMN_TYPE_BOOLEAN', required: true },
+      ],
+      target: 'y',
+      eventTime: 'at',
+      policy: { windowRecords: 4, windowSeconds: 60 },
+    });
+    const t0 = Date.parse('2026-11-30T00:00:00Z');
+    const rec = (id: number, s: number) => JSON.stringify({ id, at: new Date(t0 + s * 1000).toISOString(), y: true });
+    const snapshotAfter = async (accepted: number) => {
+      await waitFor(
+        async () =>
+          Number(((await client.datasets.GetDataset({ name })) as ingestionV1.Dataset__Output).accepted) === accepted,
+        { timeoutMs: 60_000, what: `${accepted} records accepted` },
+      );
+      const s = (await client.datasets.CreateSnapshot({ dataset: name, wait: true })) as ingestionV1.Snapshot__Output;
+      return {
+        rows: Number(s.rows),
+        from: (Number(s.windowFromMs) - t0) / 1000,
+        to: (Number(s.windowToMs) - t0) / 1000,
+        parts: (JSON.parse(s.manifestJson) as { parts: unknown[] }).parts.length,
+      };
+    };
+    // Time window: the newest is at 120 s, so records before 60 s are out.
+    kcat(ingestTopic(name), [rec(1, 0), rec(2, 10), rec(3, 100), rec(4, 110), rec(5, 120)]);
+    expect(await snapshotAfter(5)).toEqual({ rows: 3, from: 100, to: 120, parts: 1 });
+    // Count window: seven records are within 60 s, the latest four remain (across two staged parts).
+    kcat(ingestTopic(name), [rec(6, 121), rec(7, 122), rec(8, 123), rec(9, 124)]);
+    expect(await snapshotAfter(9)).toEqual({ rows: 4, from: 121, to: 124, parts: 1 });
+  }, 120_000);
+
+  it('should let one of two ingestion processes on one PostgreSQL database build a snapshot at a time', async () => {
+    const pg = await createPgDatabase();
+    const replicas: ServiceProcess[] = [];
+    const clients: IngestionClients[] = [];
+    try {
+      // Two OS processes: the same database and consumer group, their own data directories.
+      for (const i of [1, 2]) {
+        const p = await startServiceProcess('ingestion', {
+          dataDir: join(dir, `replica-${i}`),
+          readyTimeoutMs: 120_000,
+          env: {
+            KEEL_KAFKA_BROKERS: broker.brokers.join(','),
+            KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
+            KEEL_DATABASE_URL: pg.url,
+            KEEL_INGESTION_GROUP: 'keel-ingestion-replicas',
+            KEEL_LOG_LEVEL: 'warn',
+            KEEL_INGESTION_TOPIC_REFRESH_SECONDS: '1',
+          },
+        });
+        replicas.push(p);
+        clients.push(ingestionClients(p.grpcAddress));
+      }
+      const [a, b] = clients as [IngestionClients, IngestionClients];
+      const name = 'shared';
+      await a.datasets.CreateDataset({
+        name,
+        columns: [
+          { name: 'id', type: 'COLUMN_TYPE_NUMERIC', required: true },
+          { name: 'y', type: 'COLUMN_TYPE_BOOLEAN', required: true },
+        ],
+        target: 'y',
+      });
+      const total = 2000;
+      kcat(
+        ingestTopic(name),
+        Array.from({ length: total }, (_, i) => JSON.stringify({ id: i, y: i % 2 === 0 })),
+      );
+      await waitFor(
+        async () => Number(((await b.datasets.GetDataset({ name })) as ingestionV1.Dataset__Output).accepted) === total,
+        { timeoutMs: 90_000, what: `${total} records accepted by the replicas` },
+      );
+      // Both ask at once: one builds under the lease, the other waits for it and finds nothing new.
+      const [sa, sb] = (await Promise.all([
+        a.datasets.CreateSnapshot({ dataset: name, wait: true }),
+        b.datasets.CreateSnapshot({ dataset: name, wait: true }),
+      ])) as ingestionV1.Snapshot__Output[];
+      expect(Number(sa!.rows)).toBe(total);
+      expect(sb!.sha256).toBe(sa!.sha256);
+      const list = (await b.datasets.ListSnapshots({ dataset: name })) as ingestionV1.ListSnapshotsResponse__Output;
+      expect(list.snapshots.map((s) => Number(s.rows))).toEqual([total]);
+      expect((JSON.parse(sa!.manifestJson) as { parts: unknown[] }).parts).toHaveLength(1);
+    } finally {
+      for (const c of clients) c.close();
+      for (const p of replicas) await p.stop();
+      await pg.drop();
+    }
+  }, 240_000);
 });
 
 interface DeadLetter {

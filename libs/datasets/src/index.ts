@@ -7,3 +7,4 @@ export * from './infer';
 export * from './parquet';
 export * from './profile';
 export * from './manifest';
+export * from './window';

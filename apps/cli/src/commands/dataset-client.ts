@@ -65,8 +65,10 @@ export interface DatasetItem {
   target: string;
   eventTime: string | null;
   schemaVersion: number;
-  policy: { everyRecords: number; intervalSeconds: number };
+  policy: { everyRecords: number; intervalSeconds: number; windowRecords: number; windowSeconds: number };
+  dedupe: boolean;
   accepted: number;
+  duplicates: number;
   rejected: number;
   staged: number;
   latestVersion: number;
@@ -89,8 +91,15 @@ export function datasetItem(d: ingestionV1.Dataset__Output): DatasetItem {
     target: d.target,
     eventTime: d.eventTime || null,
     schemaVersion: d.schemaVersion,
-    policy: { everyRecords: Number(d.policy?.everyRecords ?? 0), intervalSeconds: d.policy?.intervalSeconds ?? 0 },
+    policy: {
+      everyRecords: Number(d.policy?.everyRecords ?? 0),
+      intervalSeconds: d.policy?.intervalSeconds ?? 0,
+      windowRecords: Number(d.policy?.windowRecords ?? 0),
+      windowSeconds: d.policy?.windowSeconds ?? 0,
+    },
+    dedupe: d.dedupe,
     accepted: Number(d.accepted),
+    duplicates: Number(d.duplicates),
     rejected: Number(d.rejected),
     staged: Number(d.staged),
     latestVersion: d.latestVersion,

@@ -17,6 +17,9 @@ interface CreateOptions {
   eventTime?: string;
   snapshotEvery: string;
   snapshotInterval: string;
+  windowRecords: string;
+  windowSeconds: string;
+  dedupe?: boolean;
   json?: boolean;
 }
 
@@ -45,7 +48,11 @@ function printDataset(d: DatasetItem): void {
       `target ${d.target}` +
       (d.entityKey ? `, entity key ${d.entityKey}` : '') +
       (d.eventTime ? `, event time ${d.eventTime}` : '') +
-      `\nsnapshot every ${d.policy.everyRecords || '-'} records / ${d.policy.intervalSeconds || '-'} s; ` +
+      `\nsnapshot every ${d.policy.everyRecords || '-'} records / ${d.policy.intervalSeconds || '-'} s` +
+      (d.policy.windowRecords ? `, window last ${d.policy.windowRecords} records` : '') +
+      (d.policy.windowSeconds ? `, window last ${d.policy.windowSeconds} s` : '') +
+      (d.dedupe ? `, dedupe (${d.duplicates} duplicates)` : '') +
+      '; ' +
       `accepted ${d.accepted}, rejected ${d.rejected}, staged ${d.staged}, latest version ${d.latestVersion || '-'}\n` +
       table(
         ['COLUMN', 'TYPE', 'REQUIRED', 'CONSTRAINT'],
@@ -76,12 +83,17 @@ export const registerDataset: RegisterCommand = (program: Command) => {
     .option('--event-time <col>', 'the event-time column (a timestamp)')
     .option('--snapshot-every <records>', 'snapshot after this many new records (0: off)', '0')
     .option('--snapshot-interval <seconds>', 'snapshot this often while records arrive (0: off)', '0')
+    .option('--window-records <n>', 'rolling window: a snapshot holds only the latest n records (0: all)', '0')
+    .option('--window-seconds <s>', 'rolling window: only records within s seconds of the newest (0: all)', '0')
+    .option('--dedupe', 'skip records whose (entity key, event time) was already accepted')
     .option('--json', 'print the dataset as JSON')
     .action(async (name: string, o: CreateOptions) => {
       const schema = schemaFrom(o);
       const policy = {
         everyRecords: count(o.snapshotEvery, '--snapshot-every'),
         intervalSeconds: count(o.snapshotInterval, '--snapshot-interval'),
+        windowRecords: count(o.windowRecords, '--window-records'),
+        windowSeconds: count(o.windowSeconds, '--window-seconds'),
       };
       const created = datasetItem(
         (await withIngestion((c) =>
@@ -99,6 +111,7 @@ export const registerDataset: RegisterCommand = (program: Command) => {
             target: schema.target,
             eventTime: schema.eventTime ?? '',
             policy,
+            dedupe: o.dedupe === true,
           }),
         )) as ingestionV1.Dataset__Output,
       );

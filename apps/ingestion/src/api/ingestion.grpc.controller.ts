@@ -46,7 +46,10 @@ export class IngestionGrpcController implements OnModuleInit {
             policy: {
               everyRecords: Number(req.policy?.everyRecords ?? 0),
               intervalSeconds: req.policy?.intervalSeconds ?? 0,
+              windowRecords: Number(req.policy?.windowRecords ?? 0),
+              windowSeconds: req.policy?.windowSeconds ?? 0,
             },
+            dedupe: req.dedupe,
           }),
         ),
       UpdateSchema: async (req) =>

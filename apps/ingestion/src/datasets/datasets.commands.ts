@@ -5,6 +5,10 @@ export interface SnapshotPolicy {
   everyRecords: number;
   /** Snapshot this many seconds after the last one when records are staged (0: never by time). */
   intervalSeconds: number;
+  /** Rolling window: a snapshot holds only the latest this many records (0: no count limit). */
+  windowRecords: number;
+  /** Rolling window: only records within this many seconds of the newest event time (0: no limit). */
+  windowSeconds: number;
 }
 
 /** A dataset as ingestion keeps it. */
@@ -13,7 +17,10 @@ export interface Dataset {
   schema: DatasetSchema;
   schemaVersion: number;
   policy: SnapshotPolicy;
+  /** Skip a record whose (entity key, event time) was already accepted (counted in `duplicates`). */
+  dedupe: boolean;
   accepted: number;
+  duplicates: number;
   rejected: number;
   latestVersion: number;
   createdAt: number;
@@ -27,6 +34,7 @@ export interface CreateDatasetCommand {
   target: string;
   eventTime: string;
   policy: SnapshotPolicy;
+  dedupe: boolean;
 }
 
 export interface UpdateSchemaCommand {

@@ -5,6 +5,7 @@ import type { ingestionV1 } from '@keel/contracts';
 import { openDatabase, rawQuery } from '@keel/persistence';
 import { expectGrpcStatus } from '../testing/expect-status';
 import { startIngestion, type IngestionHarness } from '../testing/ingestion-harness';
+import { RecordsService } from '../records/records.service';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
 import { ingestionMigrations } from '../database';
 
@@ -128,5 +129,45 @@ describe.each(['sqlite', 'postgres'] as const)('ingestion DatasetService [%s]', 
     } finally {
       await other.destroy();
     }
+  });
+
+  it('should stage a record once per (entity key, event time) when the dataset dedupes', async () => {
+    await expectGrpcStatus(
+      h.client.CreateDataset({ name: 'nodedupe', columns, target: 'label', entityKey: 'id', dedupe: true }),
+      status.INVALID_ARGUMENT,
+      'dedupe',
+    );
+    await h.client.CreateDataset({
+      name: 'events',
+      columns: [...columns, { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP', required: false }],
+      target: 'label',
+      entityKey: 'id',
+      eventTime: 'ts',
+      dedupe: true,
+    });
+    const records = h.service.app.get(RecordsService);
+    const msg = (offset: number, id: number, ts: string | null) => ({
+      key: null,
+      value: Buffer.from(JSON.stringify({ id, label: true, ts })),
+      offset: String(offset),
+    });
+    const t1 = '2026-11-30T01:00:00Z';
+    // In one batch: a repeat of the first record is skipped; a record without event time is never deduped.
+    await records.handleBatch('keel.ingest.events', 0, [
+      msg(0, 1, t1),
+      msg(1, 1, t1),
+      msg(2, 2, t1),
+      msg(3, 3, null),
+      msg(4, 3, null),
+    ]);
+    // Across batches and partitions (same transaction as staging): the key is remembered.
+    await records.handleBatch('keel.ingest.events', 1, [msg(0, 1, t1), msg(1, 1, '2026-11-30T02:00:00Z')]);
+    const d = (await h.client.GetDataset({ name: 'events' })) as ingestionV1.Dataset__Output;
+    expect(d.dedupe).toBe(true);
+    expect({ accepted: Number(d.accepted), duplicates: Number(d.duplicates), staged: Number(d.staged) }).toEqual({
+      accepted: 5,
+      duplicates: 2,
+      staged: 5,
+    });
   });
 });

@@ -10,6 +10,7 @@ interface DatasetSqlRow {
   schema: string;
   schema_version: number;
   policy: string;
+  duplicates?: string | number | null;
   accepted: string | number;
   rejected: string | number;
   latest_version: number;
@@ -17,17 +18,28 @@ interface DatasetSqlRow {
   updated_at: string | number;
 }
 
-const toDataset = (r: DatasetSqlRow): Dataset => ({
-  name: r.name,
-  schema: JSON.parse(r.schema) as DatasetSchema,
-  schemaVersion: Number(r.schema_version),
-  policy: JSON.parse(r.policy) as SnapshotPolicy,
-  accepted: Number(r.accepted),
-  rejected: Number(r.rejected),
-  latestVersion: Number(r.latest_version),
-  createdAt: Number(r.created_at),
-  updatedAt: Number(r.updated_at),
-});
+// The policy column holds the snapshot policy and the dedupe flag (fields added later default to off).
+const toDataset = (r: DatasetSqlRow): Dataset => {
+  const p = JSON.parse(r.policy) as Partial<SnapshotPolicy> & { dedupe?: boolean };
+  return {
+    name: r.name,
+    schema: JSON.parse(r.schema) as DatasetSchema,
+    schemaVersion: Number(r.schema_version),
+    policy: {
+      everyRecords: p.everyRecords ?? 0,
+      intervalSeconds: p.intervalSeconds ?? 0,
+      windowRecords: p.windowRecords ?? 0,
+      windowSeconds: p.windowSeconds ?? 0,
+    },
+    dedupe: p.dedupe === true,
+    duplicates: Number(r.duplicates ?? 0),
+    accepted: Number(r.accepted),
+    rejected: Number(r.rejected),
+    latestVersion: Number(r.latest_version),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+};
 
 /** ingest_datasets, in SQL that runs on SQLite and PostgreSQL. */
 @Injectable()
@@ -43,7 +55,7 @@ export class DatasetsRepository {
         d.name,
         JSON.stringify(d.schema),
         d.schemaVersion,
-        JSON.stringify(d.policy),
+        JSON.stringify({ ...d.policy, dedupe: d.dedupe }),
         d.accepted,
         d.rejected,
         d.latestVersion,
@@ -72,11 +84,17 @@ export class DatasetsRepository {
     );
   }
 
-  async addCounts(manager: EntityManager, name: string, accepted: number, rejected: number): Promise<void> {
+  async addCounts(
+    manager: EntityManager,
+    name: string,
+    accepted: number,
+    rejected: number,
+    duplicates = 0,
+  ): Promise<void> {
     await rawQuery(
       manager,
-      'UPDATE ingest_datasets SET accepted = accepted + ?, rejected = rejected + ? WHERE name = ?',
-      [accepted, rejected, name],
+      'UPDATE ingest_datasets SET accepted = accepted + ?, rejected = rejected + ?, duplicates = duplicates + ? WHERE name = ?',
+      [accepted, rejected, duplicates, name],
     );
   }
 

@@ -9,6 +9,8 @@ import { DatasetsRepository } from './datasets.repository';
 
 const MAX_EVERY_RECORDS = 1_000_000_000;
 const MAX_INTERVAL_SECONDS = 30 * 86_400;
+const MAX_WINDOW_RECORDS = 1_000_000_000;
+const MAX_WINDOW_SECONDS = 366 * 86_400;
 const TOPIC_WAIT_MS = 5000;
 
 /** Dataset schemas: create, evolve, read. Other contexts are told about changes through onChange. */
@@ -34,13 +36,19 @@ export class DatasetsService {
       ...(cmd.eventTime ? { eventTime: cmd.eventTime } : {}),
     });
     const policy = validPolicy(cmd.policy);
+    if (policy.windowSeconds > 0 && !schema.eventTime)
+      v.fail('policy.window_seconds', 'a time window needs an event-time column');
+    if (cmd.dedupe && !(schema.entityKey && schema.eventTime))
+      v.fail('dedupe', 'dedupe needs both an entity key and an event-time column');
     const now = Date.now();
     const dataset: Dataset = {
       name,
       schema,
       schemaVersion: 1,
       policy,
+      dedupe: cmd.dedupe === true,
       accepted: 0,
+      duplicates: 0,
       rejected: 0,
       latestVersion: 0,
       createdAt: now,
@@ -103,8 +111,8 @@ export class DatasetsService {
   }
 
   /** Counts a committed batch's outcome, inside the consumer's transaction. */
-  addCounts(manager: EntityManager, name: string, accepted: number, rejected: number): Promise<void> {
-    return this.repo.addCounts(manager, name, accepted, rejected);
+  addCounts(manager: EntityManager, name: string, accepted: number, rejected: number, duplicates = 0): Promise<void> {
+    return this.repo.addCounts(manager, name, accepted, rejected, duplicates);
   }
 
   setLatestVersion(manager: EntityManager, name: string, version: number): Promise<void> {
@@ -137,5 +145,11 @@ function validPolicy(p: SnapshotPolicy): SnapshotPolicy {
     v.fail('policy.every_records', `must be an integer from 0 to ${MAX_EVERY_RECORDS}`);
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > MAX_INTERVAL_SECONDS)
     v.fail('policy.interval_seconds', `must be an integer from 0 to ${MAX_INTERVAL_SECONDS}`);
-  return { everyRecords, intervalSeconds };
+  const windowRecords = Number(p.windowRecords ?? 0);
+  const windowSeconds = Number(p.windowSeconds ?? 0);
+  if (!Number.isInteger(windowRecords) || windowRecords < 0 || windowRecords > MAX_WINDOW_RECORDS)
+    v.fail('policy.window_records', `must be an integer from 0 to ${MAX_WINDOW_RECORDS}`);
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 0 || windowSeconds > MAX_WINDOW_SECONDS)
+    v.fail('policy.window_seconds', `must be an integer from 0 to ${MAX_WINDOW_SECONDS}`);
+  return { everyRecords, intervalSeconds, windowRecords, windowSeconds };
 }

@@ -7,6 +7,7 @@ export class RecordsMetrics {
   readonly accepted;
   readonly rejected;
   readonly unknownFields;
+  readonly duplicates;
   readonly lag;
 
   constructor(m: ServiceMetrics) {
@@ -18,6 +19,11 @@ export class RecordsMetrics {
     this.unknownFields = m.counter(
       'keel_ingest_unknown_fields_total',
       'Fields of accepted records the schema does not know (ignored).',
+      ['dataset'],
+    );
+    this.duplicates = m.counter(
+      'keel_ingest_records_duplicate_total',
+      'Records skipped by dedupe: their (entity key, event time) was already accepted.',
       ['dataset'],
     );
     this.lag = m.gauge('keel_ingest_consumer_lag', 'Messages behind the high watermark, per partition.', [

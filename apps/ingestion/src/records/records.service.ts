@@ -4,7 +4,7 @@
 // and duplicates nothing (a mark at or past a message's offset means it was handled).
 import { Inject, Injectable } from '@nestjs/common';
 import { datasetOfIngestTopic, deadLetterTopic } from '@keel/contracts';
-import { validateRecordBytes, type Rejection } from '@keel/datasets';
+import { validateRecordBytes, type CellValue, type Rejection } from '@keel/datasets';
 import { DLQ_HEADERS, remoteSpanContext } from '@keel/event-bus';
 import { writeTransaction } from '@keel/persistence';
 import { SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
@@ -101,7 +101,7 @@ export class RecordsService {
     const fresh = mark === null ? messages : messages.filter((m) => BigInt(m.offset) >= mark);
     if (fresh.length === 0) return 0;
     const dataset = await this.dataset(name);
-    const rows: StagedInsert[] = [];
+    let rows: StagedInsert[] = [];
     const rejects: { message: IngestMessage; rejection: Rejection }[] = [];
     let unknownFields = 0;
     for (const m of fresh) {
@@ -115,22 +115,29 @@ export class RecordsService {
     }
     if (rejects.length) await this.deadLetter(topic, partition, rejects);
     const next = BigInt(fresh[fresh.length - 1]!.offset) + 1n;
+    let staged = rows;
     await writeTransaction(this.staging.dataSource, async (manager) => {
       const current = await this.staging.nextOffset(this.group, topic, partition, manager, true);
       // Another member handled this range after a rebalance: drop ours, the batch is redelivered.
       if (current !== mark) throw new OffsetConflictError(`offset mark of ${topic}/${partition} moved`);
-      if (rows.length && dataset)
+      const keyOf = dataset?.dedupe ? dedupeKey(dataset) : null;
+      staged = rows.length && dataset && keyOf ? await this.staging.firstSeen(manager, name, rows, keyOf) : rows;
+      if (staged.length && dataset)
         await this.staging.stage(
           manager,
           name,
           dataset.schemaVersion,
           dataset.schema.columns.map((c) => c.name),
-          rows,
+          staged,
           Date.now(),
         );
       await this.staging.setNextOffset(manager, this.group, topic, partition, mark, next);
-      if (dataset) await this.datasets.addCounts(manager, name, rows.length, rejects.length);
+      if (dataset)
+        await this.datasets.addCounts(manager, name, staged.length, rejects.length, rows.length - staged.length);
     });
+    const duplicates = rows.length - staged.length;
+    if (duplicates) this.metrics.duplicates.inc({ dataset: name }, duplicates);
+    rows = staged;
     if (rows.length) this.metrics.accepted.inc({ dataset: name }, rows.length);
     if (unknownFields) this.metrics.unknownFields.inc({ dataset: name }, unknownFields);
     for (const r of rejects) this.metrics.rejected.inc({ dataset: name, reason: r.rejection.reason });
@@ -204,4 +211,19 @@ export class RecordsService {
     const p = await this.producer?.catch(() => undefined);
     await p?.disconnect();
   }
+}
+
+/** (entity key, event time) of a validated row as text, or null when either is missing (never deduped). */
+function dedupeKey(dataset: Dataset): ((row: CellValue[]) => [string, string] | null) | null {
+  const cols = dataset.schema.columns.map((c) => c.name);
+  const k = cols.indexOf(dataset.schema.entityKey ?? '');
+  const t = cols.indexOf(dataset.schema.eventTime ?? '');
+  if (k < 0 || t < 0) return null;
+  return (row) => {
+    const key = row[k];
+    const time = row[t];
+    return key === null || key === undefined || time === null || time === undefined
+      ? null
+      : [String(key), String(time)];
+  };
 }

@@ -124,6 +124,54 @@ export class StagingRepository {
     }));
   }
 
+  /**
+   * Dedupe by (entity key, event time): the rows whose key was not accepted before (nor earlier in this
+   * batch), recording their keys in the same transaction as staging. Rows without both values are kept.
+   */
+  async firstSeen(
+    manager: EntityManager,
+    dataset: string,
+    rows: StagedInsert[],
+    keyOf: (row: CellValue[]) => [string, string] | null,
+  ): Promise<StagedInsert[]> {
+    const keyed = rows.map((r) => ({ r, k: keyOf(r.row) }));
+    const seen = new Set<string>();
+    // 300 pairs × 3 parameters per statement, within both databases' parameter limits.
+    for (const part of chunks(
+      keyed.filter((x) => x.k !== null),
+      300,
+    )) {
+      const found = await rawQuery<{ entity: string; event_time: string }>(
+        manager,
+        `SELECT entity, event_time FROM ingest_dedupe_keys WHERE dataset = ? AND (${part
+          .map(() => '(entity = ? AND event_time = ?)')
+          .join(' OR ')})`,
+        [dataset, ...part.flatMap((x) => x.k!)],
+      );
+      for (const f of found) seen.add(JSON.stringify([f.entity, f.event_time]));
+    }
+    const fresh: StagedInsert[] = [];
+    const added: [string, string][] = [];
+    for (const { r, k } of keyed) {
+      if (k === null) {
+        fresh.push(r);
+        continue;
+      }
+      const id = JSON.stringify(k);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      added.push(k);
+      fresh.push(r);
+    }
+    for (const part of chunks(added, 300))
+      await rawQuery(
+        manager,
+        `INSERT INTO ingest_dedupe_keys (dataset, entity, event_time) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+        part.flatMap((k) => [dataset, ...k]),
+      );
+    return fresh;
+  }
+
   async unstage(manager: EntityManager, dataset: string, ids: number[]): Promise<void> {
     for (const part of chunks(ids, 1000))
       await rawQuery(

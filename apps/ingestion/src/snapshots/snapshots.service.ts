@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   coerceCell,
+  isWindowed,
+  newestEventTime,
   ProfileBuilder,
+  readParquet,
+  windowRows,
   REFERENCE_PROFILE_FORMAT,
   SNAPSHOT_MANIFEST_FORMAT,
   manifestBytes,
@@ -150,8 +154,62 @@ export class SnapshotsService {
       );
     const parts = await this.repo.parts(dataset.name);
     const manifest = this.manifest(dataset, parts);
+    const policy = { records: dataset.policy.windowRecords, seconds: dataset.policy.windowSeconds };
+    if (isWindowed(policy)) {
+      // Nothing new since the latest window (same lineage; also after a build that died before publishing).
+      const covered = latest && (JSON.parse(latest.manifest) as SnapshotManifest).offsets;
+      const same = JSON.stringify(covered) === JSON.stringify(manifest.offsets);
+      if (latest && same && latest.schemaVersion === dataset.schemaVersion) return latest;
+      const window = await this.windowOf(dataset, parts, policy);
+      return this.publish(dataset, window.manifest, window.profile);
+    }
     if (latest && latest.rows === manifest.rows && latest.schemaVersion === dataset.schemaVersion) return latest;
-    return this.publish(dataset, manifest, last);
+    return this.publish(dataset, manifest, last.profile);
+  }
+
+  /**
+   * A rolling window: parts are read back newest first until the window is complete (enough records, or
+   * a part with no record inside the time window), and the window's rows become one new Parquet part with
+   * its own profile. Costs O(window), not O(dataset); the lineage still names every offset covered.
+   */
+  private async windowOf(
+    dataset: Dataset,
+    parts: Omit<PartRow, 'profile'>[],
+    policy: { records: number; seconds: number },
+  ): Promise<{ manifest: SnapshotManifest; profile: string }> {
+    const columns = dataset.schema.columns.map((c) => c.name);
+    const p = { ...policy, eventTimeIndex: columns.indexOf(dataset.schema.eventTime ?? '') };
+    let rows: CellValue[][] = [];
+    let newest: number | null = null;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const read = await readParquet(dataset.schema, await this.registry.download(parts[i]!.sha256));
+      if (p.seconds > 0) {
+        const top = newestEventTime(read, p.eventTimeIndex);
+        if (top !== null && (newest === null || top > newest)) newest = top;
+        const inside = windowRows(read, { ...p, records: 0 }, newest);
+        if (inside.length === 0 && rows.length > 0) break;
+      }
+      rows = [...read, ...rows];
+      if (p.records > 0 && windowRows(rows, p, newest).length >= p.records) break;
+    }
+    rows = windowRows(rows, p, newest);
+    const profile = new ProfileBuilder(dataset.schema);
+    for (const r of rows) profile.add(r);
+    const stored = await this.registry.upload(await writeParquet(dataset.schema, rows));
+    const full = this.manifest(dataset, parts);
+    const times =
+      p.eventTimeIndex >= 0 ? rows.map((r) => r[p.eventTimeIndex]).filter((t) => typeof t === 'number') : [];
+    return {
+      manifest: {
+        ...full,
+        rows: rows.length,
+        parts: [{ sha256: stored.sha256, rows: rows.length, uri: stored.uri }],
+        window: times.length
+          ? { fromMs: Math.min(...(times as number[])), toMs: Math.max(...(times as number[])) }
+          : full.window,
+      },
+      profile: JSON.stringify(profile.toJSON()),
+    };
   }
 
   private async writePart(
@@ -226,10 +284,10 @@ export class SnapshotsService {
     };
   }
 
-  private async publish(dataset: Dataset, manifest: SnapshotManifest, last: PartRow): Promise<SnapshotRow> {
+  private async publish(dataset: Dataset, manifest: SnapshotManifest, partProfile: string): Promise<SnapshotRow> {
     const stored = await this.registry.upload(manifestBytes(manifest));
     const builder = new ProfileBuilder(dataset.schema);
-    builder.mergeJson(JSON.parse(last.profile) as Parameters<ProfileBuilder['mergeJson']>[0]);
+    builder.mergeJson(JSON.parse(partProfile) as Parameters<ProfileBuilder['mergeJson']>[0]);
     const reference = builder.reference();
     const ref = await this.registry.upload(Buffer.from(JSON.stringify(reference.toJSON()), 'utf8'));
     const profile = {

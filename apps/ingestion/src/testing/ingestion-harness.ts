@@ -22,7 +22,8 @@ export interface IngestionHarness {
   stop(): Promise<void>;
 }
 
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh PostgreSQL database on the test server (KEEL_TEST_DATABASE_URL), dropped by `drop`. */
+export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env['KEEL_TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL;
   const name = `ingestion_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new DataSource({ type: 'postgres', url: base });

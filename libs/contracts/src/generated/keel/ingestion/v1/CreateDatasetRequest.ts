@@ -11,6 +11,7 @@ export interface CreateDatasetRequest {
   'target'?: (string);
   'eventTime'?: (string);
   'policy'?: (_keel_ingestion_v1_SnapshotPolicy | null);
+  'dedupe'?: (boolean);
 }
 
 export interface CreateDatasetRequest__Output {
@@ -20,4 +21,5 @@ export interface CreateDatasetRequest__Output {
   'target': (string);
   'eventTime': (string);
   'policy': (_keel_ingestion_v1_SnapshotPolicy__Output | null);
+  'dedupe': (boolean);
 }

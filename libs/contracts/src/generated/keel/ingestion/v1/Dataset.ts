@@ -19,6 +19,8 @@ export interface Dataset {
   'staged'?: (number | string | Long);
   'latestVersion'?: (number);
   'topic'?: (string);
+  'dedupe'?: (boolean);
+  'duplicates'?: (number | string | Long);
 }
 
 export interface Dataset__Output {
@@ -35,4 +37,6 @@ export interface Dataset__Output {
   'staged': (number);
   'latestVersion': (number);
   'topic': (string);
+  'dedupe': (boolean);
+  'duplicates': (number);
 }

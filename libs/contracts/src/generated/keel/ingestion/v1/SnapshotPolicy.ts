@@ -6,9 +6,13 @@ import type { Long } from '@grpc/proto-loader';
 export interface SnapshotPolicy {
   'everyRecords'?: (number | string | Long);
   'intervalSeconds'?: (number);
+  'windowRecords'?: (number | string | Long);
+  'windowSeconds'?: (number);
 }
 
 export interface SnapshotPolicy__Output {
   'everyRecords': (number);
   'intervalSeconds': (number);
+  'windowRecords': (number);
+  'windowSeconds': (number);
 }
