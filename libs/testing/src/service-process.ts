@@ -96,7 +96,6 @@ export async function startServiceProcess(
       died,
       waitFor(
         async () => {
-          if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
           if (options.ready) return options.ready(handle);
           const res = await fetch(`${handle.httpUrl}/readyz`);
           return res.status === 200;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_SUPERVISOR_HTTP_PORT } from '@keel/contracts';
-import { planPlatform } from './up-plan';
+import { planPlatform, supervisorUrl as supervisorAddress } from './up-plan';
 import type { ProcessStatus } from './up-supervisor';
 
 /** One row of `keel status --json` (documented in docs/cli.md). */
@@ -36,8 +35,7 @@ export function registerStatus(program: Command): void {
 
 export async function collectStatus(env: NodeJS.ProcessEnv): Promise<{ supervisor: string | null; rows: StatusRow[] }> {
   const plan = planPlatform('', env['KEEL_DATA_DIR'] ?? '.keel', env);
-  const host = env['KEEL_HOST'] && env['KEEL_HOST'] !== '0.0.0.0' ? env['KEEL_HOST'] : '127.0.0.1';
-  const supervisorUrl = `http://${host}:${env['KEEL_SUPERVISOR_HTTP_PORT'] || DEFAULT_SUPERVISOR_HTTP_PORT}`;
+  const supervisorUrl = supervisorAddress(env);
   const supervised = await getJson<{ processes: ProcessStatus[] }>(`${supervisorUrl}/status`);
   const byName = new Map((supervised?.processes ?? []).map((p) => [p.name, p]));
   const rows = await Promise.all(

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { DEFAULT_BROKER_PORTS, DEFAULT_SERVICE_PORTS, type ServiceName } from '@keel/contracts';
+import {
+  DEFAULT_BROKER_PORTS,
+  DEFAULT_SERVICE_PORTS,
+  DEFAULT_SUPERVISOR_HTTP_PORT,
+  type ServiceName,
+} from '@keel/contracts';
 
 /** One process the supervisor runs: where it lives, how it is started, and how to tell it is ready. */
 export interface PlannedProcess {
@@ -23,7 +28,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 /** The broker first, then every service, all pointed at one data dir and at the broker. */
 export function planPlatform(distDir: string, dataDir: string, env: NodeJS.ProcessEnv): PlannedProcess[] {
   const host = env['KEEL_HOST'] ?? '127.0.0.1';
-  const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
+  const shown = shownHost(env);
   const brokerPort = port(env, 'KEEL_BROKER_PORT', DEFAULT_BROKER_PORTS.kafka);
   const brokerHttp = port(env, 'KEEL_BROKER_HTTP_PORT', DEFAULT_BROKER_PORTS.http);
   const brokers = env['KEEL_KAFKA_BROKERS'] ?? `${shown}:${brokerPort}`;
@@ -59,4 +64,27 @@ export function planPlatform(distDir: string, dataDir: string, env: NodeJS.Proce
     };
   });
   return [broker, ...services];
+}
+
+/** The address clients use for KEEL_HOST (a wildcard bind is reached on loopback). */
+function shownHost(env: NodeJS.ProcessEnv): string {
+  const host = env['KEEL_HOST'] || '127.0.0.1';
+  return host === '0.0.0.0' ? '127.0.0.1' : host;
+}
+
+/** KEEL_SUPERVISOR_HTTP_PORT, or the default; an invalid value is added to `problems` when given. */
+export function supervisorHttpPort(env: NodeJS.ProcessEnv, problems: string[] = []): number {
+  const raw = env['KEEL_SUPERVISOR_HTTP_PORT'];
+  if (raw === undefined || raw === '') return DEFAULT_SUPERVISOR_HTTP_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    problems.push(`KEEL_SUPERVISOR_HTTP_PORT: expected a port number 0-65535, got "${raw}"`);
+    return DEFAULT_SUPERVISOR_HTTP_PORT;
+  }
+  return n;
+}
+
+/** Where `keel up`'s supervisor answers /status and /metrics for the same KEEL_* variables. */
+export function supervisorUrl(env: NodeJS.ProcessEnv): string {
+  return `http://${shownHost(env)}:${supervisorHttpPort(env)}`;
 }

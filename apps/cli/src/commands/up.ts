@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_SUPERVISOR_HTTP_PORT } from '@keel/contracts';
-import { planPlatform } from './up-plan';
+import { planPlatform, supervisorHttpPort } from './up-plan';
 import { restartPolicyFromEnv } from './up-restart-policy';
 import { startStatusServer } from './up-status-server';
 import { Supervisor } from './up-supervisor';
@@ -91,17 +90,6 @@ async function up(distDir: string, dataDir: string, readyTimeoutMs: number): Pro
   }
   process.stdout.write('keel up: all stopped\n');
   return 0;
-}
-
-function supervisorHttpPort(env: NodeJS.ProcessEnv, problems: string[]): number {
-  const raw = env['KEEL_SUPERVISOR_HTTP_PORT'];
-  if (raw === undefined || raw === '') return DEFAULT_SUPERVISOR_HTTP_PORT;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    problems.push(`KEEL_SUPERVISOR_HTTP_PORT: expected a port number 0-65535, got "${raw}"`);
-    return DEFAULT_SUPERVISOR_HTTP_PORT;
-  }
-  return n;
 }
 
 function printTable(

@@ -77,16 +77,24 @@ export function loadTlsMaterial(c: TlsConfig): TlsMaterial | undefined {
  * KEEL_TLS_CA when it is set (presenting KEEL_TLS_CERT/KEEL_TLS_KEY as the client certificate when both are
  * set, for mutual TLS); plaintext otherwise. Used by `@keel/clients` unless a caller passes its own.
  */
-export function clientTlsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): { ca: Buffer; cert?: Buffer; key?: Buffer } | undefined {
+export function clientTlsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientTls | undefined {
   const ca = env['KEEL_TLS_CA'];
   if (!ca) return undefined;
   const cert = env['KEEL_TLS_CERT'];
   const key = env['KEEL_TLS_KEY'];
-  return {
-    ca: readFileSync(ca),
-    cert: cert && key ? readFileSync(cert) : undefined,
-    key: cert && key ? readFileSync(key) : undefined,
-  };
+  // Read once per set of files: every client a process makes (five for the registry alone) shares them.
+  const cacheKey = [ca, cert, key].join('\0');
+  let tls = clientTlsCache.get(cacheKey);
+  if (!tls) {
+    tls = {
+      ca: readFileSync(ca),
+      cert: cert && key ? readFileSync(cert) : undefined,
+      key: cert && key ? readFileSync(key) : undefined,
+    };
+    clientTlsCache.set(cacheKey, tls);
+  }
+  return tls;
 }
+
+type ClientTls = { ca: Buffer; cert?: Buffer; key?: Buffer };
+const clientTlsCache = new Map<string, ClientTls>();
