@@ -5,6 +5,7 @@ export * from './grpc';
 export * from './health/readiness';
 export * from './http/http-errors';
 export * from './tokens';
+export * from './auth';
 export * from './runtime.module';
 export * from './database/database.module';
 export * from './logging/nest-logger';
