@@ -1,7 +1,6 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { serviceSettings, setting } from '@keel/runtime';
 import { CANARY_ITEM, SHADOW_ITEM } from './serving/routing';
-import { TOKEN_ITEM } from './serving/token-auth';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -75,11 +74,6 @@ export const inferenceSettings = {
     'Memory for loaded model versions (artifact size × workers); beyond it the least recently used ' +
       'unpinned versions are unloaded (0: no limit).',
     { default: 2048, min: 0, max: 1_048_576 },
-  ),
-  tokens: setting.list(
-    'KEEL_INFERENCE_TOKENS',
-    'Bearer tokens as sha256-hex:scope items (scopes infer, admin; join two with +), or none (no auth).',
-    { default: 'none', item: TOKEN_ITEM, itemHint: '<sha256 hex of the token>:infer or :admin or :infer+admin' },
   ),
   logQueueSize: setting.int(
     'KEEL_INFERENCE_LOG_QUEUE_SIZE',

@@ -3,13 +3,14 @@ import { OutboxModule } from '@keel/event-bus';
 import { eventTableEntities, eventTableMigrations } from '@keel/persistence';
 import { DatabaseModule } from '@keel/runtime';
 import { ArtifactsModule } from './artifacts/artifacts.module';
+import { AuthModule } from './auth/auth.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { registryEntities, registryMigrations } from './database';
 import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
 import { RunsModule } from './runs/runs.module';
 
-/** The registry service: the system of record: datasets, runs, model versions, aliases, lineage and artifacts. */
+/** The registry service: the system of record: datasets, runs, model versions, aliases, lineage, artifacts, tokens. */
 @Module({
   imports: [
     DatabaseModule.forRoot({
@@ -25,6 +26,7 @@ import { RunsModule } from './runs/runs.module';
     RunsModule,
     ModelsModule,
     LineageModule,
+    AuthModule,
   ],
 })
 export class AppModule {}

@@ -1,11 +1,17 @@
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { outboxSettings } from '@keel/event-bus';
-import { serviceSettings, setting } from '@keel/runtime';
+import { serviceSettings, setting, type ConfigOf } from '@keel/runtime';
 
 /** Every KEEL_* variable the registry service reads (documented in docs/configuration.md). */
 export const registrySettings = {
   ...serviceSettings('registry', DEFAULT_SERVICE_PORTS.registry),
   ...outboxSettings('registry'),
+  adminToken: setting.optionalString(
+    'KEEL_ADMIN_TOKEN',
+    'Bootstrap bearer token with the admin scope (stored as the token "admin"; at least 16 characters), ' +
+      'to create the first tokens with `keel auth token create`.',
+    { secret: true, pattern: /^[\x21-\x7e]{16,512}$/ },
+  ),
   artifactBackend: setting.oneOf(
     'KEEL_ARTIFACT_BACKEND',
     ['fs', 's3'] as const,
@@ -42,3 +48,4 @@ export const registrySettings = {
 };
 
 export type RegistrySettings = typeof registrySettings;
+export type RegistryConfig = ConfigOf<RegistrySettings>;

@@ -1,3 +1,5 @@
+import { TokenRow } from './auth/auth.entities';
+import { CreateAuthTables1764500000000 } from './auth/auth.migration';
 import { DatasetRow, SnapshotRow } from './datasets/datasets.entities';
 import { CreateDatasetTables1764300000000 } from './datasets/datasets.migration';
 import {
@@ -37,10 +39,12 @@ export const registryEntities = [
   ModelVersionTagRow,
   AliasRow,
   AliasChangeRow,
+  TokenRow,
 ];
 
 export const registryMigrations = [
   CreateDatasetTables1764300000000,
   CreateRunTables1764300001000,
   CreateModelTables1764300002000,
+  CreateAuthTables1764500000000,
 ];

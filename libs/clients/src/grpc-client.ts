@@ -21,6 +21,8 @@ export interface ClientOptions {
   /** Largest message received (default 64 MiB, as the servers). */
   maxMessageBytes?: number;
   credentials?: grpc.ChannelCredentials;
+  /** Bearer token sent as `authorization` on every call (default KEEL_TOKEN; '' sends none). */
+  token?: string;
 }
 
 function promisify<C extends grpc.Client>(client: C, deadlineMs: number): PromiseClient<C> {
@@ -69,11 +71,27 @@ export function serviceClient<N extends keyof GrpcServiceClients>(
     .split('.')
     .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], pkg) as Ctor;
   const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  const token = options.token ?? process.env['KEEL_TOKEN'];
   const client = new Client(address, options.credentials ?? defaultCredentials(), {
     'grpc.max_receive_message_length': max,
     'grpc.max_send_message_length': max,
+    ...(token ? { interceptors: [bearerInterceptor(token)] } : {}),
   }) as GrpcServiceClients[N] & grpc.Client;
   return promisify(client, options.deadlineMs ?? 30_000);
+}
+
+/**
+ * Adds `authorization: Bearer <token>` to every call (unary and streaming) that does not carry one.
+ * An interceptor rather than call credentials: grpc-js sends those only over TLS, and loopback is plaintext.
+ */
+export function bearerInterceptor(token: string): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        if (metadata.get('authorization').length === 0) metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
 }
 
 /** TLS from KEEL_TLS_CA (+ KEEL_TLS_CERT/KEY for mutual TLS) when set, as the services read them; else plaintext. */

@@ -8,3 +8,4 @@ export * from './ingestion/ingestion-client';
 export * from './inference/inference-client';
 export * from './training/training-client';
 export * from './registry/snapshot-reader';
+export * from './registry/registry-token-verifier';

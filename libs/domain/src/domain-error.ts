@@ -19,6 +19,10 @@ export const ERROR_KINDS = [
   'unavailable',
   /** Stored data is corrupted or lost. */
   'data-loss',
+  /** No credentials, or unknown, revoked or expired ones. */
+  'unauthenticated',
+  /** Valid credentials without the permission (scope) the request needs. */
+  'permission-denied',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

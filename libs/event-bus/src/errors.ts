@@ -70,6 +70,8 @@ export const KAFKA_DECISION_BY_KIND: Readonly<Record<ErrorKind, FailureDecision>
   aborted: 'retry',
   unavailable: 'retry',
   'data-loss': 'dead-letter',
+  unauthenticated: 'dead-letter',
+  'permission-denied': 'dead-letter',
 };
 
 export function decideOnFailure(code: EventBusErrorCode): FailureDecision {

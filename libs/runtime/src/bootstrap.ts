@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger, currentTelemetry, ServiceMetrics, type Logger } from '@keel/telemetry';
+import { AuthGate } from './auth/auth-gate';
+import { authEnabled } from './auth/auth-settings';
+import type { TokenVerifier } from './auth/token-verifier';
 import { ConfigError, loadConfig, redactConfig, settingsTable } from './config/load-config';
 import { serviceConfigChecks, type ServiceSettings } from './config/service-settings';
 import { loadTlsMaterial } from './config/tls-settings';
@@ -19,6 +22,11 @@ export interface ServiceDefinition<S extends ServiceSettings & Settings> {
   protos: readonly string[];
   /** The service's root Nest module, built from its validated configuration. */
   module: (config: ConfigOf<S>) => DynamicModule | (new () => unknown);
+  /**
+   * Where this service checks bearer tokens when KEEL_AUTH=on (a call to the registry); the registry,
+   * which owns the tokens, registers its own with AuthGate.use() instead.
+   */
+  tokenVerifier?: (config: ConfigOf<S>) => TokenVerifier;
 }
 
 export interface RunningService<S extends Settings = Settings> {
@@ -49,6 +57,8 @@ export async function startService<S extends ServiceSettings & Settings>(
   const metrics = new ServiceMetrics(def.name);
   const readiness = new Readiness();
   const tls = loadTlsMaterial(common);
+  const auth = new AuthGate({ enabled: authEnabled(common), open: common.authOpen, cacheMs: common.authCacheMs });
+  if (auth.enabled && def.tokenVerifier) auth.use(def.tokenVerifier(config));
   const grpc = new GrpcServerHost({
     host: common.host,
     port: common.grpcPort,
@@ -56,9 +66,10 @@ export async function startService<S extends ServiceSettings & Settings>(
     logger,
     metrics,
     tls,
+    auth,
   });
   const root = RuntimeModule.forRoot(
-    { service: def.name, config, logger, metrics, readiness, grpc },
+    { service: def.name, config, logger, metrics, readiness, grpc, auth },
     def.module(config),
   );
 
@@ -78,12 +89,14 @@ export async function startService<S extends ServiceSettings & Settings>(
   let grpcPort: number;
   try {
     await app.init();
+    if (auth.enabled && !auth.hasVerifier) throw new Error(`${def.name} has KEEL_AUTH=on but no way to check tokens`);
     grpcPort = await grpc.listen();
     await app.listen(common.httpPort, common.host);
   } catch (err) {
     // A port in use or a dependency that failed to open: release whatever did start before reporting it.
     await grpc.shutdown(0);
     await app.close().catch(() => undefined);
+    auth.close();
     throw err;
   }
   const address = app.getHttpServer().address() as { port: number };
@@ -104,6 +117,7 @@ export async function startService<S extends ServiceSettings & Settings>(
       grpcPort,
       httpPort: address.port,
       tls: tls ? (tls.clientAuth ? 'mutual' : 'on') : 'off',
+      auth: auth.enabled ? 'on' : 'off',
       startupMs: Date.now() - started,
       config: redactConfig(def.settings, config),
     },
@@ -118,6 +132,7 @@ export async function startService<S extends ServiceSettings & Settings>(
       logger.info('shutting down: draining in-flight work');
       await grpc.shutdown(common.shutdownTimeoutMs);
       await app.close();
+      auth.close();
       logger.info('stopped');
     })());
   return { name: def.name, config, grpcPort, httpPort: address.port, app, logger, stop };

@@ -1,6 +1,8 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServiceMetrics, type Logger } from '@keel/telemetry';
+import { AuthGate } from './auth/auth-gate';
+import { HttpAuthInterceptor } from './auth/http-auth';
 import { GrpcServerHost } from './grpc/grpc-server-host';
 import { Readiness } from './health/readiness';
 import { HealthHttpController } from './http/health.http.controller';
@@ -14,9 +16,10 @@ export interface RuntimeParts {
   metrics: ServiceMetrics;
   readiness: Readiness;
   grpc: GrpcServerHost;
+  auth: AuthGate;
 }
 
-/** The services every Keel process shares, made injectable: config, logger, metrics, readiness, gRPC host. */
+/** The services every Keel process shares, made injectable: config, logger, metrics, readiness, gRPC host, auth. */
 @Global()
 @Module({})
 export class RuntimeModule {
@@ -28,13 +31,18 @@ export class RuntimeModule {
       { provide: ServiceMetrics, useValue: parts.metrics },
       { provide: Readiness, useValue: parts.readiness },
       { provide: GrpcServerHost, useValue: parts.grpc },
+      { provide: AuthGate, useValue: parts.auth },
     ];
     return {
       module: RuntimeModule,
       global: true,
       imports: [appModule],
       controllers: [HealthHttpController],
-      providers: [...providers, { provide: APP_FILTER, useClass: DomainErrorFilter }],
+      providers: [
+        ...providers,
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: HttpAuthInterceptor },
+      ],
       exports: providers,
     };
   }

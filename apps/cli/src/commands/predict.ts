@@ -30,7 +30,7 @@ function explain(err: unknown, address: string): Error {
   const e = err as grpc.ServiceError;
   if (e.code === grpc.status.INVALID_ARGUMENT || e.code === grpc.status.NOT_FOUND) return new CliError(e.details, 2);
   if (e.code === grpc.status.UNAUTHENTICATED || e.code === grpc.status.PERMISSION_DENIED)
-    return new CliError(`${e.details}; set KEEL_INFERENCE_TOKEN`, 2);
+    return new CliError(`${e.details}; set KEEL_TOKEN to a token with the infer scope`, 2);
   if (e.code === grpc.status.UNAVAILABLE && !/loading/.test(e.details ?? ''))
     return new CliError(
       `the inference service is not reachable at ${address} (${e.details}); start it or set KEEL_INFERENCE_ADDRESS`,
@@ -92,10 +92,8 @@ export const registerPredict: RegisterCommand = (program: Command) => {
       const rows = csv.rows.length;
       const address = inferenceAddress();
       const client = inferenceClient(address, { deadlineMs: 60_000 });
-      // KEEL_INFERENCE_TOKEN: the bearer token when the service has KEEL_INFERENCE_TOKENS set.
+      // The client adds KEEL_TOKEN as the bearer token when it is set.
       const metadata = new grpc.Metadata();
-      if (process.env['KEEL_INFERENCE_TOKEN'])
-        metadata.set('authorization', `Bearer ${process.env['KEEL_INFERENCE_TOKEN']}`);
       const options = () => ({ deadline: Date.now() + 60_000 });
       const modelMetadata = (req: inference.ModelMetadataRequest) =>
         new Promise<inference.ModelMetadataResponse__Output>((resolve, reject) =>

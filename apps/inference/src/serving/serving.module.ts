@@ -10,11 +10,10 @@ import { PredictionLog } from '../log/prediction-log';
 import { ModelStore } from '../models/model-store';
 import { RegistrySource } from '../models/registry-source';
 import { OipGrpcController } from '../transport/oip.grpc.controller';
-import { OipAuthGuard, OipHttpController } from '../transport/oip.http.controller';
+import { OipHttpController } from '../transport/oip.http.controller';
 import { InferenceMetrics } from './inference-metrics';
 import { InferenceService } from './inference.service';
 import { candidateAliases, parseRoutes } from './routing';
-import { TokenAuth } from './token-auth';
 import { WorkerPool } from './worker-pool';
 
 type Config = ConfigOf<InferenceSettings>;
@@ -171,8 +170,6 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (c: Config, store: ModelStore, m: InferenceMetrics, log: PredictionLog) =>
         new InferenceService(store, m, log, c.queueTimeoutMs, parseRoutes(c.canary, c.shadow)),
     },
-    { provide: TokenAuth, inject: [SERVICE_CONFIG], useFactory: (c: Config) => new TokenAuth(c.tokens) },
-    OipAuthGuard,
     ServingLifecycle,
     OipGrpcController,
   ],

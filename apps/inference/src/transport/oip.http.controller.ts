@@ -1,23 +1,8 @@
 // The Open Inference Protocol's REST endpoints (/v2...) with JSON tensors, beside /healthz, /readyz and
 // /metrics on the HTTP port. Same service, same numbers as gRPC.
-import {
-  Body,
-  Controller,
-  ForbiddenException,
-  Get,
-  HttpCode,
-  Inject,
-  Injectable,
-  Param,
-  Post,
-  Res,
-  UnauthorizedException,
-  UseGuards,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { TokenAuth } from '../serving/token-auth';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { RequireScope } from '@keel/runtime';
 import { HTTP_STATUS_BY_KIND, InferenceError, invalid } from '../serving/inference.errors';
 import {
   InferenceService,
@@ -109,27 +94,9 @@ function jsonOutputs(answer: InferAnswer) {
   };
 }
 
-/** The bearer token of every /v2 request needs the infer scope (when tokens are configured). */
-@Injectable()
-export class OipAuthGuard implements CanActivate {
-  constructor(@Inject(TokenAuth) private readonly auth: TokenAuth) {}
-
-  canActivate(ctx: ExecutionContext): boolean {
-    const header = ctx.switchToHttp().getRequest<Request>().headers.authorization;
-    try {
-      this.auth.check(header, 'infer');
-    } catch (err) {
-      const message = (err as Error).message;
-      throw (err as InferenceError).kind === 'denied'
-        ? new ForbiddenException(message)
-        : new UnauthorizedException(message);
-    }
-    return true;
-  }
-}
-
+// Every /v2 route needs the infer scope, but the liveness and readiness probes follow KEEL_AUTH_OPEN's health.
 @Controller('v2')
-@UseGuards(OipAuthGuard)
+@RequireScope('infer')
 export class OipHttpController {
   constructor(@Inject(InferenceService) private readonly service: InferenceService) {}
 
@@ -139,11 +106,13 @@ export class OipHttpController {
   }
 
   @Get('health/live')
+  @RequireScope('health')
   live() {
     return { live: true };
   }
 
   @Get('health/ready')
+  @RequireScope('health')
   ready(@Res() res: Response): void {
     res.status(this.service.ready ? 200 : 503).json({ ready: this.service.ready });
   }

@@ -1,5 +1,6 @@
+import type { GrpcServiceHandlers } from '@keel/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { GrpcServerHost } from '@keel/runtime';
+import { GrpcServerHost, type RpcScopes } from '@keel/runtime';
 import type { AlertView } from '../windows/windows.mapper';
 import { AlertQueries } from './alert-queries.service';
 
@@ -16,6 +17,12 @@ function alertToProto(a: AlertView) {
   };
 }
 
+/** The scope each keel.monitoring.v1.AlertService method needs (docs/security.md). */
+export const ALERT_RPC_SCOPES: RpcScopes<GrpcServiceHandlers['keel.monitoring.v1.AlertService']> = {
+  ListAlerts: 'read',
+  ListDeliveries: 'read',
+};
+
 /** keel.monitoring.v1.AlertService: translates and delegates to AlertQueries. */
 @Injectable()
 export class AlertsGrpcController implements OnModuleInit {
@@ -25,11 +32,15 @@ export class AlertsGrpcController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.grpc.addService('keel.monitoring.v1.AlertService', {
-      ListAlerts: async (req) => ({
-        alerts: (await this.queries.alerts(req.model, req.status, req.limit)).map(alertToProto),
-      }),
-      ListDeliveries: async (req) => ({ deliveries: await this.queries.deliveries(req.alertId, req.limit) }),
-    });
+    this.grpc.addService(
+      'keel.monitoring.v1.AlertService',
+      {
+        ListAlerts: async (req) => ({
+          alerts: (await this.queries.alerts(req.model, req.status, req.limit)).map(alertToProto),
+        }),
+        ListDeliveries: async (req) => ({ deliveries: await this.queries.deliveries(req.alertId, req.limit) }),
+      },
+      ALERT_RPC_SCOPES,
+    );
   }
 }

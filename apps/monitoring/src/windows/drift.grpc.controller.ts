@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { monitoringV1 } from '@keel/contracts';
-import { GrpcServerHost } from '@keel/runtime';
+import type { GrpcServiceHandlers, monitoringV1 } from '@keel/contracts';
+import { GrpcServerHost, type RpcScopes } from '@keel/runtime';
 import { DriftQueries } from './drift-queries.service';
 import type { DriftWindowView, FeatureDriftView } from './windows.mapper';
 
@@ -17,6 +17,13 @@ function windowToProto(w: DriftWindowView) {
   };
 }
 
+/** The scope each keel.monitoring.v1.DriftService method needs (docs/security.md). */
+export const DRIFT_RPC_SCOPES: RpcScopes<GrpcServiceHandlers['keel.monitoring.v1.DriftService']> = {
+  ListWindows: 'read',
+  GetDriftReport: 'read',
+  ListPerformance: 'read',
+};
+
 /** keel.monitoring.v1.DriftService: translates and delegates to DriftQueries. */
 @Injectable()
 export class DriftGrpcController implements OnModuleInit {
@@ -26,16 +33,22 @@ export class DriftGrpcController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.grpc.addService('keel.monitoring.v1.DriftService', {
-      ListWindows: async (req) => ({ windows: (await this.queries.windows(req.model, req.limit)).map(windowToProto) }),
-      GetDriftReport: async (req) => windowToProto(await this.queries.report(req.model, req.windowId || undefined)),
-      ListPerformance: async (req) => ({
-        windows: (await this.queries.performance(req.model, req.limit)).map((w) => ({
-          ...w,
-          auc: w.auc ?? undefined,
-          baseline: w.baseline ?? undefined,
-        })),
-      }),
-    });
+    this.grpc.addService(
+      'keel.monitoring.v1.DriftService',
+      {
+        ListWindows: async (req) => ({
+          windows: (await this.queries.windows(req.model, req.limit)).map(windowToProto),
+        }),
+        GetDriftReport: async (req) => windowToProto(await this.queries.report(req.model, req.windowId || undefined)),
+        ListPerformance: async (req) => ({
+          windows: (await this.queries.performance(req.model, req.limit)).map((w) => ({
+            ...w,
+            auc: w.auc ?? undefined,
+            baseline: w.baseline ?? undefined,
+          })),
+        }),
+      },
+      DRIFT_RPC_SCOPES,
+    );
   }
 }

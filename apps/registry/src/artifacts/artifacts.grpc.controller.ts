@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { registryV1 } from '@keel/contracts';
-import { GrpcServerHost } from '@keel/runtime';
+import type { GrpcServiceHandlers, registryV1 } from '@keel/contracts';
+import { GrpcServerHost, type RpcScopes } from '@keel/runtime';
 import type { StoredArtifact } from './artifact-store';
 import { ArtifactsService } from './artifacts.service';
 
@@ -19,6 +19,13 @@ function drained(call: DownloadCall): Promise<unknown> {
 
 const toProto = (a: StoredArtifact): registryV1.ArtifactInfo => ({ sha256: a.sha256, size: a.size, uri: a.uri });
 
+/** The scope each keel.registry.v1.ArtifactService method needs (docs/security.md). */
+export const ARTIFACT_RPC_SCOPES: RpcScopes<GrpcServiceHandlers['keel.registry.v1.ArtifactService']> = {
+  Upload: 'write',
+  Download: 'read',
+  StatArtifact: 'read',
+};
+
 /** keel.registry.v1.ArtifactService: streams in both directions with backpressure; bytes are never buffered whole. */
 @Injectable()
 export class ArtifactsGrpcController implements OnModuleInit {
@@ -28,12 +35,16 @@ export class ArtifactsGrpcController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.grpc.addService('keel.registry.v1.ArtifactService', {
-      // The call is an async iterable of upload messages, read with backpressure.
-      Upload: async (call) => toProto(await this.artifacts.upload(call)),
-      Download: (call) => this.download(call),
-      StatArtifact: async (req) => toProto(await this.artifacts.statOrFail(req.sha256)),
-    });
+    this.grpc.addService(
+      'keel.registry.v1.ArtifactService',
+      {
+        // The call is an async iterable of upload messages, read with backpressure.
+        Upload: async (call) => toProto(await this.artifacts.upload(call)),
+        Download: (call) => this.download(call),
+        StatArtifact: async (req) => toProto(await this.artifacts.statOrFail(req.sha256)),
+      },
+      ARTIFACT_RPC_SCOPES,
+    );
   }
 
   private async download(call: DownloadCall): Promise<void> {

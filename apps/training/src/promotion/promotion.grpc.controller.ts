@@ -1,5 +1,6 @@
+import type { GrpcServiceHandlers } from '@keel/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { GrpcServerHost } from '@keel/runtime';
+import { GrpcServerHost, type RpcScopes } from '@keel/runtime';
 import { gateToProto } from '../jobs/jobs.mapper';
 import { PromotionGate } from './promotion-gate';
 import type { PromotionPolicy } from './gate';
@@ -12,6 +13,14 @@ const policyToProto = (p: PromotionPolicy & { model: string }) => ({
   requireSignatureMatch: p.requireSignatureMatch,
 });
 
+/** The scope each keel.training.v1.PromotionService method needs (docs/security.md). */
+export const PROMOTION_RPC_SCOPES: RpcScopes<GrpcServiceHandlers['keel.training.v1.PromotionService']> = {
+  SetPromotionPolicy: 'admin',
+  GetPromotionPolicy: 'read',
+  Promote: 'admin',
+  Rollback: 'admin',
+};
+
 /** keel.training.v1.PromotionService: policies, the gate on demand, rollback. */
 @Injectable()
 export class PromotionGrpcController implements OnModuleInit {
@@ -21,23 +30,27 @@ export class PromotionGrpcController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.grpc.addService('keel.training.v1.PromotionService', {
-      SetPromotionPolicy: async (req) =>
-        policyToProto(
-          await this.gate.setPolicy(req.model, {
-            minMetrics: Object.fromEntries(req.minMetrics.map((m) => [m.metric, m.min])),
-            compareMetric: req.compareMetric,
-            maxRegression: req.maxRegression,
-            requireSignatureMatch: req.requireSignatureMatch,
-          }),
-        ),
-      GetPromotionPolicy: async (req) => policyToProto(await this.gate.policy(req.model)),
-      Promote: async (req) => {
-        const before = await this.gate.productionVersion(req.model);
-        const d = await this.gate.decideForVersion(req.model, req.version, req.actor || 'cli', req.force);
-        return { decision: gateToProto(d), fromVersion: before, toVersion: d.promoted ? req.version : before };
+    this.grpc.addService(
+      'keel.training.v1.PromotionService',
+      {
+        SetPromotionPolicy: async (req) =>
+          policyToProto(
+            await this.gate.setPolicy(req.model, {
+              minMetrics: Object.fromEntries(req.minMetrics.map((m) => [m.metric, m.min])),
+              compareMetric: req.compareMetric,
+              maxRegression: req.maxRegression,
+              requireSignatureMatch: req.requireSignatureMatch,
+            }),
+          ),
+        GetPromotionPolicy: async (req) => policyToProto(await this.gate.policy(req.model)),
+        Promote: async (req) => {
+          const before = await this.gate.productionVersion(req.model);
+          const d = await this.gate.decideForVersion(req.model, req.version, req.actor || 'cli', req.force);
+          return { decision: gateToProto(d), fromVersion: before, toVersion: d.promoted ? req.version : before };
+        },
+        Rollback: async (req) => this.gate.rollback(req.model, req.actor || 'cli'),
       },
-      Rollback: async (req) => this.gate.rollback(req.model, req.actor || 'cli'),
-    });
+      PROMOTION_RPC_SCOPES,
+    );
   }
 }

@@ -1,1 +1,7 @@
 export * from './principal';
+export * from './scopes';
+export * from './auth-settings';
+export * from './token-verifier';
+export * from './auth-gate';
+export * from './grpc-auth';
+export * from './http-auth';

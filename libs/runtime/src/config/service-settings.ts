@@ -1,3 +1,4 @@
+import { authConfigCheck, authSettings } from '../auth/auth-settings';
 import { kafkaConfigCheck, kafkaSettings } from './kafka-settings';
 import type { ConfigCheck } from './load-config';
 import { setting, type ConfigOf, type Setting } from './settings';
@@ -49,6 +50,7 @@ export function serviceSettings(service: string, ports: ServicePorts) {
     ),
     ...kafkaSettings(),
     ...tlsSettings(),
+    ...authSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
 
@@ -58,4 +60,5 @@ export type ServiceSettings = ReturnType<typeof serviceSettings>;
 export const serviceConfigChecks: readonly ConfigCheck<ConfigOf<ServiceSettings>>[] = [
   kafkaConfigCheck,
   tlsConfigCheck,
+  authConfigCheck,
 ];

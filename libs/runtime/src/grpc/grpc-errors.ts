@@ -10,6 +10,8 @@ export const GRPC_STATUS_BY_KIND: Readonly<Record<ErrorKind, status>> = {
   aborted: status.ABORTED,
   unavailable: status.UNAVAILABLE,
   'data-loss': status.DATA_LOSS,
+  unauthenticated: status.UNAUTHENTICATED,
+  'permission-denied': status.PERMISSION_DENIED,
 };
 
 /** An error with its gRPC status; the offending field travels in the `keel-field` trailer. */

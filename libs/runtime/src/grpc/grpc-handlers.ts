@@ -1,10 +1,13 @@
 import type * as grpc from '@grpc/grpc-js';
+import { principalOfCall } from '../auth/grpc-auth';
+import { runAsPrincipal } from '../auth/principal';
+import type { AccessRule } from '../auth/scopes';
 import { isUnexpected, toServiceError } from './grpc-errors';
 
 // Adapters write each method of a generated `…Handlers` interface as an async function; the host turns
 // it into grpc-js's callback form and maps thrown errors through the kind table (grpc-errors.ts).
 
-type KnownKeys<H> = keyof { [K in keyof H as string extends K ? never : K]: H[K] };
+export type KnownKeys<H> = keyof { [K in keyof H as string extends K ? never : K]: H[K] };
 
 /** The async form of one generated handler type. */
 export type AsyncHandler<T> =
@@ -25,6 +28,12 @@ export type AsyncHandler<T> =
  */
 export type AsyncHandlers<H> = { [K in KnownKeys<H>]: AsyncHandler<H[K]> };
 
+/**
+ * What each method of a generated `…Handlers` interface needs (a scope, or `public`/`health`/`metrics`),
+ * declared beside the handlers: a method without a rule does not compile.
+ */
+export type RpcScopes<H> = { readonly [K in KnownKeys<H>]: AccessRule };
+
 type AnyAsync = (...args: never[]) => Promise<unknown>;
 
 /** grpc-js handlers for a service definition from its async handlers. */
@@ -41,7 +50,12 @@ export function adaptHandlers(
   for (const [method, handler] of Object.entries(handlers)) {
     const spec = definition[method];
     if (!spec) throw new Error(`gRPC method ${method} is not in the service definition`);
-    const run = handler as (...args: unknown[]) => Promise<unknown>;
+    const bare = handler as (...args: unknown[]) => Promise<unknown>;
+    // The handler (and all it awaits) runs as the principal the auth interceptor verified for this call.
+    const run = (...args: unknown[]): Promise<unknown> => {
+      const principal = principalOfCall((args[args.length - 1] as { metadata?: grpc.Metadata }).metadata);
+      return principal ? runAsPrincipal(principal, () => bare(...args)) : bare(...args);
+    };
     if (!spec.responseStream) {
       const unary = !spec.requestStream;
       out[method] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {

@@ -4,7 +4,10 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { GrpcServiceHandlers } from '@keel/contracts';
 import type { Logger, ServiceMetrics } from '@keel/telemetry';
-import { adaptHandlers, type AsyncHandlers } from './grpc-handlers';
+import type { AuthGate } from '../auth/auth-gate';
+import { authInterceptor, BUILT_IN_RULES } from '../auth/grpc-auth';
+import type { AccessRule } from '../auth/scopes';
+import { adaptHandlers, type AsyncHandlers, type RpcScopes } from './grpc-handlers';
 import { healthProtoPath, protoRoot } from './proto-files';
 
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -25,6 +28,8 @@ export interface GrpcHostOptions {
   maxMessageBytes?: number;
   /** TLS (and client-certificate verification) for the port; plaintext when absent. */
   tls?: { cert: Buffer; key: Buffer; ca?: Buffer; clientAuth: boolean };
+  /** Bearer-token checks on every method (off when absent or disabled). */
+  auth?: AuthGate;
 }
 
 /**
@@ -37,11 +42,16 @@ export class GrpcServerHost {
   private readonly packageDefinition: protoLoader.PackageDefinition;
   private readonly grpcObject: grpc.GrpcObject;
   private readonly registered: string[] = [];
+  private readonly rules = new Map<string, AccessRule>(BUILT_IN_RULES);
   private boundPort: number | undefined;
 
   constructor(private readonly options: GrpcHostOptions) {
     const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
-    this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max });
+    this.server = new grpc.Server({
+      'grpc.max_receive_message_length': max,
+      'grpc.max_send_message_length': max,
+      interceptors: options.auth ? [authInterceptor(options.auth, this.rules)] : [],
+    });
     this.packageDefinition = protoLoader.loadSync([...options.protoFiles, healthProtoPath], {
       ...PROTO_LOADER_OPTIONS,
       includeDirs: [protoRoot()],
@@ -63,11 +73,21 @@ export class GrpcServerHost {
 
   /**
    * Serves one generated service: every method of its `…Handlers` interface, written async and checked
-   * against the generated types by name (`'keel.registry.v1.DatasetService'`). Thrown errors become
-   * their kind's status; unexpected ones are logged and answered INTERNAL.
+   * against the generated types by name (`'keel.registry.v1.DatasetService'`), with the scope each
+   * method needs (`scopes`, checked by the auth interceptor). Thrown errors become their kind's status;
+   * unexpected ones are logged and answered INTERNAL.
    */
-  addService<N extends keyof GrpcServiceHandlers>(fullName: N, handlers: AsyncHandlers<GrpcServiceHandlers[N]>): void {
+  addService<N extends keyof GrpcServiceHandlers>(
+    fullName: N,
+    handlers: AsyncHandlers<GrpcServiceHandlers[N]>,
+    scopes: RpcScopes<GrpcServiceHandlers[N]>,
+  ): void {
     const definition = this.serviceDefinition(fullName);
+    for (const [method, spec] of Object.entries(definition)) {
+      const rule = (scopes as Record<string, AccessRule | undefined>)[method];
+      if (!rule) throw new Error(`gRPC method ${fullName}/${method} declares no scope`);
+      this.rules.set(spec.path, rule);
+    }
     const implementation = adaptHandlers(definition, handlers, (err, method) =>
       this.options.logger.error({ err, service: fullName, method }, 'unexpected error in gRPC handler'),
     );
@@ -115,6 +135,11 @@ export class GrpcServerHost {
       ),
     );
     return this.boundPort;
+  }
+
+  /** The rule of every method served, by path ('/keel.registry.v1.DatasetService/CreateDataset'). */
+  accessRules(): ReadonlyMap<string, AccessRule> {
+    return this.rules;
   }
 
   private credentials(): grpc.ServerCredentials {

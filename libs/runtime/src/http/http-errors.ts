@@ -11,6 +11,8 @@ export const HTTP_STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   aborted: 409,
   unavailable: 503,
   'data-loss': 500,
+  unauthenticated: 401,
+  'permission-denied': 403,
 };
 
 /** The body of an HTTP error: `error` as the Open Inference Protocol's REST errors, plus code and field. */
