@@ -1,6 +1,11 @@
 // `keel`: the operator's command line. Each sub-command is one file under ./commands.
 import { Command } from 'commander';
 import { commands } from './commands';
+import { cliToken } from './commands/auth-token';
+
+// Every gRPC client sends KEEL_TOKEN; without it, the admin token `keel up` provisioned in the data dir.
+const token = cliToken();
+if (token) process.env['KEEL_TOKEN'] = token;
 
 const program = new Command('keel').description('Keel MLOps platform command line').showHelpAfterError();
 for (const register of commands) register(program);

@@ -13,6 +13,7 @@ import { registerPredict } from './predict';
 import { registerJobs } from './jobs';
 import { registerModels } from './models';
 import { registerDemo } from './demo';
+import { registerAuth } from './auth';
 
 // One line per sub-command file.
 export const commands: RegisterCommand[] = [
@@ -30,4 +31,5 @@ export const commands: RegisterCommand[] = [
   registerJobs,
   registerModels,
   registerDemo,
+  registerAuth,
 ];

@@ -3,6 +3,7 @@
 // that say what to fix, with the exit code scripts can test (2: a bad argument, 1: anything else).
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { bearerInterceptor, defaultCredentials } from '@keel/clients';
 import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
 import { PROTO_LOADER_OPTIONS, protoFiles, protoRoot } from '@keel/runtime';
 
@@ -34,7 +35,7 @@ export interface MonitoringClient {
   close(): void;
 }
 
-type Ctor = new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client;
+type Ctor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
 
 export function monitoringClient(address = monitoringAddress()): MonitoringClient {
   const def = protoLoader.loadSync(protoFiles(['keel/monitoring/v1/monitoring.proto']), {
@@ -45,7 +46,11 @@ export function monitoringClient(address = monitoringAddress()): MonitoringClien
     .keel.monitoring.v1;
   const clients: grpc.Client[] = [];
   const wrap = <K extends string>(service: string, methods: readonly K[]): Record<K, Call> => {
-    const client = new pkg[service]!(address, grpc.credentials.createInsecure());
+    // TLS and the bearer token (KEEL_TOKEN) as every other client of @keel/clients.
+    const token = process.env['KEEL_TOKEN'];
+    const client = new pkg[service]!(address, defaultCredentials(), {
+      interceptors: token ? [bearerInterceptor(token)] : [],
+    });
     clients.push(client);
     const out = {} as Record<K, Call>;
     for (const m of methods) {
@@ -79,6 +84,9 @@ function explain(err: grpc.ServiceError, address: string): CliError {
       );
     case grpc.status.INVALID_ARGUMENT:
       return new CliError(err.details, 2);
+    case grpc.status.UNAUTHENTICATED:
+    case grpc.status.PERMISSION_DENIED:
+      return new CliError(`${err.details} (the CLI sends KEEL_TOKEN)`, 1);
     default:
       return new CliError(err.details || err.message, 1);
   }

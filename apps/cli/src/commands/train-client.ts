@@ -26,6 +26,8 @@ export function cliError(err: unknown, service: string, address: string): CliErr
   const detail = e.details || e.message;
   if (e.code === 3) return new CliError(field ? `${field}: ${detail}` : detail, 2);
   if (e.code === 14) return new CliError(`the ${service} service is not reachable at ${address} (${detail})`, 1);
+  // UNAUTHENTICATED, PERMISSION_DENIED: say which variable carries the token.
+  if (e.code === 16 || e.code === 7) return new CliError(`${detail} (the CLI sends KEEL_TOKEN)`, 1);
   return new CliError(detail, 1);
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { adminTokenPath, provisionUpToken } from './auth-token';
 import { planPlatform, supervisorHttpPort } from './up-plan';
 import { restartPolicyFromEnv } from './up-restart-policy';
 import { startStatusServer } from './up-status-server';
@@ -24,7 +25,8 @@ export function registerUp(program: Command): void {
 }
 
 async function up(distDir: string, dataDir: string, readyTimeoutMs: number): Promise<number> {
-  const plan = planPlatform(distDir, dataDir, process.env);
+  const env = provisionUpToken(dataDir, process.env);
+  const plan = planPlatform(distDir, dataDir, env);
   const missing = plan.filter((p) => !existsSync(p.entry)).map((p) => p.entry);
   if (missing.length > 0) {
     process.stderr.write(`keel up: not built: ${missing.join(', ')} (npm start builds them)\n`);
@@ -80,6 +82,12 @@ async function up(distDir: string, dataDir: string, readyTimeoutMs: number): Pro
 
   supervisor.markRunning();
   printTable(plan, supervisor.pids(), Date.now() - t0, dataDir, statusServer.url);
+  if (env['KEEL_AUTH'] === 'on')
+    process.stdout.write(
+      env['KEEL_ADMIN_TOKEN'] === process.env['KEEL_ADMIN_TOKEN']
+        ? 'Auth is on: the admin token is KEEL_ADMIN_TOKEN.\n'
+        : `Auth is on: the admin token is in ${adminTokenPath(dataDir)}; the CLI uses it from there.\n`,
+    );
   await signal;
   await supervisor.stopAll();
   await statusServer.close();

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, Get, Inject, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { RequireScope } from '@keel/runtime';
 import { AlertQueries } from '../alerts/alert-queries.service';
 import { LiveFeed, type LiveEventType } from '../common/live-feed';
 import { MonitorQueries } from '../monitors/monitor-queries.service';
@@ -26,7 +27,9 @@ function publicDir(): string {
   throw new Error(`ops page files not found beside ${__dirname}`);
 }
 
+// The page and its assets carry no data and stay open; every api/ route needs the read scope.
 @Controller()
+@RequireScope('read')
 export class OpsHttpController {
   private readonly dir = publicDir();
 
@@ -40,6 +43,7 @@ export class OpsHttpController {
   ) {}
 
   @Get()
+  @RequireScope('public')
   page(@Res() res: Response): void {
     res
       .type('html')
@@ -48,6 +52,7 @@ export class OpsHttpController {
   }
 
   @Get('assets/:file')
+  @RequireScope('public')
   asset(@Param('file') file: string, @Res() res: Response): void {
     const type = ASSETS[file];
     if (!type) throw new NotFoundException(`no asset ${file}`);
