@@ -10,7 +10,7 @@ import { EventBus, type ConsumedEvent } from '@keel/event-bus';
 import { writeTransaction } from '@keel/persistence';
 import { DATA_SOURCE, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ModelState } from '../common/monitor-states';
+import { MonitorStates, type ModelState } from '../common/monitor-states';
 import type { MonitoringSettings } from '../config';
 import type { ClosedWindow, LogPosition } from './drift-window';
 import { WindowCheckpointRow } from './window-checkpoint.entity';
@@ -39,6 +39,7 @@ export class WindowRecovery {
 
   constructor(
     private readonly bus: EventBus,
+    private readonly states: MonitorStates,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ConfigOf<MonitoringSettings>,
   ) {}
@@ -89,28 +90,37 @@ export class WindowRecovery {
       ? null
       : await this.dataSource.getRepository(WindowCheckpointRow).findOne({ where: { model: state.model } });
     this.recovered.add(state.model);
+    // The record in hand may come before the checkpoint too (the group's offsets are committed about a
+    // second after the window closed): then it and the ones up to the checkpoint are skipped by admit().
     const resumes =
       stored &&
       stored.version === state.version &&
       stored.fingerprint === fingerprint &&
-      stored.partition === at.partition &&
-      stored.offset <= at.offset;
+      stored.partition === at.partition;
     const start: LogPosition = resumes ? { offset: stored.offset, row: stored.row } : { offset: at.offset, row: 0 };
     const cursor: Cursor = { partition: at.partition, next: start, fingerprint, pending: [] };
     this.cursors.set(state, cursor);
-    if (resumes) {
-      state.window!.continueFrom(stored.seq);
-      await this.bus.readPartition(
-        'keel.inference.logged',
-        { partition: at.partition, from: start.offset, to: at.offset },
-        async (e) => {
-          if (e.data.model !== state.model || e.data.version !== state.version) return;
-          const offset = Number(e.offset);
-          await replay(e, offset === start.offset ? start.row : 0);
-          cursor.next = { offset: offset + 1, row: 0 };
-        },
-      );
-    } else {
+    if (resumes) state.window!.continueFrom(stored.seq);
+    if (resumes && start.offset < at.offset) {
+      try {
+        await this.bus.readPartition(
+          'keel.inference.logged',
+          { partition: at.partition, from: start.offset, to: at.offset },
+          async (e) => {
+            if (e.data.model !== state.model || e.data.version !== state.version) return;
+            const offset = Number(e.offset);
+            await replay(e, offset === start.offset ? start.row : 0);
+            cursor.next = { offset: offset + 1, row: 0 };
+          },
+        );
+      } catch (err) {
+        // A half-rebuilt window must not be kept: the retried record builds the state and reads again.
+        this.recovered.delete(state.model);
+        this.cursors.delete(state);
+        if (this.states.get(state.model) === state) this.states.byModel.delete(state.model);
+        throw err;
+      }
+    } else if (!resumes) {
       await writeTransaction(this.dataSource, (m) => this.save(m, state, cursor, start, 0));
     }
     return cursor;
