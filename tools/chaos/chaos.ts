@@ -47,7 +47,7 @@ function options(argv: string[]): Options {
     setupRecords: Number(arg('setup-records') ?? (quick ? 600 : 2000)),
     recordsPerSecond: Number(arg('records-per-second') ?? (quick ? 100 : 300)),
     gapMs: quick ? [500, 1500] : [1500, 5000],
-    budgetS: Number(arg('budget-s') ?? (quick ? 55 : 300)),
+    budgetS: Number(arg('budget-s') ?? (quick ? 200 : 600)),
     keep: argv.includes('--keep'),
   };
 }
@@ -65,6 +65,7 @@ async function main(): Promise<number> {
   const data = loadChurn(csv);
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-chaos-'));
   let platform: Platform | undefined;
+  let code = 1;
   const budget = setTimeout(() => {
     process.stdout.write(
       `chaos: over the budget of ${o.budgetS} s; platform output:\n${platform ? tail(platform.log) : ''}\n`,
@@ -208,16 +209,20 @@ async function main(): Promise<number> {
     registry.close();
     if (bad > 0) log(`FAILED (seed ${o.seed}); platform output: ${platform.log}`);
     else log(`green (seed ${o.seed})`);
-    return bad > 0 ? 1 : 0;
+    code = bad > 0 ? 1 : 0;
   } catch (err) {
     log(`error: ${(err as Error).stack ?? String(err)}`);
     if (platform) log(`platform output (last lines):\n${tail(platform.log, 40)}`);
-    return 1;
   } finally {
-    await platform?.stop();
+    const left = await platform?.stop();
+    if (left?.length) {
+      log(`ports still listening after the platform stopped: ${left.join(', ')}`);
+      code = 1;
+    } else if (platform) log('platform stopped, nothing left running');
     clearTimeout(budget);
     if (!o.keep) rmSync(dataDir, { recursive: true, force: true });
   }
+  return code;
 }
 
 void main().then(

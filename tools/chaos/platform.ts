@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { platformPortEnv, WORKSPACE_ROOT } from '@keel/testing';
+import { isListening, platformPortEnv, WORKSPACE_ROOT } from '@keel/testing';
 
 export interface ProcessRow {
   name: string;
@@ -18,7 +18,8 @@ export interface Platform {
   status(): Promise<ProcessRow[]>;
   /** SIGKILLs the process and resolves with the time it was killed and its new instance was ready. */
   killAndRecover(name: string, timeoutMs: number): Promise<{ killedAt: number; readyAt: number }>;
-  stop(): Promise<void>;
+  /** Stops `keel up` (SIGTERM, as Ctrl-C) and resolves with the platform's ports still listening after it. */
+  stop(): Promise<number[]>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,7 +37,16 @@ export async function startPlatform(dataDir: string, readyTimeoutMs = 120_000): 
   const dist = join(WORKSPACE_ROOT, 'dist/apps');
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(dist, 'cli/main.js'), 'up', '--dist', dist, '--data-dir', dataDir],
+    [
+      join(dist, 'cli/main.js'),
+      'up',
+      '--dist',
+      dist,
+      '--data-dir',
+      dataDir,
+      '--ready-timeout',
+      String(readyTimeoutMs / 1000),
+    ],
     { env, stdio: ['ignore', fd, fd] },
   );
   closeSync(fd);
@@ -47,11 +57,15 @@ export async function startPlatform(dataDir: string, readyTimeoutMs = 120_000): 
     return ((await res.json()) as { processes: ProcessRow[] }).processes;
   };
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(killer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    const ports = Object.values(portEnv).map(Number);
+    const open = await Promise.all(ports.map((p) => isListening(p)));
+    return ports.filter((_, i) => open[i]);
   };
 
   const deadline = Date.now() + readyTimeoutMs;
