@@ -153,7 +153,7 @@ async function main(): Promise<number> {
         ).catch(() => log('no job was running at the training kill'));
         await sleep(rand() * 300);
       }
-      const { killedAt, readyAt } = await platform.killAndRecover(name, 60_000);
+      const { killedAt, readyAt } = await platform.killAndRecover(name, 120_000);
       outages.push({ process: name, killedAt, readyAt });
       log(
         `killed ${name} (SIGKILL) at ${new Date(killedAt).toISOString()}; ready again after ${((readyAt - killedAt) / 1000).toFixed(1)} s`,
