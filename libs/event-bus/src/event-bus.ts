@@ -17,6 +17,7 @@ import { EventBusError } from './errors';
 import { DedupeProcessor, PlainProcessor } from './idempotency';
 import { readPartitionRange, type PartitionRange } from './partition-reader';
 import { createEventBusMetrics, type EventBusMetrics } from './metrics';
+import { CONSUMER_SESSION } from './kafka-config';
 import { Outbox } from './outbox';
 import { injectTraceHeaders } from './trace-context';
 import type {
@@ -228,6 +229,7 @@ export class EventBus {
       : new PlainProcessor<ConsumedEvent<T>>();
     const consumer: Consumer = this.kafka.consumer({
       groupId: opts.group,
+      ...CONSUMER_SESSION,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },

@@ -27,7 +27,7 @@ export {
   headersToStrings,
 } from './envelope';
 export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
-export { kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
+export { CONSUMER_SESSION, kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
 export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';
 export { uuidv7, UUID_V7 } from './uuid-v7';
 export type { EventBusMetrics } from './metrics';
