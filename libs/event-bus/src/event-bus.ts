@@ -15,7 +15,9 @@ import { ConsumerLoop, type AnyHandler } from './consumer-loop';
 import { encodeHeaders, type EnvelopeAttributes } from './envelope';
 import { EventBusError } from './errors';
 import { DedupeProcessor, PlainProcessor } from './idempotency';
+import { readPartitionRange, type PartitionRange } from './partition-reader';
 import { createEventBusMetrics, type EventBusMetrics } from './metrics';
+import { CONSUMER_SESSION } from './kafka-config';
 import { Outbox } from './outbox';
 import { injectTraceHeaders } from './trace-context';
 import type {
@@ -227,6 +229,7 @@ export class EventBus {
       : new PlainProcessor<ConsumedEvent<T>>();
     const consumer: Consumer = this.kafka.consumer({
       groupId: opts.group,
+      ...CONSUMER_SESSION,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
@@ -371,6 +374,20 @@ export class EventBus {
       );
     }
     return this.sender;
+  }
+
+  /**
+   * Reads offsets [from, to) of one partition of `type`'s topic again, whatever any group committed
+   * (validated like a subscription's events; invalid records skipped): to rebuild in-memory state.
+   */
+  readPartition<T extends EventType>(
+    type: T,
+    range: PartitionRange,
+    onEvent: (event: ConsumedEvent<T>) => void | Promise<void>,
+    dataset?: string,
+  ): Promise<number> {
+    this.connected();
+    return readPartitionRange(this.kafka, type, this.topicFor(type, dataset), range, onEvent);
   }
 
   private topicFor(type: EventType, dataset: string | undefined): string {

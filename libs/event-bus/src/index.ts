@@ -4,6 +4,7 @@
 export { EventBus, type OutgoingEvent } from './event-bus';
 export { Outbox, OUTBOX_KEY_LOCK_CLASS, type StoredEnvelope } from './outbox';
 export { OutboxRelay, OUTBOX_RELAY_LOCK_CLASS, type OutboxRelayOptions } from './outbox-relay';
+export { PartitionReadTimeout, type PartitionRange } from './partition-reader';
 export { classifyFailure, type FailureClass } from './failure-class';
 export {
   EventBusError,
@@ -26,7 +27,7 @@ export {
   headersToStrings,
 } from './envelope';
 export { DLQ_HEADERS, deadLetterHeaders } from './dead-letter';
-export { kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
+export { CONSUMER_SESSION, kafkaConnection, kafkaConnectionFromEnv, type KafkaConnection } from './kafka-config';
 export { injectTraceHeaders, extractTraceContext, remoteSpanContext } from './trace-context';
 export { uuidv7, UUID_V7 } from './uuid-v7';
 export type { EventBusMetrics } from './metrics';

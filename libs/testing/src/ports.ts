@@ -9,7 +9,9 @@ import { connect, createServer } from 'node:net';
 const BAND_BASE = 20_000;
 const BAND_SIZE = 1_000;
 const BANDS = 12;
-const workerBand = (Number(process.env['JEST_WORKER_ID'] ?? '1') - 1) % BANDS;
+// KEEL_TEST_PORT_BAND (1-12) picks a band outside jest's worker bands: `npm run chaos` runs beside other
+// tests, and a port its killed service releases for a moment must not be handed to someone else.
+const workerBand = (Number(process.env['KEEL_TEST_PORT_BAND'] || process.env['JEST_WORKER_ID'] || '1') - 1) % BANDS;
 let cursor = Math.floor(Math.random() * BAND_SIZE);
 
 function bindable(port: number, host: string): Promise<boolean> {

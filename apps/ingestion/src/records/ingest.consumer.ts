@@ -4,6 +4,7 @@
 // resubscribes; a topic for a dataset that does not exist is consumed too, its records dead-lettered.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { datasetOfIngestTopic, ingestTopic, isIngestTopic } from '@keel/contracts';
+import { CONSUMER_SESSION } from '@keel/event-bus';
 import { LOGGER, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import type { Logger } from '@keel/telemetry';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
@@ -65,6 +66,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     await this.consumer?.disconnect();
     const consumer = this.kafka.consumer({
       groupId: this.config.consumerGroup,
+      ...CONSUMER_SESSION,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
