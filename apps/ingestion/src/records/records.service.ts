@@ -176,8 +176,11 @@ export class RecordsService {
    * Span contexts of the latest accepted batches of a dataset (at most MAX_LINKS, this process only): the
    * snapshot span links to them, so a trace backend walks from a dataset version back to the arrivals.
    */
-  recentBatches(name: string): SpanContext[] {
-    return [...(this.batches.get(name) ?? [])];
+  /** The spans of the batches staged since the last call (at most the newest 32): a snapshot links to them. */
+  takeBatches(name: string): SpanContext[] {
+    const list = this.batches.get(name) ?? [];
+    this.batches.delete(name);
+    return list;
   }
 
   private rememberBatch(name: string, ctx: SpanContext): void {

@@ -129,7 +129,11 @@ export class SnapshotsService {
           });
           return s;
         },
-        { links: this.records.recentBatches(name).map((context) => ({ context })) },
+        {
+          links: this.records
+            .takeBatches(name)
+            .map((context) => ({ context, attributes: { 'keel.link': 'record batch' } })),
+        },
       );
     } finally {
       clearInterval(renew);

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DATA_SOURCE, LOGGER } from '@keel/runtime';
-import type { Logger } from '@keel/telemetry';
+import { ContextSample, linksTo, traceparentOf, withSpan, type Logger } from '@keel/telemetry';
 import type { Counter, Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AlertNotifier } from '../alerts/alert-notifier';
@@ -39,6 +39,8 @@ const TICK_MS = 1000;
 export class WindowsService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly throughput = new Throughput();
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Per model: a bounded sample of the predictions' trace contexts since the last closed window. */
+  private readonly traces = new Map<string, ContextSample>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -76,6 +78,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
 
   /** keel.inference.logged: one request's rows into the model's window and the label join. */
   onPredictions(p: LoggedPrediction, eventTime: number): Promise<void> {
+    const traceparent = traceparentOf();
     return this.serial(p.model, async () => {
       const now = Date.now();
       const rows = decodePredictions(p.inputs, p.outputs);
@@ -92,6 +95,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
       this.performance.rememberPredictions(state, p, rows, now);
       state.predictions += rows.rows;
       series.predictions.inc(rows.rows);
+      this.sampleOf(p.model).add(traceparent);
       const closed = state.window!.add(rows, eventTime, now);
       for (const w of closed) await this.close(state, w);
     });
@@ -121,7 +125,34 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async close(state: ModelState, w: ClosedWindow): Promise<void> {
+  private sampleOf(model: string): ContextSample {
+    let s = this.traces.get(model);
+    if (!s) this.traces.set(model, (s = new ContextSample()));
+    return s;
+  }
+
+  /** The window's span links to a bounded sample of the predictions it covers; its alert is inside it. */
+  private close(state: ModelState, w: ClosedWindow): Promise<void> {
+    const sample = this.sampleOf(state.model);
+    const predictions = sample.count;
+    return withSpan(
+      `drift window ${state.model}`,
+      (span) => {
+        span.setAttributes({
+          'keel.model': state.model,
+          'keel.model.version': state.version,
+          'keel.window.seq': w.seq,
+          'keel.window.rows': w.rows,
+          'keel.window.predictions': predictions,
+        });
+        return this.closeIn(state, w);
+      },
+      { links: linksTo(sample.take(), undefined, { 'keel.link': 'prediction' }) },
+      { tracerName: '@keel/monitoring' },
+    );
+  }
+
+  private async closeIn(state: ModelState, w: ClosedWindow): Promise<void> {
     const profile = state.profile!;
     const reference = state.reference!;
     const evaluation = evaluateWindow(profile, w, state.settings, state.predictionProfile);
