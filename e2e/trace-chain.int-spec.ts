@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, platformPortEnv, WORKSPACE_ROOT } from '@keel/testing';
@@ -38,7 +38,7 @@ describe('one trace, data arrival → drift alert', () => {
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     try {
       const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-      if (code !== 0) throw new Error(`the demo exited ${code}:\n${out}`);
+      if (code !== 0) throw new Error(`the demo exited ${code}:\n${out}\n${platformLog(dataDir)}`);
       expect(receiver.rejected).toEqual([]);
       const spans = receiver.spans;
 
@@ -62,7 +62,18 @@ describe('one trace, data arrival → drift alert', () => {
       const version = alert.attributes['keel.model.version'];
       expect(version).toBe(1);
 
-      stage('the drift window', (s) => s.name === `drift window ${model}`, 'keel-monitoring');
+      const windowPath = stage('the drift window', (s) => s.name === `drift window ${model}`, 'keel-monitoring');
+      // The window links to (a bounded sample of) the predictions it covers, each a logged request.
+      const window = windowPath[windowPath.length - 1]!.span;
+      expect(window.links.length).toBeGreaterThan(0);
+      expect(window.links.length).toBeLessThanOrEqual(32);
+      for (const link of window.links) {
+        expect(link.attributes['keel.link']).toBe('prediction');
+        const logged = spans.find((s) => s.spanId === link.spanId);
+        expect(logged?.name).toBe('process keel.inference.logged');
+        const back = [...walkBack(spans, logged!).values()].map((p) => p[p.length - 1]!.span);
+        expect(back.some((s) => isVersion(s, `predict ${model}`, version))).toBe(true);
+      }
       stage('a prediction of the version', (s) => isVersion(s, `predict ${model}`, version), 'keel-inference');
       stage('the load of the version', (s) => isVersion(s, 'load model', version), 'keel-inference');
       stage('the alias move', (s) => s.name === 'send keel.model.promoted', 'keel-registry');
@@ -122,6 +133,19 @@ describe('one trace, data arrival → drift alert', () => {
     }
   }, 180_000);
 });
+
+// On failure, the end of what the platform the demo started wrote (which service stopped, and why).
+function platformLog(dataDir: string): string {
+  try {
+    const lines = readFileSync(join(dataDir, 'demo-platform.log'), 'utf8').trimEnd().split('\n');
+    return lines
+      .filter((l) => !l.includes('"level":"info"'))
+      .slice(-40)
+      .join('\n');
+  } catch {
+    return '(no platform log)';
+  }
+}
 
 function isVersion(s: ReceivedSpan, name: string, version: unknown): boolean {
   return s.name === name && s.attributes['keel.model.version'] === version;

@@ -16,7 +16,7 @@ import { Throughput } from '../common/throughput';
 import { writeTransaction } from '@keel/persistence';
 import { PerformanceService } from '../performance/performance.service';
 import { evaluateWindow, predictionBaseline } from './drift-evaluation';
-import type { ClosedWindow } from './drift-window';
+import type { ClosedWindow, DriftWindow } from './drift-window';
 import { ModelStatesService } from './model-states.service';
 import { decodePredictions, type LoggedTensor } from './prediction-rows';
 import { WindowsRepository } from './windows.repository';
@@ -39,8 +39,11 @@ const TICK_MS = 1000;
 export class WindowsService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly throughput = new Throughput();
   private readonly chains = new Map<string, Promise<unknown>>();
-  /** Per model: a bounded sample of the predictions' trace contexts since the last closed window. */
-  private readonly traces = new Map<string, ContextSample>();
+  /**
+   * Per drift window (so a new version's window starts afresh): a bounded sample of the trace contexts
+   * of the predictions it took since it last closed.
+   */
+  private readonly traces = new WeakMap<DriftWindow, ContextSample>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -95,9 +98,11 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
       this.performance.rememberPredictions(state, p, rows, now);
       state.predictions += rows.rows;
       series.predictions.inc(rows.rows);
-      this.sampleOf(p.model).add(traceparent);
+      this.sampleOf(state.window!).add(traceparent);
       const closed = state.window!.add(rows, eventTime, now);
       for (const w of closed) await this.close(state, w);
+      // Rows of this request past the window that closed are in the next one: it covers them too.
+      if (closed.length && state.window && state.window.pendingRows > 0) this.sampleOf(state.window).add(traceparent);
     });
   }
 
@@ -125,15 +130,15 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private sampleOf(model: string): ContextSample {
-    let s = this.traces.get(model);
-    if (!s) this.traces.set(model, (s = new ContextSample()));
+  private sampleOf(window: DriftWindow): ContextSample {
+    let s = this.traces.get(window);
+    if (!s) this.traces.set(window, (s = new ContextSample()));
     return s;
   }
 
   /** The window's span links to a bounded sample of the predictions it covers; its alert is inside it. */
   private close(state: ModelState, w: ClosedWindow): Promise<void> {
-    const sample = this.sampleOf(state.model);
+    const sample = this.sampleOf(state.window!);
     const predictions = sample.count;
     return withSpan(
       `drift window ${state.model}`,
