@@ -138,10 +138,8 @@ describe('one trace, data arrival → drift alert', () => {
 function platformLog(dataDir: string): string {
   try {
     const lines = readFileSync(join(dataDir, 'demo-platform.log'), 'utf8').trimEnd().split('\n');
-    return lines
-      .filter((l) => !l.includes('"level":"info"'))
-      .slice(-40)
-      .join('\n');
+    const telling = lines.filter((l) => l.startsWith('keel up:') || /"level":"(warn|error|fatal)"/.test(l));
+    return `platform log (keel up lines, warnings, errors):\n${telling.slice(-40).join('\n')}`;
   } catch {
     return '(no platform log)';
   }
