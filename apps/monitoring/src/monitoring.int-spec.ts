@@ -70,6 +70,9 @@ describe('monitoring service on the real broker and registry', () => {
         KEEL_MONITORING_WEBHOOK_SECRET: SECRET,
         KEEL_MONITORING_WEBHOOK_ALLOW: '127.0.0.1',
         KEEL_MONITORING_WEBHOOK_RETRY_MS: '200',
+        // a receiver in this (possibly busy) test process may answer late; a timed-out attempt is retried, which is
+        // right for webhooks (at least once, deduplicated by delivery id) but would add a second 200 here
+        KEEL_MONITORING_WEBHOOK_TIMEOUT_MS: '30000',
       },
     });
     mon = monitoringClients(monitoring.grpcAddress);

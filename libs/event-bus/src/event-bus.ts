@@ -15,6 +15,7 @@ import { ConsumerLoop, type AnyHandler } from './consumer-loop';
 import { encodeHeaders, type EnvelopeAttributes } from './envelope';
 import { EventBusError } from './errors';
 import { DedupeProcessor, PlainProcessor } from './idempotency';
+import { readPartitionRange, type PartitionRange } from './partition-reader';
 import { createEventBusMetrics, type EventBusMetrics } from './metrics';
 import { Outbox } from './outbox';
 import { injectTraceHeaders } from './trace-context';
@@ -371,6 +372,20 @@ export class EventBus {
       );
     }
     return this.sender;
+  }
+
+  /**
+   * Reads offsets [from, to) of one partition of `type`'s topic again, whatever any group committed
+   * (validated like a subscription's events; invalid records skipped): to rebuild in-memory state.
+   */
+  readPartition<T extends EventType>(
+    type: T,
+    range: PartitionRange,
+    onEvent: (event: ConsumedEvent<T>) => void | Promise<void>,
+    dataset?: string,
+  ): Promise<number> {
+    this.connected();
+    return readPartitionRange(this.kafka, type, this.topicFor(type, dataset), range, onEvent);
   }
 
   private topicFor(type: EventType, dataset: string | undefined): string {

@@ -4,6 +4,7 @@
 export { EventBus, type OutgoingEvent } from './event-bus';
 export { Outbox, OUTBOX_KEY_LOCK_CLASS, type StoredEnvelope } from './outbox';
 export { OutboxRelay, OUTBOX_RELAY_LOCK_CLASS, type OutboxRelayOptions } from './outbox-relay';
+export { PartitionReadTimeout, type PartitionRange } from './partition-reader';
 export { classifyFailure, type FailureClass } from './failure-class';
 export {
   EventBusError,

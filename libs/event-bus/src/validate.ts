@@ -1,4 +1,7 @@
 import { INGEST_RECORD_TYPE, validateEvent, type EventPayload, type EventType } from '@keel/contracts';
+import { conformsToInferenceLogged } from './logged-prediction-check';
+
+const INFERENCE_LOGGED_TYPE: EventType = 'keel.inference.logged';
 
 export type PayloadValidation<T extends EventType> =
   { ok: true; payload: EventPayload<T> } | { ok: false; issues: string[] };
@@ -8,7 +11,8 @@ const NOT_AN_OBJECT = ['(root): expected a JSON object'];
 /**
  * Validates an event's data on the bus's hot paths. `keel.ingest.record` is "any JSON object" (its
  * schema is `z.record(z.string(), z.unknown())`): checked directly, without zod copying every record;
- * every other type goes through its zod schema (`validateEvent`).
+ * `keel.inference.logged` that conforms exactly is passed on as it is (logged-prediction-check.ts); every
+ * other type, and every other payload, goes through its zod schema (`validateEvent`).
  */
 export function validatePayload<T extends EventType>(type: T, payload: unknown): PayloadValidation<T> {
   if (type === INGEST_RECORD_TYPE) {
@@ -16,6 +20,8 @@ export function validatePayload<T extends EventType>(type: T, payload: unknown):
       ? { ok: true, payload: payload as EventPayload<T> }
       : { ok: false, issues: NOT_AN_OBJECT };
   }
+  if (type === INFERENCE_LOGGED_TYPE && conformsToInferenceLogged(payload))
+    return { ok: true, payload: payload as EventPayload<T> };
   return validateEvent(type, payload);
 }
 

@@ -1,6 +1,7 @@
 // The monitoring service's tables. Times are epoch milliseconds in `double precision` columns (exact for
 // integers up to 2^53 and read back as numbers on both SQLite and PostgreSQL); JSON documents in text.
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { WindowCheckpointRow } from '../windows/window-checkpoint.entity';
 
 const ms = { type: 'double precision' } as const;
 const msNullable = { type: 'double precision', nullable: true } as const;
@@ -252,4 +253,5 @@ export const monitoringEntities = [
   AlertRow,
   RetrainRequestRow,
   WebhookDeliveryRow,
+  WindowCheckpointRow,
 ];

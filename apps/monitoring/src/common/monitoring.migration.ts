@@ -1,3 +1,4 @@
+import { CreateWindowCheckpoints1765100000000 } from '../windows/window-checkpoint.entity';
 import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true });
@@ -150,4 +151,4 @@ export class CreateMonitoringTables1765000000000 implements MigrationInterface {
   }
 }
 
-export const monitoringMigrations = [CreateMonitoringTables1765000000000];
+export const monitoringMigrations = [CreateMonitoringTables1765000000000, CreateWindowCheckpoints1765100000000];

@@ -138,3 +138,40 @@ describe('decodePredictions', () => {
     ).toThrow(/2 rows, inputs have 1/);
   });
 });
+
+describe('DriftWindow positions in the log', () => {
+  it('should name where the next window begins in the log, mid-record, and rebuild it from there to the same statistics', () => {
+    const age = Array.from({ length: 250 }, () => 35 + 10 * rnd());
+    const city = Array.from({ length: 250 }, (_, i) => ['a', 'b', 'c'][(i * 7) % 3]!);
+    const records = Array.from({ length: 10 }, (_, k) =>
+      request(age.slice(k * 25, k * 25 + 25), city.slice(k * 25, k * 25 + 25), new Array(25).fill(0.3)),
+    );
+    const straight = new DriftWindow({ profile, features: ['age', 'city'], shape: tumbling });
+    const closed = records.flatMap((r, k) => straight.add(r, 1000 + k, 1000 + k, 40 + k));
+    expect(closed.map((c) => [c.seq, c.resume])).toEqual([
+      [1, { offset: 44, row: 0 }],
+      [2, { offset: 48, row: 0 }],
+    ]);
+    // Records of 30 rows: the 100th row is the 10th of the 4th record, so the next window starts mid-record.
+    const wide = Array.from({ length: 7 }, (_, k) =>
+      request(age.slice(k * 30, k * 30 + 30), city.slice(k * 30, k * 30 + 30), new Array(30).fill(0.3)),
+    );
+    const first = new DriftWindow({ profile, features: ['age', 'city'], shape: tumbling });
+    const firstClosed = wide.flatMap((r, k) => first.add(r, 1000 + k, 1000 + k, k));
+    expect(firstClosed.map((c) => c.resume)).toEqual([
+      { offset: 3, row: 10 },
+      { offset: 6, row: 20 },
+    ]);
+    // A crash after window 1: a new window continues from its checkpoint and reads records 3.. again.
+    const rebuilt = new DriftWindow({ profile, features: ['age', 'city'], shape: tumbling });
+    rebuilt.continueFrom(1);
+    const again = [
+      ...rebuilt.add(wide[3]!, 1003, 1003, 3, 10),
+      ...wide.slice(4).flatMap((r, k) => rebuilt.add(r, 1004 + k, 1004 + k, 4 + k)),
+    ];
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ seq: 2, rows: 100, resume: { offset: 6, row: 20 } });
+    const eval2 = (w: (typeof again)[0]) => evaluateWindow(profile, w, settings, null).features;
+    expect(eval2(again[0]!)).toEqual(eval2(firstClosed[1]!));
+  });
+});

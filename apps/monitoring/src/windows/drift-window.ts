@@ -15,6 +15,12 @@ export interface WindowShape {
   slidePanes: number;
 }
 
+/** A row of the prediction log: the record's offset in its partition and the row within the record. */
+export interface LogPosition {
+  offset: number;
+  row: number;
+}
+
 export interface ClosedWindow {
   /** 1, 2, ... per model version. */
   seq: number;
@@ -25,6 +31,8 @@ export interface ClosedWindow {
   features: ReadonlyMap<string, WindowAccumulator>;
   /** Null when the model logs no probabilities or panes predate the prediction baseline. */
   prediction: WindowAccumulator | null;
+  /** Where the rows still held (the next window's) begin in the log, when rows came with positions. */
+  resume: LogPosition | null;
 }
 
 interface Pane {
@@ -35,6 +43,8 @@ interface Pane {
   to: number;
   /** Time windows: the pane's end (epoch ms). */
   end: number;
+  /** Log position of the pane's first row. */
+  start: LogPosition | null;
 }
 
 export interface DriftWindowOptions {
@@ -51,6 +61,8 @@ export class DriftWindow {
   private readonly panes: Pane[] = [];
   private current: Pane | null = null;
   private seq = 0;
+  /** Log position right after the last row added. */
+  private next: LogPosition | null = null;
   private predictionProfile: ReferenceProfile | null;
   private readonly paneRows: number;
   private readonly paneMs: number;
@@ -87,17 +99,27 @@ export class DriftWindow {
     return this.predictionProfile !== null;
   }
 
+  /** Continues the seq numbering of a window rebuilt after a restart. */
+  continueFrom(closedWindows: number): void {
+    this.seq = closedWindows;
+  }
+
   /** Sets the baseline; panes opened from now on are binned on its PSI edges. */
   setPredictionBaseline(profile: ReferenceProfile): void {
     this.predictionProfile = profile;
   }
 
-  /** Adds every row of one logged request; returns the windows it closed (usually none). */
-  add(rows: PredictionRows, eventTime: number, now: number = eventTime): ClosedWindow[] {
+  /**
+   * Adds the rows of one logged request from `fromRow` on (all by default); returns the windows it
+   * closed (usually none). With the record's `offset`, windows know where in the log they begin.
+   */
+  add(rows: PredictionRows, eventTime: number, now: number = eventTime, offset?: number, fromRow = 0): ClosedWindow[] {
     const closed = this.paneMs > 0 ? this.tick(now) : [];
     const cols = this.o.features.map((f) => rows.inputs.get(f));
-    for (let r = 0; r < rows.rows; r++) {
+    for (let r = fromRow; r < rows.rows; r++) {
       const pane = this.open(now, rows.positive !== null);
+      if (pane.rows === 0) pane.start = offset === undefined ? null : { offset, row: r };
+      if (offset !== undefined) this.next = r + 1 < rows.rows ? { offset, row: r + 1 } : { offset: offset + 1, row: 0 };
       for (let c = 0; c < cols.length; c++) {
         const col = cols[c];
         pane.slots[c]!.add(col === undefined ? undefined : col[r]);
@@ -155,6 +177,7 @@ export class DriftWindow {
       from: this.paneMs > 0 ? start : 0,
       to: this.paneMs > 0 ? start + this.paneMs : 0,
       end: start + this.paneMs,
+      start: null,
     };
   }
 
@@ -173,6 +196,7 @@ export class DriftWindow {
     const window = this.merge(this.panes);
     if (this.panesPerWindow === 1) this.panes.length = 0;
     else this.panes.shift();
+    if (window) window.resume = this.panes.find((p) => p.start)?.start ?? this.next;
     return window;
   }
 
@@ -198,7 +222,7 @@ export class DriftWindow {
       prediction = this.mergePredictions(filled);
     }
     this.seq++;
-    return { seq: this.seq, from, to, rows, features, prediction };
+    return { seq: this.seq, from, to, rows, features, prediction, resume: null };
   }
 
   // Panes opened before the baseline existed are not binned on its edges: no prediction verdict then.

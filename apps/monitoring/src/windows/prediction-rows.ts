@@ -38,14 +38,17 @@ function rowsOf(t: LoggedTensor, width: number, field: string): number {
 export function decodePredictions(inputs: LoggedTensor[], outputs: LoggedTensor[]): PredictionRows {
   let rows = -1;
   const columns = new Map<string, ArrayLike<RawValue>>();
-  inputs.forEach((t, i) => {
-    const width = t.shape.length > 1 ? t.shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+  // A plain loop without per-tensor arrays or closures: this runs for every input of every logged request.
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
+    let width = 1;
+    for (let d = 1; d < t.shape.length; d++) width *= t.shape[d]!;
     if (width !== 1) throw bad(`input "${t.name}" must have one value per row (shape [n, 1])`, `inputs.${i}.shape`);
     const n = rowsOf(t, 1, `inputs.${i}`);
     if (rows >= 0 && n !== rows) throw bad(`input "${t.name}" has ${n} rows, others have ${rows}`, `inputs.${i}`);
     rows = n;
     columns.set(t.name, t.data);
-  });
+  }
   let positive: Float64Array | null = null;
   const probaIndex = outputs.findIndex((o) => o.name === PROBABILITIES_OUTPUT);
   if (probaIndex >= 0) {

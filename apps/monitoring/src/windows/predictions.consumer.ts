@@ -11,7 +11,10 @@ export class PredictionsConsumer {
   @OnEvent('keel.inference.logged', { group: 'keel-monitoring-predictions' })
   async onLogged(event: ConsumedEvent<'keel.inference.logged'>): Promise<void> {
     try {
-      await this.windows.onPredictions(event.data, Date.parse(event.time) || Date.now());
+      await this.windows.onPredictions(event.data, Date.parse(event.time) || Date.now(), {
+        partition: event.partition,
+        offset: Number(event.offset),
+      });
     } catch (err) {
       if (err instanceof MonitoringError && err.code === MonitoringErrorCode.InvalidPredictionLog)
         throw new PermanentEventError(`${err.field ?? 'payload'}: ${err.message}`);

@@ -6,6 +6,7 @@ import { DriftQueries } from './drift-queries.service';
 import { DriftGrpcController } from './drift.grpc.controller';
 import { ModelStatesService } from './model-states.service';
 import { PredictionsConsumer } from './predictions.consumer';
+import { WindowRecovery } from './window-recovery';
 import { WindowsService } from './windows.service';
 
 /** Drift windows and delayed-label performance: what logged predictions and feedback turn into. */
@@ -14,6 +15,7 @@ import { WindowsService } from './windows.service';
   providers: [
     ModelStatesService,
     WindowsService,
+    WindowRecovery,
     PerformanceService,
     PredictionsConsumer,
     FeedbackConsumer,

@@ -3,6 +3,7 @@
 // on a timer. Work on one model is serialised, so windows and alerts never interleave.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ConsumedEvent } from '@keel/event-bus';
 import { DATA_SOURCE, LOGGER } from '@keel/runtime';
 import { ContextSample, linksTo, traceparentOf, withSpan, type Logger } from '@keel/telemetry';
 import type { Counter, Histogram } from 'prom-client';
@@ -18,7 +19,8 @@ import { PerformanceService } from '../performance/performance.service';
 import { evaluateWindow, predictionBaseline } from './drift-evaluation';
 import type { ClosedWindow, DriftWindow } from './drift-window';
 import { ModelStatesService } from './model-states.service';
-import { decodePredictions, type LoggedTensor } from './prediction-rows';
+import { decodePredictions, type LoggedTensor, type PredictionRows } from './prediction-rows';
+import { WindowRecovery, type LogRecord } from './window-recovery';
 import { WindowsRepository } from './windows.repository';
 import { windowView } from './windows.mapper';
 
@@ -55,6 +57,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     private readonly metrics: MonitoringMetrics,
     private readonly live: LiveFeed,
     private readonly notifier: AlertNotifier,
+    private readonly recovery: WindowRecovery,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -79,8 +82,11 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     return run;
   }
 
-  /** keel.inference.logged: one request's rows into the model's window and the label join. */
-  onPredictions(p: LoggedPrediction, eventTime: number): Promise<void> {
+  /**
+   * keel.inference.logged: one request's rows into the model's window and the label join. `at` (the
+   * record's place in the log) makes it exactly once across redeliveries and restarts.
+   */
+  onPredictions(p: LoggedPrediction, eventTime: number, at?: LogRecord): Promise<void> {
     const traceparent = traceparentOf();
     return this.serial(p.model, async () => {
       const now = Date.now();
@@ -95,15 +101,33 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
         return;
       }
       const state = resolved.state;
+      const fromRow = at ? await this.recovery.admit(state, at, (e, from) => this.replayed(state, e, from)) : 0;
+      if (fromRow === null) return this.recovery.closeInOrder(state, [], (w) => this.close(state, w));
       this.performance.rememberPredictions(state, p, rows, now);
-      state.predictions += rows.rows;
-      series.predictions.inc(rows.rows);
+      state.predictions += rows.rows - fromRow;
+      series.predictions.inc(rows.rows - fromRow);
       this.sampleOf(state.window!).add(traceparent);
-      const closed = state.window!.add(rows, eventTime, now);
-      for (const w of closed) await this.close(state, w);
+      const closed = state.window!.add(rows, eventTime, now, at?.offset, fromRow);
+      await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
       // Rows of this request past the window that closed are in the next one: it covers them too.
       if (closed.length && state.window && state.window.pendingRows > 0) this.sampleOf(state.window).add(traceparent);
     });
+  }
+
+  /** A record read again to rebuild the window after a restart: as it went in the first time. */
+  private async replayed(state: ModelState, e: ConsumedEvent<'keel.inference.logged'>, fromRow: number) {
+    let rows: PredictionRows;
+    try {
+      rows = decodePredictions(e.data.inputs, e.data.outputs);
+    } catch {
+      return; // dead-lettered when first consumed
+    }
+    const time = Date.parse(e.time) || Date.now();
+    this.performance.rememberPredictions(state, e.data, rows, Date.now());
+    state.predictions += rows.rows - fromRow;
+    this.sampleOf(state.window!).add(e.headers['traceparent']);
+    const closed = state.window!.add(rows, time, time, Number(e.offset), fromRow);
+    await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
   }
 
   // prom-client children bound to the model label, looked up once per model rather than per event.
@@ -122,7 +146,8 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
       if (!state.window || state.settings.windowSeconds <= 0) continue;
       try {
         await this.serial(state.model, async () => {
-          for (const w of state.window?.tick(now) ?? []) await this.close(state, w);
+          const closed = state.window?.tick(now) ?? [];
+          await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
         });
       } catch (err) {
         this.logger.error({ err: (err as Error).message, model: state.model }, 'closing a time window failed');
@@ -185,6 +210,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     };
     const change = await writeTransaction(this.dataSource, async (m) => {
       await this.repo.insert(m, row);
+      await this.recovery.checkpoint(m, state, w);
       if (baselineJson)
         await this.repo.saveBaseline(m, {
           model: state.model,
