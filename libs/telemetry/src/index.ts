@@ -4,3 +4,4 @@ export * from './tracing';
 export * from './metrics';
 export * from './logger';
 export * from './otel-env';
+export * from './stored-context';

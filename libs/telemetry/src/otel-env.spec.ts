@@ -83,6 +83,42 @@ describe('readOtelEnv', () => {
     expect(readOtelEnv({ OTEL_SDK_DISABLED: v }).disabled).toBe(true);
   });
 
+  it.each(['false', 'FALSE', ''])('should keep the SDK on without a warning when OTEL_SDK_DISABLED=%j', (v) => {
+    expect(readOtelEnv({ OTEL_SDK_DISABLED: v })).toMatchObject({ disabled: false, problems: [] });
+  });
+
+  it('should treat an empty variable as unset, as the specification says', () => {
+    expect(
+      readOtelEnv({
+        OTEL_EXPORTER_OTLP_ENDPOINT: '',
+        OTEL_EXPORTER_OTLP_PROTOCOL: ' ',
+        OTEL_TRACES_SAMPLER: '',
+        OTEL_SERVICE_NAME: '',
+        OTEL_RESOURCE_ATTRIBUTES: '',
+      }),
+    ).toEqual(readOtelEnv({}));
+  });
+
+  it('should take OTEL_SERVICE_NAME alone, without resource attributes', () => {
+    expect(readOtelEnv({ OTEL_SERVICE_NAME: 'keel-edge' })).toMatchObject({ serviceName: 'keel-edge', problems: [] });
+  });
+
+  it.each([
+    [{ OTEL_TRACES_SAMPLER: 'parentbased_always_off' }, 'parentbased_always_off', 1],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' }, 'traceidratio', 1],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '-0.1' }, 'traceidratio', 1],
+  ])('should bound the sampler when %j', (env, name, ratio) => {
+    expect(readOtelEnv(env).sampler).toEqual({ name, ratio });
+  });
+
+  it('should use the traces endpoint as it is for gRPC too', () => {
+    const otel = readOtelEnv({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example:4317',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    });
+    expect(otel.otlp).toEqual({ protocol: 'grpc', url: 'https://collector.example:4317' });
+  });
+
   it('should list every invalid value and fall back to the defaults when the settings are wrong', () => {
     const otel = readOtelEnv({
       OTEL_SDK_DISABLED: 'yes',

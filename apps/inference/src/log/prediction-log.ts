@@ -3,6 +3,7 @@
 // slow or absent Kafka never slows or fails serving.
 import type { EventPayload } from '@keel/contracts';
 import type { EventBus } from '@keel/event-bus';
+import { context, type Context } from '@opentelemetry/api';
 
 export type LogEntry = EventPayload<'keel.inference.logged'>;
 
@@ -16,7 +17,8 @@ export interface PredictionLogOptions {
 const BATCH = 200;
 
 export class PredictionLog {
-  private queue: LogEntry[] = [];
+  // Each entry with the context of the request that made it: the event continues that request's trace.
+  private queue: { entry: LogEntry; ctx: Context }[] = [];
   private running = false;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -38,7 +40,7 @@ export class PredictionLog {
       this.options.onDrop();
       return;
     }
-    this.queue.push(make());
+    this.queue.push({ entry: make(), ctx: context.active() });
     this.wake?.();
   }
 
@@ -63,7 +65,11 @@ export class PredictionLog {
       }
       const batch = this.queue.splice(0, BATCH);
       try {
-        await Promise.all(batch.map((e) => bus.publish('keel.inference.logged', e, { key: e.model })));
+        await Promise.all(
+          batch.map((q) =>
+            context.with(q.ctx, () => bus.publish('keel.inference.logged', q.entry, { key: q.entry.model })),
+          ),
+        );
         this.sent += batch.length;
       } catch (err) {
         this.options.onError(err as Error);

@@ -3,6 +3,8 @@
 // A promotion loads and warms the new version first and only then moves the alias, so requests never
 // see a cold or missing model; requests already queued on the old version finish there.
 import type { FittedPipeline } from '@keel/ml';
+import { linksTo, tracer } from '@keel/telemetry';
+import { context, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
 import { InferenceError } from '../serving/inference.errors';
 import { Batcher, type BatchingOptions, type BatchStats } from '../serving/batcher';
 import { allocate, type ModelSignature, type Tensor } from '../serving/tensors';
@@ -28,6 +30,8 @@ export interface ModelVersionEntry {
   sizeBytes: number;
   lastUsed: number;
   loaded: Promise<void>;
+  /** The span of this load (requests served by the version link to it). */
+  loadSpan?: SpanContext;
 }
 
 export interface StoreLogger {
@@ -79,9 +83,18 @@ export class ModelStore {
     }
   }
 
-  /** Loads and warms a version, then points the alias (default: the served one) at it. */
-  async promote(model: string, version: number, info?: VersionInfo, alias = this.alias): Promise<void> {
-    const entry = this.load(model, version, info);
+  /**
+   * Loads and warms a version, then points the alias (default: the served one) at it. `cause`: the
+   * context of the promotion event that asked for it (the load span links to it).
+   */
+  async promote(
+    model: string,
+    version: number,
+    info?: VersionInfo,
+    alias = this.alias,
+    cause?: SpanContext,
+  ): Promise<void> {
+    const entry = this.load(model, version, info, cause);
     await entry.loaded;
     if (entry.state !== 'ready') throw new InferenceError('unavailable', entry.reason);
     const before = this.aliasVersion.get(aliasKey(model, alias));
@@ -243,10 +256,14 @@ export class ModelStore {
       throw new InferenceError('not-found', `model ${k} is not in the registry`, 'model_name');
   }
 
-  private load(model: string, version: number, known?: VersionInfo): ModelVersionEntry {
+  private load(model: string, version: number, known?: VersionInfo, cause?: SpanContext): ModelVersionEntry {
     const k = key(model, version);
     const existing = this.versions.get(k);
     if (existing && existing.state !== 'failed') return existing;
+    const span = tracer('@keel/inference').startSpan('load model', {
+      attributes: { 'keel.model': model, 'keel.model.version': version },
+      links: linksTo([cause], 1, { 'keel.link': 'promotion' }),
+    });
     // Sessions are named per load, so unloading an evicted copy never touches a reloaded one.
     const session = `${k}#${++this.loads}`;
     const entry: ModelVersionEntry = {
@@ -261,7 +278,8 @@ export class ModelStore {
       sizeBytes: 0,
       lastUsed: Date.now(),
     };
-    entry.loaded = (async () => {
+    entry.loadSpan = span.spanContext();
+    entry.loaded = context.with(trace.setSpan(context.active(), span), async () => {
       try {
         const info = known ?? (await this.registry.version(model, version));
         const bytes = await this.registry.download(info.artifactSha256);
@@ -276,9 +294,12 @@ export class ModelStore {
       } catch (err) {
         entry.state = 'failed';
         entry.reason = (err as Error).message;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: entry.reason });
         this.logger.warn({ model, version, err: entry.reason }, 'model version failed to load');
+      } finally {
+        span.end();
       }
-    })();
+    });
     this.versions.set(k, entry);
     return entry;
   }

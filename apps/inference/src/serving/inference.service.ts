@@ -2,6 +2,8 @@
 // requested outputs, count, log), metadata and readiness. Transports decode and encode around it.
 import { randomUUID } from 'node:crypto';
 import { loadPipeline } from '@keel/ml';
+import { withSpan } from '@keel/telemetry';
+import type { Span } from '@opentelemetry/api';
 import type { ModelStore, ModelVersionEntry } from '../models/model-store';
 import type { LogEntry, PredictionLog } from '../log/prediction-log';
 import { InferenceError } from './inference.errors';
@@ -102,9 +104,22 @@ export class InferenceService {
     return clientDeadline !== undefined && clientDeadline < own ? clientDeadline : own;
   }
 
-  async infer(cmd: InferCommand): Promise<InferAnswer> {
+  /** One request, in its own span linked to the load of the version that answers it. */
+  infer(cmd: InferCommand): Promise<InferAnswer> {
+    return withSpan(
+      `predict ${cmd.model}`,
+      (span) => this.inferIn(cmd, span),
+      {
+        attributes: { 'keel.model': cmd.model },
+      },
+      { tracerName: '@keel/inference' },
+    );
+  }
+
+  private async inferIn(cmd: InferCommand, span: Span): Promise<InferAnswer> {
     const started = process.hrtime.bigint();
     const id = cmd.id || randomUUID();
+    span.setAttribute('keel.request.id', id);
     let labels = { model: cmd.model, version: cmd.version };
     try {
       const route = cmd.version ? undefined : this.routes.get(cmd.model);
@@ -119,6 +134,8 @@ export class InferenceService {
       }
       const entry = canary ?? (await this.store.resolve(cmd.model, cmd.version));
       labels = { model: cmd.model, version: String(entry.version) };
+      span.setAttributes({ 'keel.model.version': entry.version, 'keel.role': role });
+      if (entry.loadSpan) span.addLink({ context: entry.loadSpan, attributes: { 'keel.link': 'loaded' } });
       const { rows, inputs } = matchSignature(entry.signature, cmd.inputs);
       checkOutputs(entry.signature, cmd.outputs, cmd.explain ? [EXPLANATION_OUTPUT] : []);
       this.metrics.pending.inc();

@@ -2,7 +2,7 @@
 // (promotions in, prediction log out) and the gRPC and REST adapters.
 import { hostname } from 'node:os';
 import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { EventBus, kafkaConnection, type Subscription } from '@keel/event-bus';
+import { EventBus, kafkaConnection, remoteSpanContext, type Subscription } from '@keel/event-bus';
 import { LOGGER, Readiness, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import { ServiceMetrics, type Logger } from '@keel/telemetry';
 import type { InferenceSettings } from '../config';
@@ -77,7 +77,7 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
             if ((e.alias !== this.config.alias && !routed.has(e.alias)) || e.format !== 'onnx') return;
             this.logger.info({ model: e.model, alias: e.alias, to: e.toVersion }, 'promotion received');
             await this.store
-              .promote(e.model, e.toVersion, undefined, e.alias)
+              .promote(e.model, e.toVersion, undefined, e.alias, remoteSpanContext(event.headers))
               .catch((err: Error) =>
                 this.logger.warn({ model: e.model, err: err.message }, 'promoted version failed to load'),
               );

@@ -8,8 +8,8 @@ import { validateRecordBytes, type CellValue, type Rejection } from '@keel/datas
 import { DLQ_HEADERS, remoteSpanContext } from '@keel/event-bus';
 import { writeTransaction } from '@keel/persistence';
 import { SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
-import { withSpan } from '@keel/telemetry';
-import { SpanKind, trace, type Link, type SpanContext } from '@opentelemetry/api';
+import { traceparentOf, withSpan } from '@keel/telemetry';
+import { SpanKind, type Link } from '@opentelemetry/api';
 import type { Kafka, Producer, IHeaders } from 'kafkajs';
 import type { IngestionSettings } from '../config';
 import { KAFKA } from '../common/kafka.module';
@@ -44,7 +44,6 @@ export class RecordsService {
   private producer?: Promise<Producer>;
   private readonly schemas = new Map<string, { at: number; dataset: Promise<Dataset | null> }>();
   private readonly listeners = new Set<(dataset: string, accepted: number) => void>();
-  private readonly batches = new Map<string, SpanContext[]>();
   private readonly group: string;
   private readonly maxBytes: number;
 
@@ -81,7 +80,6 @@ export class RecordsService {
       async (span) => {
         const accepted = await this.process(name, topic, partition, messages);
         span.setAttribute('keel.ingest.accepted', accepted);
-        if (accepted > 0) this.rememberBatch(name, span.spanContext());
       },
       {
         kind: SpanKind.CONSUMER,
@@ -122,6 +120,9 @@ export class RecordsService {
       if (current !== mark) throw new OffsetConflictError(`offset mark of ${topic}/${partition} moved`);
       const keyOf = dataset?.dedupe ? dedupeKey(dataset) : null;
       staged = rows.length && dataset && keyOf ? await this.staging.firstSeen(manager, name, rows, keyOf) : rows;
+      // The batch's span waits with its rows: the snapshot that takes them links to it.
+      const traceparent = staged.length && dataset ? traceparentOf() : null;
+      if (traceparent) await this.staging.stageTrace(manager, name, traceparent, Date.now());
       if (staged.length && dataset)
         await this.staging.stage(
           manager,
@@ -176,18 +177,6 @@ export class RecordsService {
    * Span contexts of the latest accepted batches of a dataset (at most MAX_LINKS, this process only): the
    * snapshot span links to them, so a trace backend walks from a dataset version back to the arrivals.
    */
-  recentBatches(name: string): SpanContext[] {
-    return [...(this.batches.get(name) ?? [])];
-  }
-
-  private rememberBatch(name: string, ctx: SpanContext): void {
-    if (!trace.isSpanContextValid(ctx)) return;
-    const list = this.batches.get(name) ?? [];
-    list.push(ctx);
-    if (list.length > MAX_LINKS) list.shift();
-    this.batches.set(name, list);
-  }
-
   private dataset(name: string): Promise<Dataset | null> {
     const cached = this.schemas.get(name);
     if (cached && Date.now() - cached.at < SCHEMA_TTL_MS) return cached.dataset;

@@ -172,6 +172,43 @@ export class StagingRepository {
     return fresh;
   }
 
+  /** The trace context of a staged batch, in the batch's transaction (ingest_staged_traces). */
+  async stageTrace(manager: EntityManager, dataset: string, traceparent: string, at: number): Promise<void> {
+    await rawQuery(manager, 'INSERT INTO ingest_staged_traces (dataset, traceparent, staged_at) VALUES (?, ?, ?)', [
+      dataset,
+      traceparent,
+      at,
+    ]);
+  }
+
+  /** The newest `limit` staged batches' trace contexts, how many there are, and the last id. */
+  async stagedTraces(
+    dataset: string,
+    limit: number,
+  ): Promise<{ traceparents: string[]; count: number; lastId: number | null }> {
+    const [agg] = await rawQuery<{ n: string | number; last: string | number | null }>(
+      this.dataSource,
+      'SELECT COUNT(*) AS n, MAX(id) AS last FROM ingest_staged_traces WHERE dataset = ?',
+      [dataset],
+    );
+    if (!agg || agg.last === null) return { traceparents: [], count: 0, lastId: null };
+    const lastId = Number(agg.last);
+    const rows = await rawQuery<{ traceparent: string }>(
+      this.dataSource,
+      'SELECT traceparent FROM ingest_staged_traces WHERE dataset = ? AND id <= ? ORDER BY id DESC LIMIT ?',
+      [dataset, lastId, limit],
+    );
+    return { traceparents: rows.map((r) => r.traceparent), count: Number(agg.n), lastId };
+  }
+
+  /** Forgets the batches a snapshot took (ids up to `lastId`). */
+  async dropTraces(dataset: string, lastId: number): Promise<void> {
+    await rawQuery(this.dataSource, 'DELETE FROM ingest_staged_traces WHERE dataset = ? AND id <= ?', [
+      dataset,
+      lastId,
+    ]);
+  }
+
   async unstage(manager: EntityManager, dataset: string, ids: number[]): Promise<void> {
     for (const part of chunks(ids, 1000))
       await rawQuery(

@@ -21,12 +21,11 @@ import {
 } from '@keel/datasets';
 import { writeTransaction } from '@keel/persistence';
 import { LOGGER, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
-import { withSpan, type Logger } from '@keel/telemetry';
+import { linksTo, MAX_STORED_LINKS, withSpan, type Logger } from '@keel/telemetry';
 import type { IngestionSettings } from '../config';
 import type { Dataset } from '../datasets/datasets.commands';
 import { IngestionError, IngestionErrorCode } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
-import { RecordsService } from '../records/records.service';
 import { StagingRepository } from '../records/staging.repository';
 import { REGISTRY } from './registry.token';
 import type { RegistryAdapter } from './registry.adapter';
@@ -45,7 +44,6 @@ export class SnapshotsService {
   constructor(
     private readonly repo: SnapshotsRepository,
     private readonly staging: StagingRepository,
-    private readonly records: RecordsService,
     private readonly datasets: DatasetsService,
     private readonly metrics: SnapshotsMetrics,
     @Inject(REGISTRY) private readonly registry: RegistryAdapter,
@@ -118,6 +116,8 @@ export class SnapshotsService {
     renew.unref();
     const end = this.metrics.duration.startTimer({ dataset: name });
     try {
+      // The batches staged since the last snapshot (their trace contexts wait in ingest_staged_traces).
+      const batches = await this.staging.stagedTraces(name, MAX_STORED_LINKS);
       return await withSpan(
         `snapshot ${name}`,
         async (span) => {
@@ -126,10 +126,12 @@ export class SnapshotsService {
             'keel.dataset': name,
             'keel.snapshot.version': s.version,
             'keel.snapshot.rows': s.rows,
+            'keel.snapshot.batches': batches.count,
           });
+          if (batches.lastId !== null) await this.staging.dropTraces(name, batches.lastId);
           return s;
         },
-        { links: this.records.recentBatches(name).map((context) => ({ context })) },
+        { links: linksTo(batches.traceparents, MAX_STORED_LINKS, { 'keel.link': 'record batch' }) },
       );
     } finally {
       clearInterval(renew);

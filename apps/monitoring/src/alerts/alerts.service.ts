@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Outbox } from '@keel/event-bus';
 import { SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
+import { withSpan } from '@keel/telemetry';
+import { trace } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import type { MonitoringSettings } from '../config';
 import { MonitoringMetrics } from '../common/monitoring-metrics';
@@ -87,8 +89,30 @@ export class AlertsService {
     const decision = decideAlert(open, breached, c.now, c.settings.alertCooldownSeconds * 1000);
     if (decision.action === 'none') return null;
     this.metrics.alertEvents.inc({ model: c.model, kind, action: decision.action });
-    if (decision.action === 'fire') {
+    // The alert's span: inside the window's span, around its event (and the retraining request).
+    return withSpan(
+      `alert ${kind} ${decision.action}`,
+      (span) => {
+        span.setAttributes({ 'keel.model': c.model, 'keel.model.version': c.version, 'keel.alert.severity': severity });
+        return this.change(m, c, kind, severity, decision.action, open, payloadOf);
+      },
+      {},
+      { tracerName: '@keel/monitoring' },
+    );
+  }
+
+  private async change(
+    m: EntityManager,
+    c: WindowContext,
+    kind: AlertKind,
+    severity: AlertSeverity,
+    action: 'fire' | 'repeat' | 'suppress' | 'resolve',
+    open: AlertRow | null,
+    payloadOf: (alertId: string, status: 'firing' | 'resolved', retrainJobId: string | null) => AlertPayload,
+  ): Promise<AlertChange | null> {
+    if (action === 'fire') {
       const id = randomUUID();
+      trace.getActiveSpan()?.setAttribute('keel.alert.id', id);
       const retrainJobId = await this.maybeRetrain(m, c, kind, severity, id);
       const payload = payloadOf(id, 'firing', retrainJobId);
       const alert = await this.repo.saveAlert(m, this.newRow(c, kind, severity, payload, id, retrainJobId));
@@ -96,7 +120,8 @@ export class AlertsService {
       return { action: 'fire', alert, retrainJobId };
     }
     const alert = open!;
-    if (decision.action === 'resolve') {
+    trace.getActiveSpan()?.setAttribute('keel.alert.id', alert.id);
+    if (action === 'resolve') {
       const payload = payloadOf(alert.id, 'resolved', alert.retrainJobId);
       Object.assign(alert, { status: 'resolved', resolvedAt: c.now, lastSeenAt: c.now });
       await this.repo.saveAlert(m, alert);
@@ -105,12 +130,12 @@ export class AlertsService {
     }
     const payload = payloadOf(alert.id, 'firing', alert.retrainJobId);
     Object.assign(alert, this.windowFields(c, payload), { repeats: alert.repeats + 1, lastSeenAt: c.now, severity });
-    if (decision.action === 'repeat') {
+    if (action === 'repeat') {
       alert.lastNotifiedAt = c.now;
       await this.emit(m, alert, payload, 'alert.repeat', c.settings);
     }
     await this.repo.saveAlert(m, alert);
-    return { action: decision.action, alert, retrainJobId: null };
+    return { action, alert, retrainJobId: null };
   }
 
   private async maybeRetrain(
@@ -126,11 +151,19 @@ export class AlertsService {
     const jobId = randomUUID();
     const dataset = c.reference.dataset!;
     await this.repo.insertRetrain(m, { jobId, model: c.model, dataset, reason: d.reason, alertId, requestedAt: c.now });
-    await this.outbox.publish(
-      m,
-      'keel.training.requested',
-      { jobId, model: c.model, dataset, reason: d.reason, alertId, requestedBy: 'keel/monitoring' },
-      { key: jobId, subject: c.model },
+    await withSpan(
+      'request retraining',
+      async (span) => {
+        span.setAttributes({ 'keel.job.id': jobId, 'keel.model': c.model, 'keel.retrain.reason': d.reason });
+        await this.outbox.publish(
+          m,
+          'keel.training.requested',
+          { jobId, model: c.model, dataset, reason: d.reason, alertId, requestedBy: 'keel/monitoring' },
+          { key: jobId, subject: c.model },
+        );
+      },
+      {},
+      { tracerName: '@keel/monitoring' },
     );
     this.metrics.retrainRequests.inc({ model: c.model, reason: d.reason });
     return jobId;

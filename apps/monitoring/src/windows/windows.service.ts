@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConsumedEvent } from '@keel/event-bus';
 import { DATA_SOURCE, LOGGER } from '@keel/runtime';
-import type { Logger } from '@keel/telemetry';
+import { ContextSample, linksTo, traceparentOf, withSpan, type Logger } from '@keel/telemetry';
 import type { Counter, Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AlertNotifier } from '../alerts/alert-notifier';
@@ -17,7 +17,7 @@ import { Throughput } from '../common/throughput';
 import { writeTransaction } from '@keel/persistence';
 import { PerformanceService } from '../performance/performance.service';
 import { evaluateWindow, predictionBaseline } from './drift-evaluation';
-import type { ClosedWindow } from './drift-window';
+import type { ClosedWindow, DriftWindow } from './drift-window';
 import { ModelStatesService } from './model-states.service';
 import { decodePredictions, type LoggedTensor, type PredictionRows } from './prediction-rows';
 import { WindowRecovery, type LogRecord } from './window-recovery';
@@ -41,6 +41,11 @@ const TICK_MS = 1000;
 export class WindowsService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly throughput = new Throughput();
   private readonly chains = new Map<string, Promise<unknown>>();
+  /**
+   * Per drift window (so a new version's window starts afresh): a bounded sample of the trace contexts
+   * of the predictions it took since it last closed.
+   */
+  private readonly traces = new WeakMap<DriftWindow, ContextSample>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -82,6 +87,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
    * record's place in the log) makes it exactly once across redeliveries and restarts.
    */
   onPredictions(p: LoggedPrediction, eventTime: number, at?: LogRecord): Promise<void> {
+    const traceparent = traceparentOf();
     return this.serial(p.model, async () => {
       const now = Date.now();
       const rows = decodePredictions(p.inputs, p.outputs);
@@ -100,8 +106,11 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
       this.performance.rememberPredictions(state, p, rows, now);
       state.predictions += rows.rows - fromRow;
       series.predictions.inc(rows.rows - fromRow);
+      this.sampleOf(state.window!).add(traceparent);
       const closed = state.window!.add(rows, eventTime, now, at?.offset, fromRow);
       await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
+      // Rows of this request past the window that closed are in the next one: it covers them too.
+      if (closed.length && state.window && state.window.pendingRows > 0) this.sampleOf(state.window).add(traceparent);
     });
   }
 
@@ -116,6 +125,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     const time = Date.parse(e.time) || Date.now();
     this.performance.rememberPredictions(state, e.data, rows, Date.now());
     state.predictions += rows.rows - fromRow;
+    this.sampleOf(state.window!).add(e.headers['traceparent']);
     const closed = state.window!.add(rows, time, time, Number(e.offset), fromRow);
     await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
   }
@@ -145,7 +155,34 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async close(state: ModelState, w: ClosedWindow): Promise<void> {
+  private sampleOf(window: DriftWindow): ContextSample {
+    let s = this.traces.get(window);
+    if (!s) this.traces.set(window, (s = new ContextSample()));
+    return s;
+  }
+
+  /** The window's span links to a bounded sample of the predictions it covers; its alert is inside it. */
+  private close(state: ModelState, w: ClosedWindow): Promise<void> {
+    const sample = this.sampleOf(state.window!);
+    const predictions = sample.count;
+    return withSpan(
+      `drift window ${state.model}`,
+      (span) => {
+        span.setAttributes({
+          'keel.model': state.model,
+          'keel.model.version': state.version,
+          'keel.window.seq': w.seq,
+          'keel.window.rows': w.rows,
+          'keel.window.predictions': predictions,
+        });
+        return this.closeIn(state, w);
+      },
+      { links: linksTo(sample.take(), undefined, { 'keel.link': 'prediction' }) },
+      { tracerName: '@keel/monitoring' },
+    );
+  }
+
+  private async closeIn(state: ModelState, w: ClosedWindow): Promise<void> {
     const profile = state.profile!;
     const reference = state.reference!;
     const evaluation = evaluateWindow(profile, w, state.settings, state.predictionProfile);

@@ -3,6 +3,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { registryV1 } from '@keel/contracts';
 import { isAlgo } from '@keel/ml';
+import { withSpan } from '@keel/telemetry';
+import type { SpanContext } from '@opentelemetry/api';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -198,33 +200,52 @@ export class JobExecutor {
     await this.registry.logArtifact(runId, 'importances.json', importances.sha256, signal);
     await this.registry.endRun(runId, true, signal);
     await this.registry.ensureModel(job.model, signal);
-    const version = await this.registry.createVersion(
-      {
-        model: job.model,
-        runId,
-        snapshotSha256: snapshot.sha256,
-        artifactSha256: onnx.sha256,
-        format: 'MODEL_FORMAT_ONNX',
-        signature: out.signature,
-        description: `${job.algorithm} on ${job.dataset} v${snapshot.version} (job ${job.id})`,
-        tags: Object.entries({ ...lineage, 'keel.run_id': runId, 'keel.params': JSON.stringify(trainParams) }).map(
-          ([key, value]) => ({ key, value }),
-        ),
-      },
-      signal,
-    );
+    let registered: SpanContext | undefined;
+    const version = await withSpan('register model version', async (span) => {
+      registered = span.spanContext();
+      const v = await this.registry.createVersion(
+        {
+          model: job.model,
+          runId,
+          snapshotSha256: snapshot.sha256,
+          artifactSha256: onnx.sha256,
+          format: 'MODEL_FORMAT_ONNX',
+          signature: out.signature,
+          description: `${job.algorithm} on ${job.dataset} v${snapshot.version} (job ${job.id})`,
+          tags: Object.entries({ ...lineage, 'keel.run_id': runId, 'keel.params': JSON.stringify(trainParams) }).map(
+            ([key, value]) => ({ key, value }),
+          ),
+        },
+        signal,
+      );
+      span.setAttributes({ 'keel.model': job.model, 'keel.model.version': v.version, 'keel.run.id': runId });
+      return v;
+    });
 
     report(stage('gate'));
-    const gate = await this.gate.decideAfterTraining({
-      model: job.model,
-      version: version.version,
-      challenger: out.metrics.test,
-      challengerInputs: out.signature.inputs,
-      champion,
-      championScore: out.champion,
-      rows: out.rows.test,
-      actor: `training job ${job.id}`,
-    });
+    // The gate judges the version just registered: linked to its registration.
+    const gate = await withSpan(
+      'promotion gate',
+      async (span) => {
+        const d = await this.gate.decideAfterTraining({
+          model: job.model,
+          version: version.version,
+          challenger: out.metrics.test,
+          challengerInputs: out.signature.inputs,
+          champion,
+          championScore: out.champion,
+          rows: out.rows.test,
+          actor: `training job ${job.id}`,
+        });
+        span.setAttributes({
+          'keel.model': job.model,
+          'keel.model.version': version.version,
+          'keel.gate.promoted': d.promoted,
+        });
+        return d;
+      },
+      { links: registered ? [{ context: registered, attributes: { 'keel.link': 'registered' } }] : [] },
+    );
     return {
       datasetVersion: snapshot.version,
       snapshotSha256: snapshot.sha256,

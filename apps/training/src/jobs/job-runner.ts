@@ -8,7 +8,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Outbox, uuidv7 } from '@keel/event-bus';
 import { writeTransaction } from '@keel/persistence';
 import { LOGGER, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
-import type { Logger } from '@keel/telemetry';
+import { linksTo, withSpan, type Logger } from '@keel/telemetry';
+import { ROOT_CONTEXT, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { poolSize, type TrainingSettings } from '../config';
 import { TaskCancelled, WorkerPool } from '../worker/worker-pool';
 import { JobExecutor, codeVersion } from './job-executor';
@@ -97,7 +98,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       while (this.active.size < poolSize(this.config.workers) && !this.stopping) {
         const job = await this.repo.claim(this.owner, Date.now(), this.config.leaseMs);
         if (!job) break;
-        void this.execute(job);
+        void this.traced(job);
       }
     } catch (err) {
       this.logger.warn({ error: (err as Error).message }, 'training queue poll failed');
@@ -107,7 +108,30 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  private async execute(job: JobRow): Promise<void> {
+  /**
+   * The job's own span: a new trace (the job waited in the queue, whatever woke the poller is not its
+   * cause) LINKED to the context of the trigger stored on the job row (a snapshot event, a retraining
+   * request, an API call).
+   */
+  private traced(job: JobRow): Promise<void> {
+    return withSpan(
+      `training job ${job.model}`,
+      (span) => this.execute(job, span),
+      {
+        links: linksTo([job.traceContext], 1, { 'keel.link': 'trigger' }),
+        attributes: {
+          'keel.job.id': job.id,
+          'keel.job.trigger': job.trigger,
+          'keel.job.attempt': job.attempts,
+          'keel.model': job.model,
+          'keel.dataset': job.dataset,
+        },
+      },
+      { parent: ROOT_CONTEXT, tracerName: '@keel/training' },
+    );
+  }
+
+  private async execute(job: JobRow, span: Span): Promise<void> {
     const ctrl = new AbortController();
     this.active.set(job.id, ctrl);
     this.changes.emit(job.id);
@@ -131,6 +155,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     };
     try {
       const out = await this.executor.run(job, ctrl.signal, report);
+      span.setAttributes({
+        'keel.model.version': out.modelVersion,
+        'keel.dataset.version': out.datasetVersion,
+        'keel.gate.promoted': out.gate.promoted,
+      });
       const now = Date.now();
       await writeTransaction(this.repo.dataSource, async (m) => {
         const ok = await this.repo.finish(
@@ -176,6 +205,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         );
       });
     } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
       if (this.stopping && !(err instanceof JobFailure)) return;
       const reason = ctrl.signal.reason as unknown;
       if (err instanceof TaskCancelled || reason instanceof JobFailure) {

@@ -135,6 +135,10 @@ export class JobRow {
 
   @Column({ name: 'finished_at', type: 'bigint', transformer: bigintNumber })
   finishedAt!: number;
+
+  /** W3C traceparent of what submitted the job (the job's span links to it); null when untraced. */
+  @Column({ name: 'trace_context', type: 'varchar', length: 64, nullable: true })
+  traceContext!: string | null;
 }
 
 @Entity({ name: 'training_policies' })

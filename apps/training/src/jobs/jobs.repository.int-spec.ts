@@ -36,6 +36,7 @@ function job(id: string, over: Partial<JobRow> = {}): JobRow {
     updatedAt: 1000,
     startedAt: 0,
     finishedAt: 0,
+    traceContext: null,
     ...over,
   } satisfies JobRow);
 }
@@ -52,6 +53,14 @@ describeEachDatabase('training job queue', { entities: trainingEntities, migrati
     expect(a.created).toBe(true);
     expect(b).toMatchObject({ created: false, job: { id: 'a1' } });
     expect((await repo.get('a1'))?.params).toEqual({ nTrees: 3 });
+  });
+
+  it("should keep the trigger's trace context with the job until a worker takes it", async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await repo.insertOnce(job('t1', { dedupeKey: 't@1:m', createdAt: 1, traceContext: traceparent }));
+    expect((await repo.get('t1'))?.traceContext).toBe(traceparent);
+    expect((await repo.get('a1'))?.traceContext).toBeNull();
+    await repo.finish('t1', ['queued'], null, { state: 'cancelled' });
   });
 
   it("should give a queued job to one owner and renew only that owner's lease", async () => {

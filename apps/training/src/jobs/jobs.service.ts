@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { uuidv7 } from '@keel/event-bus';
 import { pageResult, readPage } from '@keel/domain';
+import { traceparentOf } from '@keel/telemetry';
 import { isAlgo, ALGOS, planSearch, type Algo, type SearchSpace } from '@keel/ml';
 import type { ListJobsQuery, SubmitJobCommand, TrainingPolicyCommand } from './jobs.commands';
 import { type JobParams, JobRow, type JobSearch, TERMINAL_STATES, type TrainingPolicyRow } from './jobs.entities';
@@ -59,6 +60,7 @@ export class JobsService {
       updatedAt: now,
       startedAt: 0,
       finishedAt: 0,
+      traceContext: traceparentOf(),
     } satisfies JobRow);
     const { job } = await this.repo.insertOnce(row);
     this.runner.wake();
