@@ -6,6 +6,11 @@ import { serviceSettings, setting } from '@keel/runtime';
 export const registrySettings = {
   ...serviceSettings('registry', DEFAULT_SERVICE_PORTS.registry),
   ...outboxSettings('registry'),
+  auditEvents: setting.bool(
+    'KEEL_REGISTRY_AUDIT_EVENTS',
+    true,
+    'Consume keel.model.promotion_refused into the audit trail (connects to Kafka in the background).',
+  ),
   artifactBackend: setting.oneOf(
     'KEEL_ARTIFACT_BACKEND',
     ['fs', 's3'] as const,

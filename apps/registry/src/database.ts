@@ -1,3 +1,5 @@
+import { AuditEntryRow } from './audit/audit.entities';
+import { CreateAuditTable1764300003000 } from './audit/audit.migration';
 import { DatasetRow, SnapshotRow } from './datasets/datasets.entities';
 import { CreateDatasetTables1764300000000 } from './datasets/datasets.migration';
 import {
@@ -37,10 +39,12 @@ export const registryEntities = [
   ModelVersionTagRow,
   AliasRow,
   AliasChangeRow,
+  AuditEntryRow,
 ];
 
 export const registryMigrations = [
   CreateDatasetTables1764300000000,
   CreateRunTables1764300001000,
   CreateModelTables1764300002000,
+  CreateAuditTable1764300003000,
 ];

@@ -11,6 +11,7 @@ export interface RegistryClients {
   models: PromiseClient<registryV1.ModelServiceClient>;
   lineage: PromiseClient<registryV1.LineageServiceClient>;
   artifacts: PromiseClient<registryV1.ArtifactServiceClient>;
+  audit: PromiseClient<registryV1.AuditServiceClient>;
   close(): void;
 }
 
@@ -21,6 +22,7 @@ export function registryClients(address: string, options: ClientOptions = {}): R
     models: serviceClient('keel.registry.v1.ModelService', address, options),
     lineage: serviceClient('keel.registry.v1.LineageService', address, options),
     artifacts: serviceClient('keel.registry.v1.ArtifactService', address, options),
+    audit: serviceClient('keel.registry.v1.AuditService', address, options),
   };
   return { ...clients, close: () => Object.values(clients).forEach((c) => c.raw.close()) };
 }
