@@ -10,15 +10,16 @@ const RETRY_MS = 2000;
 export const AUDIT_GROUP = 'keel-registry-audit';
 
 /**
- * keel.model.promotion_refused (training's gate, through its outbox) → an audit entry, written in the
- * transaction that marks the event processed and under the event's id: a redelivery never records it
- * twice. Like the outbox relay, it connects in the background: Kafka being down never makes the
+ * Admin actions of other services reach the trail as events from their outboxes (committed with the
+ * action): keel.model.promotion_refused (training's gate) and keel.policy.changed (training and
+ * monitoring policies). Each entry is written in the transaction that marks the event processed and
+ * under the event's id: a redelivery never records it twice. Like the outbox relay, it connects in the background: Kafka being down never makes the
  * registry unready, the entries arrive once it is back.
  */
 @Injectable()
 export class AuditConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private bus?: EventBus;
-  private subscription?: Subscription;
+  private readonly subscriptions: Subscription[] = [];
   private stopping = false;
 
   constructor(
@@ -45,6 +46,19 @@ export class AuditConsumer implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
+  async onPolicyChanged(event: TransactionalEvent<'keel.policy.changed'>): Promise<void> {
+    const d = event.data;
+    await this.audit.record(event.manager, {
+      id: event.id,
+      at: Date.parse(event.time) || Date.now(),
+      actor: d.actor,
+      action: 'policy.changed',
+      subject: `policy/${d.kind}/${d.name}`,
+      details: { service: d.service, policy: d.policy },
+      traceId: d.traceId,
+    });
+  }
+
   private async connectLoop(): Promise<void> {
     while (!this.stopping) {
       const bus = new EventBus({
@@ -58,15 +72,24 @@ export class AuditConsumer implements OnApplicationBootstrap, OnApplicationShutd
         await bus.connect();
         this.bus = bus;
         if (this.stopping) break;
-        this.subscription = await bus.subscribe(
-          'keel.model.promotion_refused',
-          (e: TransactionalEvent<'keel.model.promotion_refused'>) => this.onPromotionRefused(e),
-          { group: AUDIT_GROUP, dataSource: this.dataSource },
+        const options = { group: AUDIT_GROUP, dataSource: this.dataSource };
+        this.subscriptions.push(
+          await bus.subscribe(
+            'keel.model.promotion_refused',
+            (e: TransactionalEvent<'keel.model.promotion_refused'>) => this.onPromotionRefused(e),
+            options,
+          ),
+          await bus.subscribe(
+            'keel.policy.changed',
+            (e: TransactionalEvent<'keel.policy.changed'>) => this.onPolicyChanged(e),
+            { ...options, group: `${AUDIT_GROUP}-policies` },
+          ),
         );
-        this.logger.info('audit consumer subscribed to keel.model.promotion_refused');
+        this.logger.info('audit consumer subscribed to promotion refusals and policy changes');
         return;
       } catch (err) {
         this.bus = undefined;
+        for (const s of this.subscriptions.splice(0)) await s.close().catch(() => undefined);
         await bus.close().catch(() => undefined);
         this.logger.warn(
           { err: err instanceof Error ? err.message : String(err) },
@@ -79,7 +102,7 @@ export class AuditConsumer implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await this.subscription?.close();
+    for (const s of this.subscriptions.splice(0)) await s.close();
     await this.bus?.close();
   }
 }
