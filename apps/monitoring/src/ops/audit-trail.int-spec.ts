@@ -12,7 +12,7 @@ import {
   type ServiceProcess,
   type TestBroker,
 } from '@keel/testing';
-import { startOpsPage } from '../apps/monitoring/src/testing/ops-page';
+import { startOpsPage } from '../testing/ops-page';
 
 interface Item {
   id: string;
