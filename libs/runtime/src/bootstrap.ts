@@ -56,6 +56,7 @@ export async function startService<S extends ServiceSettings & Settings>(
     logger,
     metrics,
     tls,
+    maxMessageBytes: common.grpcMaxMessageBytes,
   });
   const root = RuntimeModule.forRoot(
     { service: def.name, config, logger, metrics, readiness, grpc },
@@ -79,6 +80,15 @@ export async function startService<S extends ServiceSettings & Settings>(
   try {
     await app.init();
     grpcPort = await grpc.listen();
+    // A client that trickles its headers or body cannot hold a connection (and a worker) forever.
+    const server = app.getHttpServer() as import('node:http').Server;
+    server.headersTimeout = common.httpHeadersTimeoutMs;
+    server.requestTimeout = Math.max(common.httpRequestTimeoutMs, common.httpHeadersTimeoutMs);
+    // Node checks those timeouts on this interval (default 30 s); read when the server starts listening.
+    (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = Math.min(
+      1000,
+      common.httpHeadersTimeoutMs,
+    );
     await app.listen(common.httpPort, common.host);
   } catch (err) {
     // A port in use or a dependency that failed to open: release whatever did start before reporting it.

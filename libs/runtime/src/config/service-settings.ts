@@ -1,4 +1,5 @@
 import { kafkaConfigCheck, kafkaSettings } from './kafka-settings';
+import { limitSettings } from './limit-settings';
 import type { ConfigCheck } from './load-config';
 import { setting, type ConfigOf, type Setting } from './settings';
 import { tlsConfigCheck, tlsSettings } from './tls-settings';
@@ -49,6 +50,7 @@ export function serviceSettings(service: string, ports: ServicePorts) {
     ),
     ...kafkaSettings(),
     ...tlsSettings(),
+    ...limitSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
 
