@@ -152,7 +152,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     assertValidSettings(effectiveSettings(this.defaults, next));
     // The change and its keel.policy.changed (the registry's audit trail) commit together.
     await this.repo.save(model, next, (m) =>
-      this.outbox.publish(m, 'keel.policy.changed', policyChange('monitoring', 'monitor', model, { ...next }), {
+      this.outbox.publish(m, 'keel.policy.changed', policyChange('monitoring', 'monitor', model, auditable(next)), {
         key: model,
       }),
     );
@@ -160,4 +160,12 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     this.bump(model);
     return this.describe(model);
   }
+}
+
+/** The overrides as the audit trail shows them: a webhook URL without credentials or query (it may hold a token). */
+function auditable(o: MonitorOverrides): Record<string, unknown> {
+  if (!o.webhookUrl) return { ...o };
+  const u = new URL(o.webhookUrl);
+  const redacted = `${u.protocol}//${u.host}${u.pathname}${u.username || u.password || u.search ? ' (credentials and query redacted)' : ''}`;
+  return { ...o, webhookUrl: redacted };
 }

@@ -91,7 +91,13 @@ describe('the audit trail of admin actions', () => {
         compareMetric: 'auc',
         maxRegression: 0.01,
       });
-      await m.monitors.SetMonitor({ model: 'churn', windowSize: 500, driftShare: 0.4 });
+      // A webhook URL may carry a token: the trail shows where it points, never the credentials.
+      await m.monitors.SetMonitor({
+        model: 'churn',
+        windowSize: 500,
+        driftShare: 0.4,
+        webhookUrl: 'https://hook-user:S3cr3t-pw@hooks.example.com/keel?token=S3cr3t-tok',
+      });
 
       // A promotion through the registry, inside the caller's trace.
       const experiment = await r.runs.CreateExperiment({ name: 'audit' });
@@ -164,8 +170,16 @@ describe('the audit trail of admin actions', () => {
       ).toEqual(['policy/monitor/churn', 'policy/promotion/churn']);
       expect(by('policy.changed').find((e) => e.subject === 'policy/monitor/churn')).toMatchObject({
         actor: 'local',
-        details: { service: 'monitoring', policy: { windowSize: 500, driftShare: 0.4 } },
+        details: {
+          service: 'monitoring',
+          policy: {
+            windowSize: 500,
+            driftShare: 0.4,
+            webhookUrl: 'https://hooks.example.com/keel (credentials and query redacted)',
+          },
+        },
       });
+      expect(JSON.stringify(items)).not.toContain('S3cr3t');
       expect(by('policy.changed').find((e) => e.subject === 'policy/promotion/churn')).toMatchObject({
         details: { service: 'training', policy: { minMetrics: { auc: 0.8 }, maxRegression: 0.01 } },
       });
