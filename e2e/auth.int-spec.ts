@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Record<string, Need>> = {
   'keel.registry.v1.LineageService': { GetModelLineage: r, ListSnapshotModels: r },
   'keel.registry.v1.ArtifactService': { Upload: w, Download: r, StatArtifact: r },
   'keel.registry.v1.AuthService': { CreateToken: a, ListTokens: a, RevokeToken: a, VerifyToken: 'open' },
+  'keel.registry.v1.AuditService': { ListAuditEntries: r },
   'keel.ingestion.v1.DatasetService': {
     ...{ CreateDataset: w, UpdateSchema: w, GetDataset: r, ListDatasets: r, CreateSnapshot: w, GetSnapshot: r },
     ListSnapshots: r,

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { ingestionClients, registryClients } from '@keel/clients';
+import { downloadTo, ingestionClients, registryClients } from '@keel/clients';
 import { startBroker, startServiceProcess, WORKSPACE_ROOT, type ServiceProcess, type TestBroker } from '@keel/testing';
 
 // Names and paths that must never become a way in: every one is refused with INVALID_ARGUMENT naming the
@@ -16,6 +16,14 @@ const HOSTILE = [
   `a/../../${ESCAPE}`,
   `..%2f${ESCAPE}`,
   `%2e%2e%2f${ESCAPE}`,
+  `%252e%252e%252f${ESCAPE}`,
+  `..%5c${ESCAPE}`,
+  `%c0%ae%c0%ae/${ESCAPE}`,
+  `..\\${ESCAPE}`,
+  `C:\\${ESCAPE}`,
+  `\\\\server\\${ESCAPE}`,
+  `file:///tmp/${ESCAPE}`,
+  `..\u0000/${ESCAPE}`,
   `a\u0000b`,
   'a%00b',
   '..',
@@ -93,6 +101,86 @@ describe('inputs that must not become a way in', () => {
           'name',
         );
         await refused(`StatArtifact ${JSON.stringify(name)}`, r.artifacts.StatArtifact({ sha256: name }), 'sha256');
+      }
+    } finally {
+      r.close();
+      i.close();
+    }
+    for (const dir of [tmpdir(), join(registry.dataDir, '..'), join(ingestion.dataDir, '..'), '/tmp'])
+      expect(existsSync(join(dir, ESCAPE))).toBe(false);
+    for (const f of [...files(registry.dataDir), ...files(ingestion.dataDir)])
+      expect(basename(f)).not.toContain(ESCAPE);
+  });
+
+  it('should refuse hostile names and paths in every other field that reaches the filesystem', async () => {
+    const r = registryClients(registry.grpcAddress, { deadlineMs: 10_000 });
+    const i = ingestionClients(ingestion.grpcAddress, { deadlineMs: 10_000 });
+    const sig = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 1] }], outputs: [] };
+    try {
+      // The PostgreSQL database outlives the run: names of this run are its own.
+      const fuzz = `fuzz-${process.pid}-${Date.now()}`;
+      const experiment = await r.runs.CreateExperiment({ name: fuzz });
+      const run = await r.runs.CreateRun({ experimentId: experiment.id });
+      await r.models.CreateRegisteredModel({ name: fuzz });
+      // Relative artifact paths inside a run may hold letters, dots and slashes, but never climb or start at a root.
+      const PATHS = HOSTILE.filter((h) => !/^(UPPER|\.hidden| leading-space|x+|\u202eevil)$/.test(h)).concat([
+        `model/../../${ESCAPE}`,
+        `/etc/${ESCAPE}`,
+        `./../${ESCAPE}`,
+      ]);
+      for (const name of HOSTILE) {
+        const n = JSON.stringify(name);
+        await refused(`registry GetDataset ${n}`, r.datasets.GetDataset({ name }), 'name');
+        await refused(`GetRegisteredModel ${n}`, r.models.GetRegisteredModel({ name }), 'name');
+        await refused(`SetAlias model ${n}`, r.models.SetAlias({ model: name, alias: 'prod', version: 1 }), 'model');
+        await refused(`SetAlias alias ${n}`, r.models.SetAlias({ model: fuzz, alias: name, version: 1 }), 'alias');
+        await refused(
+          `RegisterSnapshot dataset ${n}`,
+          r.datasets.RegisterSnapshot({ dataset: name, sha256: 'a'.repeat(64), rows: 1, profileJson: '{}' }),
+          'dataset',
+        );
+        await refused(
+          `CreateModelVersion artifact_sha256 ${n}`,
+          r.models.CreateModelVersion({
+            model: fuzz,
+            runId: run.id,
+            snapshotSha256: 'a'.repeat(64),
+            artifactSha256: name,
+            format: 'MODEL_FORMAT_ONNX',
+            signature: sig,
+          }),
+          'artifact_sha256',
+        );
+        await refused(
+          `LogArtifact sha256 ${n}`,
+          r.runs.LogArtifact({ runId: run.id, path: 'model.onnx', sha256: name }),
+          'sha256',
+        );
+        await refused(`Download ${n}`, downloadTo(r.artifacts.raw, name), 'sha256');
+        await refused(`ingestion GetDataset ${n}`, i.datasets.GetDataset({ name }), 'name');
+        await refused(`ingestion CreateSnapshot ${n}`, i.datasets.CreateSnapshot({ dataset: name }), 'dataset');
+        await refused(`ingestion ListSnapshots ${n}`, i.datasets.ListSnapshots({ dataset: name }), 'dataset');
+      }
+      for (const path of PATHS)
+        await refused(
+          `LogArtifact path ${JSON.stringify(path)}`,
+          r.runs.LogArtifact({ runId: run.id, path, sha256: 'a'.repeat(64) }),
+          'path',
+        );
+
+      // A symbolic link planted in the artifact store under a valid address is refused, never followed.
+      const outside = join(tmpdir(), `${ESCAPE}-secret.txt`);
+      writeFileSync(outside, 'outside the store');
+      const sha = 'c'.repeat(64);
+      const dir = join(registry.dataDir, 'artifacts', 'sha256', 'cc');
+      mkdirSync(dir, { recursive: true });
+      symlinkSync(outside, join(dir, sha));
+      try {
+        await refused('StatArtifact of a symlink', r.artifacts.StatArtifact({ sha256: sha }), 'sha256');
+        await refused('Download of a symlink', downloadTo(r.artifacts.raw, sha), 'sha256');
+      } finally {
+        rmSync(join(dir, sha), { force: true });
+        rmSync(outside, { force: true });
       }
     } finally {
       r.close();

@@ -4,6 +4,7 @@ import { eventTableEntities, eventTableMigrations } from '@keel/persistence';
 import { DatabaseModule } from '@keel/runtime';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './audit/audit.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { registryEntities, registryMigrations } from './database';
 import { LineageModule } from './lineage/lineage.module';
@@ -21,6 +22,7 @@ import { RunsModule } from './runs/runs.module';
       postgresSettings: { random_page_cost: '1.1' },
     }),
     OutboxModule.forRoot({ source: 'keel/registry' }),
+    AuditModule,
     ArtifactsModule,
     DatasetsModule,
     RunsModule,

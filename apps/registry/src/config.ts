@@ -12,6 +12,11 @@ export const registrySettings = {
       'to create the first tokens with `keel auth token create`.',
     { secret: true, pattern: /^[\x21-\x7e]{16,512}$/ },
   ),
+  auditEvents: setting.bool(
+    'KEEL_REGISTRY_AUDIT_EVENTS',
+    true,
+    'Consume keel.model.promotion_refused into the audit trail (connects to Kafka in the background).',
+  ),
   artifactBackend: setting.oneOf(
     'KEEL_ARTIFACT_BACKEND',
     ['fs', 's3'] as const,

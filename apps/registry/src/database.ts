@@ -1,5 +1,7 @@
 import { TokenRow } from './auth/auth.entities';
 import { CreateAuthTables1764500000000 } from './auth/auth.migration';
+import { AuditEntryRow } from './audit/audit.entities';
+import { CreateAuditTable1764300003000 } from './audit/audit.migration';
 import { DatasetRow, SnapshotRow } from './datasets/datasets.entities';
 import { CreateDatasetTables1764300000000 } from './datasets/datasets.migration';
 import {
@@ -40,6 +42,7 @@ export const registryEntities = [
   AliasRow,
   AliasChangeRow,
   TokenRow,
+  AuditEntryRow,
 ];
 
 export const registryMigrations = [
@@ -47,4 +50,5 @@ export const registryMigrations = [
   CreateRunTables1764300001000,
   CreateModelTables1764300002000,
   CreateAuthTables1764500000000,
+  CreateAuditTable1764300003000,
 ];

@@ -10,6 +10,7 @@ export const GRPC_PACKAGE_PROTOS = {
     'keel/registry/v1/lineage.proto',
     'keel/registry/v1/artifacts.proto',
     'keel/registry/v1/auth.proto',
+    'keel/registry/v1/audit.proto',
   ],
   'keel.monitoring.v1': ['keel/monitoring/v1/monitoring.proto'],
   'keel.ingestion.v1': ['keel/ingestion/v1/ingestion.proto'],

@@ -12,6 +12,7 @@ export const TOPICS = {
   inferenceLogged: 'keel.inference.logged',
   feedback: 'keel.feedback',
   monitoringAlert: 'keel.monitoring.alert',
+  policyChanged: 'keel.policy.changed',
 } as const;
 
 export type FixedTopic = (typeof TOPICS)[keyof typeof TOPICS];

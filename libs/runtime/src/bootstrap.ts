@@ -67,6 +67,7 @@ export async function startService<S extends ServiceSettings & Settings>(
     metrics,
     tls,
     auth,
+    maxMessageBytes: common.grpcMaxMessageBytes,
   });
   const root = RuntimeModule.forRoot(
     { service: def.name, config, logger, metrics, readiness, grpc, auth },
@@ -91,6 +92,15 @@ export async function startService<S extends ServiceSettings & Settings>(
     await app.init();
     if (auth.enabled && !auth.hasVerifier) throw new Error(`${def.name} has KEEL_AUTH=on but no way to check tokens`);
     grpcPort = await grpc.listen();
+    // A client that trickles its headers or body cannot hold a connection (and a worker) forever.
+    const server = app.getHttpServer() as import('node:http').Server;
+    server.headersTimeout = common.httpHeadersTimeoutMs;
+    server.requestTimeout = Math.max(common.httpRequestTimeoutMs, common.httpHeadersTimeoutMs);
+    // Node checks those timeouts on this interval (default 30 s); read when the server starts listening.
+    (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = Math.min(
+      1000,
+      common.httpHeadersTimeoutMs,
+    );
     await app.listen(common.httpPort, common.host);
   } catch (err) {
     // A port in use or a dependency that failed to open: release whatever did start before reporting it.

@@ -5,6 +5,7 @@ import { registerDrift } from './drift';
 import { registerDriftReport } from './drift-report';
 import { registerMonitor } from './monitor';
 import { registerAlerts } from './alerts';
+import { registerAudit } from './audit';
 import { registerStatus } from './status';
 import { registerReference } from './reference';
 import { registerDataset } from './dataset';
@@ -23,6 +24,7 @@ export const commands: RegisterCommand[] = [
   registerDriftReport,
   registerMonitor,
   registerAlerts,
+  registerAudit,
   registerStatus,
   registerReference,
   registerDataset,

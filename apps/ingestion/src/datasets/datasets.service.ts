@@ -96,7 +96,8 @@ export class DatasetsService {
   }
 
   async getDataset(name: string, field = 'name'): Promise<Dataset> {
-    const found = await this.repo.find(name);
+    // One naming rule on every path in: a hostile name is INVALID_ARGUMENT, never a lookup.
+    const found = await this.repo.find(v.name(name, field));
     if (!found) throw new IngestionError(IngestionErrorCode.DatasetNotFound, `dataset "${name}" not found`, field);
     return found;
   }

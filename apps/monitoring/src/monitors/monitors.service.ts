@@ -2,7 +2,8 @@
 // (learned from the registry at start and from keel.model.promoted), with the service defaults merged
 // under each model's stored overrides.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, Readiness, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
+import { Outbox } from '@keel/event-bus';
+import { LOGGER, policyChange, Readiness, SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
 import type { Logger } from '@keel/telemetry';
 import type { MonitoringSettings } from '../config';
 import { LiveFeed } from '../common/live-feed';
@@ -45,6 +46,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly readiness: Readiness,
     private readonly live: LiveFeed,
+    private readonly outbox: Outbox,
   ) {
     this.defaults = assertValidSettings(defaultSettings(config));
   }
@@ -148,9 +150,22 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     if (patch.windowSeconds !== undefined && patch.windowSeconds > 0 && patch.windowSize === undefined)
       next.windowSize = 0;
     assertValidSettings(effectiveSettings(this.defaults, next));
-    await this.repo.save(model, next);
+    // The change and its keel.policy.changed (the registry's audit trail) commit together.
+    await this.repo.save(model, next, (m) =>
+      this.outbox.publish(m, 'keel.policy.changed', policyChange('monitoring', 'monitor', model, auditable(next)), {
+        key: model,
+      }),
+    );
     this.overrides.set(model, next);
     this.bump(model);
     return this.describe(model);
   }
+}
+
+/** The overrides as the audit trail shows them: a webhook URL without credentials or query (it may hold a token). */
+function auditable(o: MonitorOverrides): Record<string, unknown> {
+  if (!o.webhookUrl) return { ...o };
+  const u = new URL(o.webhookUrl);
+  const redacted = `${u.protocol}//${u.host}${u.pathname}${u.username || u.password || u.search ? ' (credentials and query redacted)' : ''}`;
+  return { ...o, webhookUrl: redacted };
 }

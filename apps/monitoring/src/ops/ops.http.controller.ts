@@ -84,6 +84,13 @@ export class OpsHttpController {
     return this.alerts.alerts(model, undefined, limit ? Number(limit) : undefined);
   }
 
+  /** The registry's audit trail (admin actions), newest first; the registry's error when it cannot be read. */
+  @Get('api/audit')
+  audit(@Query('limit') limit?: string): Promise<unknown> {
+    const n = Math.min(Math.max(Number(limit) || 50, 1), 200);
+    return this.registry.auditEntries(n).catch((err: Error) => ({ error: err.message }));
+  }
+
   @Get('api/runs/compare')
   compare(@Query('ids') ids = ''): Promise<unknown> {
     const runIds = ids.split(',').filter((id) => RUN_ID.test(id));

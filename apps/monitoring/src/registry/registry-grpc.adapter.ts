@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { downloadTo, registryClients, type RegistryClients } from '@keel/clients';
 import { MonitoringError, MonitoringErrorCode } from '../common/monitoring.errors';
-import type { ModelSummary, RegistryPort, RunComparison, VersionReference } from './registry.port';
+import type { AuditSummary, ModelSummary, RegistryPort, RunComparison, VersionReference } from './registry.port';
 
 const DEADLINE_MS = 10_000;
 
@@ -165,6 +165,19 @@ export class RegistryGrpcAdapter implements RegistryPort {
       this.r.runs.GetMetricHistory({ runId, key, page: { pageSize: 1000 } }),
     );
     return res.metrics.map((m) => ({ step: m.step, value: m.value, timestampMs: m.timestampMs }));
+  }
+
+  async auditEntries(limit: number): Promise<AuditSummary[]> {
+    const res = await this.call('ListAuditEntries', this.r.audit.ListAuditEntries({ page: { pageSize: limit } }));
+    return res.entries.map((e) => ({
+      id: e.id,
+      atMs: e.at,
+      actor: e.actor,
+      action: e.action,
+      subject: e.subject,
+      details: JSON.parse(e.detailsJson || '{}') as Record<string, unknown>,
+      traceId: e.traceId,
+    }));
   }
 
   close(): void {

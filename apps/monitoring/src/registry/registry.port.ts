@@ -46,6 +46,17 @@ export interface RunComparison {
   metrics: { key: string; values: string[]; differs: boolean }[];
 }
 
+/** One admin action from the registry's audit trail, for the ops page. */
+export interface AuditSummary {
+  id: string;
+  atMs: number;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+  traceId: string;
+}
+
 export interface RegistryPort {
   /** Every model whose `production` alias is set, with the version it points at. */
   productionVersions(): Promise<{ model: string; version: number }[]>;
@@ -56,6 +67,8 @@ export interface RegistryPort {
   models(): Promise<ModelSummary[]>;
   runs(runIds: string[]): Promise<RunComparison>;
   metricHistory(runId: string, key: string): Promise<{ step: number; value: number; timestampMs: number }[]>;
+  /** The newest admin actions, newest first. */
+  auditEntries(limit: number): Promise<AuditSummary[]>;
   close(): void;
 }
 

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -41,7 +41,14 @@ export class FsArtifactStore implements ArtifactStore {
 
   async stat(sha256: string): Promise<StoredArtifact | null> {
     try {
-      const s = await stat(this.pathOf(sha256));
+      // Only a regular file the store wrote: a symbolic link planted in the store never leads outside it.
+      const s = await lstat(this.pathOf(sha256));
+      if (!s.isFile())
+        throw new ArtifactError(
+          ArtifactErrorCode.InvalidArgument,
+          `sha256 ${sha256} is not a regular file in the artifact store (a symbolic link?); refused`,
+          'sha256',
+        );
       return this.info(sha256, s.size);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -52,6 +59,11 @@ export class FsArtifactStore implements ArtifactStore {
   async open(sha256: string): Promise<Readable> {
     if (!(await this.stat(sha256)))
       throw new ArtifactError(ArtifactErrorCode.NotFound, `no artifact with sha256 ${sha256}`, 'sha256');
-    return createReadStream(this.pathOf(sha256), { highWaterMark: 256 * 1024 });
+    // O_NOFOLLOW: a link swapped in after the check fails to open instead of being followed.
+    return createReadStream(this.pathOf(sha256), {
+      highWaterMark: 256 * 1024,
+      // fs.open takes numeric flags; the stream's typings only name the string forms.
+      flags: (constants.O_RDONLY | constants.O_NOFOLLOW) as unknown as string,
+    });
   }
 }

@@ -4,9 +4,11 @@ import type { RegistryConfig } from '../config';
 import { AuthGrpcController } from './auth.grpc.controller';
 import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
+import { AuditModule } from '../audit/audit.module';
 
 /** Bearer tokens: the registry owns them, checks its own requests against its table, and answers VerifyToken. */
 @Module({
+  imports: [AuditModule],
   providers: [AuthRepository, AuthService, AuthGrpcController],
   exports: [AuthService],
 })

@@ -1,15 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '@keel/persistence';
 import { TokenRow } from './auth.entities';
+
+/** More work for the same transaction (the audit entry of the change). */
+export type AlsoInTransaction = (m: EntityManager) => Promise<unknown>;
 
 @Injectable()
 export class AuthRepository {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  async insert(row: TokenRow): Promise<void> {
-    await writeTransaction(this.dataSource, (m) => m.getRepository(TokenRow).insert(row));
+  async insert(row: TokenRow, also?: AlsoInTransaction): Promise<void> {
+    await writeTransaction(this.dataSource, async (m) => {
+      await m.getRepository(TokenRow).insert(row);
+      await also?.(m);
+    });
   }
 
   findBySecret(secretSha256: string): Promise<TokenRow | null> {
@@ -28,7 +34,14 @@ export class AuthRepository {
     return this.dataSource.getRepository(TokenRow).find({ order: { createdAt: 'ASC', name: 'ASC' } });
   }
 
-  async update(id: string, change: Partial<Pick<TokenRow, 'revokedAt' | 'secretSha256' | 'scopes'>>): Promise<void> {
-    await writeTransaction(this.dataSource, (m) => m.getRepository(TokenRow).update({ id }, change));
+  async update(
+    id: string,
+    change: Partial<Pick<TokenRow, 'revokedAt' | 'secretSha256' | 'scopes'>>,
+    also?: AlsoInTransaction,
+  ): Promise<void> {
+    await writeTransaction(this.dataSource, async (m) => {
+      await m.getRepository(TokenRow).update({ id }, change);
+      await also?.(m);
+    });
   }
 }

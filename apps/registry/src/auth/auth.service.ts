@@ -6,6 +6,7 @@ import type { CreateTokenCommand, TokenView } from './auth.commands';
 import { TokenRow } from './auth.entities';
 import { TokenError, tokenInput } from './auth.errors';
 import { AuthRepository } from './auth.repository';
+import { AuditService } from '../audit/audit.service';
 
 /** Generated tokens: a recognisable prefix and 32 random bytes (base64url). */
 export const TOKEN_PREFIX = 'keel_';
@@ -35,7 +36,10 @@ function active(row: TokenRow, now: number): boolean {
 /** Bearer tokens: create (the secret is returned once), list, revoke, verify. */
 @Injectable()
 export class AuthService {
-  constructor(private readonly tokens: AuthRepository) {}
+  constructor(
+    private readonly tokens: AuthRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   async createToken(cmd: CreateTokenCommand): Promise<{ token: TokenView; secret: string }> {
     const name = tokenInput.name(cmd.name, 'name');
@@ -55,7 +59,13 @@ export class AuthService {
       revokedAt: 0,
     });
     try {
-      await this.tokens.insert(row);
+      await this.tokens.insert(row, (m) =>
+        this.audit.record(m, {
+          action: 'token.created',
+          subject: `token/${name}`,
+          details: { id: row.id, scopes, expiresAt },
+        }),
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw new TokenError('TOKEN_EXISTS', `a token named "${name}" exists`, 'name');
       throw err;
@@ -76,7 +86,9 @@ export class AuthService {
     if (!row) throw new TokenError('TOKEN_NOT_FOUND', `no token named "${key}"`, 'token');
     if (row.revokedAt === 0) {
       row.revokedAt = Date.now();
-      await this.tokens.update(row.id, { revokedAt: row.revokedAt });
+      await this.tokens.update(row.id, { revokedAt: row.revokedAt }, (m) =>
+        this.audit.record(m, { action: 'token.revoked', subject: `token/${row.name}`, details: { id: row.id } }),
+      );
     }
     return view(row);
   }
@@ -105,12 +117,20 @@ export class AuthService {
     if (await this.tokens.findBySecret(hash)) return;
     const existing = await this.tokens.findByName(BOOTSTRAP_TOKEN_NAME);
     if (existing) {
-      await this.tokens.update(existing.id, { secretSha256: hash, revokedAt: 0, scopes: ['admin'] });
+      await this.tokens.update(existing.id, { secretSha256: hash, revokedAt: 0, scopes: ['admin'] }, (m) =>
+        this.audit.record(m, {
+          action: 'token.created',
+          subject: `token/${BOOTSTRAP_TOKEN_NAME}`,
+          actor: 'KEEL_ADMIN_TOKEN',
+          details: { id: existing.id, scopes: ['admin'], replaced: true },
+        }),
+      );
       return;
     }
+    const id = randomUUID();
     await this.tokens.insert(
       Object.assign(new TokenRow(), {
-        id: randomUUID(),
+        id,
         name: BOOTSTRAP_TOKEN_NAME,
         secretSha256: hash,
         scopes: ['admin'],
@@ -119,6 +139,13 @@ export class AuthService {
         expiresAt: 0,
         revokedAt: 0,
       }),
+      (m) =>
+        this.audit.record(m, {
+          action: 'token.created',
+          subject: `token/${BOOTSTRAP_TOKEN_NAME}`,
+          actor: 'KEEL_ADMIN_TOKEN',
+          details: { id, scopes: ['admin'] },
+        }),
     );
   }
 

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Outbox } from '@keel/event-bus';
 import { pageResult, readOrderBy, readPage } from '@keel/domain';
 import { isUniqueViolation, writeTransaction } from '@keel/persistence';
+import { PRODUCTION_ALIAS } from '../audit/audit.actions';
+import { AuditService } from '../audit/audit.service';
 import type { AliasChangeRow, AliasRow, RegisteredModelRow } from './models.entities';
 import type { AliasHistoryQuery, DeleteAliasCommand, SetAliasCommand } from './models.commands';
 import { ModelError, ModelErrorCode, modelInput as v } from './models.errors';
@@ -18,6 +20,7 @@ export class AliasesService {
     private readonly repo: ModelsRepository,
     private readonly models: ModelsService,
     private readonly outbox: Outbox,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -80,6 +83,11 @@ export class AliasesService {
           reason,
           actor,
           at: Date.now(),
+        });
+        await this.audit.record(m, {
+          action: 'alias.deleted',
+          subject: `${model.name}@${aliasName}`,
+          details: { fromVersion: current.version, revision, reason, ...(actor ? { requestedBy: actor } : {}) },
         });
         return { fromVersion: current.version, revision };
       }),
@@ -189,6 +197,19 @@ export class AliasesService {
         },
         { key: model.name, subject: `${model.name}@${aliasName}` },
       );
+      // A move of the production alias is a promotion; the caller's own `actor` is kept as requestedBy.
+      await this.audit.record(m, {
+        action: aliasName === PRODUCTION_ALIAS ? 'model.promoted' : 'alias.moved',
+        subject: `${model.name}@${aliasName}`,
+        details: {
+          fromVersion,
+          toVersion,
+          revision: alias.revision,
+          reason,
+          ...(actor ? { requestedBy: actor } : {}),
+        },
+        at: now,
+      });
       return { alias, fromVersion };
     });
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
+import { AuditModule } from '../audit/audit.module';
 import { RunsModule } from '../runs/runs.module';
 import { AliasesService } from './aliases.service';
 import { ModelsGrpcController } from './models.grpc.controller';
@@ -7,7 +8,7 @@ import { ModelsRepository } from './models.repository';
 import { ModelsService } from './models.service';
 
 @Module({
-  imports: [RunsModule, ArtifactsModule],
+  imports: [RunsModule, ArtifactsModule, AuditModule],
   providers: [ModelsRepository, ModelsService, AliasesService, ModelsGrpcController],
   exports: [ModelsService],
 })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Outbox } from '@keel/event-bus';
 import { ArtifactsService } from '../artifacts/artifacts.service';
+import { AuditService } from '../audit/audit.service';
 import { pageResult, readOrderBy, readPage, type Page } from '@keel/domain';
 import { isUniqueViolation, writeTransaction } from '@keel/persistence';
 import { RunsService } from '../runs/runs.service';
@@ -25,6 +26,7 @@ export class ModelsService {
     private readonly runs: RunsService,
     private readonly artifacts: ArtifactsService,
     private readonly outbox: Outbox,
+    private readonly audit: AuditService,
   ) {}
 
   async createModel(req: CreateModelCommand): Promise<ModelView> {
@@ -213,7 +215,9 @@ export class ModelsService {
           'version',
         );
       }
-      if (version.status !== 'ARCHIVED') await this.repo.archiveVersion(m, version.id, Date.now());
+      if (version.status === 'ARCHIVED') return;
+      await this.repo.archiveVersion(m, version.id, Date.now());
+      await this.audit.record(m, { action: 'model_version.archived', subject: `${model.name}/${version.version}` });
     });
     return this.getVersion(model.name, version.version);
   }

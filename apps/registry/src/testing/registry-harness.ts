@@ -51,6 +51,7 @@ export async function startRegistry(kind: DatabaseKind, env: Record<string, stri
       KEEL_REGISTRY_HTTP_PORT: '0',
       KEEL_LOG_LEVEL: 'warn',
       KEEL_REGISTRY_OUTBOX_RELAY: 'false',
+      KEEL_REGISTRY_AUDIT_EVENTS: 'false',
       ...(pg ? { KEEL_DATABASE_URL: pg.url } : {}),
       ...env,
     },

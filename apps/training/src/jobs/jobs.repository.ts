@@ -120,8 +120,11 @@ export class JobsRepository {
     return this.dataSource.getRepository(TrainingPolicyRow).findOneBy({ dataset });
   }
 
-  async saveTrainingPolicy(row: TrainingPolicyRow): Promise<TrainingPolicyRow> {
-    await this.dataSource.getRepository(TrainingPolicyRow).save(row);
+  async saveTrainingPolicy(
+    row: TrainingPolicyRow,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<TrainingPolicyRow> {
+    await m.getRepository(TrainingPolicyRow).save(row);
     return row;
   }
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { uuidv7 } from '@keel/event-bus';
+import { Outbox, uuidv7 } from '@keel/event-bus';
+import { writeTransaction } from '@keel/persistence';
+import { policyChange } from '@keel/runtime';
 import { pageResult, readPage } from '@keel/domain';
 import { traceparentOf } from '@keel/telemetry';
 import { isAlgo, ALGOS, planSearch, type Algo, type SearchSpace } from '@keel/ml';
@@ -17,6 +19,7 @@ export class JobsService {
   constructor(
     private readonly repo: JobsRepository,
     @Inject(JobRunner) private readonly runner: JobRunner,
+    private readonly outbox: Outbox,
   ) {}
 
   async submit(c: SubmitJobCommand): Promise<JobRow> {
@@ -116,7 +119,15 @@ export class JobsService {
     if (!isAlgo(c.algorithm)) jobInput.fail('algorithm', `must be one of ${ALGOS.join(', ')}`);
     if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= MAX_SEED))
       jobInput.fail('seed', 'must be 0..4294967295');
-    return this.repo.saveTrainingPolicy({ ...c, updatedAt: Date.now() });
+    // The change and its keel.policy.changed (the registry's audit trail) commit together.
+    return writeTransaction(this.repo.dataSource, async (m) => {
+      const row = await this.repo.saveTrainingPolicy({ ...c, updatedAt: Date.now() }, m);
+      const { updatedAt: _, dataset, ...policy } = row;
+      await this.outbox.publish(m, 'keel.policy.changed', policyChange('training', 'training', dataset, policy), {
+        key: dataset,
+      });
+      return row;
+    });
   }
 
   async policy(dataset: string): Promise<TrainingPolicyRow> {

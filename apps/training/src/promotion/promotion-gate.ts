@@ -5,6 +5,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Outbox } from '@keel/event-bus';
 import { writeTransaction } from '@keel/persistence';
+import { policyChange } from '@keel/runtime';
 import { createHash } from 'node:crypto';
 import type { GateDecisionRecord } from '../jobs/jobs.entities';
 import { JobError, jobInput } from '../jobs/jobs.errors';
@@ -54,7 +55,13 @@ export class PromotionGate {
     const compareMetric = p.compareMetric || 'auc';
     if (!/^[a-z][a-z0-9_]{0,31}$/.test(compareMetric))
       jobInput.fail('compare_metric', 'must be a metric name such as auc');
-    await this.repo.save({ model, ...p, compareMetric, updatedAt: Date.now() });
+    await writeTransaction(this.repo.dataSource, async (m) => {
+      await this.repo.save({ model, ...p, compareMetric, updatedAt: Date.now() }, m);
+      const policy = { ...p, compareMetric };
+      await this.outbox.publish(m, 'keel.policy.changed', policyChange('training', 'promotion', model, policy), {
+        key: model,
+      });
+    });
     return this.policy(model);
   }
 

@@ -1,6 +1,6 @@
 import type { GrpcServiceHandlers } from '@keel/contracts';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { GrpcServerHost, type RpcScopes } from '@keel/runtime';
+import { currentPrincipal, GrpcServerHost, type RpcScopes } from '@keel/runtime';
 import { gateToProto } from '../jobs/jobs.mapper';
 import { PromotionGate } from './promotion-gate';
 import type { PromotionPolicy } from './gate';
@@ -20,6 +20,9 @@ export const PROMOTION_RPC_SCOPES: RpcScopes<GrpcServiceHandlers['keel.training.
   Promote: 'admin',
   Rollback: 'admin',
 };
+
+/** Who asked: the calling token's name when auth is on (a claimed actor cannot override it), else the claim. */
+const requester = (claimed: string) => currentPrincipal()?.name ?? (claimed || 'cli');
 
 /** keel.training.v1.PromotionService: policies, the gate on demand, rollback. */
 @Injectable()
@@ -45,10 +48,10 @@ export class PromotionGrpcController implements OnModuleInit {
         GetPromotionPolicy: async (req) => policyToProto(await this.gate.policy(req.model)),
         Promote: async (req) => {
           const before = await this.gate.productionVersion(req.model);
-          const d = await this.gate.decideForVersion(req.model, req.version, req.actor || 'cli', req.force);
+          const d = await this.gate.decideForVersion(req.model, req.version, requester(req.actor), req.force);
           return { decision: gateToProto(d), fromVersion: before, toVersion: d.promoted ? req.version : before };
         },
-        Rollback: async (req) => this.gate.rollback(req.model, req.actor || 'cli'),
+        Rollback: async (req) => this.gate.rollback(req.model, requester(req.actor)),
       },
       PROMOTION_RPC_SCOPES,
     );

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { PromotionPolicyRow } from '../jobs/jobs.entities';
 
 /** Promotion policies per model. */
@@ -12,7 +12,7 @@ export class PromotionRepository {
     return this.dataSource.getRepository(PromotionPolicyRow).findOneBy({ model });
   }
 
-  async save(row: PromotionPolicyRow): Promise<void> {
-    await this.dataSource.getRepository(PromotionPolicyRow).save(row);
+  async save(row: PromotionPolicyRow, m: EntityManager = this.dataSource.manager): Promise<void> {
+    await m.getRepository(PromotionPolicyRow).save(row);
   }
 }

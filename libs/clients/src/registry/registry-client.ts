@@ -12,6 +12,7 @@ export interface RegistryClients {
   lineage: PromiseClient<registryV1.LineageServiceClient>;
   artifacts: PromiseClient<registryV1.ArtifactServiceClient>;
   auth: PromiseClient<registryV1.AuthServiceClient>;
+  audit: PromiseClient<registryV1.AuditServiceClient>;
   close(): void;
 }
 
@@ -23,6 +24,7 @@ export function registryClients(address: string, options: ClientOptions = {}): R
     lineage: serviceClient('keel.registry.v1.LineageService', address, options),
     artifacts: serviceClient('keel.registry.v1.ArtifactService', address, options),
     auth: serviceClient('keel.registry.v1.AuthService', address, options),
+    audit: serviceClient('keel.registry.v1.AuditService', address, options),
   };
   return { ...clients, close: () => Object.values(clients).forEach((c) => c.raw.close()) };
 }

@@ -8,6 +8,7 @@ import { modelPromoted } from './model-promoted';
 import { modelPromotionRefused } from './model-promotion-refused';
 import { modelRegistered } from './model-registered';
 import { monitoringAlert } from './monitoring-alert';
+import { policyChanged } from './policy-changed';
 import { trainingCompleted } from './training-completed';
 import { trainingFailed } from './training-failed';
 import { trainingRequested } from './training-requested';
@@ -24,6 +25,7 @@ export const EVENTS = {
   [inferenceLogged.type]: inferenceLogged,
   [feedback.type]: feedback,
   [monitoringAlert.type]: monitoringAlert,
+  [policyChanged.type]: policyChanged,
   [ingestRecord.type]: ingestRecord,
 } as const;
 

@@ -18,7 +18,7 @@ describe('EVENTS', () => {
       expect(EVENTS[type].type).toBe(type);
       expect(EVENTS[type].version).toBeGreaterThanOrEqual(1);
     }
-    expect(EVENT_TYPES).toHaveLength(11);
+    expect(EVENT_TYPES).toHaveLength(12);
   });
 
   it('should use the type as the topic when the event has a fixed topic', () => {

@@ -146,5 +146,13 @@ export const EVENT_EXAMPLES: EventMap = {
     message: '10 of 18 features drifted',
     retrainJobId: 'job-03',
   },
+  'keel.policy.changed': {
+    service: 'training',
+    kind: 'promotion',
+    name: 'churn-gbt',
+    actor: 'ml-lead',
+    policy: { minMetrics: { auc: 0.8 }, maxRegression: 0, compareMetric: 'auc' },
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  },
   'keel.ingest.record': { CustomerID: 50001, Churn: 1, Tenure: 4, PreferredLoginDevice: 'Mobile Phone', CityTier: 3 },
 };

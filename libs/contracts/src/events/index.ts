@@ -10,6 +10,7 @@ export * from './model-promotion-refused';
 export * from './inference-logged';
 export * from './feedback';
 export * from './monitoring-alert';
+export * from './policy-changed';
 export * from './ingest-record';
 export * from './examples';
 export * from './event-map';

@@ -20,6 +20,7 @@ export interface GrpcServiceHandlers {
   'keel.monitoring.v1.DriftService': monitoringV1.DriftServiceHandlers;
   'keel.monitoring.v1.MonitorService': monitoringV1.MonitorServiceHandlers;
   'keel.registry.v1.ArtifactService': registryV1.ArtifactServiceHandlers;
+  'keel.registry.v1.AuditService': registryV1.AuditServiceHandlers;
   'keel.registry.v1.AuthService': registryV1.AuthServiceHandlers;
   'keel.registry.v1.DatasetService': registryV1.DatasetServiceHandlers;
   'keel.registry.v1.LineageService': registryV1.LineageServiceHandlers;
@@ -37,6 +38,7 @@ export interface GrpcServiceClients {
   'keel.monitoring.v1.DriftService': monitoringV1.DriftServiceClient;
   'keel.monitoring.v1.MonitorService': monitoringV1.MonitorServiceClient;
   'keel.registry.v1.ArtifactService': registryV1.ArtifactServiceClient;
+  'keel.registry.v1.AuditService': registryV1.AuditServiceClient;
   'keel.registry.v1.AuthService': registryV1.AuthServiceClient;
   'keel.registry.v1.DatasetService': registryV1.DatasetServiceClient;
   'keel.registry.v1.LineageService': registryV1.LineageServiceClient;

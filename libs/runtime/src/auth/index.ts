@@ -5,3 +5,4 @@ export * from './token-verifier';
 export * from './auth-gate';
 export * from './grpc-auth';
 export * from './http-auth';
+export * from './policy-change';

@@ -1,5 +1,6 @@
 import { authConfigCheck, authSettings } from '../auth/auth-settings';
 import { kafkaConfigCheck, kafkaSettings } from './kafka-settings';
+import { limitSettings } from './limit-settings';
 import type { ConfigCheck } from './load-config';
 import { setting, type ConfigOf, type Setting } from './settings';
 import { tlsConfigCheck, tlsSettings } from './tls-settings';
@@ -51,6 +52,7 @@ export function serviceSettings(service: string, ports: ServicePorts) {
     ...kafkaSettings(),
     ...tlsSettings(),
     ...authSettings(),
+    ...limitSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
 

@@ -239,6 +239,30 @@ async function compareRuns() {
   }
 }
 
+function renderAudit(entries) {
+  if (!Array.isArray(entries)) {
+    $('#audit').innerHTML = `<p class="muted">registry: ${esc(entries?.error)}</p>`;
+    return;
+  }
+  const detail = (d) =>
+    Object.entries(d)
+      .filter(([, v]) => v !== null && typeof v !== 'object')
+      .map(([k, v]) => `${esc(k)}=${esc(v)}`)
+      .join(' ');
+  const rows = entries.map(
+    (e) =>
+      `<tr><td>${new Date(e.atMs).toLocaleString()}</td><td>${esc(e.actor)}</td><td><b>${esc(e.action)}</b></td>` +
+      `<td>${esc(e.subject)}</td><td class="muted">${detail(e.details)}</td><td class="muted">${esc(e.traceId.slice(0, 8))}</td></tr>`,
+  );
+  $('#audit').innerHTML = rows.length
+    ? `<table><tr><th>when</th><th>actor</th><th>action</th><th>subject</th><th>details</th><th>trace</th></tr>${rows.join('')}</table>`
+    : '<p class="muted">no admin actions yet</p>';
+}
+
+async function refreshAudit() {
+  renderAudit(await getJson('/api/audit?limit=50').catch((err) => ({ error: err.message })));
+}
+
 function renderAll() {
   renderModels();
   renderHeatmap();
@@ -257,6 +281,7 @@ async function load() {
   Object.assign(state, { overview, windows, alerts, performance, throughput: overview.throughput });
   renderAll();
   renderRunsPicker();
+  void refreshAudit();
 }
 
 function follow() {
@@ -294,6 +319,8 @@ $('#model-select').onchange = (e) => {
   renderAll();
   renderRunsPicker();
 };
+// Admin actions happen in other services; the trail is read again every few seconds.
+setInterval(() => void refreshAudit(), 3000);
 load().then(follow, (err) => {
   $('#models').textContent = `could not load: ${err.message}`;
   follow();
