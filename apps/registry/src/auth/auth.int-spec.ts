@@ -98,6 +98,20 @@ describeEachRegistry(
       expect(all).toContain('revoked-soon');
     });
 
+    it('should record who created and who revoked a token in the audit trail, never the secret', async () => {
+      const secret = await create('audited', ['read', 'write']);
+      await as(ADMIN).auth.RevokeToken({ token: 'audited' });
+      const { entries } = await as(ADMIN).audit.ListAuditEntries({ subject: 'token/audited' });
+      expect(entries.map((e) => [e.action, e.actor])).toEqual([
+        ['token.revoked', 'admin'],
+        ['token.created', 'admin'],
+      ]);
+      expect(JSON.parse(entries[1]!.detailsJson)).toMatchObject({ scopes: ['read', 'write'] });
+      expect(JSON.stringify(entries)).not.toContain(secret);
+      const boot = await as(ADMIN).audit.ListAuditEntries({ subject: 'token/admin', action: 'token.created' });
+      expect(boot.entries[0]?.actor).toBe('KEEL_ADMIN_TOKEN');
+    });
+
     it('should stop accepting a token when it expires', async () => {
       const c = as(await create('short-lived', ['read'], Date.now() + 1500));
       await c.runs.ListExperiments({});
