@@ -34,6 +34,10 @@ describe('loadConfig', () => {
       tlsKey: undefined,
       tlsCa: undefined,
       tlsClientAuth: false,
+      auth: undefined,
+      authCacheMs: 15_000,
+      authOpen: ['health', 'metrics'],
+      token: undefined,
       fsync: true,
     });
   });
