@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Controller, Get, Module, Param } from '@nestjs/common';
+import { Controller, Get, Module, Param, type OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '@keel/domain';
 import { freePort, grpcHealthCheck, isListening } from '@keel/testing';
 import { DatabaseModule } from './database/database.module';
@@ -26,6 +26,16 @@ class WidgetsHttpController {
 
 @Module({ imports: [DatabaseModule.forRoot({ entities: [], migrations: [] })], controllers: [WidgetsHttpController] })
 class ProbeModule {}
+
+/** A provider whose shutdown waits on a dependency that never answers (a client still retrying its connect). */
+class StuckOnClose implements OnModuleDestroy {
+  onModuleDestroy(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+  }
+}
+
+@Module({ providers: [StuckOnClose] })
+class StuckModule {}
 
 const settings = serviceSettings('probe', { grpc: 0, http: 0 });
 const probe: ServiceDefinition<typeof settings> = { name: 'probe', settings, protos: [], module: () => ProbeModule };
@@ -76,6 +86,29 @@ describe('startService', () => {
         }),
       ).rejects.toThrow(/EADDRINUSE/);
       expect(await isListening(grpcPort)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('should report a taken gRPC port within seconds even when a module is slow to close', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const grpcPort = (taken.address() as { port: number }).port;
+    const stuck: ServiceDefinition<typeof settings> = { ...probe, module: () => StuckModule };
+    const started = Date.now();
+    try {
+      await expect(
+        startService(stuck, {
+          env: {
+            KEEL_DATA_DIR: dataDir,
+            KEEL_LOG_LEVEL: 'fatal',
+            KEEL_PROBE_GRPC_PORT: String(grpcPort),
+            KEEL_PROBE_HTTP_PORT: String(await freePort()),
+          },
+        }),
+      ).rejects.toThrow(/EADDRINUSE/);
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       taken.close();
     }

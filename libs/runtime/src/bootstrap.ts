@@ -103,9 +103,11 @@ export async function startService<S extends ServiceSettings & Settings>(
     );
     await app.listen(common.httpPort, common.host);
   } catch (err) {
-    // A port in use or a dependency that failed to open: release whatever did start before reporting it.
+    // A port in use or a dependency that failed to open: release whatever did start before reporting it,
+    // but never wait long — a module still retrying a dependency must not delay the report of the real cause.
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, `${def.name} failed to start`);
     await grpc.shutdown(0);
-    await app.close().catch(() => undefined);
+    await boundedWait(app.close(), STARTUP_CLEANUP_MS);
     auth.close();
     throw err;
   }
@@ -188,4 +190,16 @@ export async function runService<S extends ServiceSettings & Settings>(def: Serv
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+/** How long a failed start waits for what did start to close before the failure is reported. */
+const STARTUP_CLEANUP_MS = 3000;
+
+async function boundedWait(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms).unref())),
+  ]);
+  clearTimeout(timer);
 }
