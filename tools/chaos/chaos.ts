@@ -203,6 +203,9 @@ async function main(): Promise<number> {
     verdict.figures['drift_windows'] = windows.length;
     verdict.figures['predicted_rows_in_no_closed_window'] =
       verdict.figures['requests_ok']! * ROWS_PER_REQUEST - windowRows;
+    // Of those, the rows the monitor holds in its open window (pending_rows of the production version).
+    const monitor = (await c.monitoring.monitors.GetMonitor({ model: dataset })) as { pendingRows: number | string };
+    verdict.figures['predicted_rows_in_open_window'] = Number(monitor.pendingRows);
     for (const f of verdict.findings) log(`VIOLATION ${f.check}: ${f.count}${f.detail ? ` (${f.detail})` : ''}`);
     for (const [k, v] of Object.entries(verdict.figures)) log(`${k} ${v}`);
     console.log(`RESULT records_lost ${verdict.recordsLost} count`);
