@@ -141,7 +141,7 @@ export class RunsService {
     const params = keyValues(req.params, 'params', MAX_BATCH_PARAMS);
     const tags = keyValues(req.tags, 'tags', MAX_BATCH_PARAMS).map((t) => ({ runId, ...t }));
     await writeTransaction(this.repo.dataSource, async (manager) => {
-      if (!(await this.repo.findRun(runId, manager)))
+      if (!(await this.repo.lockRunForWrite(manager, runId)))
         throw new RunError(RunErrorCode.RunNotFound, `run ${runId} not found`, 'run_id');
       const existing = params.length
         ? new Map(
