@@ -140,6 +140,16 @@ export class ModelsRepository {
     return manager.getRepository(ModelVersionRow).findOneBy({ modelId, version });
   }
 
+  /** A version by model name and number, in one indexed statement (null when either is missing). */
+  findVersionByNumber(modelName: string, version: number): Promise<ModelVersionRow | null> {
+    return this.dataSource
+      .getRepository(ModelVersionRow)
+      .createQueryBuilder('v')
+      .innerJoin(RegisteredModelRow, 'm', 'm.id = v.modelId')
+      .where('m.name = :modelName AND v.version = :version', { modelName, version })
+      .getOne();
+  }
+
   /** The version an alias names, found by model name and alias in one indexed statement. */
   findVersionByAlias(modelName: string, alias: string): Promise<ModelVersionRow | null> {
     return this.dataSource
@@ -149,6 +159,27 @@ export class ModelsRepository {
       .innerJoin(AliasRow, 'a', 'a.modelId = v.modelId AND a.version = v.version')
       .where('m.name = :modelName AND a.alias = :alias', { modelName, alias })
       .getOne();
+  }
+
+  /**
+   * One version found by its model's name, with its tags and aliases in one more statement: two round
+   * trips in all, one connection at a time (the by-number and by-alias reads).
+   */
+  async hydrateVersion(row: ModelVersionRow, modelName: string): Promise<VersionView> {
+    const rows = await rawQuery<{ kind: string; key: string; value: string | null }>(
+      this.dataSource,
+      `SELECT 't' AS kind, key, value FROM model_version_tags WHERE version_id = ?
+       UNION ALL
+       SELECT 'a' AS kind, alias AS key, NULL AS value FROM model_aliases WHERE model_id = ? AND version = ?
+       ORDER BY kind, key`,
+      [row.id, row.modelId, row.version],
+    );
+    return {
+      ...row,
+      modelName,
+      tags: rows.filter((r) => r.kind === 't').map((r) => ({ versionId: row.id, key: r.key, value: r.value ?? '' })),
+      aliases: rows.filter((r) => r.kind === 'a').map((r) => r.key),
+    };
   }
 
   async hydrateVersions(rows: ModelVersionRow[]): Promise<VersionView[]> {

@@ -164,7 +164,11 @@ export class ModelsService {
     return { model, version: row };
   }
 
+  /** Two round trips (the version by name and number, then its tags and aliases); a miss names what is missing. */
   async getVersion(modelName: string, version: number): Promise<VersionView> {
+    const name = v.name(modelName, 'model');
+    const found = await this.repo.findVersionByNumber(name, v.positiveInt(version, 'version'));
+    if (found) return this.repo.hydrateVersion(found, name);
     return (await this.repo.hydrateVersions([(await this.requireVersion(modelName, version)).version]))[0]!;
   }
 
@@ -173,8 +177,9 @@ export class ModelsService {
    * trips to the database. Only a miss takes the step-by-step path, to name what is missing.
    */
   async getVersionByAlias(modelName: string, aliasName: string): Promise<VersionView> {
-    const found = await this.repo.findVersionByAlias(v.name(modelName, 'model'), v.alias(aliasName, 'alias'));
-    if (found) return (await this.repo.hydrateVersions([found]))[0]!;
+    const name = v.name(modelName, 'model');
+    const found = await this.repo.findVersionByAlias(name, v.alias(aliasName, 'alias'));
+    if (found) return this.repo.hydrateVersion(found, name);
     const model = await this.requireModel(modelName);
     const alias = await this.repo.findAlias(model.id, v.alias(aliasName, 'alias'));
     if (!alias)
