@@ -178,7 +178,8 @@ export class ModelsRepository {
         'tags',
       )
       .addSelect(
-        `(SELECT ${array('x.alias', 'x.alias')} FROM model_aliases x WHERE x.model_id = v.model_id AND x.version = v.version)`,
+        `(SELECT ${array('x.alias', 'x.alias')} FROM model_aliases x
+          WHERE x.model_id = v.model_id AND x.version = v.version)`,
         'aliases',
       );
   }

@@ -28,7 +28,8 @@ export interface MetricPoint {
 }
 
 /** A later step wins; at the same step, a later (or equal, so later in the batch) timestamp. */
-const LATEST_UPSERT = `ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, logged_at = excluded.logged_at
+const LATEST_UPSERT = `ON CONFLICT (run_id, key)
+  DO UPDATE SET value = excluded.value, step = excluded.step, logged_at = excluded.logged_at
   WHERE excluded.step > run_latest_metrics.step
      OR (excluded.step = run_latest_metrics.step AND excluded.logged_at >= run_latest_metrics.logged_at)`;
 
@@ -125,11 +126,13 @@ export class RunsRepository {
       `WITH run AS (SELECT id FROM runs WHERE id = ? FOR KEY SHARE),
        series AS (
          INSERT INTO run_metrics (run_id, key, value, step, logged_at)
-         SELECT run.id, k, v, s, t FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
+         SELECT run.id, k, v, s, t
+           FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
        ),
        latest AS (
          INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at)
-         SELECT run.id, k, v, s, t FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
+         SELECT run.id, k, v, s, t
+           FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
          ${LATEST_UPSERT}
        )
        SELECT COUNT(*) AS found FROM run`,

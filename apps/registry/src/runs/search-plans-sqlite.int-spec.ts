@@ -29,7 +29,8 @@ describe('search plans on SQLite', () => {
     await writeTransaction(db, async (m) => {
       await m.query(
         `${seq} INSERT INTO runs (id, experiment_id, name, status, start_time, end_time)
-         SELECT ${run}, CASE WHEN i % 2 = 0 THEN ? ELSE ? END, 'run-' || i, 'FINISHED', 1700000000000 + i, NULL FROM seq`,
+         SELECT ${run}, CASE WHEN i % 2 = 0 THEN ? ELSE ? END, 'run-' || i, 'FINISHED', 1700000000000 + i, NULL
+           FROM seq`,
         [experimentId, other],
       );
       await m.query(
