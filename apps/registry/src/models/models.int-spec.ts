@@ -325,4 +325,36 @@ describeEachRegistry('models, versions and aliases over gRPC', (h) => {
       'order_by',
     );
   });
+
+  it('should read a version by number and by alias with its tags and aliases, as the list shows it', async () => {
+    await h().clients.models.CreateRegisteredModel({ name: 'reader' });
+    await registerVersion(h(), 'reader', runId, 'c');
+    await registerVersion(h(), 'reader', runId, 'd');
+    await h().clients.models.UpdateModelVersion({
+      model: 'reader',
+      version: 1,
+      tags: [
+        { key: 'zeta', value: 'last' },
+        { key: 'alpha', value: 'first' },
+      ],
+    });
+    for (const alias of ['b-live', 'a-canary'])
+      await h().clients.models.SetAlias({ model: 'reader', alias, version: 1 });
+    await h().clients.models.SetAlias({ model: 'reader', alias: 'c-next', version: 2 });
+    const listed = (await h().clients.models.ListModelVersions({ model: 'reader', orderBy: 'version asc' })).versions;
+    const byNumber = await h().clients.models.GetModelVersion({ model: 'reader', version: 1 });
+    expect(byNumber).toMatchObject({
+      model: 'reader',
+      tags: [
+        { key: 'alpha', value: 'first' },
+        { key: 'zeta', value: 'last' },
+      ],
+      aliases: ['a-canary', 'b-live'],
+    });
+    expect(byNumber).toEqual(listed[0]);
+    expect(await h().clients.models.GetModelVersionByAlias({ model: 'reader', alias: 'b-live' })).toEqual(listed[0]);
+    expect(await h().clients.models.GetModelVersionByAlias({ model: 'reader', alias: 'c-next' })).toEqual(listed[1]);
+    expect(listed[1]).toMatchObject({ version: 2, tags: [], aliases: ['c-next'] });
+    await expectStatus(h().clients.models.GetModelVersion({ model: 'nobody', version: 1 }), status.NOT_FOUND, 'model');
+  });
 });

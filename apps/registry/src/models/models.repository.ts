@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Direction, Page } from '@keel/domain';
 import { chunks, isPostgres, rawQuery, writeTransaction } from '@keel/persistence';
 import {
@@ -140,15 +140,65 @@ export class ModelsRepository {
     return manager.getRepository(ModelVersionRow).findOneBy({ modelId, version });
   }
 
-  /** The version an alias names, found by model name and alias in one indexed statement. */
-  findVersionByAlias(modelName: string, alias: string): Promise<ModelVersionRow | null> {
+  /** A version by its model's name and number, with its tags and aliases: one statement (null on a miss). */
+  findVersionView(modelName: string, version: number): Promise<VersionView | null> {
+    return this.versionView(
+      this.versionQuery().where('m.name = :modelName AND v.version = :version', { modelName, version }),
+      modelName,
+    );
+  }
+
+  /** The version an alias names, found by model name and alias, with its tags and aliases: one statement. */
+  findVersionViewByAlias(modelName: string, alias: string): Promise<VersionView | null> {
+    return this.versionView(
+      this.versionQuery()
+        .innerJoin(AliasRow, 'a', 'a.modelId = v.modelId AND a.version = v.version')
+        .where('m.name = :modelName AND a.alias = :alias', { modelName, alias }),
+      modelName,
+    );
+  }
+
+  /**
+   * One version row joined to its model, its tags and aliases aggregated as JSON arrays in the same row:
+   * reading a version is one round trip (on a loaded PostgreSQL server each statement costs a wake-up of
+   * a server process, more than the statement itself).
+   */
+  private versionQuery(): SelectQueryBuilder<ModelVersionRow> {
+    const pg = isPostgres(this.dataSource);
+    const array = (items: string, order: string) =>
+      pg
+        ? `json_agg(json_build_array(${items}) ORDER BY ${order})`
+        : `json_group_array(json_array(${items}) ORDER BY ${order})`;
     return this.dataSource
       .getRepository(ModelVersionRow)
       .createQueryBuilder('v')
       .innerJoin(RegisteredModelRow, 'm', 'm.id = v.modelId')
-      .innerJoin(AliasRow, 'a', 'a.modelId = v.modelId AND a.version = v.version')
-      .where('m.name = :modelName AND a.alias = :alias', { modelName, alias })
-      .getOne();
+      .addSelect(
+        `(SELECT ${array('t.key, t.value', 't.key')} FROM model_version_tags t WHERE t.version_id = v.id)`,
+        'tags',
+      )
+      .addSelect(
+        `(SELECT ${array('x.alias', 'x.alias')} FROM model_aliases x
+          WHERE x.model_id = v.model_id AND x.version = v.version)`,
+        'aliases',
+      );
+  }
+
+  private async versionView(
+    query: SelectQueryBuilder<ModelVersionRow>,
+    modelName: string,
+  ): Promise<VersionView | null> {
+    const { entities, raw } = await query.getRawAndEntities<{ tags: unknown; aliases: unknown }>();
+    const row = entities[0];
+    if (!row) return null;
+    // PostgreSQL's pg parses json (null when there is nothing to aggregate); SQLite returns the text.
+    const list = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? [])) as unknown[][];
+    return {
+      ...row,
+      modelName,
+      tags: list(raw[0]!.tags).map(([key, value]) => ({ versionId: row.id, key: String(key), value: String(value) })),
+      aliases: list(raw[0]!.aliases).map(([alias]) => String(alias)),
+    };
   }
 
   async hydrateVersions(rows: ModelVersionRow[]): Promise<VersionView[]> {

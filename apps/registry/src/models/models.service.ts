@@ -164,17 +164,20 @@ export class ModelsService {
     return { model, version: row };
   }
 
+  /** One statement (the version by model name and number, with tags and aliases); a miss names what is missing. */
   async getVersion(modelName: string, version: number): Promise<VersionView> {
+    const found = await this.repo.findVersionView(v.name(modelName, 'model'), v.positiveInt(version, 'version'));
+    if (found) return found;
     return (await this.repo.hydrateVersions([(await this.requireVersion(modelName, version)).version]))[0]!;
   }
 
   /**
-   * One indexed join (model name -> alias -> version), then the version's tags and aliases: two round
-   * trips to the database. Only a miss takes the step-by-step path, to name what is missing.
+   * One indexed join (model name -> alias -> version) that also brings the version's tags and aliases: one
+   * round trip to the database. Only a miss takes the step-by-step path, to name what is missing.
    */
   async getVersionByAlias(modelName: string, aliasName: string): Promise<VersionView> {
-    const found = await this.repo.findVersionByAlias(v.name(modelName, 'model'), v.alias(aliasName, 'alias'));
-    if (found) return (await this.repo.hydrateVersions([found]))[0]!;
+    const found = await this.repo.findVersionViewByAlias(v.name(modelName, 'model'), v.alias(aliasName, 'alias'));
+    if (found) return found;
     const model = await this.requireModel(modelName);
     const alias = await this.repo.findAlias(model.id, v.alias(aliasName, 'alias'));
     if (!alias)

@@ -1,5 +1,8 @@
 import { status } from '@grpc/grpc-js';
+import type { DataSource } from 'typeorm';
 import type { registryV1 } from '@keel/contracts';
+import { rawQuery } from '@keel/persistence';
+import { DATA_SOURCE } from '@keel/runtime';
 
 type Run = registryV1.Run__Output;
 import { describeEachRegistry } from '../testing/registry-harness';
@@ -138,6 +141,10 @@ describeEachRegistry('experiments and runs over gRPC', (h) => {
       status.NOT_FOUND,
       'run_id',
     );
+    // The series has no foreign key on PostgreSQL (LogBatch locks the run instead): nothing was written.
+    const db = h().service.app.get<DataSource>(DATA_SOURCE);
+    for (const table of ['run_metrics', 'run_latest_metrics'])
+      expect(await rawQuery(db, `SELECT run_id FROM ${table} WHERE run_id = ?`, ['missing-run'])).toEqual([]);
     // A rejected batch leaves nothing behind.
     expect((await h().clients.runs.GetRun({ runId })).latestMetrics.map((m) => m.key)).toEqual(['auc', 'loss']);
   });

@@ -27,6 +27,29 @@ export interface MetricPoint {
   timestamp: number;
 }
 
+/** A later step wins; at the same step, a later (or equal, so later in the batch) timestamp. */
+const LATEST_UPSERT = `ON CONFLICT (run_id, key)
+  DO UPDATE SET value = excluded.value, step = excluded.step, logged_at = excluded.logged_at
+  WHERE excluded.step > run_latest_metrics.step
+     OR (excluded.step = run_latest_metrics.step AND excluded.logged_at >= run_latest_metrics.logged_at)`;
+
+/** The latest point of each key in a batch, by the same rule as LATEST_UPSERT. */
+function latestPoints(metrics: MetricPoint[]): Map<string, MetricPoint> {
+  const latest = new Map<string, MetricPoint>();
+  for (const p of metrics) {
+    const seen = latest.get(p.key);
+    if (!seen || p.step > seen.step || (p.step === seen.step && p.timestamp >= seen.timestamp)) latest.set(p.key, p);
+  }
+  return latest;
+}
+
+const columns = (points: MetricPoint[]) => [
+  points.map((p) => p.key),
+  points.map((p) => p.value),
+  points.map((p) => p.step),
+  points.map((p) => p.timestamp),
+];
+
 @Injectable()
 export class RunsRepository {
   constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
@@ -75,7 +98,53 @@ export class RunsRepository {
     return manager.getRepository(RunParamRow).findBy({ runId, key: In(keys) });
   }
 
-  /** One multi-row INSERT per chunk for the series, then one upsert of the latest point per key. */
+  /**
+   * True when the run exists; on PostgreSQL it also stays so until the caller's transaction ends (the
+   * row is locked `FOR KEY SHARE`, what a foreign key check takes): `run_metrics` relies on it.
+   */
+  async lockRunForWrite(manager: EntityManager, runId: string): Promise<boolean> {
+    if (!isPostgres(manager)) return (await this.findRun(runId, manager)) !== null;
+    return (await rawQuery(manager, 'SELECT id FROM runs WHERE id = ? FOR KEY SHARE', [runId])).length > 0;
+  }
+
+  /**
+   * A batch of metrics alone (no params or tags); false when the run does not exist. On PostgreSQL one
+   * statement locks the run (`FOR KEY SHARE`, as in lockRunForWrite) and writes the series and the latest
+   * points: one round trip and no BEGIN/COMMIT of its own (a statement is atomic), where the transaction
+   * took four. On SQLite the same work in a write transaction.
+   */
+  async logMetrics(runId: string, metrics: MetricPoint[]): Promise<boolean> {
+    if (!isPostgres(this.dataSource))
+      return writeTransaction(this.dataSource, async (m) => {
+        if (!(await this.lockRunForWrite(m, runId))) return false;
+        await this.logBatch(m, runId, metrics, [], []);
+        return true;
+      });
+    const latest = [...latestPoints(metrics).values()];
+    const [row] = await rawQuery<{ found: string | number }>(
+      this.dataSource,
+      `WITH run AS (SELECT id FROM runs WHERE id = ? FOR KEY SHARE),
+       series AS (
+         INSERT INTO run_metrics (run_id, key, value, step, logged_at)
+         SELECT run.id, k, v, s, t
+           FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
+       ),
+       latest AS (
+         INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at)
+         SELECT run.id, k, v, s, t
+           FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
+         ${LATEST_UPSERT}
+       )
+       SELECT COUNT(*) AS found FROM run`,
+      [runId, ...columns(metrics), ...columns(latest)],
+    );
+    return Number(row!.found) > 0;
+  }
+
+  /**
+   * The series and the latest point per key. PostgreSQL: one statement for both (a data-modifying WITH),
+   * the points as arrays; SQLite: a multi-row INSERT per chunk, then the upsert.
+   */
   async logBatch(
     manager: EntityManager,
     runId: string,
@@ -83,23 +152,23 @@ export class RunsRepository {
     newParams: RunParamRow[],
     tags: RunTagRow[],
   ): Promise<void> {
+    const latest = [...latestPoints(metrics).values()];
     if (isPostgres(manager)) {
-      // One statement with five parameters (four arrays) instead of 5 x 1,000 bound values: PostgreSQL
-      // parses and plans it once, and pg serialises four arrays instead of 5,000 parameters.
+      // Arrays instead of 5 x 1,000 bound values: PostgreSQL parses and plans one statement, and pg
+      // serialises a few arrays instead of 5,000 parameters; one round trip for series and latest.
       if (metrics.length > 0)
         await rawQuery(
           manager,
-          `INSERT INTO run_metrics (run_id, key, value, step, logged_at)
-           SELECT ?, k, v, s, t FROM unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)`,
-          [
-            runId,
-            metrics.map((p) => p.key),
-            metrics.map((p) => p.value),
-            metrics.map((p) => p.step),
-            metrics.map((p) => p.timestamp),
-          ],
+          `WITH series AS (
+             INSERT INTO run_metrics (run_id, key, value, step, logged_at)
+             SELECT ?, k, v, s, t FROM unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
+           )
+           INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at)
+           SELECT ?, k, v, s, t FROM unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
+           ${LATEST_UPSERT}`,
+          [runId, ...columns(metrics), runId, ...columns(latest)],
         );
-    } else
+    } else {
       for (const part of chunks(metrics)) {
         const values = part.map(() => '(?, ?, ?, ?, ?)').join(', ');
         await rawQuery(
@@ -108,20 +177,14 @@ export class RunsRepository {
           part.flatMap((p) => [runId, p.key, p.value, p.step, p.timestamp]),
         );
       }
-    const latest = new Map<string, MetricPoint>();
-    for (const p of metrics) {
-      const seen = latest.get(p.key);
-      if (!seen || p.step > seen.step || (p.step === seen.step && p.timestamp >= seen.timestamp)) latest.set(p.key, p);
-    }
-    for (const part of chunks([...latest.values()])) {
-      const values = part.map(() => '(?, ?, ?, ?, ?)').join(', ');
-      await rawQuery(
-        manager,
-        `INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at) VALUES ${values}
-         ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, logged_at = excluded.logged_at
-         WHERE excluded.step > run_latest_metrics.step OR (excluded.step = run_latest_metrics.step AND excluded.logged_at >= run_latest_metrics.logged_at)`,
-        part.flatMap((p) => [runId, p.key, p.value, p.step, p.timestamp]),
-      );
+      for (const part of chunks(latest)) {
+        const values = part.map(() => '(?, ?, ?, ?, ?)').join(', ');
+        await rawQuery(
+          manager,
+          `INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at) VALUES ${values} ${LATEST_UPSERT}`,
+          part.flatMap((p) => [runId, p.key, p.value, p.step, p.timestamp]),
+        );
+      }
     }
     for (const part of chunks(newParams)) await manager.getRepository(RunParamRow).insert(part);
     for (const part of chunks(tags)) {

@@ -140,8 +140,14 @@ export class RunsService {
     }));
     const params = keyValues(req.params, 'params', MAX_BATCH_PARAMS);
     const tags = keyValues(req.tags, 'tags', MAX_BATCH_PARAMS).map((t) => ({ runId, ...t }));
+    if (params.length === 0 && tags.length === 0) {
+      // The common case, a training loop's points: the repository writes them in one statement where it can.
+      if (!(await this.repo.logMetrics(runId, metrics)))
+        throw new RunError(RunErrorCode.RunNotFound, `run ${runId} not found`, 'run_id');
+      return metrics.length;
+    }
     await writeTransaction(this.repo.dataSource, async (manager) => {
-      if (!(await this.repo.findRun(runId, manager)))
+      if (!(await this.repo.lockRunForWrite(manager, runId)))
         throw new RunError(RunErrorCode.RunNotFound, `run ${runId} not found`, 'run_id');
       const existing = params.length
         ? new Map(
