@@ -10,17 +10,20 @@ export interface StagedInsert {
   offset: string;
 }
 
-export interface StagedRow {
+/** One staged chunk: the accepted rows of one consumed chunk of one partition, as one database row. */
+export interface StagedChunk {
   id: number;
   schemaVersion: number;
-  /** By column name, so rows staged under an older schema version map onto the current one. */
-  row: Record<string, CellValue>;
+  /** The column names the positional rows follow (the schema version's), so older versions map by name. */
+  columns: string[];
+  rows: CellValue[][];
   partition: number;
-  offset: string;
+  /** Highest source offset of the chunk's rows. */
+  lastOffset: string;
   receivedAt: number;
 }
 
-/** ingest_staged_rows and ingest_offsets: accepted rows and, in the same transaction, how far each partition got. */
+/** ingest_staged_chunks and ingest_offsets: accepted rows and, in the same transaction, how far each partition got. */
 @Injectable()
 export class StagingRepository {
   constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
@@ -64,6 +67,11 @@ export class StagingRepository {
       );
   }
 
+  /**
+   * Stages a chunk's accepted rows (all of one partition, in offset order) as ONE row: the positional rows
+   * as one JSON array. One insert per staging transaction whatever the chunk's size, where a row per
+   * record cost most of the ingestion path.
+   */
   async stage(
     manager: EntityManager,
     dataset: string,
@@ -72,56 +80,72 @@ export class StagingRepository {
     rows: StagedInsert[],
     receivedAt: number,
   ): Promise<void> {
-    // The row as a JSON object by column name, concatenated from precomputed keys (the hot path).
-    const keys = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c) + ':');
-    const encode = (row: CellValue[]): string => {
-      let text = '';
-      for (let c = 0; c < keys.length; c++) {
-        const v = row[c] ?? null;
-        text += keys[c]! + (typeof v === 'string' ? JSON.stringify(v) : String(v));
-      }
-      return keys.length ? text + '}' : '{}';
-    };
-    // 1,000 rows × 6 parameters per statement: within SQLite's and PostgreSQL's parameter limits.
-    for (const part of chunks(rows, 1000)) {
-      const values = part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-      const params: unknown[] = [];
-      for (const r of part) params.push(dataset, schemaVersion, encode(r.row), r.partition, r.offset, receivedAt);
-      await rawQuery(
-        manager,
-        `INSERT INTO ingest_staged_rows (dataset, schema_version, row, source_partition, source_offset, received_at) VALUES ${values}`,
-        params,
-      );
-    }
+    if (rows.length === 0) return;
+    const data = new Array<CellValue[]>(rows.length);
+    for (let i = 0; i < rows.length; i++) data[i] = rows[i]!.row;
+    await rawQuery(
+      manager,
+      'INSERT INTO ingest_staged_chunks (dataset, schema_version, columns, rows, data, source_partition, last_offset, ' +
+        'received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        dataset,
+        schemaVersion,
+        JSON.stringify(columns),
+        rows.length,
+        JSON.stringify(data),
+        rows[0]!.partition,
+        rows[rows.length - 1]!.offset,
+        receivedAt,
+      ],
+    );
   }
 
   /**
-   * The oldest staged rows of a dataset, at most `limit`. Rows leave staging in the transaction that
-   * records their part, so "what is still staged" is exact even when concurrent replicas commit ids
-   * out of order (PostgreSQL sequences do).
+   * The oldest staged chunks of a dataset, whole, holding at most `limit` rows together (at least one
+   * chunk). Chunks leave staging in the transaction that records their part, so "what is still staged" is
+   * exact even when concurrent replicas commit ids out of order (PostgreSQL sequences do).
    */
-  async staged(dataset: string, limit: number): Promise<StagedRow[]> {
-    const rows = await rawQuery<{
-      id: number;
-      schema_version: number;
-      row: string;
-      source_partition: number;
-      source_offset: string | number;
-      received_at: string | number;
-    }>(
+  async staged(dataset: string, limit: number): Promise<StagedChunk[]> {
+    const sizes = await rawQuery<{ id: number; rows: number }>(
       this.dataSource,
-      'SELECT id, schema_version, row, source_partition, source_offset, received_at FROM ingest_staged_rows ' +
-        'WHERE dataset = ? ORDER BY id LIMIT ?',
-      [dataset, limit],
+      'SELECT id, rows FROM ingest_staged_chunks WHERE dataset = ? ORDER BY id LIMIT ?',
+      [dataset, Math.max(1, limit)],
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      schemaVersion: Number(r.schema_version),
-      row: JSON.parse(r.row) as Record<string, CellValue>,
-      partition: Number(r.source_partition),
-      offset: String(r.source_offset),
-      receivedAt: Number(r.received_at),
-    }));
+    const ids: number[] = [];
+    let total = 0;
+    for (const s of sizes) {
+      if (ids.length > 0 && total + Number(s.rows) > limit) break;
+      ids.push(Number(s.id));
+      total += Number(s.rows);
+    }
+    const chunksOut: StagedChunk[] = [];
+    for (const part of chunks(ids, 500)) {
+      const rows = await rawQuery<{
+        id: number;
+        schema_version: number;
+        columns: string;
+        data: string;
+        source_partition: number;
+        last_offset: string | number;
+        received_at: string | number;
+      }>(
+        this.dataSource,
+        'SELECT id, schema_version, columns, data, source_partition, last_offset, received_at ' +
+          `FROM ingest_staged_chunks WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`,
+        part,
+      );
+      for (const r of rows)
+        chunksOut.push({
+          id: Number(r.id),
+          schemaVersion: Number(r.schema_version),
+          columns: JSON.parse(r.columns) as string[],
+          rows: JSON.parse(r.data) as CellValue[][],
+          partition: Number(r.source_partition),
+          lastOffset: String(r.last_offset),
+          receivedAt: Number(r.received_at),
+        });
+    }
+    return chunksOut;
   }
 
   /**
@@ -209,11 +233,12 @@ export class StagingRepository {
     ]);
   }
 
+  /** Removes staged chunks by id (in the transaction that records the part holding their rows). */
   async unstage(manager: EntityManager, dataset: string, ids: number[]): Promise<void> {
     for (const part of chunks(ids, 1000))
       await rawQuery(
         manager,
-        `DELETE FROM ingest_staged_rows WHERE dataset = ? AND id IN (${part.map(() => '?').join(', ')})`,
+        `DELETE FROM ingest_staged_chunks WHERE dataset = ? AND id IN (${part.map(() => '?').join(', ')})`,
         [dataset, ...part],
       );
   }

@@ -26,7 +26,7 @@ import type { IngestionSettings } from '../config';
 import type { Dataset } from '../datasets/datasets.commands';
 import { IngestionError, IngestionErrorCode } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
-import { StagingRepository } from '../records/staging.repository';
+import { StagingRepository, type StagedChunk } from '../records/staging.repository';
 import { REGISTRY } from './registry.token';
 import type { RegistryAdapter } from './registry.adapter';
 import { SnapshotsMetrics } from './snapshots.metrics';
@@ -217,19 +217,9 @@ export class SnapshotsService {
   private async writePart(
     dataset: Dataset,
     previous: PartRow | null,
-    staged: Awaited<ReturnType<StagingRepository['staged']>>,
+    staged: StagedChunk[],
   ): Promise<PartRow> {
-    const columns = dataset.schema.columns;
-    // Rows staged under an older schema version are coerced again; a value the (forced) new type cannot
-    // take becomes missing.
-    const rows: CellValue[][] = staged.map((s) =>
-      s.schemaVersion === dataset.schemaVersion
-        ? columns.map((c) => s.row[c.name] ?? null)
-        : columns.map((c) => {
-            const v = coerceCell(c, s.row[c.name] ?? null);
-            return v !== null && typeof v === 'object' ? null : v;
-          }),
-    );
+    const rows = currentRows(dataset, staged);
     const profile = new ProfileBuilder(dataset.schema);
     if (previous) profile.mergeJson(JSON.parse(previous.profile) as Parameters<ProfileBuilder['mergeJson']>[0]);
     for (const r of rows) profile.add(r);
@@ -239,7 +229,7 @@ export class SnapshotsService {
     const offsets: Record<string, string> = {};
     for (const s of staged) {
       const prev = offsets[s.partition];
-      if (prev === undefined || BigInt(s.offset) > BigInt(prev)) offsets[s.partition] = s.offset;
+      if (prev === undefined || BigInt(s.lastOffset) > BigInt(prev)) offsets[s.partition] = s.lastOffset;
     }
     const part: PartRow = {
       dataset: dataset.name,
@@ -337,4 +327,31 @@ export class SnapshotsService {
     );
     return row;
   }
+}
+
+/**
+ * Staged chunks' rows in the dataset's current column order. Rows staged under an older schema version
+ * are coerced again; a value the (forced) new type cannot take becomes missing.
+ */
+function currentRows(dataset: Dataset, staged: StagedChunk[]): CellValue[][] {
+  const columns = dataset.schema.columns;
+  const rows: CellValue[][] = [];
+  for (const chunk of staged) {
+    const at = columns.map((c) => chunk.columns.indexOf(c.name));
+    const same = chunk.schemaVersion === dataset.schemaVersion;
+    if (same && at.every((i, c) => i === c) && chunk.columns.length === columns.length) {
+      for (const r of chunk.rows) rows.push(r);
+      continue;
+    }
+    for (const r of chunk.rows)
+      rows.push(
+        columns.map((c, i) => {
+          const raw = at[i]! < 0 ? null : (r[at[i]!] ?? null);
+          if (same) return raw;
+          const v = coerceCell(c, raw);
+          return v !== null && typeof v === 'object' ? null : v;
+        }),
+      );
+  }
+  return rows;
 }

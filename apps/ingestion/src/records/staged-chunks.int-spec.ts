@@ -1,0 +1,86 @@
+// Staged chunks on SQLite and PostgreSQL: one row per consumed chunk, handed to the snapshot builder whole
+// in parts of at most N rows; rows staged by the old one-row-per-record layout survive the upgrade.
+import { describeEachDatabase } from '@keel/persistence/testing';
+import { rawQuery } from '@keel/persistence';
+import { ingestionEntities, ingestionMigrations } from '../database';
+import { AddStagedChunks1764600000000 } from '../common/staged-chunks.migration';
+import { StagingRepository, type StagedInsert } from './staging.repository';
+
+const inserts = (partition: number, from: number, n: number): StagedInsert[] =>
+  Array.from({ length: n }, (_, i) => ({ row: [from + i, `c${i}`, i % 2 === 0], partition, offset: String(from + i) }));
+
+describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations: ingestionMigrations }, (db) => {
+  let repo: StagingRepository;
+  beforeAll(() => {
+    repo = new StagingRepository(db.dataSource());
+  });
+
+  it('should hand whole chunks of at most the limit and unstage only what was taken', async () => {
+    const cols = ['id', 'city', 'flag'];
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, cols, inserts(0, 0, 3), 100));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, cols, inserts(1, 10, 2), 200));
+    await db.dataSource().transaction((m) => repo.stage(m, 'other', 1, cols, inserts(0, 0, 4), 300));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 2, cols, inserts(0, 3, 2), 400));
+
+    const first = await repo.staged('churn', 5);
+    expect(first.map((c) => [c.partition, c.lastOffset, c.rows.length, c.receivedAt])).toEqual([
+      [0, '2', 3, 100],
+      [1, '11', 2, 200],
+    ]);
+    expect(first[0]!.rows).toEqual([
+      [0, 'c0', true],
+      [1, 'c1', false],
+      [2, 'c2', true],
+    ]);
+    expect(first[0]!.columns).toEqual(cols);
+    // A chunk larger than the limit still comes alone, so the builder always makes progress.
+    expect((await repo.staged('churn', 1)).map((c) => c.rows.length)).toEqual([3]);
+
+    await db.dataSource().transaction((m) => repo.unstage(m, 'churn', [first[0]!.id]));
+    const rest = await repo.staged('churn', 100);
+    expect(rest.map((c) => [c.schemaVersion, c.lastOffset])).toEqual([
+      [1, '11'],
+      [2, '4'],
+    ]);
+    expect((await repo.staged('other', 100)).map((c) => c.rows.length)).toEqual([4]);
+  });
+
+  it('should carry rows of the one-row-per-record layout over in order when migrating', async () => {
+    const q = db.dataSource().createQueryRunner();
+    try {
+      await new AddStagedChunks1764600000000().down(q);
+      const legacy = [
+        ['legacy', 1, '{"id":1,"city":"a"}', 0, 5, 10],
+        ['legacy', 1, '{"id":2,"city":"b"}', 0, 6, 11],
+        ['legacy', 1, '{"id":3,"city":"c"}', 1, 2, 12],
+        ['legacy', 2, '{"id":4,"city":"d","age":7}', 1, 3, 13],
+      ];
+      for (const r of legacy)
+        await rawQuery(
+          q.manager,
+          'INSERT INTO ingest_staged_rows (dataset, schema_version, row, source_partition, source_offset, ' +
+            'received_at) VALUES (?, ?, ?, ?, ?, ?)',
+          r,
+        );
+      await new AddStagedChunks1764600000000().up(q);
+    } finally {
+      await q.release();
+    }
+    const chunks = await repo.staged('legacy', 100);
+    expect(chunks.map((c) => [c.schemaVersion, c.columns, c.rows, c.partition, c.lastOffset, c.receivedAt])).toEqual([
+      [
+        1,
+        ['id', 'city'],
+        [
+          [1, 'a'],
+          [2, 'b'],
+        ],
+        0,
+        '6',
+        11,
+      ],
+      [1, ['id', 'city'], [[3, 'c']], 1, '2', 12],
+      [2, ['id', 'city', 'age'], [[4, 'd', 7]], 1, '3', 13],
+    ]);
+  });
+});
