@@ -50,7 +50,7 @@ export class AddStagedChunks1764600000000 implements MigrationInterface {
       'ingest_staged_chunks',
       new TableIndex({ name: 'ingest_staged_chunks_dataset_idx', columnNames: ['dataset', 'id'] }),
     );
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await rawQuery<LegacyRow & { dataset: string }>(
         q.manager,
         'SELECT id, dataset, schema_version, row, source_partition, source_offset, received_at ' +

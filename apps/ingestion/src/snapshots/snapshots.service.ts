@@ -214,11 +214,7 @@ export class SnapshotsService {
     };
   }
 
-  private async writePart(
-    dataset: Dataset,
-    previous: PartRow | null,
-    staged: StagedChunk[],
-  ): Promise<PartRow> {
+  private async writePart(dataset: Dataset, previous: PartRow | null, staged: StagedChunk[]): Promise<PartRow> {
     const rows = currentRows(dataset, staged);
     const profile = new ProfileBuilder(dataset.schema);
     if (previous) profile.mergeJson(JSON.parse(previous.profile) as Parameters<ProfileBuilder['mergeJson']>[0]);
