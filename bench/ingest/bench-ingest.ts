@@ -15,6 +15,8 @@ const arg = (name: string, fallback: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const RECORDS = arg('--records', 200_000);
+// `--cpu-prof <dir>`: the ingestion process writes a V8 CPU profile there when it stops.
+const PROFILE_DIR = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : '';
 const DATASET = 'bench';
 const NUMERIC = 15;
 const CATEGORICAL = 5;
@@ -74,7 +76,12 @@ async function main(): Promise<void> {
   const broker = await startBroker();
   const env = { KEEL_KAFKA_BROKERS: broker.brokers.join(','), KEEL_LOG_LEVEL: 'warn' };
   const registry = await startServiceProcess('registry', { env, readyTimeoutMs: 120_000 });
-  const ingestionEnv = { ...env, KEEL_REGISTRY_ADDRESS: registry.grpcAddress };
+  const ingestionEnv: Record<string, string> = { ...env, KEEL_REGISTRY_ADDRESS: registry.grpcAddress };
+  if (PROFILE_DIR)
+    Object.assign(ingestionEnv, {
+      NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`,
+      KEEL_BENCH_CPU_PROF_DIR: PROFILE_DIR,
+    });
   const start = () =>
     startServiceProcess('ingestion', { env: ingestionEnv, dataDir: join(dir, 'ingestion'), readyTimeoutMs: 120_000 });
   let ingestion: ServiceProcess = await start();

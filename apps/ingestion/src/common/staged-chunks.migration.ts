@@ -14,17 +14,17 @@ interface Run {
   dataset: string;
   version: number;
   partition: number;
-  columns: string;
-  rows: unknown[][];
+  /** Each row's JSON text as stored. */
+  records: string[];
   lastOffset: bigint;
   receivedAt: number;
 }
 
 /**
- * Accepted records are staged one row per consumed chunk (ingest_staged_chunks: the chunk's rows as one
- * JSON array of positional rows plus the column names they follow) instead of one row per record: the
- * staging transaction writes one row whatever the chunk's size. Rows staged by the old layout are carried
- * over in order, so a snapshot after the upgrade takes them like any others.
+ * Accepted records are staged one row per consumed chunk (ingest_staged_chunks: the chunk's records as one
+ * JSON array of objects) instead of one row per record: the staging transaction writes one row whatever
+ * the chunk's size. Rows staged by the old layout (coerced rows as objects by column name, which coerce to
+ * themselves again) are carried over in order, so a snapshot after the upgrade takes them like any others.
  */
 export class AddStagedChunks1764600000000 implements MigrationInterface {
   name = 'AddStagedChunks1764600000000';
@@ -37,7 +37,6 @@ export class AddStagedChunks1764600000000 implements MigrationInterface {
           { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
           { name: 'dataset', type: 'varchar', length: '63' },
           { name: 'schema_version', type: 'integer' },
-          { name: 'columns', type: 'text' },
           { name: 'rows', type: 'integer' },
           { name: 'data', type: 'text' },
           { name: 'source_partition', type: 'integer' },
@@ -59,20 +58,19 @@ export class AddStagedChunks1764600000000 implements MigrationInterface {
       );
       if (page.length === 0) break;
       after = Number(page[page.length - 1]!.id);
-      // Consecutive rows of one dataset, schema version, partition and column list become one chunk.
+      // Consecutive rows of one dataset, schema version and partition become one chunk.
       let run: Run | null = null;
       const flush = async () => {
         if (!run) return;
         await rawQuery(
           q.manager,
-          'INSERT INTO ingest_staged_chunks (dataset, schema_version, columns, rows, data, source_partition, ' +
-            'last_offset, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO ingest_staged_chunks (dataset, schema_version, rows, data, source_partition, last_offset, ' +
+            'received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
           [
             run.dataset,
             run.version,
-            run.columns,
-            run.rows.length,
-            JSON.stringify(run.rows),
+            run.records.length,
+            `[${run.records.join(',')}]`,
             run.partition,
             run.lastOffset.toString(),
             run.receivedAt,
@@ -81,14 +79,11 @@ export class AddStagedChunks1764600000000 implements MigrationInterface {
         run = null;
       };
       for (const r of page) {
-        const row = JSON.parse(r.row) as Record<string, unknown>;
-        const columns = JSON.stringify(Object.keys(row));
         const version = Number(r.schema_version);
         const partition = Number(r.source_partition);
         if (!run || run.dataset !== r.dataset || run.version !== version || run.partition !== partition) await flush();
-        else if (run.columns !== columns) await flush();
-        run ??= { dataset: r.dataset, version, partition, columns, rows: [], lastOffset: -1n, receivedAt: 0 };
-        run.rows.push(Object.values(row));
+        run ??= { dataset: r.dataset, version, partition, records: [], lastOffset: -1n, receivedAt: 0 };
+        run.records.push(r.row);
         const offset = BigInt(r.source_offset);
         if (offset > run.lastOffset) run.lastOffset = offset;
         run.receivedAt = Math.max(run.receivedAt, Number(r.received_at));

@@ -107,7 +107,7 @@ export class RecordsService {
         ? validateRecordBytes(dataset.schema, m.value, this.maxBytes)
         : ({ ok: false, reason: 'unknown_dataset', field: '', message: `dataset "${name}" does not exist` } as const);
       if (outcome.ok) {
-        rows.push({ row: outcome.row, partition, offset: m.offset });
+        rows.push({ row: outcome.row, value: m.value!, partition, offset: m.offset });
         unknownFields += outcome.unknownFields;
       } else rejects.push({ message: m, rejection: outcome });
     }
@@ -123,15 +123,7 @@ export class RecordsService {
       // The batch's span waits with its rows: the snapshot that takes them links to it.
       const traceparent = staged.length && dataset ? traceparentOf() : null;
       if (traceparent) await this.staging.stageTrace(manager, name, traceparent, Date.now());
-      if (staged.length && dataset)
-        await this.staging.stage(
-          manager,
-          name,
-          dataset.schemaVersion,
-          dataset.schema.columns.map((c) => c.name),
-          staged,
-          Date.now(),
-        );
+      if (staged.length && dataset) await this.staging.stage(manager, name, dataset.schemaVersion, staged, Date.now());
       await this.staging.setNextOffset(manager, this.group, topic, partition, mark, next);
       if (dataset)
         await this.datasets.addCounts(manager, name, staged.length, rejects.length, rows.length - staged.length);

@@ -1,13 +1,20 @@
-// Staged chunks on SQLite and PostgreSQL: one row per consumed chunk, handed to the snapshot builder whole
-// in parts of at most N rows; rows staged by the old one-row-per-record layout survive the upgrade.
+// Staged chunks on SQLite and PostgreSQL: one row per consumed chunk holding the records as they came,
+// handed to the snapshot builder whole in parts of at most N records; rows staged by the old
+// one-row-per-record layout survive the upgrade.
 import { describeEachDatabase } from '@keel/persistence/testing';
 import { rawQuery } from '@keel/persistence';
 import { ingestionEntities, ingestionMigrations } from '../database';
 import { AddStagedChunks1764600000000 } from '../common/staged-chunks.migration';
 import { StagingRepository, type StagedInsert } from './staging.repository';
 
+const record = (id: number) => ({ id, city: `c${id}`, flag: id % 2 === 0 ? 'yes' : false, extra: null });
 const inserts = (partition: number, from: number, n: number): StagedInsert[] =>
-  Array.from({ length: n }, (_, i) => ({ row: [from + i, `c${i}`, i % 2 === 0], partition, offset: String(from + i) }));
+  Array.from({ length: n }, (_, i) => ({
+    row: [from + i, `c${from + i}`, (from + i) % 2 === 0],
+    value: Buffer.from(JSON.stringify(record(from + i))),
+    partition,
+    offset: String(from + i),
+  }));
 
 describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations: ingestionMigrations }, (db) => {
   let repo: StagingRepository;
@@ -16,33 +23,35 @@ describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations:
   });
 
   it('should hand whole chunks of at most the limit and unstage only what was taken', async () => {
-    const cols = ['id', 'city', 'flag'];
-    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, cols, inserts(0, 0, 3), 100));
-    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, cols, inserts(1, 10, 2), 200));
-    await db.dataSource().transaction((m) => repo.stage(m, 'other', 1, cols, inserts(0, 0, 4), 300));
-    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 2, cols, inserts(0, 3, 2), 400));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, inserts(0, 0, 3), 100));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, inserts(1, 10, 2), 200));
+    await db.dataSource().transaction((m) => repo.stage(m, 'other', 1, inserts(0, 0, 4), 300));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 2, inserts(0, 3, 2), 400));
+    // A chunk whose transaction rolls back leaves nothing behind.
+    await expect(
+      db.dataSource().transaction(async (m) => {
+        await repo.stage(m, 'churn', 2, inserts(0, 5, 2), 500);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
 
     const first = await repo.staged('churn', 5);
-    expect(first.map((c) => [c.partition, c.lastOffset, c.rows.length, c.receivedAt])).toEqual([
+    expect(first.map((c) => [c.partition, c.lastOffset, c.records.length, c.receivedAt])).toEqual([
       [0, '2', 3, 100],
       [1, '11', 2, 200],
     ]);
-    expect(first[0]!.rows).toEqual([
-      [0, 'c0', true],
-      [1, 'c1', false],
-      [2, 'c2', true],
-    ]);
-    expect(first[0]!.columns).toEqual(cols);
+    // The records exactly as they came (the snapshot coerces them again).
+    expect(first[0]!.records).toEqual([record(0), record(1), record(2)]);
     // A chunk larger than the limit still comes alone, so the builder always makes progress.
-    expect((await repo.staged('churn', 1)).map((c) => c.rows.length)).toEqual([3]);
+    expect((await repo.staged('churn', 1)).map((c) => c.records.length)).toEqual([3]);
 
     await db.dataSource().transaction((m) => repo.unstage(m, 'churn', [first[0]!.id]));
     const rest = await repo.staged('churn', 100);
-    expect(rest.map((c) => [c.schemaVersion, c.lastOffset])).toEqual([
-      [1, '11'],
-      [2, '4'],
+    expect(rest.map((c) => [c.schemaVersion, c.lastOffset, c.records.length])).toEqual([
+      [1, '11', 2],
+      [2, '4', 2],
     ]);
-    expect((await repo.staged('other', 100)).map((c) => c.rows.length)).toEqual([4]);
+    expect((await repo.staged('other', 100)).map((c) => c.records.length)).toEqual([4]);
   });
 
   it('should carry rows of the one-row-per-record layout over in order when migrating', async () => {
@@ -67,20 +76,19 @@ describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations:
       await q.release();
     }
     const chunks = await repo.staged('legacy', 100);
-    expect(chunks.map((c) => [c.schemaVersion, c.columns, c.rows, c.partition, c.lastOffset, c.receivedAt])).toEqual([
+    expect(chunks.map((c) => [c.schemaVersion, c.records, c.partition, c.lastOffset, c.receivedAt])).toEqual([
       [
         1,
-        ['id', 'city'],
         [
-          [1, 'a'],
-          [2, 'b'],
+          { id: 1, city: 'a' },
+          { id: 2, city: 'b' },
         ],
         0,
         '6',
         11,
       ],
-      [1, ['id', 'city'], [[3, 'c']], 1, '2', 12],
-      [2, ['id', 'city', 'age'], [[4, 'd', 7]], 1, '3', 13],
+      [1, [{ id: 3, city: 'c' }], 1, '2', 12],
+      [2, [{ id: 4, city: 'd', age: 7 }], 1, '3', 13],
     ]);
   });
 });

@@ -6,22 +6,27 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 export interface StagedInsert {
   row: CellValue[];
+  /** The record's original JSON bytes (staged as they came: nothing is re-encoded on the hot path). */
+  value: Buffer;
   partition: number;
   offset: string;
 }
 
-/** One staged chunk: the accepted rows of one consumed chunk of one partition, as one database row. */
+/** One staged chunk: the accepted records of one consumed chunk of one partition, as one database row. */
 export interface StagedChunk {
   id: number;
   schemaVersion: number;
-  /** The column names the positional rows follow (the schema version's), so older versions map by name. */
-  columns: string[];
-  rows: CellValue[][];
+  /** The accepted records as they came (JSON objects); the snapshot coerces them against the schema again. */
+  records: Record<string, unknown>[];
   partition: number;
   /** Highest source offset of the chunk's rows. */
   lastOffset: string;
   receivedAt: number;
 }
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 /** ingest_staged_chunks and ingest_offsets: accepted rows and, in the same transaction, how far each partition got. */
 @Injectable()
@@ -68,31 +73,34 @@ export class StagingRepository {
   }
 
   /**
-   * Stages a chunk's accepted rows (all of one partition, in offset order) as ONE row: the positional rows
-   * as one JSON array. One insert per staging transaction whatever the chunk's size, where a row per
-   * record cost most of the ingestion path.
+   * Stages a chunk's accepted records (all of one partition, in offset order) as ONE row: their original
+   * JSON bytes joined into one JSON array. One insert per staging transaction whatever the chunk's size,
+   * and nothing re-encoded: a row per record, then re-encoding each row, cost most of the ingestion path.
+   * Coercion is deterministic, so the snapshot builder gets the same rows back by coercing again.
    */
   async stage(
     manager: EntityManager,
     dataset: string,
     schemaVersion: number,
-    columns: readonly string[],
     rows: StagedInsert[],
     receivedAt: number,
   ): Promise<void> {
     if (rows.length === 0) return;
-    const data = new Array<CellValue[]>(rows.length);
-    for (let i = 0; i < rows.length; i++) data[i] = rows[i]!.row;
+    const parts = new Array<Buffer>(rows.length * 2 + 1);
+    for (let i = 0; i < rows.length; i++) {
+      parts[2 * i] = i === 0 ? OPEN : COMMA;
+      parts[2 * i + 1] = rows[i]!.value;
+    }
+    parts[rows.length * 2] = CLOSE;
     await rawQuery(
       manager,
-      'INSERT INTO ingest_staged_chunks (dataset, schema_version, columns, rows, data, source_partition, last_offset, ' +
-        'received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO ingest_staged_chunks (dataset, schema_version, rows, data, source_partition, last_offset, ' +
+        'received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [
         dataset,
         schemaVersion,
-        JSON.stringify(columns),
         rows.length,
-        JSON.stringify(data),
+        Buffer.concat(parts).toString('utf8'),
         rows[0]!.partition,
         rows[rows.length - 1]!.offset,
         receivedAt,
@@ -123,14 +131,13 @@ export class StagingRepository {
       const rows = await rawQuery<{
         id: number;
         schema_version: number;
-        columns: string;
         data: string;
         source_partition: number;
         last_offset: string | number;
         received_at: string | number;
       }>(
         this.dataSource,
-        'SELECT id, schema_version, columns, data, source_partition, last_offset, received_at ' +
+        'SELECT id, schema_version, data, source_partition, last_offset, received_at ' +
           `FROM ingest_staged_chunks WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`,
         part,
       );
@@ -138,8 +145,7 @@ export class StagingRepository {
         chunksOut.push({
           id: Number(r.id),
           schemaVersion: Number(r.schema_version),
-          columns: JSON.parse(r.columns) as string[],
-          rows: JSON.parse(r.data) as CellValue[][],
+          records: JSON.parse(r.data) as Record<string, unknown>[],
           partition: Number(r.source_partition),
           lastOffset: String(r.last_offset),
           receivedAt: Number(r.received_at),

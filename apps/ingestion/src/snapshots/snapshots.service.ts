@@ -326,28 +326,22 @@ export class SnapshotsService {
 }
 
 /**
- * Staged chunks' rows in the dataset's current column order. Rows staged under an older schema version
- * are coerced again; a value the (forced) new type cannot take becomes missing.
+ * Staged records coerced against the dataset's current schema. Coercion is deterministic, so records
+ * staged under the current version come back exactly as validated; under an older version, a value the
+ * (forced) new type cannot take becomes missing.
  */
 function currentRows(dataset: Dataset, staged: StagedChunk[]): CellValue[][] {
   const columns = dataset.schema.columns;
+  const names = columns.map((c) => c.name);
   const rows: CellValue[][] = [];
-  for (const chunk of staged) {
-    const at = columns.map((c) => chunk.columns.indexOf(c.name));
-    const same = chunk.schemaVersion === dataset.schemaVersion;
-    if (same && at.every((i, c) => i === c) && chunk.columns.length === columns.length) {
-      for (const r of chunk.rows) rows.push(r);
-      continue;
+  for (const chunk of staged)
+    for (const record of chunk.records) {
+      const row = new Array<CellValue>(columns.length);
+      for (let i = 0; i < columns.length; i++) {
+        const v = coerceCell(columns[i]!, record[names[i]!]);
+        row[i] = v !== null && typeof v === 'object' ? null : v;
+      }
+      rows.push(row);
     }
-    for (const r of chunk.rows)
-      rows.push(
-        columns.map((c, i) => {
-          const raw = at[i]! < 0 ? null : (r[at[i]!] ?? null);
-          if (same) return raw;
-          const v = coerceCell(c, raw);
-          return v !== null && typeof v === 'object' ? null : v;
-        }),
-      );
-  }
   return rows;
 }
