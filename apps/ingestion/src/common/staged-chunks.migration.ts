@@ -38,7 +38,8 @@ export class AddStagedChunks1764600000000 implements MigrationInterface {
           { name: 'dataset', type: 'varchar', length: '63' },
           { name: 'schema_version', type: 'integer' },
           { name: 'rows', type: 'integer' },
-          { name: 'data', type: 'text' },
+          // The records' UTF-8 JSON as bytes: bound and read back without a text conversion on either side.
+          { name: 'data', type: q.connection.options.type === 'postgres' ? 'bytea' : 'blob' },
           { name: 'source_partition', type: 'integer' },
           { name: 'last_offset', type: 'bigint' },
           { name: 'received_at', type: 'bigint' },
@@ -70,7 +71,7 @@ export class AddStagedChunks1764600000000 implements MigrationInterface {
             run.dataset,
             run.version,
             run.records.length,
-            `[${run.records.join(',')}]`,
+            Buffer.from(`[${run.records.join(',')}]`, 'utf8'),
             run.partition,
             run.lastOffset.toString(),
             run.receivedAt,

@@ -75,7 +75,7 @@ describe.each(['sqlite', 'postgres'] as const)('ingestion DatasetService [%s]', 
       h.dataSource,
       'INSERT INTO ingest_staged_chunks (dataset, schema_version, rows, data, source_partition, last_offset, ' +
         'received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ['people', 2, 1, '[{"id":1,"age":3,"label":true,"city":"x"}]', 0, 0, Date.now()],
+      ['people', 2, 1, Buffer.from('[{"id":1,"age":3,"label":true,"city":"x"}]'), 0, 0, Date.now()],
     );
     const retyped = added.map((c) =>
       c.name === 'age' ? { ...c, type: 'COLUMN_TYPE_CATEGORICAL' as const, min: undefined, max: undefined } : c,
