@@ -34,6 +34,14 @@ const cpuS = (pid: number): number => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
+/** The service's V8 heap and external memory (prom-client default metrics on /metrics), in MB. */
+async function heapMb(url: string): Promise<{ heap: number; external: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { heap: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
+}
+
 function record(i: number): string {
   const r: Record<string, number | string> = { id: i };
   for (let c = 0; c < NUMERIC - 1; c++) r[`n${c}`] = ((i * 7919 + c * 104729) % 100_000) / 100;
@@ -132,6 +140,8 @@ async function main(): Promise<void> {
     const pid = ingestion.child.pid!;
     const rssStart = rssMb(pid);
     let rssAt100k = NaN;
+    let heapAt100k = { heap: NaN, external: NaN };
+    let rssAtHalf = NaN;
     let first = 0;
     let cpuFirst = 0;
     let accepted = 0;
@@ -143,7 +153,11 @@ async function main(): Promise<void> {
           first = Date.now();
           cpuFirst = cpuS(pid);
         }
-        if (accepted >= Math.min(100_000, RECORDS / 10) && Number.isNaN(rssAt100k)) rssAt100k = rssMb(pid);
+        if (accepted >= Math.min(100_000, RECORDS / 10) && Number.isNaN(rssAt100k)) {
+          rssAt100k = rssMb(pid);
+          heapAt100k = await heapMb(ingestion.httpUrl);
+        }
+        if (accepted >= RECORDS / 2 && Number.isNaN(rssAtHalf)) rssAtHalf = rssMb(pid);
         return accepted >= RECORDS;
       },
       { timeoutMs: 900_000, intervalMs: 100, what: 'every record staged' },
@@ -160,6 +174,15 @@ async function main(): Promise<void> {
     result('ingest_rss_at_10pct_mb', rssAt100k, 'MB');
     result('ingest_rss_at_end_mb', rssEnd, 'MB');
     result('ingest_rss_growth_10pct_to_end_mb', rssEnd - rssAt100k, 'MB');
+    // Flat means a plateau: what the second half of the records adds.
+    result('ingest_rss_at_50pct_mb', rssAtHalf, 'MB');
+    result('ingest_rss_growth_50pct_to_end_mb', rssEnd - rssAtHalf, 'MB');
+    // What the growth is made of: the JS heap and external (Buffer) memory at the same two points.
+    const heapEnd = await heapMb(ingestion.httpUrl);
+    result('ingest_heap_used_at_10pct_mb', heapAt100k.heap, 'MB');
+    result('ingest_heap_used_at_end_mb', heapEnd.heap, 'MB');
+    result('ingest_external_at_10pct_mb', heapAt100k.external, 'MB');
+    result('ingest_external_at_end_mb', heapEnd.external, 'MB');
 
     const t0 = Date.now();
     const s = (await client.datasets.CreateSnapshot({ dataset: DATASET, wait: true })) as ingestionV1.Snapshot__Output;

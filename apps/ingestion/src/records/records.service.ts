@@ -96,7 +96,11 @@ export class RecordsService {
 
   private async process(name: string, topic: string, partition: number, messages: IngestMessage[]): Promise<number> {
     const mark = await this.staging.nextOffset(this.group, topic, partition);
-    const fresh = mark === null ? messages : messages.filter((m) => BigInt(m.offset) >= mark);
+    // Offsets rise within a batch: only a batch that starts below the mark (a redelivery) needs filtering.
+    const fresh =
+      mark === null || BigInt(messages[0]!.offset) >= mark
+        ? messages
+        : messages.filter((m) => BigInt(m.offset) >= mark);
     if (fresh.length === 0) return 0;
     const dataset = await this.dataset(name);
     let rows: StagedInsert[] = [];

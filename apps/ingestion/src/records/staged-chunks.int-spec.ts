@@ -5,7 +5,7 @@ import { describeEachDatabase } from '@keel/persistence/testing';
 import { rawQuery } from '@keel/persistence';
 import { ingestionEntities, ingestionMigrations } from '../database';
 import { AddStagedChunks1764600000000 } from '../common/staged-chunks.migration';
-import { StagingRepository, type StagedInsert } from './staging.repository';
+import { StagingRepository, stagedRecords, type StagedInsert } from './staging.repository';
 
 const record = (id: number) => ({ id, city: `c${id}`, flag: id % 2 === 0 ? 'yes' : false, extra: null });
 const inserts = (partition: number, from: number, n: number): StagedInsert[] =>
@@ -36,22 +36,22 @@ describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations:
     ).rejects.toThrow('rolled back');
 
     const first = await repo.staged('churn', 5);
-    expect(first.map((c) => [c.partition, c.lastOffset, c.records.length, c.receivedAt])).toEqual([
+    expect(first.map((c) => [c.partition, c.lastOffset, c.rows, c.receivedAt])).toEqual([
       [0, '2', 3, 100],
       [1, '11', 2, 200],
     ]);
     // The records exactly as they came (the snapshot coerces them again).
-    expect(first[0]!.records).toEqual([record(0), record(1), record(2)]);
+    expect(stagedRecords(first[0]!)).toEqual([record(0), record(1), record(2)]);
     // A chunk larger than the limit still comes alone, so the builder always makes progress.
-    expect((await repo.staged('churn', 1)).map((c) => c.records.length)).toEqual([3]);
+    expect((await repo.staged('churn', 1)).map((c) => c.rows)).toEqual([3]);
 
     await db.dataSource().transaction((m) => repo.unstage(m, 'churn', [first[0]!.id]));
     const rest = await repo.staged('churn', 100);
-    expect(rest.map((c) => [c.schemaVersion, c.lastOffset, c.records.length])).toEqual([
+    expect(rest.map((c) => [c.schemaVersion, c.lastOffset, c.rows])).toEqual([
       [1, '11', 2],
       [2, '4', 2],
     ]);
-    expect((await repo.staged('other', 100)).map((c) => c.records.length)).toEqual([4]);
+    expect((await repo.staged('other', 100)).map((c) => c.rows)).toEqual([4]);
   });
 
   it('should carry rows of the one-row-per-record layout over in order when migrating', async () => {
@@ -76,7 +76,7 @@ describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations:
       await q.release();
     }
     const chunks = await repo.staged('legacy', 100);
-    expect(chunks.map((c) => [c.schemaVersion, c.records, c.partition, c.lastOffset, c.receivedAt])).toEqual([
+    expect(chunks.map((c) => [c.schemaVersion, stagedRecords(c), c.partition, c.lastOffset, c.receivedAt])).toEqual([
       [
         1,
         [

@@ -16,12 +16,21 @@ export interface StagedInsert {
 export interface StagedChunk {
   id: number;
   schemaVersion: number;
-  /** The accepted records as they came (JSON objects); the snapshot coerces them against the schema again. */
-  records: Record<string, unknown>[];
+  rows: number;
+  /**
+   * The accepted records as they came: a JSON array of objects, UTF-8 (parse with `stagedRecords`, one
+   * chunk at a time, so a part's records are never all decoded at once).
+   */
+  data: Buffer;
   partition: number;
   /** Highest source offset of the chunk's rows. */
   lastOffset: string;
   receivedAt: number;
+}
+
+/** A staged chunk's records (the snapshot builder coerces them against the schema again). */
+export function stagedRecords(chunk: StagedChunk): Record<string, unknown>[] {
+  return JSON.parse(chunk.data.toString('utf8')) as Record<string, unknown>[];
 }
 
 const OPEN = Buffer.from('[');
@@ -140,13 +149,14 @@ export class StagingRepository implements OnModuleInit {
       const rows = await rawQuery<{
         id: number;
         schema_version: number;
+        rows: number;
         data: Buffer;
         source_partition: number;
         last_offset: string | number;
         received_at: string | number;
       }>(
         this.dataSource,
-        'SELECT id, schema_version, data, source_partition, last_offset, received_at ' +
+        'SELECT id, schema_version, rows, data, source_partition, last_offset, received_at ' +
           `FROM ingest_staged_chunks WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`,
         part,
       );
@@ -154,7 +164,8 @@ export class StagingRepository implements OnModuleInit {
         chunksOut.push({
           id: Number(r.id),
           schemaVersion: Number(r.schema_version),
-          records: JSON.parse(r.data.toString('utf8')) as Record<string, unknown>[],
+          rows: Number(r.rows),
+          data: r.data,
           partition: Number(r.source_partition),
           lastOffset: String(r.last_offset),
           receivedAt: Number(r.received_at),

@@ -26,7 +26,7 @@ import type { IngestionSettings } from '../config';
 import type { Dataset } from '../datasets/datasets.commands';
 import { IngestionError, IngestionErrorCode } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
-import { StagingRepository, type StagedChunk } from '../records/staging.repository';
+import { StagingRepository, stagedRecords, type StagedChunk } from '../records/staging.repository';
 import { REGISTRY } from './registry.token';
 import type { RegistryAdapter } from './registry.adapter';
 import { SnapshotsMetrics } from './snapshots.metrics';
@@ -335,7 +335,7 @@ function currentRows(dataset: Dataset, staged: StagedChunk[]): CellValue[][] {
   const names = columns.map((c) => c.name);
   const rows: CellValue[][] = [];
   for (const chunk of staged)
-    for (const record of chunk.records) {
+    for (const record of stagedRecords(chunk)) {
       const row = new Array<CellValue>(columns.length);
       for (let i = 0; i < columns.length; i++) {
         const v = coerceCell(columns[i]!, record[names[i]!]);
