@@ -23,8 +23,8 @@ interface Run {
 /**
  * Accepted records are staged one row per consumed chunk (ingest_staged_chunks: the chunk's records as one
  * JSON array of objects) instead of one row per record: the staging transaction writes one row whatever
- * the chunk's size. Rows staged by the old layout (coerced rows as objects by column name, which coerce to
- * themselves again) are carried over in order, so a snapshot after the upgrade takes them like any others.
+ * the chunk's size. Rows staged by the old layout (coerced rows as objects by column name) are carried
+ * over in order, so a snapshot after the upgrade takes them like any others.
  */
 export class AddStagedChunks1764600000000 implements MigrationInterface {
   name = 'AddStagedChunks1764600000000';
@@ -37,6 +37,9 @@ export class AddStagedChunks1764600000000 implements MigrationInterface {
           { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
           { name: 'dataset', type: 'varchar', length: '63' },
           { name: 'schema_version', type: 'integer' },
+          // The column definitions the records were validated against (JSON); null for rows carried over
+          // from ingest_staged_rows, which hold coerced values by column name already.
+          { name: 'columns', type: 'text', isNullable: true },
           { name: 'rows', type: 'integer' },
           // The records' UTF-8 JSON as bytes: bound and read back without a text conversion on either side.
           { name: 'data', type: q.connection.options.type === 'postgres' ? 'bytea' : 'blob' },

@@ -127,7 +127,14 @@ export class RecordsService {
       // The batch's span waits with its rows: the snapshot that takes them links to it.
       const traceparent = staged.length && dataset ? traceparentOf() : null;
       if (traceparent) await this.staging.stageTrace(manager, name, traceparent, Date.now());
-      if (staged.length && dataset) await this.staging.stage(manager, name, dataset.schemaVersion, staged, Date.now());
+      if (staged.length && dataset)
+        await this.staging.stage(
+          manager,
+          name,
+          { version: dataset.schemaVersion, columns: dataset.schema.columns },
+          staged,
+          Date.now(),
+        );
       await this.staging.setNextOffset(manager, this.group, topic, partition, mark, next);
       if (dataset)
         await this.datasets.addCounts(manager, name, staged.length, rejects.length, rows.length - staged.length);

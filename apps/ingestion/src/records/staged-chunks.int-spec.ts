@@ -16,6 +16,15 @@ const inserts = (partition: number, from: number, n: number): StagedInsert[] =>
     offset: String(from + i),
   }));
 
+const v1 = {
+  version: 1,
+  columns: [
+    { name: 'id', type: 'numeric' as const, required: true },
+    { name: 'city', type: 'categorical' as const, required: false },
+  ],
+};
+const v2 = { version: 2, columns: [...v1.columns, { name: 'flag', type: 'boolean' as const, required: false }] };
+
 describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations: ingestionMigrations }, (db) => {
   let repo: StagingRepository;
   beforeAll(() => {
@@ -23,14 +32,14 @@ describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations:
   });
 
   it('should hand whole chunks of at most the limit and unstage only what was taken', async () => {
-    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, inserts(0, 0, 3), 100));
-    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 1, inserts(1, 10, 2), 200));
-    await db.dataSource().transaction((m) => repo.stage(m, 'other', 1, inserts(0, 0, 4), 300));
-    await db.dataSource().transaction((m) => repo.stage(m, 'churn', 2, inserts(0, 3, 2), 400));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', v1, inserts(0, 0, 3), 100));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', v1, inserts(1, 10, 2), 200));
+    await db.dataSource().transaction((m) => repo.stage(m, 'other', v1, inserts(0, 0, 4), 300));
+    await db.dataSource().transaction((m) => repo.stage(m, 'churn', v2, inserts(0, 3, 2), 400));
     // A chunk whose transaction rolls back leaves nothing behind.
     await expect(
       db.dataSource().transaction(async (m) => {
-        await repo.stage(m, 'churn', 2, inserts(0, 5, 2), 500);
+        await repo.stage(m, 'churn', v2, inserts(0, 5, 2), 500);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
@@ -47,9 +56,9 @@ describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations:
 
     await db.dataSource().transaction((m) => repo.unstage(m, 'churn', [first[0]!.id]));
     const rest = await repo.staged('churn', 100);
-    expect(rest.map((c) => [c.schemaVersion, c.lastOffset, c.rows])).toEqual([
-      [1, '11', 2],
-      [2, '4', 2],
+    expect(rest.map((c) => [c.schemaVersion, c.columns, c.lastOffset, c.rows])).toEqual([
+      [1, v1.columns, '11', 2],
+      [2, v2.columns, '4', 2],
     ]);
     expect((await repo.staged('other', 100)).map((c) => c.rows)).toEqual([4]);
   });
@@ -76,6 +85,7 @@ describeEachDatabase('staged chunks', { entities: ingestionEntities, migrations:
       await q.release();
     }
     const chunks = await repo.staged('legacy', 100);
+    expect(chunks.every((c) => c.columns === null)).toBe(true);
     expect(chunks.map((c) => [c.schemaVersion, stagedRecords(c), c.partition, c.lastOffset, c.receivedAt])).toEqual([
       [
         1,

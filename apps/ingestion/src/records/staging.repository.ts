@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { chunks, isPostgres, rawQuery } from '@keel/persistence';
 import { DATA_SOURCE } from '@keel/runtime';
-import type { CellValue } from '@keel/datasets';
+import type { CellValue, DatasetColumn } from '@keel/datasets';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface StagedInsert {
@@ -16,6 +16,8 @@ export interface StagedInsert {
 export interface StagedChunk {
   id: number;
   schemaVersion: number;
+  /** The columns the records were validated against; null: carried over holding coerced values by name. */
+  columns: DatasetColumn[] | null;
   rows: number;
   /**
    * The accepted records as they came: a JSON array of objects, UTF-8 (parse with `stagedRecords`, one
@@ -40,7 +42,15 @@ const CLOSE = Buffer.from(']');
 /** ingest_staged_chunks and ingest_offsets: accepted rows and, in the same transaction, how far each partition got. */
 @Injectable()
 export class StagingRepository implements OnModuleInit {
+  private readonly columnsText = new WeakMap<readonly DatasetColumn[], string>();
+
   constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
+
+  private columnsJson(columns: readonly DatasetColumn[]): string {
+    let text = this.columnsText.get(columns);
+    if (text === undefined) this.columnsText.set(columns, (text = JSON.stringify(columns)));
+    return text;
+  }
 
   /**
    * SQLite: staging appends ~0.5 MB per chunk, so the default WAL checkpoint (every 1,000 pages, each one
@@ -99,7 +109,7 @@ export class StagingRepository implements OnModuleInit {
   async stage(
     manager: EntityManager,
     dataset: string,
-    schemaVersion: number,
+    schema: { version: number; columns: readonly DatasetColumn[] },
     rows: StagedInsert[],
     receivedAt: number,
   ): Promise<void> {
@@ -112,11 +122,12 @@ export class StagingRepository implements OnModuleInit {
     parts[rows.length * 2] = CLOSE;
     await rawQuery(
       manager,
-      'INSERT INTO ingest_staged_chunks (dataset, schema_version, rows, data, source_partition, last_offset, ' +
-        'received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO ingest_staged_chunks (dataset, schema_version, columns, rows, data, source_partition, ' +
+        'last_offset, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [
         dataset,
-        schemaVersion,
+        schema.version,
+        this.columnsJson(schema.columns),
         rows.length,
         Buffer.concat(parts),
         rows[0]!.partition,
@@ -149,6 +160,7 @@ export class StagingRepository implements OnModuleInit {
       const rows = await rawQuery<{
         id: number;
         schema_version: number;
+        columns: string | null;
         rows: number;
         data: Buffer;
         source_partition: number;
@@ -156,7 +168,7 @@ export class StagingRepository implements OnModuleInit {
         received_at: string | number;
       }>(
         this.dataSource,
-        'SELECT id, schema_version, rows, data, source_partition, last_offset, received_at ' +
+        'SELECT id, schema_version, columns, rows, data, source_partition, last_offset, received_at ' +
           `FROM ingest_staged_chunks WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`,
         part,
       );
@@ -164,6 +176,7 @@ export class StagingRepository implements OnModuleInit {
         chunksOut.push({
           id: Number(r.id),
           schemaVersion: Number(r.schema_version),
+          columns: r.columns === null ? null : (JSON.parse(r.columns) as DatasetColumn[]),
           rows: Number(r.rows),
           data: r.data,
           partition: Number(r.source_partition),

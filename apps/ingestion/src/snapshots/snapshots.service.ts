@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  coerceCell,
   isWindowed,
   newestEventTime,
   ProfileBuilder,
@@ -26,7 +25,8 @@ import type { IngestionSettings } from '../config';
 import type { Dataset } from '../datasets/datasets.commands';
 import { IngestionError, IngestionErrorCode } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
-import { StagingRepository, stagedRecords, type StagedChunk } from '../records/staging.repository';
+import { StagingRepository, type StagedChunk } from '../records/staging.repository';
+import { currentRows } from './staged-rows';
 import { REGISTRY } from './registry.token';
 import type { RegistryAdapter } from './registry.adapter';
 import { SnapshotsMetrics } from './snapshots.metrics';
@@ -323,25 +323,4 @@ export class SnapshotsService {
     );
     return row;
   }
-}
-
-/**
- * Staged records coerced against the dataset's current schema. Coercion is deterministic, so records
- * staged under the current version come back exactly as validated; under an older version, a value the
- * (forced) new type cannot take becomes missing.
- */
-function currentRows(dataset: Dataset, staged: StagedChunk[]): CellValue[][] {
-  const columns = dataset.schema.columns;
-  const names = columns.map((c) => c.name);
-  const rows: CellValue[][] = [];
-  for (const chunk of staged)
-    for (const record of stagedRecords(chunk)) {
-      const row = new Array<CellValue>(columns.length);
-      for (let i = 0; i < columns.length; i++) {
-        const v = coerceCell(columns[i]!, record[names[i]!]);
-        row[i] = v !== null && typeof v === 'object' ? null : v;
-      }
-      rows.push(row);
-    }
-  return rows;
 }
