@@ -138,6 +138,9 @@ async function main(): Promise<void> {
     ingestion = await start();
     client = ingestionClients(ingestion.grpcAddress);
     const pid = ingestion.child.pid!;
+    // A service that dies mid-run fails the bench at once with its output (waitFor would retry on).
+    let exited: string | null = null;
+    ingestion.child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
     const rssStart = rssMb(pid);
     let rssAt100k = NaN;
     let heapAt100k = { heap: NaN, external: NaN };
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     let accepted = 0;
     await waitFor(
       async () => {
+        if (exited !== null) return true;
         const d = (await client.datasets.GetDataset({ name: DATASET })) as ingestionV1.Dataset__Output;
         accepted = Number(d.accepted) + Number(d.rejected);
         if (accepted > 0 && !first) {
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
       },
       { timeoutMs: 900_000, intervalMs: 100, what: 'every record staged' },
     );
+    if (exited !== null) throw new Error(`ingestion ${exited} after ${accepted} records:\n${ingestion.output()}`);
     const ingestS = (Date.now() - first) / 1000;
     const ingestCpuUs = ((cpuS(pid) - cpuFirst) * 1e6) / RECORDS;
     const rate = RECORDS / ingestS;
