@@ -23,6 +23,9 @@ const CATEGORICAL = 5;
 const result = (name: string, value: number, unit: string): void =>
   console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
 
+/** A progress line (which phase a stuck run is in). */
+const phase = (what: string): void => console.log(`# ${new Date().toISOString()} ${what}`);
+
 const rssMb = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -126,15 +129,18 @@ async function main(): Promise<void> {
     client.close();
     // The topic is filled while the service is down, so both consumers read the same backlog.
     await ingestion.stop();
+    phase('producing');
     const produceS = await produce(kafka, ingestTopic(DATASET));
     result('ingest_produce_records_per_s', RECORDS / produceS, 'records/s');
 
+    phase('raw kafkajs consumer');
     const rawRun = await rawConsume(kafka, ingestTopic(DATASET));
     const raw = RECORDS / rawRun.seconds;
     result('ingest_raw_kafkajs_records_per_s', raw, 'records/s');
     // CPU per record is steadier than records/s on a loaded machine (the wait for a core is not in it).
     result('ingest_raw_kafkajs_cpu_us_per_record', (rawRun.cpuS * 1e6) / RECORDS, 'us');
 
+    phase('ingestion service');
     ingestion = await start();
     client = ingestionClients(ingestion.grpcAddress);
     const pid = ingestion.child.pid!;
@@ -189,6 +195,7 @@ async function main(): Promise<void> {
     result('ingest_external_at_10pct_mb', heapAt100k.external, 'MB');
     result('ingest_external_at_end_mb', heapEnd.external, 'MB');
 
+    phase('snapshot');
     const t0 = Date.now();
     const s = (await client.datasets.CreateSnapshot({ dataset: DATASET, wait: true })) as ingestionV1.Snapshot__Output;
     result('ingest_snapshot_s', (Date.now() - t0) / 1000, 's');
