@@ -73,8 +73,9 @@ describe.each(['sqlite', 'postgres'] as const)('ingestion DatasetService [%s]', 
     expect(v2.schemaVersion).toBe(2);
     await rawQuery(
       h.dataSource,
-      'INSERT INTO ingest_staged_rows (dataset, schema_version, row, source_partition, source_offset, received_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ['people', 2, '{"id":1,"age":3,"label":true,"city":"x"}', 0, 0, Date.now()],
+      'INSERT INTO ingest_staged_chunks (dataset, schema_version, rows, data, source_partition, last_offset, ' +
+        'received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ['people', 2, 1, Buffer.from('[{"id":1,"age":3,"label":true,"city":"x"}]'), 0, 0, Date.now()],
     );
     const retyped = added.map((c) =>
       c.name === 'age' ? { ...c, type: 'COLUMN_TYPE_CATEGORICAL' as const, min: undefined, max: undefined } : c,

@@ -111,8 +111,8 @@ export class DatasetsRepository {
     const rows = await rawQuery<{ n: string | number }>(
       this.dataSource,
       exceptSchemaVersion === undefined
-        ? 'SELECT COUNT(*) AS n FROM ingest_staged_rows WHERE dataset = ?'
-        : 'SELECT COUNT(*) AS n FROM ingest_staged_rows WHERE dataset = ? AND schema_version <> ?',
+        ? 'SELECT COALESCE(SUM(rows), 0) AS n FROM ingest_staged_chunks WHERE dataset = ?'
+        : 'SELECT COALESCE(SUM(rows), 0) AS n FROM ingest_staged_chunks WHERE dataset = ? AND schema_version <> ?',
       exceptSchemaVersion === undefined ? [name] : [name, exceptSchemaVersion],
     );
     return Number(rows[0]?.n ?? 0);

@@ -96,7 +96,11 @@ export class RecordsService {
 
   private async process(name: string, topic: string, partition: number, messages: IngestMessage[]): Promise<number> {
     const mark = await this.staging.nextOffset(this.group, topic, partition);
-    const fresh = mark === null ? messages : messages.filter((m) => BigInt(m.offset) >= mark);
+    // Offsets rise within a batch: only a batch that starts below the mark (a redelivery) needs filtering.
+    const fresh =
+      mark === null || BigInt(messages[0]!.offset) >= mark
+        ? messages
+        : messages.filter((m) => BigInt(m.offset) >= mark);
     if (fresh.length === 0) return 0;
     const dataset = await this.dataset(name);
     let rows: StagedInsert[] = [];
@@ -107,7 +111,7 @@ export class RecordsService {
         ? validateRecordBytes(dataset.schema, m.value, this.maxBytes)
         : ({ ok: false, reason: 'unknown_dataset', field: '', message: `dataset "${name}" does not exist` } as const);
       if (outcome.ok) {
-        rows.push({ row: outcome.row, partition, offset: m.offset });
+        rows.push({ row: outcome.row, value: m.value!, partition, offset: m.offset });
         unknownFields += outcome.unknownFields;
       } else rejects.push({ message: m, rejection: outcome });
     }
@@ -127,8 +131,7 @@ export class RecordsService {
         await this.staging.stage(
           manager,
           name,
-          dataset.schemaVersion,
-          dataset.schema.columns.map((c) => c.name),
+          { version: dataset.schemaVersion, columns: dataset.schema.columns },
           staged,
           Date.now(),
         );

@@ -1,29 +1,65 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { chunks, isPostgres, rawQuery } from '@keel/persistence';
 import { DATA_SOURCE } from '@keel/runtime';
-import type { CellValue } from '@keel/datasets';
+import type { CellValue, DatasetColumn } from '@keel/datasets';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface StagedInsert {
   row: CellValue[];
+  /** The record's original JSON bytes (staged as they came: nothing is re-encoded on the hot path). */
+  value: Buffer;
   partition: number;
   offset: string;
 }
 
-export interface StagedRow {
+/** One staged chunk: the accepted records of one consumed chunk of one partition, as one database row. */
+export interface StagedChunk {
   id: number;
   schemaVersion: number;
-  /** By column name, so rows staged under an older schema version map onto the current one. */
-  row: Record<string, CellValue>;
+  /** The columns the records were validated against; null: carried over holding coerced values by name. */
+  columns: DatasetColumn[] | null;
+  rows: number;
+  /**
+   * The accepted records as they came: a JSON array of objects, UTF-8 (parse with `stagedRecords`, one
+   * chunk at a time, so a part's records are never all decoded at once).
+   */
+  data: Buffer;
   partition: number;
-  offset: string;
+  /** Highest source offset of the chunk's rows. */
+  lastOffset: string;
   receivedAt: number;
 }
 
-/** ingest_staged_rows and ingest_offsets: accepted rows and, in the same transaction, how far each partition got. */
+/** A staged chunk's records (the snapshot builder coerces them against the schema again). */
+export function stagedRecords(chunk: StagedChunk): Record<string, unknown>[] {
+  return JSON.parse(chunk.data.toString('utf8')) as Record<string, unknown>[];
+}
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/** ingest_staged_chunks and ingest_offsets: accepted rows and, in the same transaction, how far each partition got. */
 @Injectable()
-export class StagingRepository {
+export class StagingRepository implements OnModuleInit {
+  private readonly columnsText = new WeakMap<readonly DatasetColumn[], string>();
+
   constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
+
+  private columnsJson(columns: readonly DatasetColumn[]): string {
+    let text = this.columnsText.get(columns);
+    if (text === undefined) this.columnsText.set(columns, (text = JSON.stringify(columns)));
+    return text;
+  }
+
+  /**
+   * SQLite: staging appends ~0.5 MB per chunk, so the default WAL checkpoint (every 1,000 pages, each one
+   * an fsync blocking the event loop) ran every few chunks. Checkpoint every 16,384 pages (64 MB) instead.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.dataSource.options.type === 'better-sqlite3')
+      await this.dataSource.query('PRAGMA wal_autocheckpoint = 16384');
+  }
 
   /** The next offset to process of one partition for the group, or null when it never processed any. */
   async nextOffset(
@@ -64,64 +100,91 @@ export class StagingRepository {
       );
   }
 
+  /**
+   * Stages a chunk's accepted records (all of one partition, in offset order) as ONE row: their original
+   * JSON bytes joined into one JSON array. One insert per staging transaction whatever the chunk's size,
+   * and nothing re-encoded: a row per record, then re-encoding each row, cost most of the ingestion path.
+   * Coercion is deterministic, so the snapshot builder gets the same rows back by coercing again.
+   */
   async stage(
     manager: EntityManager,
     dataset: string,
-    schemaVersion: number,
-    columns: readonly string[],
+    schema: { version: number; columns: readonly DatasetColumn[] },
     rows: StagedInsert[],
     receivedAt: number,
   ): Promise<void> {
-    // The row as a JSON object by column name, concatenated from precomputed keys (the hot path).
-    const keys = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c) + ':');
-    const encode = (row: CellValue[]): string => {
-      let text = '';
-      for (let c = 0; c < keys.length; c++) {
-        const v = row[c] ?? null;
-        text += keys[c]! + (typeof v === 'string' ? JSON.stringify(v) : String(v));
-      }
-      return keys.length ? text + '}' : '{}';
-    };
-    // 1,000 rows × 6 parameters per statement: within SQLite's and PostgreSQL's parameter limits.
-    for (const part of chunks(rows, 1000)) {
-      const values = part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-      const params: unknown[] = [];
-      for (const r of part) params.push(dataset, schemaVersion, encode(r.row), r.partition, r.offset, receivedAt);
-      await rawQuery(
-        manager,
-        `INSERT INTO ingest_staged_rows (dataset, schema_version, row, source_partition, source_offset, received_at) VALUES ${values}`,
-        params,
-      );
+    if (rows.length === 0) return;
+    const parts = new Array<Buffer>(rows.length * 2 + 1);
+    for (let i = 0; i < rows.length; i++) {
+      parts[2 * i] = i === 0 ? OPEN : COMMA;
+      parts[2 * i + 1] = rows[i]!.value;
     }
+    parts[rows.length * 2] = CLOSE;
+    await rawQuery(
+      manager,
+      'INSERT INTO ingest_staged_chunks (dataset, schema_version, columns, rows, data, source_partition, ' +
+        'last_offset, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        dataset,
+        schema.version,
+        this.columnsJson(schema.columns),
+        rows.length,
+        Buffer.concat(parts),
+        rows[0]!.partition,
+        rows[rows.length - 1]!.offset,
+        receivedAt,
+      ],
+    );
   }
 
   /**
-   * The oldest staged rows of a dataset, at most `limit`. Rows leave staging in the transaction that
-   * records their part, so "what is still staged" is exact even when concurrent replicas commit ids
-   * out of order (PostgreSQL sequences do).
+   * The oldest staged chunks of a dataset, whole, holding at most `limit` rows together (at least one
+   * chunk). Chunks leave staging in the transaction that records their part, so "what is still staged" is
+   * exact even when concurrent replicas commit ids out of order (PostgreSQL sequences do).
    */
-  async staged(dataset: string, limit: number): Promise<StagedRow[]> {
-    const rows = await rawQuery<{
-      id: number;
-      schema_version: number;
-      row: string;
-      source_partition: number;
-      source_offset: string | number;
-      received_at: string | number;
-    }>(
+  async staged(dataset: string, limit: number): Promise<StagedChunk[]> {
+    const sizes = await rawQuery<{ id: number; rows: number }>(
       this.dataSource,
-      'SELECT id, schema_version, row, source_partition, source_offset, received_at FROM ingest_staged_rows ' +
-        'WHERE dataset = ? ORDER BY id LIMIT ?',
-      [dataset, limit],
+      'SELECT id, rows FROM ingest_staged_chunks WHERE dataset = ? ORDER BY id LIMIT ?',
+      [dataset, Math.max(1, limit)],
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      schemaVersion: Number(r.schema_version),
-      row: JSON.parse(r.row) as Record<string, CellValue>,
-      partition: Number(r.source_partition),
-      offset: String(r.source_offset),
-      receivedAt: Number(r.received_at),
-    }));
+    const ids: number[] = [];
+    let total = 0;
+    for (const s of sizes) {
+      if (ids.length > 0 && total + Number(s.rows) > limit) break;
+      ids.push(Number(s.id));
+      total += Number(s.rows);
+    }
+    const chunksOut: StagedChunk[] = [];
+    for (const part of chunks(ids, 500)) {
+      const rows = await rawQuery<{
+        id: number;
+        schema_version: number;
+        columns: string | null;
+        rows: number;
+        data: Buffer;
+        source_partition: number;
+        last_offset: string | number;
+        received_at: string | number;
+      }>(
+        this.dataSource,
+        'SELECT id, schema_version, columns, rows, data, source_partition, last_offset, received_at ' +
+          `FROM ingest_staged_chunks WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`,
+        part,
+      );
+      for (const r of rows)
+        chunksOut.push({
+          id: Number(r.id),
+          schemaVersion: Number(r.schema_version),
+          columns: r.columns === null ? null : (JSON.parse(r.columns) as DatasetColumn[]),
+          rows: Number(r.rows),
+          data: r.data,
+          partition: Number(r.source_partition),
+          lastOffset: String(r.last_offset),
+          receivedAt: Number(r.received_at),
+        });
+    }
+    return chunksOut;
   }
 
   /**
@@ -209,11 +272,12 @@ export class StagingRepository {
     ]);
   }
 
+  /** Removes staged chunks by id (in the transaction that records the part holding their rows). */
   async unstage(manager: EntityManager, dataset: string, ids: number[]): Promise<void> {
     for (const part of chunks(ids, 1000))
       await rawQuery(
         manager,
-        `DELETE FROM ingest_staged_rows WHERE dataset = ? AND id IN (${part.map(() => '?').join(', ')})`,
+        `DELETE FROM ingest_staged_chunks WHERE dataset = ? AND id IN (${part.map(() => '?').join(', ')})`,
         [dataset, ...part],
       );
   }

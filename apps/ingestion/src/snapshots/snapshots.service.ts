@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  coerceCell,
   isWindowed,
   newestEventTime,
   ProfileBuilder,
@@ -26,7 +25,8 @@ import type { IngestionSettings } from '../config';
 import type { Dataset } from '../datasets/datasets.commands';
 import { IngestionError, IngestionErrorCode } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
-import { StagingRepository } from '../records/staging.repository';
+import { StagingRepository, type StagedChunk } from '../records/staging.repository';
+import { currentRows } from './staged-rows';
 import { REGISTRY } from './registry.token';
 import type { RegistryAdapter } from './registry.adapter';
 import { SnapshotsMetrics } from './snapshots.metrics';
@@ -214,22 +214,8 @@ export class SnapshotsService {
     };
   }
 
-  private async writePart(
-    dataset: Dataset,
-    previous: PartRow | null,
-    staged: Awaited<ReturnType<StagingRepository['staged']>>,
-  ): Promise<PartRow> {
-    const columns = dataset.schema.columns;
-    // Rows staged under an older schema version are coerced again; a value the (forced) new type cannot
-    // take becomes missing.
-    const rows: CellValue[][] = staged.map((s) =>
-      s.schemaVersion === dataset.schemaVersion
-        ? columns.map((c) => s.row[c.name] ?? null)
-        : columns.map((c) => {
-            const v = coerceCell(c, s.row[c.name] ?? null);
-            return v !== null && typeof v === 'object' ? null : v;
-          }),
-    );
+  private async writePart(dataset: Dataset, previous: PartRow | null, staged: StagedChunk[]): Promise<PartRow> {
+    const rows = currentRows(dataset, staged);
     const profile = new ProfileBuilder(dataset.schema);
     if (previous) profile.mergeJson(JSON.parse(previous.profile) as Parameters<ProfileBuilder['mergeJson']>[0]);
     for (const r of rows) profile.add(r);
@@ -239,7 +225,7 @@ export class SnapshotsService {
     const offsets: Record<string, string> = {};
     for (const s of staged) {
       const prev = offsets[s.partition];
-      if (prev === undefined || BigInt(s.offset) > BigInt(prev)) offsets[s.partition] = s.offset;
+      if (prev === undefined || BigInt(s.lastOffset) > BigInt(prev)) offsets[s.partition] = s.lastOffset;
     }
     const part: PartRow = {
       dataset: dataset.name,
