@@ -3,7 +3,7 @@
 // With a max queue delay a batch may wait that long for a preferred size; a request whose deadline
 // passes in the queue is answered DEADLINE_EXCEEDED, and a full queue RESOURCE_EXHAUSTED.
 import { InferenceError } from './inference.errors';
-import { concatRows, sliceRows, type Tensor } from './tensors';
+import { sliceRows, type Tensor } from './tensors';
 import type { RunOutput, WorkerPool } from './worker-pool';
 
 export interface BatchingOptions {
@@ -107,33 +107,30 @@ export class Batcher {
 
   private dispatch(batch: Queued[]): void {
     const rows = batch.reduce((n, q) => n + q.rows, 0);
-    const inputs =
-      batch.length === 1
-        ? batch[0]!.inputs
-        : batch[0]!.inputs.map((_, i) =>
-            concatRows(
-              batch.map((q) => q.inputs[i]!),
-              rows,
-            ),
-          );
     const started = process.hrtime.bigint();
-    this.pool.run(this.key, inputs).then(
-      (out: RunOutput) => {
-        this.onBatch({ rows, requests: batch.length, computeNs: out.computeNs });
-        let from = 0;
-        for (const q of batch) {
-          const to = from + q.rows;
-          const outputs = batch.length === 1 ? out.outputs : out.outputs.map((t) => sliceRows(t, from, to));
-          q.resolve({ outputs, queueNs: Number(started - q.enqueued), computeNs: out.computeNs });
-          from = to;
-        }
-        this.settled(batch.length);
-      },
-      (err: Error) => {
-        for (const q of batch) q.reject(new InferenceError('unavailable', `model run failed: ${err.message}`));
-        this.settled(batch.length);
-      },
-    );
+    // The pool merges the requests' columns as it packs them for the worker: no concatenation here.
+    this.pool
+      .run(
+        this.key,
+        batch.map((q) => q.inputs),
+      )
+      .then(
+        (out: RunOutput) => {
+          this.onBatch({ rows, requests: batch.length, computeNs: out.computeNs });
+          let from = 0;
+          for (const q of batch) {
+            const to = from + q.rows;
+            const outputs = batch.length === 1 ? out.outputs : out.outputs.map((t) => sliceRows(t, from, to));
+            q.resolve({ outputs, queueNs: Number(started - q.enqueued), computeNs: out.computeNs });
+            from = to;
+          }
+          this.settled(batch.length);
+        },
+        (err: Error) => {
+          for (const q of batch) q.reject(new InferenceError('unavailable', `model run failed: ${err.message}`));
+          this.settled(batch.length);
+        },
+      );
   }
 
   private settled(n: number): void {
