@@ -1,6 +1,8 @@
 // The prediction log: each served request (or a sample) becomes keel.inference.logged, sent off the
 // request path. Entries wait in a bounded queue; when it is full they are dropped and counted, so a
-// slow or absent Kafka never slows or fails serving.
+// slow or absent Kafka never slows or fails serving. An entry is built (its tensors copied into JSON-safe
+// arrays) only when the log sends it, and the sending yields to the event loop every millisecond so a
+// burst of entries never holds up the requests being served.
 import type { EventPayload } from '@keel/contracts';
 import type { EventBus } from '@keel/event-bus';
 import { context, type Context } from '@opentelemetry/api';
@@ -15,10 +17,19 @@ export interface PredictionLogOptions {
 }
 
 const BATCH = 200;
+/** Longest stretch of log work between two turns of the event loop. */
+const SLICE_MS = 1;
+
+interface Queued {
+  make: () => LogEntry;
+  // The context of the request that made the entry: the event continues that request's trace.
+  ctx: Context;
+}
+
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export class PredictionLog {
-  // Each entry with the context of the request that made it: the event continues that request's trace.
-  private queue: { entry: LogEntry; ctx: Context }[] = [];
+  private queue: Queued[] = [];
   private running = false;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -40,7 +51,7 @@ export class PredictionLog {
       this.options.onDrop();
       return;
     }
-    this.queue.push({ entry: make(), ctx: context.active() });
+    this.queue.push({ make, ctx: context.active() });
     this.wake?.();
   }
 
@@ -64,23 +75,45 @@ export class PredictionLog {
         continue;
       }
       const batch = this.queue.splice(0, BATCH);
-      try {
-        await Promise.all(
-          batch.map((q) =>
-            context.with(q.ctx, () => bus.publish('keel.inference.logged', q.entry, { key: q.entry.model })),
-          ),
-        );
-        this.sent += batch.length;
-      } catch (err) {
-        this.options.onError(err as Error);
+      const failed = await this.send(bus, batch);
+      this.sent += batch.length - failed.length;
+      if (failed.length) {
+        this.options.onError(failed[0]!.err);
         if (this.stopped) break;
-        // Put them back in front (what does not fit is dropped) and wait out the outage.
+        // Put the unsent back in front (what does not fit is dropped) and wait out the outage.
         const room = Math.max(0, this.options.capacity - this.queue.length);
-        this.queue.unshift(...batch.slice(0, room));
-        this.dropped += batch.length - Math.min(batch.length, room);
+        this.queue.unshift(...failed.slice(0, room).map((f) => f.q));
+        this.dropped += failed.length - Math.min(failed.length, room);
         await new Promise((r) => setTimeout(r, 500).unref());
       }
     }
+  }
+
+  /** Publishes a batch in slices of about SLICE_MS; resolves with the entries that were not sent. */
+  private async send(bus: EventBus, batch: Queued[]): Promise<{ q: Queued; err: Error }[]> {
+    const failed: { q: Queued; err: Error }[] = [];
+    const sends: Promise<void>[] = [];
+    let sliceStart = performance.now();
+    for (const q of batch) {
+      const sent = context
+        .with(q.ctx, () => {
+          try {
+            const entry = q.make();
+            return bus.publish('keel.inference.logged', entry, { key: entry.model });
+          } catch (err) {
+            return Promise.reject(err as Error);
+          }
+        })
+        // Handled at once: a failure while this loop yields must not be an unhandled rejection.
+        .catch((err: unknown) => void failed.push({ q, err: err as Error }));
+      sends.push(sent);
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
+    await Promise.all(sends);
+    return failed;
   }
 
   /** Sends what is queued (bounded by the caller's shutdown) and stops. */
