@@ -214,7 +214,12 @@ async function main(): Promise<void> {
   });
   const features = await registerModel(registry.grpcAddress);
   const env = { KEEL_KAFKA_BROKERS: brokers, KEEL_REGISTRY_ADDRESS: registry.grpcAddress, KEEL_LOG_LEVEL: 'warn' };
-  const keel = await startServiceProcess('inference', { env, readyTimeoutMs: 120_000 });
+  // BENCH_CPU_PROF=<dir>: the measured service writes a V8 CPU profile there when it stops.
+  const prof = process.env['BENCH_CPU_PROF'];
+  const keel = await startServiceProcess('inference', {
+    env: prof ? { ...env, NODE_OPTIONS: `--require ${join(WORKSPACE_ROOT, 'bench/inference/cpu-profile.cjs')}` } : env,
+    readyTimeoutMs: 120_000,
+  });
   const unbatched = await startServiceProcess('inference', {
     env: { ...env, KEEL_INFERENCE_MAX_BATCH_SIZE: '1' },
     readyTimeoutMs: 120_000,
