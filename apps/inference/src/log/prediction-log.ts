@@ -14,14 +14,21 @@ export interface PredictionLogOptions {
   sample: number;
   onDrop: () => void;
   onError: (err: Error) => void;
+  /** Entries queued or being sent, after each change the sending makes (for a gauge). */
+  onDepth?: (queued: number) => void;
 }
 
 const BATCH = 200;
+// Tensor elements per batch: a batch becomes one produce request, encoded in one go, so big entries
+// (many rows) go fewer at a time and no request takes the event loop for long.
+const BATCH_ELEMENTS = 20_000;
 /** Longest stretch of log work between two turns of the event loop. */
 const SLICE_MS = 1;
 
 interface Queued {
   make: () => LogEntry;
+  /** Tensor elements the entry will carry. */
+  elements: number;
   // The context of the request that made the entry: the event continues that request's trace.
   ctx: Context;
 }
@@ -42,8 +49,11 @@ export class PredictionLog {
     private readonly options: PredictionLogOptions,
   ) {}
 
-  /** Never blocks and never throws: the entry is queued, sampled out or dropped. */
-  offer(make: () => LogEntry): void {
+  /**
+   * Never blocks and never throws: the entry is queued, sampled out or dropped. `make` runs later, when
+   * the entry is sent; `elements` is about how many tensor elements it will carry.
+   */
+  offer(make: () => LogEntry, elements = 1): void {
     if (!this.bus || this.options.capacity === 0 || this.stopped) return;
     if (this.options.sample < 1 && Math.random() >= this.options.sample) return;
     if (this.queue.length >= this.options.capacity) {
@@ -51,7 +61,7 @@ export class PredictionLog {
       this.options.onDrop();
       return;
     }
-    this.queue.push({ make, ctx: context.active() });
+    this.queue.push({ make, elements, ctx: context.active() });
     this.wake?.();
   }
 
@@ -74,9 +84,11 @@ export class PredictionLog {
         this.wake = undefined;
         continue;
       }
-      const batch = this.queue.splice(0, BATCH);
+      const batch = this.queue.splice(0, this.batchLength());
+      this.options.onDepth?.(this.queue.length + batch.length);
       const failed = await this.send(bus, batch);
       this.sent += batch.length - failed.length;
+      this.options.onDepth?.(this.queue.length + failed.length);
       if (failed.length) {
         this.options.onError(failed[0]!.err);
         if (this.stopped) break;
@@ -84,9 +96,19 @@ export class PredictionLog {
         const room = Math.max(0, this.options.capacity - this.queue.length);
         this.queue.unshift(...failed.slice(0, room).map((f) => f.q));
         this.dropped += failed.length - Math.min(failed.length, room);
+        this.options.onDepth?.(this.queue.length);
         await new Promise((r) => setTimeout(r, 500).unref());
       }
     }
+  }
+
+  /** How many entries from the front make the next batch (at least one). */
+  private batchLength(): number {
+    let elements = 0;
+    let n = 0;
+    while (n < this.queue.length && n < BATCH && (n === 0 || elements + this.queue[n]!.elements <= BATCH_ELEMENTS))
+      elements += this.queue[n++]!.elements;
+    return n;
   }
 
   /** Publishes a batch in slices of about SLICE_MS; resolves with the entries that were not sent. */
