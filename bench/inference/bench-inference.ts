@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { inferenceClient, registryClients, uploadChunks, type InferenceClient } from '@keel/clients';
+import { inferenceClient, registryClients, uploadChunks } from '@keel/clients';
 import type { inference } from '@keel/contracts';
 import { csvColumns, parseCsv, trainModel } from '@keel/ml';
 import { WORKSPACE_ROOT, spawnTs, startBroker, startServiceProcess, waitFor } from '@keel/testing';
