@@ -143,7 +143,9 @@ async function eventLoopP99(httpUrl: string): Promise<number> {
 /** Waits (up to 60 s) until the service's prediction log has sent what queued; returns the ms it took. */
 async function logDrained(httpUrl: string): Promise<number> {
   const started = Date.now();
-  await waitFor(async () => (await metric(httpUrl, 'keel_inference_log_queued')) === 0 || undefined, {
+  // A service without the gauge (an older build, compared with this bench) is taken as drained.
+  const drained = (queued: number) => Number.isNaN(queued) || queued === 0;
+  await waitFor(async () => drained(await metric(httpUrl, 'keel_inference_log_queued')) || undefined, {
     timeoutMs: 60_000,
     intervalMs: 5,
     what: 'the prediction log to drain',
