@@ -1,8 +1,8 @@
 // The prediction log: each served request (or a sample) becomes keel.inference.logged, sent off the
 // request path. Entries wait in a bounded queue; when it is full they are dropped and counted, so a
 // slow or absent Kafka never slows or fails serving. An entry is built (its tensors copied into JSON-safe
-// arrays) only when the log sends it, and the sending yields to the event loop every millisecond so a
-// burst of entries never holds up the requests being served.
+// arrays) only when the log sends it, off the request's path; batches are bounded by tensor elements
+// so that sending one never holds up the requests being served for long.
 import type { EventPayload } from '@keel/contracts';
 import type { EventBus } from '@keel/event-bus';
 import { context, type Context } from '@opentelemetry/api';
@@ -22,8 +22,6 @@ const BATCH = 200;
 // Tensor elements per batch: a batch becomes one produce request, encoded in one go, so big entries
 // (many rows) go fewer at a time and no request takes the event loop for long.
 const BATCH_ELEMENTS = 20_000;
-/** Longest stretch of log work between two turns of the event loop. */
-const SLICE_MS = 1;
 
 interface Queued {
   make: () => LogEntry;
@@ -32,8 +30,6 @@ interface Queued {
   // The context of the request that made the entry: the event continues that request's trace.
   ctx: Context;
 }
-
-const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export class PredictionLog {
   private queue: Queued[] = [];
@@ -111,11 +107,13 @@ export class PredictionLog {
     return n;
   }
 
-  /** Publishes a batch in slices of about SLICE_MS; resolves with the entries that were not sent. */
+  /**
+   * Publishes a batch in one go (the bus makes it one produce request); resolves with the entries
+   * that were not sent.
+   */
   private async send(bus: EventBus, batch: Queued[]): Promise<{ q: Queued; err: Error }[]> {
     const failed: { q: Queued; err: Error }[] = [];
     const sends: Promise<void>[] = [];
-    let sliceStart = performance.now();
     for (const q of batch) {
       const sent = context
         .with(q.ctx, () => {
@@ -126,13 +124,8 @@ export class PredictionLog {
             return Promise.reject(err as Error);
           }
         })
-        // Handled at once: a failure while this loop yields must not be an unhandled rejection.
         .catch((err: unknown) => void failed.push({ q, err: err as Error }));
       sends.push(sent);
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
     }
     await Promise.all(sends);
     return failed;
