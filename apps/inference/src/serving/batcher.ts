@@ -108,29 +108,25 @@ export class Batcher {
   private dispatch(batch: Queued[]): void {
     const rows = batch.reduce((n, q) => n + q.rows, 0);
     const started = process.hrtime.bigint();
-    // The pool merges the requests' columns as it packs them for the worker: no concatenation here.
-    this.pool
-      .run(
-        this.key,
-        batch.map((q) => q.inputs),
-      )
-      .then(
-        (out: RunOutput) => {
-          this.onBatch({ rows, requests: batch.length, computeNs: out.computeNs });
-          let from = 0;
-          for (const q of batch) {
-            const to = from + q.rows;
-            const outputs = batch.length === 1 ? out.outputs : out.outputs.map((t) => sliceRows(t, from, to));
-            q.resolve({ outputs, queueNs: Number(started - q.enqueued), computeNs: out.computeNs });
-            from = to;
-          }
-          this.settled(batch.length);
-        },
-        (err: Error) => {
-          for (const q of batch) q.reject(new InferenceError('unavailable', `model run failed: ${err.message}`));
-          this.settled(batch.length);
-        },
-      );
+    // One request's inputs per entry: the pool merges the columns as it packs them for the worker.
+    const inputs = batch.map((q) => q.inputs);
+    this.pool.run(this.key, inputs).then(
+      (out: RunOutput) => {
+        this.onBatch({ rows, requests: batch.length, computeNs: out.computeNs });
+        let from = 0;
+        for (const q of batch) {
+          const to = from + q.rows;
+          const outputs = batch.length === 1 ? out.outputs : out.outputs.map((t) => sliceRows(t, from, to));
+          q.resolve({ outputs, queueNs: Number(started - q.enqueued), computeNs: out.computeNs });
+          from = to;
+        }
+        this.settled(batch.length);
+      },
+      (err: Error) => {
+        for (const q of batch) q.reject(new InferenceError('unavailable', `model run failed: ${err.message}`));
+        this.settled(batch.length);
+      },
+    );
   }
 
   private settled(n: number): void {
