@@ -8,10 +8,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { inferenceClient, registryClients, uploadChunks, type InferenceClient } from '@keel/clients';
+import { inferenceClient, registryClients, uploadChunks } from '@keel/clients';
 import type { inference } from '@keel/contracts';
 import { csvColumns, parseCsv, trainModel } from '@keel/ml';
 import { WORKSPACE_ROOT, spawnTs, startBroker, startServiceProcess, waitFor } from '@keel/testing';
+import { closedLoop, interleaved, openLoop, type InterleavedRun } from './load';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
 const MODEL = 'churn-bench';
@@ -85,76 +86,6 @@ function request(features: Features, rows: number): inference.ModelInferRequest 
   };
 }
 
-interface Run {
-  rps: number;
-  p50: number;
-  p99: number;
-  failures: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
-}
-
-/** Closed loop: `concurrency` callers back to back for SECONDS. */
-async function closedLoop(
-  client: InferenceClient,
-  req: inference.ModelInferRequest,
-  concurrency: number,
-): Promise<Run> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const end = Date.now() + SECONDS * 1000;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        const t = process.hrtime.bigint();
-        try {
-          await client.ModelInfer(req);
-          latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-        } catch {
-          failures++;
-        }
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    failures,
-  };
-}
-
-/** Open loop at a fixed rate: latency percentiles at that rate. */
-async function openLoop(client: InferenceClient, req: inference.ModelInferRequest, rate: number): Promise<Run> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const total = Math.floor(rate * SECONDS);
-  const start = process.hrtime.bigint();
-  const pending: Promise<void>[] = [];
-  // Paced by a 1 ms timer (never a busy loop: the generator must not steal the servers' CPU).
-  for (let i = 0; i < total;) {
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-    for (const due = Math.min(total, Math.floor(elapsed * rate) + 1); i < due; i++) {
-      const t = process.hrtime.bigint();
-      pending.push(
-        client.ModelInfer(req).then(
-          () => void latencies.push(Number(process.hrtime.bigint() - t) / 1e6),
-          () => void failures++,
-        ),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  return { rps: rate, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failures };
-}
-
 async function startBare(): Promise<{ address: string; child: ChildProcess }> {
   const child = spawnTs('bench/inference/bare-server.ts', process.env);
   let out = '';
@@ -199,10 +130,27 @@ async function startPython(features: Features): Promise<{ address: string; child
   return { address: `127.0.0.1:${port}`, child };
 }
 
-async function eventLoopP99(httpUrl: string): Promise<number> {
+async function metric(httpUrl: string, name: string): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
-  const m = /nodejs_eventloop_lag_p99_seconds\{[^}]*\} ([0-9.e-]+)/.exec(text);
-  return m ? Number(m[1]) * 1000 : NaN;
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+async function eventLoopP99(httpUrl: string): Promise<number> {
+  return (await metric(httpUrl, 'nodejs_eventloop_lag_p99_seconds')) * 1000;
+}
+
+/** Waits (up to 60 s) until the service's prediction log has sent what queued; returns the ms it took. */
+async function logDrained(httpUrl: string): Promise<number> {
+  const started = Date.now();
+  // A service without the gauge (an older build, compared with this bench) is taken as drained.
+  const drained = (queued: number) => Number.isNaN(queued) || queued === 0;
+  await waitFor(async () => drained(await metric(httpUrl, 'keel_inference_log_queued')) || undefined, {
+    timeoutMs: 60_000,
+    intervalMs: 5,
+    what: 'the prediction log to drain',
+  });
+  return Date.now() - started;
 }
 
 async function main(): Promise<void> {
@@ -214,7 +162,12 @@ async function main(): Promise<void> {
   });
   const features = await registerModel(registry.grpcAddress);
   const env = { KEEL_KAFKA_BROKERS: brokers, KEEL_REGISTRY_ADDRESS: registry.grpcAddress, KEEL_LOG_LEVEL: 'warn' };
-  const keel = await startServiceProcess('inference', { env, readyTimeoutMs: 120_000 });
+  // BENCH_CPU_PROF=<dir>: the measured service writes a V8 CPU profile there when it stops.
+  const prof = process.env['BENCH_CPU_PROF'];
+  const keel = await startServiceProcess('inference', {
+    env: prof ? { ...env, NODE_OPTIONS: `--require ${join(WORKSPACE_ROOT, 'bench/inference/cpu-profile.cjs')}` } : env,
+    readyTimeoutMs: 120_000,
+  });
   const unbatched = await startServiceProcess('inference', {
     env: { ...env, KEEL_INFERENCE_MAX_BATCH_SIZE: '1' },
     readyTimeoutMs: 120_000,
@@ -223,55 +176,76 @@ async function main(): Promise<void> {
   const k = inferenceClient(keel.grpcAddress);
   const u = inferenceClient(unbatched.grpcAddress);
   const b = inferenceClient(bare.address);
+  const K = { client: k, pid: keel.child.pid, settle: () => logDrained(keel.httpUrl).then(() => undefined) };
+  const B = { client: b, pid: bare.child.pid };
+  const cpu = (name: string, run: InterleavedRun) => {
+    if (Number.isFinite(run.cpuUsPerRequest)) result(name, run.cpuUsPerRequest, 'us/req');
+  };
   try {
     const one = request(features, 1);
     const hundred = request(features, 100);
-    // Warm both paths (connections, JIT) before measuring.
-    await closedLoop(k, one, 4);
-    await closedLoop(b, one, 4);
+    // Warm every path (connections, JIT) before measuring.
+    await interleaved([K, B, { client: u }], one, 4, 3, 1);
 
-    const k1 = await closedLoop(k, one, 1);
-    const b1 = await closedLoop(b, one, 1);
-    result('keel_1row_c1_rps', k1.rps, 'req/s');
-    result('bare_1row_c1_rps', b1.rps, 'req/s');
-    result('keel_1row_c1_p50', k1.p50, 'ms');
+    // Each comparison runs its servers in alternating slices (load.ts): same machine, same moments.
+    const [k1, b1] = await interleaved([K, B], one, 1, SECONDS);
+    result('keel_1row_c1_rps', k1!.rps, 'req/s');
+    result('bare_1row_c1_rps', b1!.rps, 'req/s');
+    result('keel_1row_c1_p50', k1!.p50, 'ms');
 
-    const k64 = await closedLoop(k, one, 64);
-    const lag = await eventLoopP99(keel.httpUrl);
-    const b64 = await closedLoop(b, one, 64);
-    result('keel_1row_c64_rps', k64.rps, 'req/s');
-    result('bare_1row_c64_rps', b64.rps, 'req/s');
-    result('ratio_1row_c64_vs_bare', k64.rps / b64.rps, 'x');
-    result('keel_eventloop_lag_p99_under_load', lag, 'ms');
+    const U = {
+      client: u,
+      pid: unbatched.child.pid,
+      settle: () => logDrained(unbatched.httpUrl).then(() => undefined),
+    };
+    const [k64, b64, off] = await interleaved([K, B, U], one, 64, SECONDS);
+    result('keel_1row_c64_rps', k64!.rps, 'req/s');
+    result('bare_1row_c64_rps', b64!.rps, 'req/s');
+    result('ratio_1row_c64_vs_bare', k64!.rps / b64!.rps, 'x');
+    cpu('keel_1row_c64_cpu', k64!);
+    cpu('bare_1row_c64_cpu', b64!);
+    result('keel_batching_off_1row_c64_rps', off!.rps, 'req/s');
+    result('ratio_batching_on_vs_off_c64', k64!.rps / off!.rps, 'x');
+    cpu('keel_batching_off_1row_c64_cpu', off!);
 
-    const k100 = await closedLoop(k, hundred, 64);
-    const b100 = await closedLoop(b, hundred, 64);
-    result('keel_100rows_c64_rows_per_s', k100.rps * 100, 'rows/s');
-    result('bare_100rows_c64_rows_per_s', b100.rps * 100, 'rows/s');
-    result('ratio_100rows_c64_vs_bare', k100.rps / b100.rps, 'x');
+    // Event-loop delay under full load: a scrape resets the service's window, then 1 s of c=64 alone.
+    await eventLoopP99(keel.httpUrl);
+    const lagRun = await closedLoop(k, one, 64, 1);
+    result('keel_eventloop_lag_p99_under_load', await eventLoopP99(keel.httpUrl), 'ms');
 
-    const off = await closedLoop(u, one, 64);
-    result('keel_batching_off_1row_c64_rps', off.rps, 'req/s');
-    result('ratio_batching_on_vs_off_c64', k64.rps / off.rps, 'x');
+    const [k100, b100] = await interleaved([K, B], hundred, 64, SECONDS);
+    result('keel_100rows_c64_rows_per_s', k100!.rps * 100, 'rows/s');
+    result('bare_100rows_c64_rows_per_s', b100!.rps * 100, 'rows/s');
+    result('ratio_100rows_c64_vs_bare', k100!.rps / b100!.rps, 'x');
+    cpu('keel_100rows_c64_cpu', k100!);
+    cpu('bare_100rows_c64_cpu', b100!);
 
-    const half = await openLoop(k, one, Math.max(1, Math.floor(k64.rps / 2)));
+    // The 100-row run leaves log entries queued (each carries 2,100 elements); the half-peak figure
+    // is the steady state at that rate, so it starts once they are sent.
+    result('keel_log_drain_after_100rows', await logDrained(keel.httpUrl), 'ms');
+    const half = await openLoop(k, one, Math.max(1, Math.floor(k64!.rps / 2)), SECONDS);
     result('keel_half_peak_rate', half.rps, 'req/s');
     result('keel_half_peak_p50', half.p50, 'ms');
     result('keel_half_peak_p99', half.p99, 'ms');
-    result('failures_total', k1.failures + k64.failures + k100.failures + off.failures + half.failures, 'requests');
+    const failures = [k1, k64, off, k100].reduce((n, r) => n + r!.failures, lagRun.failures + half.failures);
+    result('failures_total', failures, 'requests');
+    result('keel_log_dropped_total', await metric(keel.httpUrl, 'keel_inference_log_dropped_total'), 'entries');
 
     const python = await startPython(features);
     if (python) {
       const p = inferenceClient(python.address);
+      const P = { client: p, pid: python.child.pid };
       try {
-        await closedLoop(p, one, 4);
-        const p64 = await closedLoop(p, one, 64);
-        const p100 = await closedLoop(p, hundred, 64);
-        result('python_sklearn_1row_c64_rps', p64.rps, 'req/s');
-        result('python_sklearn_100rows_c64_rows_per_s', p100.rps * 100, 'rows/s');
-        result('ratio_1row_c64_vs_python_sklearn', k64.rps / p64.rps, 'x');
-        result('ratio_100rows_c64_vs_python_sklearn', k100.rps / p100.rps, 'x');
-        result('python_sklearn_failures', p64.failures + p100.failures, 'requests');
+        await closedLoop(p, one, 4, 1);
+        const [kp1, p64] = await interleaved([K, P], one, 64, SECONDS);
+        const [kp100, p100] = await interleaved([K, P], hundred, 64, SECONDS);
+        result('python_sklearn_1row_c64_rps', p64!.rps, 'req/s');
+        result('python_sklearn_100rows_c64_rows_per_s', p100!.rps * 100, 'rows/s');
+        result('ratio_1row_c64_vs_python_sklearn', kp1!.rps / p64!.rps, 'x');
+        result('ratio_100rows_c64_vs_python_sklearn', kp100!.rps / p100!.rps, 'x');
+        cpu('python_sklearn_1row_c64_cpu', p64!);
+        cpu('python_sklearn_100rows_c64_cpu', p100!);
+        result('python_sklearn_failures', p64!.failures + p100!.failures, 'requests');
       } finally {
         p.close();
         python.child.kill('SIGTERM');

@@ -1,6 +1,8 @@
 // The prediction log: each served request (or a sample) becomes keel.inference.logged, sent off the
 // request path. Entries wait in a bounded queue; when it is full they are dropped and counted, so a
-// slow or absent Kafka never slows or fails serving.
+// slow or absent Kafka never slows or fails serving. An entry is built (its tensors copied into JSON-safe
+// arrays) only when the log sends it, off the request's path; batches are bounded by tensor elements
+// so that sending one never holds up the requests being served for long.
 import type { EventPayload } from '@keel/contracts';
 import type { EventBus } from '@keel/event-bus';
 import { context, type Context } from '@opentelemetry/api';
@@ -12,13 +14,25 @@ export interface PredictionLogOptions {
   sample: number;
   onDrop: () => void;
   onError: (err: Error) => void;
+  /** Entries queued or being sent, after each change the sending makes (for a gauge). */
+  onDepth?: (queued: number) => void;
 }
 
 const BATCH = 200;
+// Tensor elements per batch: a batch becomes one produce request, encoded in one go, so big entries
+// (many rows) go fewer at a time and no request takes the event loop for long.
+const BATCH_ELEMENTS = 20_000;
+
+interface Queued {
+  make: () => LogEntry;
+  /** Tensor elements the entry will carry. */
+  elements: number;
+  // The context of the request that made the entry: the event continues that request's trace.
+  ctx: Context;
+}
 
 export class PredictionLog {
-  // Each entry with the context of the request that made it: the event continues that request's trace.
-  private queue: { entry: LogEntry; ctx: Context }[] = [];
+  private queue: Queued[] = [];
   private running = false;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -31,8 +45,11 @@ export class PredictionLog {
     private readonly options: PredictionLogOptions,
   ) {}
 
-  /** Never blocks and never throws: the entry is queued, sampled out or dropped. */
-  offer(make: () => LogEntry): void {
+  /**
+   * Never blocks and never throws: the entry is queued, sampled out or dropped. `make` runs later, when
+   * the entry is sent; `elements` is about how many tensor elements it will carry.
+   */
+  offer(make: () => LogEntry, elements = 1): void {
     if (!this.bus || this.options.capacity === 0 || this.stopped) return;
     if (this.options.sample < 1 && Math.random() >= this.options.sample) return;
     if (this.queue.length >= this.options.capacity) {
@@ -40,7 +57,7 @@ export class PredictionLog {
       this.options.onDrop();
       return;
     }
-    this.queue.push({ entry: make(), ctx: context.active() });
+    this.queue.push({ make, elements, ctx: context.active() });
     this.wake?.();
   }
 
@@ -63,24 +80,55 @@ export class PredictionLog {
         this.wake = undefined;
         continue;
       }
-      const batch = this.queue.splice(0, BATCH);
-      try {
-        await Promise.all(
-          batch.map((q) =>
-            context.with(q.ctx, () => bus.publish('keel.inference.logged', q.entry, { key: q.entry.model })),
-          ),
-        );
-        this.sent += batch.length;
-      } catch (err) {
-        this.options.onError(err as Error);
+      const batch = this.queue.splice(0, this.batchLength());
+      this.options.onDepth?.(this.queue.length + batch.length);
+      const failed = await this.send(bus, batch);
+      this.sent += batch.length - failed.length;
+      this.options.onDepth?.(this.queue.length + failed.length);
+      if (failed.length) {
+        this.options.onError(failed[0]!.err);
         if (this.stopped) break;
-        // Put them back in front (what does not fit is dropped) and wait out the outage.
+        // Put the unsent back in front (what does not fit is dropped) and wait out the outage.
         const room = Math.max(0, this.options.capacity - this.queue.length);
-        this.queue.unshift(...batch.slice(0, room));
-        this.dropped += batch.length - Math.min(batch.length, room);
+        this.queue.unshift(...failed.slice(0, room).map((f) => f.q));
+        this.dropped += failed.length - Math.min(failed.length, room);
+        this.options.onDepth?.(this.queue.length);
         await new Promise((r) => setTimeout(r, 500).unref());
       }
     }
+  }
+
+  /** How many entries from the front make the next batch (at least one). */
+  private batchLength(): number {
+    let elements = 0;
+    let n = 0;
+    while (n < this.queue.length && n < BATCH && (n === 0 || elements + this.queue[n]!.elements <= BATCH_ELEMENTS))
+      elements += this.queue[n++]!.elements;
+    return n;
+  }
+
+  /**
+   * Publishes a batch in one go (the bus makes it one produce request); resolves with the entries
+   * that were not sent.
+   */
+  private async send(bus: EventBus, batch: Queued[]): Promise<{ q: Queued; err: Error }[]> {
+    const failed: { q: Queued; err: Error }[] = [];
+    const sends: Promise<void>[] = [];
+    for (const q of batch) {
+      const sent = context
+        .with(q.ctx, () => {
+          try {
+            const entry = q.make();
+            return bus.publish('keel.inference.logged', entry, { key: entry.model });
+          } catch (err) {
+            return Promise.reject(err as Error);
+          }
+        })
+        .catch((err: unknown) => void failed.push({ q, err: err as Error }));
+      sends.push(sent);
+    }
+    await Promise.all(sends);
+    return failed;
   }
 
   /** Sends what is queued (bounded by the caller's shutdown) and stops. */

@@ -311,7 +311,7 @@ export class ModelStore {
       const n = shape.reduce((a, b) => a * b, 1);
       return { name: s.name, datatype: s.datatype, shape, data: allocate(s.datatype, n) };
     });
-    await Promise.all(Array.from({ length: this.pool.size }, (_, w) => this.pool.run(k, inputs, w)));
+    await Promise.all(Array.from({ length: this.pool.size }, (_, w) => this.pool.run(k, [inputs], w)));
   }
 }
 

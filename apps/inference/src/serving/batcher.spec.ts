@@ -1,5 +1,5 @@
 import { Batcher } from './batcher';
-import type { Tensor } from './tensors';
+import { concatRows, type Tensor } from './tensors';
 import type { RunOutput, WorkerPool } from './worker-pool';
 
 /** A stand-in pool with one worker whose runs finish when the test says so (unit test of the batcher alone). */
@@ -9,9 +9,13 @@ function fakePool() {
   const listeners: (() => void)[] = [];
   const pool = {
     idleCount: () => (busy === 0 ? 1 : 0),
-    run: (_key: string, inputs: Tensor[]): Promise<RunOutput> => {
+    run: (_key: string, batch: Tensor[][]): Promise<RunOutput> => {
       busy++;
-      const t = inputs[0]!;
+      const parts = batch.map((inputs) => inputs[0]!);
+      const t = concatRows(
+        parts,
+        parts.reduce((n, p) => n + p.shape[0]!, 0),
+      );
       return new Promise((resolve) => {
         runs.push({
           rows: t.shape[0]!,

@@ -3,7 +3,7 @@
 // With a max queue delay a batch may wait that long for a preferred size; a request whose deadline
 // passes in the queue is answered DEADLINE_EXCEEDED, and a full queue RESOURCE_EXHAUSTED.
 import { InferenceError } from './inference.errors';
-import { concatRows, sliceRows, type Tensor } from './tensors';
+import { sliceRows, type Tensor } from './tensors';
 import type { RunOutput, WorkerPool } from './worker-pool';
 
 export interface BatchingOptions {
@@ -107,16 +107,9 @@ export class Batcher {
 
   private dispatch(batch: Queued[]): void {
     const rows = batch.reduce((n, q) => n + q.rows, 0);
-    const inputs =
-      batch.length === 1
-        ? batch[0]!.inputs
-        : batch[0]!.inputs.map((_, i) =>
-            concatRows(
-              batch.map((q) => q.inputs[i]!),
-              rows,
-            ),
-          );
     const started = process.hrtime.bigint();
+    // One request's inputs per entry: the pool merges the columns as it packs them for the worker.
+    const inputs = batch.map((q) => q.inputs);
     this.pool.run(this.key, inputs).then(
       (out: RunOutput) => {
         this.onBatch({ rows, requests: batch.length, computeNs: out.computeNs });

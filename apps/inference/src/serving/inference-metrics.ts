@@ -15,6 +15,7 @@ export class InferenceMetrics {
   readonly pending;
   readonly loaded;
   readonly logDropped;
+  readonly logQueued;
 
   constructor(m: ServiceMetrics) {
     const mv = ['model', 'version'] as const;
@@ -35,5 +36,6 @@ export class InferenceMetrics {
     this.pending = m.gauge('nv_inference_pending_request_count', 'Requests waiting in batch queues');
     this.loaded = m.gauge('nv_inference_loaded_models', 'Model versions loaded and ready');
     this.logDropped = m.counter('keel_inference_log_dropped_total', 'Prediction log entries dropped (queue full)');
+    this.logQueued = m.gauge('keel_inference_log_queued', 'Prediction log entries queued or being sent');
   }
 }

@@ -83,15 +83,18 @@ export class InferenceService {
       const matched = matchSignature(entry.signature, inputs);
       const result = await entry.batcher.submit(matched.rows, matched.inputs, deadline);
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      this.log.offer((): LogEntry => ({
-        requestId: id.slice(0, 128),
-        model,
-        version: entry.version,
-        inputs: matched.inputs.map(logTensor),
-        outputs: result.outputs.map(logTensor),
-        latencyMs,
-        role: 'shadow',
-      }));
+      this.log.offer(
+        (): LogEntry => ({
+          requestId: id.slice(0, 128),
+          model,
+          version: entry.version,
+          inputs: matched.inputs.map(logTensor),
+          outputs: result.outputs.map(logTensor),
+          latencyMs,
+          role: 'shadow',
+        }),
+        elementsOf(matched.inputs, result.outputs),
+      );
     } catch {
       // A shadow's failure is nobody's answer: the copy is only missing from the log.
       return;
@@ -165,15 +168,18 @@ export class InferenceService {
       this.metrics.requestUs.inc(labels, totalUs);
       this.metrics.queueUs.inc(labels, result.queueNs / 1000);
       this.metrics.requestSeconds.observe(labels, totalUs / 1e6);
-      this.log.offer((): LogEntry => ({
-        requestId: id.slice(0, 128),
-        model: cmd.model,
-        version: entry.version,
-        inputs: inputs.map(logTensor),
-        outputs: outputs.map(logTensor),
-        latencyMs: totalUs / 1000,
-        role,
-      }));
+      this.log.offer(
+        (): LogEntry => ({
+          requestId: id.slice(0, 128),
+          model: cmd.model,
+          version: entry.version,
+          inputs: inputs.map(logTensor),
+          outputs: outputs.map(logTensor),
+          latencyMs: totalUs / 1000,
+          role,
+        }),
+        elementsOf(inputs, outputs),
+      );
       if (route?.shadow) void this.shadow(cmd.model, route.shadow, inputs, id, cmd.deadline);
       return { model: cmd.model, version: entry.version, id, outputs, parameters };
     } catch (err) {
@@ -219,6 +225,13 @@ function explainRows(
       explanation_output: e.output,
     },
   };
+}
+
+function elementsOf(inputs: Tensor[], outputs: Tensor[]): number {
+  let n = 0;
+  for (const t of inputs) n += t.data.length;
+  for (const t of outputs) n += t.data.length;
+  return n;
 }
 
 function logTensor(t: Tensor): LogEntry['inputs'][number] {

@@ -21,6 +21,17 @@ describe('raw tensor contents', () => {
     ).toEqual([3n, -4n]);
   });
 
+  it('should read aligned numbers in place, without a copy, when the bytes sit aligned', () => {
+    const backing = Buffer.alloc(24);
+    const raw = backing.subarray(8, 20);
+    raw.writeFloatLE(0.5, 0);
+    raw.writeFloatLE(7, 8);
+    const out = decodeRaw('x', 'FP32', raw) as Float32Array;
+    expect(Array.from(out)).toEqual([0.5, 0, 7]);
+    expect(out.buffer).toBe(backing.buffer);
+    expect(out.byteOffset).toBe(raw.byteOffset);
+  });
+
   it('should name the tensor when the raw bytes are cut', () => {
     const bad = (f: () => unknown) => {
       try {

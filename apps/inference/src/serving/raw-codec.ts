@@ -23,25 +23,32 @@ export function decodeRaw(name: string, datatype: Datatype, raw: Buffer): Tensor
   const width = WIDTH[datatype]!;
   if (raw.length % width !== 0)
     throw invalid(name, `input "${name}": ${raw.length} raw bytes is not a whole number of ${datatype} elements`);
-  // Copy: the protobuf buffer may not be aligned for a typed-array view.
-  const copy = new Uint8Array(raw.length);
-  copy.set(raw);
   const n = raw.length / width;
+  // A view on the request's bytes when they sit aligned for the element type (the usual case costs
+  // no allocation); otherwise a copy, since a typed array cannot start at an unaligned offset.
+  let buffer: ArrayBufferLike = raw.buffer;
+  let at = raw.byteOffset;
+  if (at % width !== 0) {
+    const copy = new Uint8Array(raw.length);
+    copy.set(raw);
+    buffer = copy.buffer;
+    at = 0;
+  }
   switch (datatype) {
     case 'FP32':
-      return new Float32Array(copy.buffer, 0, n);
+      return new Float32Array(buffer, at, n);
     case 'FP64':
-      return new Float64Array(copy.buffer, 0, n);
+      return new Float64Array(buffer, at, n);
     case 'INT64':
-      return new BigInt64Array(copy.buffer, 0, n);
+      return new BigInt64Array(buffer, at, n);
     case 'INT32':
-      return new Int32Array(copy.buffer, 0, n);
+      return new Int32Array(buffer, at, n);
     case 'INT16':
-      return Int32Array.from(new Int16Array(copy.buffer, 0, n));
+      return Int32Array.from(new Int16Array(buffer, at, n));
     case 'INT8':
-      return Int32Array.from(new Int8Array(copy.buffer, 0, n));
+      return Int32Array.from(new Int8Array(buffer, at, n));
     default:
-      return copy;
+      return new Uint8Array(buffer, at, n);
   }
 }
 

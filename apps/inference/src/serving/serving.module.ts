@@ -161,6 +161,7 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
           capacity: c.logQueueSize,
           sample: Number(c.logSample),
           onDrop: () => m.logDropped.inc(),
+          onDepth: (queued) => m.logQueued.set(queued),
           onError: (err) => logger.warn({ err: err.message }, 'prediction log cannot reach Kafka'),
         }),
     },

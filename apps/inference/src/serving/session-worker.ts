@@ -1,8 +1,11 @@
 // The code each worker thread runs: onnxruntime-node sessions keyed by model version. run() blocks its
 // thread, so it never runs on the event loop. Evaluated as a string so it works from source and bundle.
+import { UNPACK_FEEDS_SOURCE } from './feed-pack';
+
 export function sessionWorkerSource(ortPath: string): string {
   return `
 const { parentPort } = require('node:worker_threads');
+${UNPACK_FEEDS_SOURCE}
 const ort = require(${JSON.stringify(ortPath)});
 const sessions = new Map();
 parentPort.on('message', async (m) => {
@@ -19,11 +22,7 @@ parentPort.on('message', async (m) => {
     } else {
       const s = sessions.get(m.key);
       if (!s) throw new Error('model ' + m.key + ' is not loaded in this worker');
-      const feeds = {};
-      for (const name of Object.keys(m.feeds)) {
-        const t = m.feeds[name];
-        feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-      }
+      const feeds = unpackFeeds(ort, m.packed);
       const started = process.hrtime.bigint();
       const out = await s.run(feeds);
       const computeNs = Number(process.hrtime.bigint() - started);

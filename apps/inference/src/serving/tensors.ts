@@ -87,10 +87,12 @@ export function concatRows(parts: Tensor[], rows: number): Tensor {
   return { name: first.name, datatype: first.datatype, shape, data: out };
 }
 
-/** Rows [from, to) of a tensor whose first dimension is the batch. */
+/** Rows [from, to) of a tensor whose first dimension is the batch (typed arrays: a view, not a copy). */
 export function sliceRows(t: Tensor, from: number, to: number): Tensor {
   const rows = t.shape[0] ?? 0;
   const per = rows === 0 ? 0 : t.data.length / rows;
-  const data = t.data.slice(from * per, to * per) as TensorData;
+  const data = (
+    Array.isArray(t.data) ? t.data.slice(from * per, to * per) : t.data.subarray(from * per, to * per)
+  ) as TensorData;
   return { name: t.name, datatype: t.datatype, shape: [to - from, ...t.shape.slice(1)], data };
 }

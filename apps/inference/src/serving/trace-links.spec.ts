@@ -36,8 +36,8 @@ function setup() {
     idleCount: () => 1,
     onIdle: () => undefined,
     load: async () => undefined,
-    run: async (_k: string, inputs: { data: Float32Array; shape: number[] }[]) => ({
-      outputs: [{ name: 'p', datatype: 'FP32', shape: inputs[0]!.shape, data: inputs[0]!.data }],
+    run: async (_k: string, batch: { data: Float32Array; shape: number[] }[][]) => ({
+      outputs: [{ name: 'p', datatype: 'FP32', shape: batch[0]![0]!.shape, data: batch[0]![0]!.data }],
       computeNs: 1,
     }),
   } as unknown as WorkerPool;

@@ -1,6 +1,7 @@
 // A fixed pool of worker threads, each holding one onnxruntime session per loaded model version. The
 // event loop only posts feeds and receives outputs; a job goes to the least busy worker.
 import { Worker } from 'node:worker_threads';
+import { packFeeds } from './feed-pack';
 import { sessionWorkerSource } from './session-worker';
 import type { Datatype, Tensor, TensorData } from './tensors';
 
@@ -20,17 +21,6 @@ interface Slot {
   busy: number;
   pending: Map<number, Pending>;
 }
-
-const ORT_TYPE: Record<Datatype, string> = {
-  BOOL: 'bool',
-  INT8: 'int32',
-  INT16: 'int32',
-  INT32: 'int32',
-  INT64: 'int64',
-  FP32: 'float32',
-  FP64: 'float64',
-  BYTES: 'string',
-};
 
 const DATATYPE_OF: Record<string, Datatype> = {
   bool: 'BOOL',
@@ -93,14 +83,16 @@ export class WorkerPool {
     await Promise.all(this.slots.map((s) => this.call(s, { op: 'unload', key })));
   }
 
-  /** Runs a batch on the least busy worker (or on one given worker, for warm-up). */
-  async run(key: string, inputs: Tensor[], worker?: number): Promise<RunOutput> {
+  /**
+   * Runs a batch on the least busy worker (or on one given worker, for warm-up): `batch[r]` is request
+   * r's inputs, merged along the first dimension into one run; the outputs cover all rows in order.
+   */
+  async run(key: string, batch: readonly (readonly Tensor[])[], worker?: number): Promise<RunOutput> {
     const slot = worker === undefined ? this.leastBusy() : this.slots[worker]!;
-    const feeds: Record<string, OrtTensorMessage> = {};
-    for (const t of inputs) feeds[t.name] = { type: ORT_TYPE[t.datatype], data: t.data, dims: t.shape };
+    const packed = packFeeds(batch);
     slot.busy++;
     try {
-      const m = (await this.call(slot, { op: 'run', key, feeds })) as {
+      const m = (await this.call(slot, { op: 'run', key, packed }, [packed.buffer])) as {
         outputs: Record<string, OrtTensorMessage>;
         computeNs: number;
       };
@@ -128,11 +120,15 @@ export class WorkerPool {
     return best;
   }
 
-  private call(slot: Slot, message: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private call(
+    slot: Slot,
+    message: Record<string, unknown>,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ ...message, id });
+      slot.worker.postMessage({ ...message, id }, transfer);
     });
   }
 
