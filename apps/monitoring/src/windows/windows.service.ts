@@ -113,13 +113,20 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     end: number,
     traceparent: string | null,
   ): Promise<void> {
-    for (let i = start; i < end; i++) {
-      const e = events[i]!;
-      const now = Date.now();
-      const at = { partition: e.partition, offset: Number(e.offset) };
-      // Only a window close, a rebuild or a new state waits; the common record is taken synchronously.
-      const waiting = this.take(e.data, rows[i]!, Date.parse(e.time) || now, at, traceparent, now);
-      if (waiting) await waiting;
+    try {
+      for (let i = start; i < end; i++) {
+        const e = events[i]!;
+        const now = Date.now();
+        const at = { partition: e.partition, offset: Number(e.offset) };
+        // Only a window close, a rebuild or a new state waits; the common record is taken synchronously.
+        const waiting = this.take(e.data, rows[i]!, Date.parse(e.time) || now, at, traceparent, now);
+        if (waiting) await waiting;
+      }
+    } finally {
+      // Also when a record failed: the rows taken before it stay in the window.
+      const s = this.series(events[start]!.data.model);
+      if (s.uncounted > 0) s.predictions.inc(s.uncounted);
+      s.uncounted = 0;
     }
   }
 
@@ -175,7 +182,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
   ): Promise<void> | undefined {
     this.performance.rememberPredictions(state, p, rows, now);
     state.predictions += rows.rows - fromRow;
-    this.series(p.model).predictions.inc(rows.rows - fromRow);
+    this.series(p.model).uncounted += rows.rows - fromRow;
     this.sampleOf(state.window!).add(traceparent);
     const closed = state.window!.add(rows, eventTime, now, at?.offset, fromRow);
     if (closed.length === 0 && !this.recovery.hasPending(state)) return undefined;
@@ -209,12 +216,20 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
   }
 
-  // prom-client children bound to the model label, looked up once per model rather than per event.
-  private readonly bound = new Map<string, { latency: Histogram.Internal<'model'>; predictions: Counter.Internal }>();
+  // prom-client children bound to the model label, looked up once per model rather than per event; the
+  // predictions counter moves once per run of records (prom-client hashes the labels on every call).
+  private readonly bound = new Map<
+    string,
+    { latency: Histogram.Internal<'model'>; predictions: Counter.Internal; uncounted: number }
+  >();
   private series(model: string) {
     let s = this.bound.get(model);
     if (!s) {
-      s = { latency: this.metrics.latency.labels(model), predictions: this.metrics.predictions.labels(model) };
+      s = {
+        latency: this.metrics.latency.labels(model),
+        predictions: this.metrics.predictions.labels(model),
+        uncounted: 0,
+      };
       this.bound.set(model, s);
     }
     return s;
