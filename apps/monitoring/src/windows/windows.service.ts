@@ -127,6 +127,7 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
       const s = this.series(events[start]!.data.model);
       if (s.uncounted > 0) s.predictions.inc(s.uncounted);
       s.uncounted = 0;
+      this.performance.noteJoinSize();
     }
   }
 
