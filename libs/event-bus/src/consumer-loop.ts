@@ -5,19 +5,27 @@ import { backoffDelay, type RetryPolicy } from './backoff';
 import { deadLetterHeaders } from './dead-letter';
 import { errorMessage, type EventBusErrorCode } from './errors';
 import { classifyFailure } from './failure-class';
-import { inConsumerSpan } from './handler-span';
+import { inBatchSpan, inConsumerSpan } from './handler-span';
 import type { EventProcessor } from './idempotency';
 import type { EventBusMetrics } from './metrics';
 import { prepareMessage, type PreparedMessage } from './prepare-message';
 import type { ConsumedEvent, EventBusLogger } from './types';
 
 export type AnyHandler<T extends EventType> = (event: ConsumedEvent<T> & { manager?: EntityManager }) => Promise<void>;
+/** The events of one chunk, in log order; at least once each, like a per-event handler. */
+export type BatchHandler<T extends EventType> = (events: ConsumedEvent<T>[]) => Promise<void>;
 
 export interface ConsumerLoopOptions<T extends EventType> {
   type: T;
   group: string;
   dlqTopic: string;
   handler: AnyHandler<T>;
+  /**
+   * With a batch handler, each chunk of valid events goes to it in one call (one span, one timer).
+   * When it throws, the chunk's events go to `handler` one at a time (retries, outage waits and
+   * dead-letters as for any handler), so a bad event is dead-lettered alone.
+   */
+  batchHandler?: BatchHandler<T>;
   processor: EventProcessor<ConsumedEvent<T>>;
   retry: RetryPolicy;
   chunkSize: number;
@@ -60,15 +68,24 @@ export class ConsumerLoop<T extends EventType> {
 
   private async eachBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
-    const prepared = batch.messages.map((m) => prepareMessage(this.o.type, batch.topic, batch.partition, m));
+    const { messages } = batch;
+    // Decoded a chunk at a time, and let go once handled: a fetch holds thousands of messages, and
+    // parsed events kept alive across the whole fetch make every young-generation GC copy them.
+    const prepared: (PreparedMessage<T> | undefined)[] = new Array<PreparedMessage<T> | undefined>(messages.length);
+    const at = (k: number): PreparedMessage<T> =>
+      (prepared[k] ??= prepareMessage(this.o.type, batch.topic, batch.partition, messages[k]!));
     let i = 0;
+    let released = 0;
+    // After a failed batch: the events before this index go to the per-event handler one at a time.
+    let oneByOneUntil = 0;
     let last: string | undefined;
     const resolve = (offset: string) => {
       p.resolveOffset(offset);
       last = offset;
     };
-    while (i < prepared.length && p.isRunning() && !p.isStale()) {
-      const first = prepared[i]!;
+    while (i < messages.length && p.isRunning() && !p.isStale()) {
+      for (; released < i; released++) prepared[released] = undefined;
+      const first = at(i);
       if (first.kind === 'invalid') {
         await this.deadLetter(batch, first.message, first.code, first.reason, 0);
         resolve(first.message.offset);
@@ -76,8 +93,9 @@ export class ConsumerLoop<T extends EventType> {
         continue;
       }
       const events: ConsumedEvent<T>[] = [];
-      for (let j = i; j < prepared.length && events.length < this.o.chunkSize; j++) {
-        const next: PreparedMessage<T> = prepared[j]!;
+      const limit = i < oneByOneUntil ? 1 : this.o.chunkSize;
+      for (let j = i; j < messages.length && events.length < limit; j++) {
+        const next = at(j);
         if (next.kind === 'invalid') break;
         events.push(next.event);
       }
@@ -86,6 +104,31 @@ export class ConsumerLoop<T extends EventType> {
       let attemptsDone = 0;
       let outOfTime = false;
       let chunkError: unknown;
+      if (this.o.batchHandler && events.length > 1) {
+        const error = await this.runBatch(this.o.batchHandler, events);
+        if (error === undefined) {
+          this.count('handled', events.length);
+          resolve(events[events.length - 1]!.offset);
+          i += events.length;
+        } else {
+          // Each event of the chunk again, one at a time: first waiting out an outage the batch ran into.
+          oneByOneUntil = i + events.length;
+          const outage = classifyFailure(error) === 'infrastructure';
+          this.o.logger?.warn(
+            { err: errorMessage(error), group: this.o.group, topic: batch.topic },
+            'batch handler failed; handling its events one by one',
+          );
+          if (outage) {
+            const outcome = await this.handleSlowly(batch, first.message, events[0]!, 0, error, p);
+            if (outcome === 'stopped') break;
+            resolve(events[0]!.offset);
+            i++;
+          }
+        }
+        await p.commitOffsetsIfNecessary();
+        await p.heartbeat();
+        continue;
+      }
       try {
         const outcome = await this.o.processor.runChunk(
           events,
@@ -115,7 +158,7 @@ export class ConsumerLoop<T extends EventType> {
       if (completed < events.length && !outOfTime) {
         const outcome = await this.handleSlowly(
           batch,
-          prepared[i]!.message,
+          at(i).message,
           events[completed]!,
           attemptsDone,
           attemptsDone > 0 ? firstError : chunkError,
@@ -133,6 +176,19 @@ export class ConsumerLoop<T extends EventType> {
         { topic: batch.topic, partition: String(batch.partition), group: this.o.group },
         Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
       );
+    }
+  }
+
+  /** One call of the batch handler for the chunk; the error it threw, if any. */
+  private async runBatch(handler: BatchHandler<T>, events: ConsumedEvent<T>[]): Promise<unknown> {
+    const end = this.handlerTimer.startTimer();
+    try {
+      await inBatchSpan(events, this.o.group, () => handler(events));
+      return undefined;
+    } catch (err) {
+      return err ?? new Error('batch handler failed');
+    } finally {
+      end();
     }
   }
 

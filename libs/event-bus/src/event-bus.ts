@@ -11,7 +11,7 @@ import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafka
 import { Registry, type Counter } from 'prom-client';
 import { assertRetryPolicy, DEFAULT_RETRY_POLICY } from './backoff';
 import { BatchingProducer } from './batching-producer';
-import { ConsumerLoop, type AnyHandler } from './consumer-loop';
+import { ConsumerLoop, type AnyHandler, type BatchHandler } from './consumer-loop';
 import { encodeHeaders, type EnvelopeAttributes } from './envelope';
 import { EventBusError } from './errors';
 import { DedupeProcessor, PlainProcessor } from './idempotency';
@@ -211,14 +211,38 @@ export class EventBus {
     handler: (event: ConsumedEvent<T>) => Promise<void>,
     opts: SubscribeOptions<T>,
   ): Promise<Subscription>;
-  async subscribe<T extends EventType>(
+  subscribe<T extends EventType>(
     type: T,
     untypedHandler: (event: never) => Promise<void>,
     opts: SubscribeOptions<T>,
   ): Promise<Subscription> {
-    this.connected();
     // The overloads tie the handler's event type to whether a dataSource is given.
-    const handler = untypedHandler as AnyHandler<T>;
+    return this.start(type, untypedHandler as AnyHandler<T>, undefined, opts);
+  }
+
+  /**
+   * Like subscribe, but the handler takes each chunk of valid events (up to `chunkSize`, in log order)
+   * in one call: one span (linked to the events' producers), one timer, one metric update per chunk.
+   * Invalid events are dead-lettered as usual; when the handler throws, the chunk's events are handed
+   * to it again one at a time (single-event arrays) with the usual retries, outage waits and
+   * dead-letters. No dataSource: deduplication is the handler's own (e.g. by offset).
+   */
+  subscribeBatch<T extends EventType>(
+    type: T,
+    handler: BatchHandler<T>,
+    opts: Omit<SubscribeOptions<T>, 'dataSource'>,
+  ): Promise<Subscription> {
+    const plain = { ...opts, dataSource: undefined } as SubscribeOptions<T>;
+    return this.start(type, (event) => handler([event]), handler, plain);
+  }
+
+  private async start<T extends EventType>(
+    type: T,
+    handler: AnyHandler<T>,
+    batchHandler: BatchHandler<T> | undefined,
+    opts: SubscribeOptions<T>,
+  ): Promise<Subscription> {
+    this.connected();
     if (!opts.group) throw new EventBusError('INVALID_CONFIG', 'subscribe needs a consumer group');
     const topic = this.topicFor(type, opts.dataset);
     const dlqTopic = deadLetterTopic(topic);
@@ -239,6 +263,7 @@ export class EventBus {
       group: opts.group,
       dlqTopic,
       handler,
+      batchHandler,
       processor,
       retry,
       chunkSize: opts.chunkSize ?? 500,

@@ -1,6 +1,6 @@
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, trace, type Link } from '@opentelemetry/api';
 import { withSpan } from '@keel/telemetry';
-import { extractTraceContext } from './trace-context';
+import { extractTraceContext, remoteSpanContext } from './trace-context';
 
 export interface MessageCoordinates {
   id: string;
@@ -37,6 +37,51 @@ export function inConsumerSpan<R>(
         'messaging.message.id': msg.id,
         'messaging.consumer.group.name': group,
         'keel.attempt': attempt,
+      },
+    },
+    { parent, tracerName: '@keel/event-bus' },
+  );
+}
+
+// The SDK's default link limit: links past it would be dropped anyway.
+const MAX_BATCH_LINKS = 128;
+
+/**
+ * Runs a batch handler in one CONSUMER span for the whole chunk (OpenTelemetry's batch convention): a
+ * child of the first message's producer context, linked to the producer spans of the messages (the
+ * first 128 distinct ones). A chunk of one message gets exactly the span `inConsumerSpan` gives it.
+ */
+export function inBatchSpan<R>(msgs: readonly MessageCoordinates[], group: string, fn: () => Promise<R>): Promise<R> {
+  const first = msgs[0]!;
+  if (msgs.length === 1) return inConsumerSpan(first, group, 1, fn);
+  const parent = extractTraceContext(first.headers);
+  const links: Link[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < msgs.length && links.length < MAX_BATCH_LINKS; i++) {
+    // Most records carry no traceparent (or the same one): skip the propagator for those.
+    const traceparent = msgs[i]!.headers['traceparent'];
+    if (!traceparent || seen.has(traceparent)) continue;
+    seen.add(traceparent);
+    const producer = i === 0 ? trace.getSpanContext(parent) : remoteSpanContext(msgs[i]!.headers);
+    if (producer && trace.isSpanContextValid(producer)) links.push({ context: producer });
+  }
+  const last = msgs[msgs.length - 1]!;
+  return withSpan(
+    `process ${first.topic}`,
+    () => fn(),
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': first.topic,
+        'messaging.destination.partition.id': String(first.partition),
+        'messaging.batch.message_count': msgs.length,
+        'messaging.kafka.offset': Number(first.offset),
+        'keel.kafka.last_offset': Number(last.offset),
+        'messaging.consumer.group.name': group,
+        'keel.attempt': 1,
       },
     },
     { parent, tracerName: '@keel/event-bus' },

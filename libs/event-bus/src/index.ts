@@ -2,6 +2,7 @@
 // backoff, dead-letter topics, idempotent consumers, a transactional outbox and trace propagation.
 // The Nest module in ./nest is a thin wrapper over the plain EventBus.
 export { EventBus, type OutgoingEvent } from './event-bus';
+export type { BatchHandler } from './consumer-loop';
 export { Outbox, OUTBOX_KEY_LOCK_CLASS, type StoredEnvelope } from './outbox';
 export { OutboxRelay, OUTBOX_RELAY_LOCK_CLASS, type OutboxRelayOptions } from './outbox-relay';
 export { PartitionReadTimeout, type PartitionRange } from './partition-reader';

@@ -113,6 +113,26 @@ describe('DriftWindow', () => {
     expect(evaluation.driftedFeatures).toEqual([]);
   });
 
+  it('should take each feature from its tensor by name when requests change their layout, repeat a name or lack a feature', () => {
+    const shape = { windowSize: 6, windowSeconds: 0, sliding: false, slidePanes: 4 };
+    const w = new DriftWindow({ profile, features: ['age', 'city'], shape });
+    const t = (name: string, data: (number | string)[]) => ({ name, shape: [1, 1], data });
+    const requests: LoggedTensor[][] = [
+      [t('age', [31]), t('city', ['a'])],
+      [t('age', [32]), t('city', ['b'])], // the same layout again: read in place
+      [t('city', ['c']), t('age', [33])], // swapped
+      [t('age', [1]), t('age', [34]), t('city', ['a'])], // a repeated name: the last one counts
+      [t('city', ['b']), t('other', [0])], // no age: missing
+      [t('age', [36]), t('city', ['c'])],
+    ];
+    const closed = requests.flatMap((inputs, i) => w.add(decodePredictions(inputs, []), i));
+    expect(closed).toHaveLength(1);
+    const age = closed[0]!.features.get('age')!;
+    expect(Array.from(age.sortedValues())).toEqual([31, 32, 33, 34, 36]);
+    expect(age.missing).toBe(1);
+    expect(Object.fromEntries(closed[0]!.features.get('city')!.categories)).toEqual({ a: 2, b: 2, c: 2 });
+  });
+
   it('should refuse a sliding count window that does not split into its panes', () => {
     expect(
       () =>

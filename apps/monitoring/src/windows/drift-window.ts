@@ -2,7 +2,7 @@
 // profile (libs/ml), filled one row at a time in O(1), closed by row count or by time, tumbling or
 // sliding. A sliding window is a ring of panes (each 1/P of the window); every closed pane yields the
 // merge of the last P panes, so memory stays bounded by P panes whatever the traffic.
-import { WindowAccumulator, type AccumulatorOptions, type ReferenceProfile } from '@keel/ml';
+import { WindowAccumulator, type AccumulatorOptions, type RawValue, type ReferenceProfile } from '@keel/ml';
 import { MonitoringError, MonitoringErrorCode } from '../common/monitoring.errors';
 import type { PredictionRows } from './prediction-rows';
 
@@ -67,6 +67,10 @@ export class DriftWindow {
   private readonly paneRows: number;
   private readonly paneMs: number;
   private readonly panesPerWindow: number;
+  private readonly cols: (ArrayLike<RawValue> | undefined)[];
+  private readonly distinctFeatures: boolean;
+  /** Tensor position of each feature in the last logged requests (see columns()). */
+  private layout: Int32Array | null = null;
 
   constructor(private readonly o: DriftWindowOptions) {
     const { windowSize, windowSeconds, sliding, slidePanes } = o.shape;
@@ -80,6 +84,8 @@ export class DriftWindow {
     this.paneRows = windowSize > 0 ? windowSize / this.panesPerWindow : 0;
     this.paneMs = windowSeconds > 0 ? (windowSeconds * 1000) / this.panesPerWindow : 0;
     this.predictionProfile = o.predictionProfile ?? null;
+    this.cols = new Array<ArrayLike<RawValue> | undefined>(o.features.length);
+    this.distinctFeatures = new Set(o.features).size === o.features.length;
   }
 
   get features(): readonly string[] {
@@ -115,7 +121,7 @@ export class DriftWindow {
    */
   add(rows: PredictionRows, eventTime: number, now: number = eventTime, offset?: number, fromRow = 0): ClosedWindow[] {
     const closed = this.paneMs > 0 ? this.tick(now) : [];
-    const cols = this.o.features.map((f) => rows.inputs.get(f));
+    const cols = this.columns(rows);
     for (let r = fromRow; r < rows.rows; r++) {
       const pane = this.open(now, rows.positive !== null);
       if (pane.rows === 0) pane.start = offset === undefined ? null : { offset, row: r };
@@ -136,6 +142,47 @@ export class DriftWindow {
       }
     }
     return closed;
+  }
+
+  /**
+   * The column of each feature (in `features` order) in a reused array. Logged requests lay their
+   * tensors out the same way request after request: once the tensors are exactly the features (each
+   * once), their positions are kept and only checked by name, without a map per request.
+   */
+  private columns(rows: PredictionRows): (ArrayLike<RawValue> | undefined)[] {
+    const features = this.o.features;
+    const cols = this.cols;
+    const tensors = rows.tensors;
+    const exact = tensors !== undefined && tensors.length === features.length && this.distinctFeatures;
+    const layout = this.layout;
+    if (exact && layout !== null) {
+      let c = 0;
+      while (c < features.length && tensors[layout[c]!]!.name === features[c]) c++;
+      if (c === features.length) {
+        for (c = 0; c < features.length; c++) cols[c] = tensors[layout[c]!]!.data;
+        return cols;
+      }
+    }
+    const byName = rows.inputs;
+    for (let c = 0; c < features.length; c++) cols[c] = byName.get(features[c]!);
+    if (exact) this.layout = this.layoutOf(tensors);
+    return cols;
+  }
+
+  /** Position of each feature among `tensors` when they are exactly the features, each once; else null. */
+  private layoutOf(tensors: readonly { name: string }[]): Int32Array | null {
+    const at = new Map<string, number>();
+    for (let i = 0; i < tensors.length; i++) {
+      if (at.has(tensors[i]!.name)) return null;
+      at.set(tensors[i]!.name, i);
+    }
+    const layout = new Int32Array(this.o.features.length);
+    for (let c = 0; c < layout.length; c++) {
+      const i = at.get(this.o.features[c]!);
+      if (i === undefined) return null;
+      layout[c] = i;
+    }
+    return layout;
   }
 
   /** Time windows: closes the panes whose time is over (call on a timer too, so idle windows close). */

@@ -34,11 +34,8 @@ export class ModelStatesService {
 
   /** The state monitoring `model`@`version` rows go to, or why they are not monitored. */
   async resolve(model: string, version: number): Promise<Resolution> {
-    // Hot path: the state is current, nothing to look up.
-    const now = this.monitors.current(model);
-    const known = this.states.get(model);
-    if (known?.window && known.version === version && now.version === version && known.revision === now.revision)
-      return { state: known };
+    const known = this.current(model, version);
+    if (known) return { state: known };
     const described = this.monitors.describe(model);
     if (described.version === null) return { ignored: 'not_production' };
     if (version !== described.version) return { ignored: 'other_version' };
@@ -47,6 +44,15 @@ export class ModelStatesService {
     const retry = state?.note !== null && Date.now() - (this.notedAt.get(model) ?? 0) > RETRY_NOTE_MS;
     if (stale || retry) state = await this.build(model, version, described.revision);
     return state!.window ? { state: state! } : { ignored: 'no_reference', state };
+  }
+
+  /** The hot path of resolve(): the state when it is current and has a window, without waiting. */
+  current(model: string, version: number): ModelState | undefined {
+    const now = this.monitors.current(model);
+    const known = this.states.get(model);
+    return known?.window && known.version === version && now.version === version && known.revision === now.revision
+      ? known
+      : undefined;
   }
 
   private build(model: string, version: number, revision: number): Promise<ModelState> {

@@ -11,10 +11,31 @@ export interface LoggedTensor {
 
 export interface PredictionRows {
   rows: number;
-  /** Input name → one cell per row. */
-  inputs: Map<string, ArrayLike<RawValue>>;
+  /** Input name → one cell per row (the last tensor of a name that repeats). */
+  inputs: ReadonlyMap<string, ArrayLike<RawValue>>;
+  /** The input tensors as logged, in order, when decoded from a log: windows read these directly. */
+  tensors?: readonly LoggedTensor[];
   /** P(positive class) per row, or null when the model logged no `probabilities` output. */
   positive: Float64Array | null;
+}
+
+// The name → column map is only built if asked for: a drift window reads the tensors in place.
+class LoggedRows implements PredictionRows {
+  private byName?: Map<string, ArrayLike<RawValue>>;
+
+  constructor(
+    readonly rows: number,
+    readonly tensors: readonly LoggedTensor[],
+    readonly positive: Float64Array | null,
+  ) {}
+
+  get inputs(): ReadonlyMap<string, ArrayLike<RawValue>> {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (let i = 0; i < this.tensors.length; i++) this.byName.set(this.tensors[i]!.name, this.tensors[i]!.data);
+    }
+    return this.byName;
+  }
 }
 
 export const PROBABILITIES_OUTPUT = 'probabilities';
@@ -37,7 +58,6 @@ function rowsOf(t: LoggedTensor, width: number, field: string): number {
 
 export function decodePredictions(inputs: LoggedTensor[], outputs: LoggedTensor[]): PredictionRows {
   let rows = -1;
-  const columns = new Map<string, ArrayLike<RawValue>>();
   // A plain loop without per-tensor arrays or closures: this runs for every input of every logged request.
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i]!;
@@ -47,7 +67,6 @@ export function decodePredictions(inputs: LoggedTensor[], outputs: LoggedTensor[
     const n = rowsOf(t, 1, `inputs.${i}`);
     if (rows >= 0 && n !== rows) throw bad(`input "${t.name}" has ${n} rows, others have ${rows}`, `inputs.${i}`);
     rows = n;
-    columns.set(t.name, t.data);
   }
   let positive: Float64Array | null = null;
   const probaIndex = outputs.findIndex((o) => o.name === PROBABILITIES_OUTPUT);
@@ -65,5 +84,5 @@ export function decodePredictions(inputs: LoggedTensor[], outputs: LoggedTensor[
       positive[r] = typeof p === 'number' ? p : Number(p);
     }
   }
-  return { rows: Math.max(rows, 0), inputs: columns, positive };
+  return new LoggedRows(Math.max(rows, 0), inputs, positive);
 }

@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { OnEvent, PermanentEventError, type ConsumedEvent } from '@keel/event-bus';
+import { OnEventBatch, PermanentEventError, type ConsumedEvent } from '@keel/event-bus';
 import { MonitoringError, MonitoringErrorCode } from '../common/monitoring.errors';
 import { WindowsService } from './windows.service';
 
-/** keel.inference.logged → the model's drift window and label join. A malformed log is dead-lettered. */
+/**
+ * keel.inference.logged → the model's drift window and label join, a fetched chunk at a time. A
+ * malformed log fails its chunk; the bus then hands the chunk over one record at a time, and that
+ * record is dead-lettered.
+ */
 @Injectable()
 export class PredictionsConsumer {
   constructor(private readonly windows: WindowsService) {}
 
-  @OnEvent('keel.inference.logged', { group: 'keel-monitoring-predictions' })
-  async onLogged(event: ConsumedEvent<'keel.inference.logged'>): Promise<void> {
+  @OnEventBatch('keel.inference.logged', { group: 'keel-monitoring-predictions', chunkSize: 100 })
+  async onLogged(events: ConsumedEvent<'keel.inference.logged'>[]): Promise<void> {
     try {
-      await this.windows.onPredictions(event.data, Date.parse(event.time) || Date.now(), {
-        partition: event.partition,
-        offset: Number(event.offset),
-      });
+      await this.windows.onPredictionBatch(events);
     } catch (err) {
       if (err instanceof MonitoringError && err.code === MonitoringErrorCode.InvalidPredictionLog)
         throw new PermanentEventError(`${err.field ?? 'payload'}: ${err.message}`);

@@ -49,13 +49,28 @@ export class WindowRecovery {
    * Rebuilds the window first when this is the model's first record since the process started.
    */
   async admit(state: ModelState, at: LogRecord, replay: ReplayRecord): Promise<number | null> {
-    let cursor = this.cursors.get(state);
-    if (!cursor) cursor = await this.open(state, at, replay);
+    const cursor = this.cursors.get(state) ?? (await this.open(state, at, replay));
+    return this.advance(cursor, at);
+  }
+
+  /** admit() without waiting, for a model whose window is open here; undefined when it must be rebuilt first. */
+  admitOpen(state: ModelState, at: LogRecord): number | null | undefined {
+    const cursor = this.cursors.get(state);
+    return cursor ? this.advance(cursor, at) : undefined;
+  }
+
+  private advance(cursor: Cursor, at: LogRecord): number | null {
     if (at.partition !== cursor.partition) return 0;
     if (at.offset < cursor.next.offset) return null;
     const fromRow = at.offset === cursor.next.offset ? cursor.next.row : 0;
     cursor.next = { offset: at.offset + 1, row: 0 };
     return fromRow;
+  }
+
+  /** True when closed windows wait to be stored (closeInOrder stores them). */
+  hasPending(state: ModelState): boolean {
+    const cursor = this.cursors.get(state);
+    return cursor !== undefined && cursor.pending.length > 0;
   }
 
   /** Windows closed but not stored yet (in order). */

@@ -83,35 +83,122 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * keel.inference.logged: one request's rows into the model's window and the label join. `at` (the
-   * record's place in the log) makes it exactly once across redeliveries and restarts.
+   * keel.inference.logged, a chunk of records in log order: each request's rows into the model's window
+   * and the label join, with one hop per run of one model's records. Each record's place in the log
+   * makes it exactly once across redeliveries and restarts. Every record is decoded first, so a malformed one
+   * fails the chunk before any of it is taken (the bus then hands the records over one at a time and
+   * dead-letters that one).
    */
-  onPredictions(p: LoggedPrediction, eventTime: number, at?: LogRecord): Promise<void> {
+  onPredictionBatch(events: readonly ConsumedEvent<'keel.inference.logged'>[]): Promise<void> {
+    const rows: PredictionRows[] = new Array<PredictionRows>(events.length);
+    for (let i = 0; i < events.length; i++)
+      rows[i] = decodePredictions(events[i]!.data.inputs, events[i]!.data.outputs);
+    // The chunk's consumer span: what the window's sample of trace contexts links to.
     const traceparent = traceparentOf();
-    return this.serial(p.model, async () => {
-      const now = Date.now();
-      const rows = decodePredictions(p.inputs, p.outputs);
-      this.throughput.record(p.model, rows.rows, p.latencyMs, now);
-      const series = this.series(p.model);
-      series.latency.observe(p.latencyMs / 1000);
-      const resolved = await this.resolver.resolve(p.model, p.version);
-      if (!('state' in resolved) || !resolved.state?.window) {
-        const reason = 'ignored' in resolved ? resolved.ignored : 'no_reference';
-        this.metrics.ignored.inc({ model: p.model, reason }, rows.rows);
-        return;
+    let chain: Promise<void> = Promise.resolve();
+    for (let from = 0, i = 1; i <= events.length; i++) {
+      const model = events[from]!.data.model;
+      if (i < events.length && events[i]!.data.model === model) continue;
+      const start = from;
+      chain = chain.then(() => this.serial(model, () => this.takeRun(events, rows, start, i, traceparent)));
+      from = i;
+    }
+    return chain;
+  }
+
+  private async takeRun(
+    events: readonly ConsumedEvent<'keel.inference.logged'>[],
+    rows: PredictionRows[],
+    start: number,
+    end: number,
+    traceparent: string | null,
+  ): Promise<void> {
+    try {
+      for (let i = start; i < end; i++) {
+        const e = events[i]!;
+        const now = Date.now();
+        const at = { partition: e.partition, offset: Number(e.offset) };
+        // Only a window close, a rebuild or a new state waits; the common record is taken synchronously.
+        const waiting = this.take(e.data, rows[i]!, Date.parse(e.time) || now, at, traceparent, now);
+        if (waiting) await waiting;
       }
-      const state = resolved.state;
-      const fromRow = at ? await this.recovery.admit(state, at, (e, from) => this.replayed(state, e, from)) : 0;
-      if (fromRow === null) return this.recovery.closeInOrder(state, [], (w) => this.close(state, w));
-      this.performance.rememberPredictions(state, p, rows, now);
-      state.predictions += rows.rows - fromRow;
-      series.predictions.inc(rows.rows - fromRow);
-      this.sampleOf(state.window!).add(traceparent);
-      const closed = state.window!.add(rows, eventTime, now, at?.offset, fromRow);
-      await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
-      // Rows of this request past the window that closed are in the next one: it covers them too.
-      if (closed.length && state.window && state.window.pendingRows > 0) this.sampleOf(state.window).add(traceparent);
-    });
+    } finally {
+      // Also when a record failed: the rows taken before it stay in the window.
+      const s = this.series(events[start]!.data.model);
+      if (s.uncounted > 0) s.predictions.inc(s.uncounted);
+      s.uncounted = 0;
+      this.performance.noteJoinSize();
+    }
+  }
+
+  /** One record's rows: synchronously when the model's state and window cursor are at hand. */
+  private take(
+    p: LoggedPrediction,
+    rows: PredictionRows,
+    eventTime: number,
+    at: LogRecord | undefined,
+    traceparent: string | null,
+    now: number,
+  ): Promise<void> | undefined {
+    this.throughput.record(p.model, rows.rows, p.latencyMs, now);
+    const series = this.series(p.model);
+    series.latency.observe(p.latencyMs / 1000);
+    const state = this.resolver.current(p.model, p.version);
+    const fromRow = state && at ? this.recovery.admitOpen(state, at) : state ? 0 : undefined;
+    if (state === undefined || fromRow === undefined) return this.takeSlowly(p, rows, eventTime, at, traceparent, now);
+    if (fromRow === null) return this.storePending(state);
+    return this.addRows(state, p, rows, eventTime, at, fromRow, traceparent, now);
+  }
+
+  /** take() when the model's state must be resolved or its window rebuilt first. */
+  private async takeSlowly(
+    p: LoggedPrediction,
+    rows: PredictionRows,
+    eventTime: number,
+    at: LogRecord | undefined,
+    traceparent: string | null,
+    now: number,
+  ): Promise<void> {
+    const resolved = await this.resolver.resolve(p.model, p.version);
+    if (!('state' in resolved) || !resolved.state?.window) {
+      const reason = 'ignored' in resolved ? resolved.ignored : 'no_reference';
+      this.metrics.ignored.inc({ model: p.model, reason }, rows.rows);
+      return;
+    }
+    const state = resolved.state;
+    const fromRow = at ? await this.recovery.admit(state, at, (e, from) => this.replayed(state, e, from)) : 0;
+    if (fromRow === null) return this.recovery.closeInOrder(state, [], (w) => this.close(state, w));
+    await this.addRows(state, p, rows, eventTime, at, fromRow, traceparent, now);
+  }
+
+  private addRows(
+    state: ModelState,
+    p: LoggedPrediction,
+    rows: PredictionRows,
+    eventTime: number,
+    at: LogRecord | undefined,
+    fromRow: number,
+    traceparent: string | null,
+    now: number,
+  ): Promise<void> | undefined {
+    this.performance.rememberPredictions(state, p, rows, now);
+    state.predictions += rows.rows - fromRow;
+    this.series(p.model).uncounted += rows.rows - fromRow;
+    this.sampleOf(state.window!).add(traceparent);
+    const closed = state.window!.add(rows, eventTime, now, at?.offset, fromRow);
+    if (closed.length === 0 && !this.recovery.hasPending(state)) return undefined;
+    return this.recovery
+      .closeInOrder(state, closed, (w) => this.close(state, w))
+      .then(() => {
+        // Rows of this request past the window that closed are in the next one: it covers them too.
+        if (closed.length && state.window && state.window.pendingRows > 0) this.sampleOf(state.window).add(traceparent);
+      });
+  }
+
+  /** A record already in the window: only windows whose store failed earlier may wait. */
+  private storePending(state: ModelState): Promise<void> | undefined {
+    if (!this.recovery.hasPending(state)) return undefined;
+    return this.recovery.closeInOrder(state, [], (w) => this.close(state, w));
   }
 
   /** A record read again to rebuild the window after a restart: as it went in the first time. */
@@ -130,12 +217,20 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     await this.recovery.closeInOrder(state, closed, (w) => this.close(state, w));
   }
 
-  // prom-client children bound to the model label, looked up once per model rather than per event.
-  private readonly bound = new Map<string, { latency: Histogram.Internal<'model'>; predictions: Counter.Internal }>();
+  // prom-client children bound to the model label, looked up once per model rather than per event; the
+  // predictions counter moves once per run of records (prom-client hashes the labels on every call).
+  private readonly bound = new Map<
+    string,
+    { latency: Histogram.Internal<'model'>; predictions: Counter.Internal; uncounted: number }
+  >();
   private series(model: string) {
     let s = this.bound.get(model);
     if (!s) {
-      s = { latency: this.metrics.latency.labels(model), predictions: this.metrics.predictions.labels(model) };
+      s = {
+        latency: this.metrics.latency.labels(model),
+        predictions: this.metrics.predictions.labels(model),
+        uncounted: 0,
+      };
       this.bound.set(model, s);
     }
     return s;

@@ -141,7 +141,8 @@ export class EventBusLifecycle implements OnApplicationBootstrap, OnApplicationS
       opts.dataSource = this.options.dataSource;
     }
     // Metadata is only known at runtime; the decorator already checked the handler against its type.
-    const subscribe = this.bus.subscribe.bind(this.bus) as (
+    const method = meta.batch ? this.bus.subscribeBatch : this.bus.subscribe;
+    const subscribe = method.bind(this.bus) as (
       t: EventType,
       h: (e: never) => Promise<void>,
       o: SubscribeOptions<EventType>,

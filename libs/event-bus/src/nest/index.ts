@@ -4,5 +4,5 @@ export {
   EVENT_BUS_MODULE_OPTIONS,
   type EventBusModuleOptions,
 } from './event-bus.module';
-export { OnEvent, ON_EVENT_METADATA, type OnEventOptions } from './on-event.decorator';
+export { OnEvent, OnEventBatch, ON_EVENT_METADATA, type OnEventOptions } from './on-event.decorator';
 export { OutboxModule, OutboxRelayLifecycle, outboxSettings, type OutboxModuleOptions } from './outbox.module';
