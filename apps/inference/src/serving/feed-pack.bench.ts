@@ -2,10 +2,10 @@
 // message (serving/feed-pack.ts: one transferred buffer, one string) against the former way (columns
 // concatenated, then every column's typed array or string array structured-cloned). 18 inputs as the
 // churn model takes (13 FP32, 5 BYTES); 64 one-row requests and 2 hundred-row requests per batch.
-// Run: node -r ./tools/register-ts.cjs bench/inference/bench-worker-message.ts
+// Run: node -r ./tools/register-ts.cjs apps/inference/src/serving/feed-pack.bench.ts
 import { Worker } from 'node:worker_threads';
-import { packFeeds } from '../../apps/inference/src/serving/feed-pack';
-import type { Tensor } from '../../apps/inference/src/serving/tensors';
+import { packFeeds } from './feed-pack';
+import type { Tensor } from './tensors';
 
 const N = Number(process.env['BENCH_BATCHES'] ?? 2000);
 
