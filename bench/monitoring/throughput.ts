@@ -101,9 +101,7 @@ export async function throughput(events: number): Promise<ThroughputResult> {
         ...env,
         KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
         KEEL_MONITORING_WINDOW_SIZE: '10000',
-        ...(process.env['BENCH_PROFILE']
-          ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}` }
-          : {}),
+        ...(process.env['BENCH_PROFILE'] ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}` } : {}),
       },
     });
     const mon = monitoringClients(monitoring.grpcAddress);
