@@ -1,6 +1,7 @@
 // bench:monitoring — (1) logged predictions/s through the monitoring service vs a raw kafkajs consumer of
 // the same topic; (2) window evaluation of 100k × 20 vs scipy on the same arrays; (3) RSS of one window as
-// it grows from 10^4 to 10^7 predictions. Ratios are measured in the same run.
+// it grows from 10^4 to 10^7 predictions; (4) CPU per prediction of the label-join store, filling and full.
+// Ratios are measured in the same run.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -13,7 +14,7 @@ const MEMORY_ROWS = Number(process.env['KEEL_BENCH_MONITORING_MEMORY_ROWS'] ?? 1
 const result = (name: string, value: number, unit: string): void =>
   console.log(`RESULT ${name} ${Number(value.toPrecision(6))} ${unit}`);
 
-// `--only eval|memory|throughput` runs one part (all three by default).
+// `--only eval|memory|join|throughput` runs one part (all of them by default).
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const part = (name: string): boolean => only === undefined || only === name;
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   console.log(`# load average at start: ${loadavg()[0]!.toFixed(2)}`);
   if (part('eval')) evaluation();
   if (part('memory')) memory();
+  if (part('join')) joinStore();
   if (part('throughput')) await predictionsPerSecond();
   console.log(`# load average at end: ${loadavg()[0]!.toFixed(2)}`);
 }
@@ -35,19 +37,22 @@ function evaluation(): void {
   result('monitoring_window_max_stat_diff_vs_scipy', e.maxStatDiff, 'relative');
 }
 
-function memory(): void {
-  const out = execFileSync(
+function probe(...args: string[]): string {
+  return execFileSync(
     process.execPath,
     [
       '--expose-gc',
       '-r',
       join(__dirname, '../../tools/register-ts.cjs'),
       join(__dirname, '../../apps/monitoring/src/probes/window-probe.ts'),
-      'memory',
-      String(MEMORY_ROWS),
+      ...args,
     ],
     { encoding: 'utf8', env: process.env, maxBuffer: 16 << 20 },
   );
+}
+
+function memory(): void {
+  const out = probe('memory', String(MEMORY_ROWS));
   const points = [...out.matchAll(/^POINT (\d+) ([\d.]+) ([\d.]+)/gm)].map((m) => ({
     n: Number(m[1]),
     rss: Number(m[2]),
@@ -61,6 +66,15 @@ function memory(): void {
   const peak = points.find((p) => p.n === 100_000) ?? first;
   result('monitoring_window_rss_growth_100k_to_10m_mb', last.rss - peak.rss, 'MB');
   result('monitoring_window_rows_per_s', Number(/^RATE (\d+)/m.exec(out)?.[1] ?? 0), 'rows/s');
+}
+
+// The service's default cap (200,000 waiting predictions): a model whose labels come for few of its
+// predictions keeps the store at the cap, so every logged prediction then also evicts the oldest one.
+function joinStore(): void {
+  const m = /^JOIN ([\d.]+) ([\d.]+)/m.exec(probe('join', '200000', '200000'));
+  if (!m) throw new Error('window-probe join printed no JOIN line');
+  result('monitoring_join_store_cpu_us_per_prediction_filling', Number(m[1]), 'us');
+  result('monitoring_join_store_cpu_us_per_prediction_at_cap', Number(m[2]), 'us');
 }
 
 async function predictionsPerSecond(): Promise<void> {

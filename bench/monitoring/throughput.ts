@@ -2,6 +2,7 @@
 // validation, decoding, 20 window accumulators, label join, metrics) against a raw kafkajs consumer that
 // only decodes headers and parses the JSON of the same topic, both draining the same backlog.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { monitoringClients } from '@keel/clients';
 import { EventBus } from '@keel/event-bus';
@@ -100,9 +101,7 @@ export async function throughput(events: number): Promise<ThroughputResult> {
         ...env,
         KEEL_REGISTRY_ADDRESS: registry.grpcAddress,
         KEEL_MONITORING_WINDOW_SIZE: '10000',
-        ...(process.env['BENCH_PROFILE']
-          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env['BENCH_PROFILE']}` }
-          : {}),
+        ...(process.env['BENCH_PROFILE'] ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}` } : {}),
       },
     });
     const mon = monitoringClients(monitoring.grpcAddress);

@@ -37,6 +37,8 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
   private overrides = new Map<string, MonitorOverrides>();
   private readonly revisions = new Map<string, number>();
   private synced = false;
+  private markSynced!: () => void;
+  private readonly syncedOnce = new Promise<void>((resolve) => (this.markSynced = resolve));
   private stopping = false;
 
   constructor(
@@ -71,6 +73,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
           if (!this.production.has(model)) this.setProduction(model, version);
         }
         this.synced = true;
+        this.markSynced();
         void this.readiness.refresh();
         this.logger.info({ models: [...this.production.keys()] }, 'production models read from the registry');
       } catch (err) {
@@ -96,6 +99,19 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
   private bump(model: string): void {
     this.revisions.set(model, (this.revisions.get(model) ?? 0) + 1);
     this.live.publish('monitor', { model });
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Resolves once the production aliases have been read from the registry, or after `ms` at most. */
+  async afterSync(ms: number): Promise<void> {
+    if (this.synced) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([this.syncedOnce, timeout]);
+    clearTimeout(timer);
   }
 
   /** The cheap per-event check: production version and settings revision, nothing merged. */

@@ -2,6 +2,8 @@
 // entity id) until their label arrives, for at most `ttlMs` and at most `maxEntries` (oldest dropped
 // first). Labels that arrive before their prediction wait briefly in a second bounded map; labels that
 // never match are counted, never kept.
+import { PendingLog } from './pending-log';
+
 export interface PendingPrediction {
   model: string;
   version: number;
@@ -41,8 +43,10 @@ export function entityKey(entityId: string): string {
 }
 
 export class JoinStore {
-  // Map iteration order is insertion order, so the first entries are always the oldest.
-  private readonly predictions = new Map<string, PendingPrediction>();
+  // Waiting predictions live in typed arrays (an insertion-ordered log with a hash index), not as an
+  // object and a map entry each: hundreds of thousands of them would otherwise be copied and promoted by
+  // every young-generation collection. Early labels are few and rare: a Map keeps them.
+  private readonly predictions = new PendingLog();
   private readonly early = new Map<string, EarlyLabel>();
   readonly counters: JoinCounters = { matched: 0, unmatched: 0, expired: 0, evicted: 0 };
 
@@ -58,21 +62,20 @@ export class JoinStore {
 
   /** Records a prediction under its keys; returns the label when one was already waiting for it. */
   addPrediction(keys: string[], p: PendingPrediction): EarlyLabel | null {
-    for (const key of keys) {
-      const waiting = this.early.get(key);
-      if (waiting) {
-        this.early.delete(key);
-        this.counters.matched++;
-        return waiting;
+    if (this.early.size > 0) {
+      for (const key of keys) {
+        const waiting = this.early.get(key);
+        if (waiting) {
+          this.early.delete(key);
+          this.counters.matched++;
+          return waiting;
+        }
       }
     }
-    for (const key of keys) {
-      this.predictions.delete(key);
-      this.predictions.set(key, p);
-    }
+    // A key seen again moves to the end, as a Map's delete-then-set would.
+    for (const key of keys) this.predictions.put(key, p.model, p.version, p.positive, p.at);
     while (this.predictions.size > this.o.maxEntries) {
-      const oldest = this.predictions.keys().next().value as string;
-      this.predictions.delete(oldest);
+      this.predictions.dropOldest();
       this.counters.evicted++;
     }
     return null;
@@ -81,9 +84,8 @@ export class JoinStore {
   /** The prediction a label belongs to (removed: a label joins once), or null after parking the label. */
   takeForLabel(key: string, label: 0 | 1, now: number): PendingPrediction | null {
     this.expire(now);
-    const p = this.predictions.get(key);
+    const p = this.predictions.take(key);
     if (p) {
-      this.predictions.delete(key);
       this.counters.matched++;
       return p;
     }
@@ -98,10 +100,10 @@ export class JoinStore {
 
   /** Drops expired predictions and labels (oldest first, so the scan stops at the first live one). */
   expire(now: number): void {
-    for (const [key, p] of this.predictions) {
-      if (now - p.at < this.o.ttlMs) break;
-      this.predictions.delete(key);
+    for (let at = this.predictions.oldestAt(); at !== null && now - at >= this.o.ttlMs;) {
+      this.predictions.dropOldest();
       this.counters.expired++;
+      at = this.predictions.oldestAt();
     }
     for (const [key, l] of this.early) {
       if (now - l.at < this.o.earlyLabelTtlMs) break;

@@ -4,12 +4,15 @@
 //     them: <col>.ref.f64 / <col>.cur.txt, spec.json); fills a DriftWindow row by row and evaluates it at
 //     close; prints JSON with the median times and every statistic.
 //   window-probe.ts memory <rows>          — RSS of one window of 20 features growing to <rows> predictions.
+//   window-probe.ts join <cap> <beyond>    — CPU per logged prediction of the label-join store while it fills
+//     up to <cap> waiting predictions, then for <beyond> more at the cap (each one evicting the oldest).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReferenceProfile, type RawValue } from '@keel/ml';
 import { evaluateWindow } from '../windows/drift-evaluation';
 import { DriftWindow } from '../windows/drift-window';
 import type { PredictionRows } from '../windows/prediction-rows';
+import { JoinStore, requestKey } from '../performance/join-store';
 
 type Columns = Record<string, ArrayLike<RawValue>>;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -99,9 +102,33 @@ function memory(total: number): void {
   process.stdout.write(`RATE ${(total / ((performance.now() - t0) / 1000)).toFixed(0)}\n`);
 }
 
+// As PerformanceService.rememberPredictions calls it for a one-row request with a UUID-long request id.
+function joinStore(cap: number, beyond: number): void {
+  const store = new JoinStore({
+    ttlMs: 7 * 86_400_000,
+    maxEntries: cap,
+    earlyLabelTtlMs: 60_000,
+    maxEarlyLabels: 10_000,
+  });
+  const prefix = '6f1c0a52-93d4-4e0b-b1a7-';
+  const cpuUs = (from: number, to: number): number => {
+    const c0 = process.cpuUsage();
+    for (let i = from; i < to; i++) {
+      const p = { model: 'bench', version: 1, positive: (i % 97) / 97, at: Date.now() };
+      store.addPrediction([requestKey(`${prefix}${i}`, 0)], p);
+    }
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / (to - from);
+  };
+  const filling = cpuUs(0, cap);
+  const atCap = cpuUs(cap, cap + beyond);
+  process.stdout.write(`JOIN ${filling.toFixed(3)} ${atCap.toFixed(3)} ${store.size} ${store.counters.evicted}\n`);
+}
+
 const [mode, arg, repeats] = process.argv.slice(2);
 if (mode === 'eval') evaluate(arg!, Number(repeats ?? 3));
 else if (mode === 'memory') memory(Number(arg ?? 10_000_000));
+else if (mode === 'join') joinStore(Number(arg ?? 200_000), Number(repeats ?? 200_000));
 else {
   process.stderr.write('usage: window-probe.ts eval <dir> <repeats> | memory <rows>\n');
   process.exit(2);

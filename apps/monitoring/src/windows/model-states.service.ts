@@ -15,6 +15,8 @@ import { WindowsRepository } from './windows.repository';
 
 // A version without a usable reference is looked at again after this long.
 const RETRY_NOTE_MS = 60_000;
+// How long a record of a model with no known production version waits for the first read of the aliases.
+const SYNC_WAIT_MS = 10_000;
 
 export type Resolution =
   { state: ModelState } | { ignored: 'not_production' | 'other_version' | 'no_reference'; state?: ModelState };
@@ -36,7 +38,12 @@ export class ModelStatesService {
   async resolve(model: string, version: number): Promise<Resolution> {
     const known = this.current(model, version);
     if (known) return { state: known };
-    const described = this.monitors.describe(model);
+    let described = this.monitors.describe(model);
+    // Records consumed before the registry's aliases were first read would be taken for unmonitored ones.
+    if (described.version === null && !this.monitors.isSynced) {
+      await this.monitors.afterSync(SYNC_WAIT_MS);
+      described = this.monitors.describe(model);
+    }
     if (described.version === null) return { ignored: 'not_production' };
     if (version !== described.version) return { ignored: 'other_version' };
     let state = this.states.get(model);
