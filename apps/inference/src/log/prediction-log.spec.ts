@@ -89,4 +89,20 @@ describe('prediction log', () => {
     expect(drops).toBe(2);
     expect(log.dropped).toBe(2);
   });
+
+  it('should count, through onDrop, the failed entries that no longer fit once the queue refilled', async () => {
+    const { bus, sent } = recordingBus(new Set(['a', 'b']));
+    let drops = 0;
+    const log = new PredictionLog(bus, { capacity: 2, sample: 1, onDrop: () => drops++, onError: () => undefined });
+    log.offer(() => entry('a'));
+    log.offer(() => entry('b'));
+    log.start(); // takes a and b into the batch being sent
+    log.offer(() => entry('c'));
+    log.offer(() => entry('d')); // the queue is full again when a and b fail
+    await until(() => sent.length === 2);
+    expect(sent).toEqual(['c', 'd']);
+    expect(log.dropped).toBe(2);
+    expect(drops).toBe(2);
+    await log.stop();
+  });
 });

@@ -91,7 +91,9 @@ export class PredictionLog {
         // Put the unsent back in front (what does not fit is dropped) and wait out the outage.
         const room = Math.max(0, this.options.capacity - this.queue.length);
         this.queue.unshift(...failed.slice(0, room).map((f) => f.q));
-        this.dropped += failed.length - Math.min(failed.length, room);
+        const lost = failed.length - Math.min(failed.length, room);
+        this.dropped += lost;
+        for (let i = 0; i < lost; i++) this.options.onDrop();
         this.options.onDepth?.(this.queue.length);
         await new Promise((r) => setTimeout(r, 500).unref());
       }
