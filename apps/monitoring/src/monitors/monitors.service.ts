@@ -20,6 +20,9 @@ import { MonitorsRepository } from './monitors.repository';
 
 const MODEL_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const SYNC_RETRY_MS = 2000;
+// How often a model's production alias may be asked of the registry because a logged prediction named
+// another version than the one followed.
+const FOLLOW_CHECK_MS = 1000;
 
 export interface MonitoredModel {
   model: string;
@@ -36,6 +39,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
   private readonly production = new Map<string, number>();
   private overrides = new Map<string, MonitorOverrides>();
   private readonly revisions = new Map<string, number>();
+  private readonly followCheckedAt = new Map<string, number>();
   private synced = false;
   private markSynced!: () => void;
   private readonly syncedOnce = new Promise<void>((resolve) => (this.markSynced = resolve));
@@ -89,6 +93,32 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     if (this.production.get(model) === toVersion) return;
     this.setProduction(model, toVersion);
     this.logger.info({ model, version: toVersion }, 'production version changed: new reference, new window');
+  }
+
+  /**
+   * A logged prediction names `version`, not the version followed: the production alias may have moved and
+   * its keel.model.promoted not have arrived yet (it travels on another topic, and inference may act on it
+   * first). Asks the registry in the background, at most once a FOLLOW_CHECK_MS per model, and follows the
+   * alias if it now points at `version`; the prediction that asked is not waited for (nor is a registry
+   * that does not answer). Resolves with whether the production version changed.
+   */
+  follow(model: string, version: number): Promise<boolean> {
+    if (!this.synced) return Promise.resolve(false);
+    const now = Date.now();
+    if (now - (this.followCheckedAt.get(model) ?? -Infinity) < FOLLOW_CHECK_MS) return Promise.resolve(false);
+    this.followCheckedAt.set(model, now);
+    return this.registry.productionVersion(model).then(
+      (current) => {
+        if (current !== version || this.production.get(model) === version) return false;
+        this.setProduction(model, version);
+        this.logger.info(
+          { model, version },
+          'production version changed (seen in the prediction log, confirmed by the registry)',
+        );
+        return true;
+      },
+      () => false,
+    );
   }
 
   private setProduction(model: string, version: number): void {

@@ -44,6 +44,7 @@ export class ModelStatesService {
       await this.monitors.afterSync(SYNC_WAIT_MS);
       described = this.monitors.describe(model);
     }
+    if (described.version !== version) void this.monitors.follow(model, version);
     if (described.version === null) return { ignored: 'not_production' };
     if (version !== described.version) return { ignored: 'other_version' };
     let state = this.states.get(model);
