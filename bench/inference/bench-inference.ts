@@ -227,6 +227,11 @@ async function main(): Promise<void> {
     result('keel_half_peak_rate', half.rps, 'req/s');
     result('keel_half_peak_p50', half.p50, 'ms');
     result('keel_half_peak_p99', half.p99, 'ms');
+    // Baseline: the bare server at the same rate, same client — what the client, the machine and grpc-js
+    // contribute to those percentiles without any serving work.
+    const bareSame = await openLoop(b, one, Math.max(1, Math.floor(k64!.rps / 2)), SECONDS);
+    result('bare_same_rate_p50', bareSame.p50, 'ms');
+    result('bare_same_rate_p99', bareSame.p99, 'ms');
     const failures = [k1, k64, off, k100].reduce((n, r) => n + r!.failures, lagRun.failures + half.failures);
     result('failures_total', failures, 'requests');
     result('keel_log_dropped_total', await metric(keel.httpUrl, 'keel_inference_log_dropped_total'), 'entries');
