@@ -15,5 +15,7 @@ module.exports = {
   },
   testTimeout: 60000,
   maxWorkers: 2,
+  // `jest --ci`: the apps are built once before the tests that start them (tools/jest/prebuild.cjs).
+  globalSetup: '<rootDir>/tools/jest/prebuild.cjs',
   forceExit: false,
 };
