@@ -1,24 +1,16 @@
 // `npm run chaos`: build whatever is stale (Nx caches the rest), then run the chaos script
 // (tools/chaos/chaos.ts) against the built apps. Arguments pass through (--seed <n>, --kill a,b, --quick).
-import { spawnSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const apps = ['broker', 'registry', 'ingestion', 'training', 'inference', 'monitoring', 'cli'];
-const nx = join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
-const build = spawnSync(
-  process.execPath,
-  [nx, 'run-many', '-t', 'build', `--projects=${apps.join(',')}`, '--output-style=static', '--parallel=2'],
-  {
-    cwd: root,
-    stdio: ['ignore', process.env['KEEL_CHAOS_QUIET_BUILD'] ? 'ignore' : 'inherit', 'inherit'],
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-  },
-);
-if (build.status !== 0) {
+const { buildApps } = createRequire(import.meta.url)('../build-apps.cjs');
+const status = buildApps({ quiet: Boolean(process.env['KEEL_CHAOS_QUIET_BUILD']) });
+if (status !== 0) {
   process.stderr.write('npm run chaos: the build failed\n');
-  process.exit(build.status ?? 1);
+  process.exit(status);
 }
 const child = spawn(
   process.execPath,
