@@ -9,6 +9,7 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { registryEntities, registryMigrations } from './database';
 import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
+import { PlannerStatistics } from './planner-statistics';
 import { RunsModule } from './runs/runs.module';
 
 /** The registry service: the system of record: datasets, runs, model versions, aliases, lineage, artifacts, tokens. */
@@ -30,5 +31,6 @@ import { RunsModule } from './runs/runs.module';
     LineageModule,
     AuthModule,
   ],
+  providers: [PlannerStatistics],
 })
 export class AppModule {}

@@ -227,6 +227,16 @@ export class ModelsRepository {
     order: { key: 'version' | 'created_at' | 'model'; direction: Direction },
     page: Page,
   ): Promise<ModelVersionRow[]> {
+    return this.listVersionsQuery(modelId, filter, order, page).getMany();
+  }
+
+  /** The statement behind listVersions (the plan guard EXPLAINs exactly this). */
+  listVersionsQuery(
+    modelId: string | undefined,
+    filter: VersionFilter,
+    order: { key: 'version' | 'created_at' | 'model'; direction: Direction },
+    page: Page,
+  ): SelectQueryBuilder<ModelVersionRow> {
     const qb = this.dataSource.getRepository(ModelVersionRow).createQueryBuilder('v');
     if (modelId) qb.andWhere('v.modelId = :modelId', { modelId });
     if (filter.status) qb.andWhere('v.status = :status', { status: filter.status });
@@ -239,8 +249,7 @@ export class ModelsRepository {
       .addOrderBy('v.version', order.direction)
       .addOrderBy('v.id', order.direction)
       .offset(page.offset)
-      .limit(page.limit + 1)
-      .getMany();
+      .limit(page.limit + 1);
   }
 
   async archiveVersion(manager: EntityManager, id: string, now: number): Promise<void> {

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
-import { PlannerStatistics } from './planner-statistics';
 import { RunsGrpcController } from './runs.grpc.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
 
 @Module({
   imports: [ArtifactsModule],
-  providers: [PlannerStatistics, RunsRepository, RunsService, RunsGrpcController],
+  providers: [RunsRepository, RunsService, RunsGrpcController],
   exports: [RunsService],
 })
 export class RunsModule {}
