@@ -3,6 +3,7 @@ import { DATA_SOURCE } from '@keel/runtime';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Direction, Page } from '@keel/domain';
 import { chunks, isPostgres, rawQuery, writeTransaction } from '@keel/persistence';
+import { numberArrayLiteral, textArrayLiteral } from './pg-array-literal';
 import { hydrateRuns } from './run-hydrate';
 import {
   ExperimentRow,
@@ -43,11 +44,12 @@ function latestPoints(metrics: MetricPoint[]): Map<string, MetricPoint> {
   return latest;
 }
 
-const columns = (points: MetricPoint[]) => [
-  points.map((p) => p.key),
-  points.map((p) => p.value),
-  points.map((p) => p.step),
-  points.map((p) => p.timestamp),
+/** The points as four PostgreSQL array literals (key, value, step, timestamp) for unnest(). */
+const columns = (points: MetricPoint[]): string[] => [
+  textArrayLiteral(points.map((p) => p.key)),
+  numberArrayLiteral(points.map((p) => p.value)),
+  numberArrayLiteral(points.map((p) => p.step)),
+  numberArrayLiteral(points.map((p) => p.timestamp)),
 ];
 
 @Injectable()
