@@ -5,6 +5,7 @@
 import { startServiceProcess } from '@keel/testing';
 import { registryClients, type RegistryClients } from '@keel/clients';
 import { median, pool, print as printResult, timeMs } from './bench-kit';
+import { CpuMeter } from './bench-cpu';
 import { withFreshPostgresDatabase } from './bench-postgres';
 import { openSeeder, seedRuns, seedVersions } from './bench-seed';
 
@@ -22,6 +23,7 @@ let current: Db = 'sqlite';
  */
 const SEED = process.env['BENCH_SEED'] === 'api' ? 'api' : 'sql';
 let seedTarget: { dataDir: string } | { databaseUrl: string } = { dataDir: '' };
+let cpuMeter: CpuMeter | undefined;
 
 /** PostgreSQL: waits until the registry itself has analysed the bulk-loaded search tables. */
 async function waitForAnalyze(since: number): Promise<void> {
@@ -70,10 +72,12 @@ async function logBatch(c: RegistryClients): Promise<void> {
     }));
   for (let w = 0; w < 5; w++, step++) await c.runs.LogBatch({ runId: run.id, metrics: batch() });
   const batched: number[] = [];
+  const cpuBefore = await cpuMeter!.read();
   for (let r = 0; r < REPEATS; r++, step++) {
     const metrics = batch();
     batched.push(await timeMs(() => c.runs.LogBatch({ runId: run.id, metrics })));
   }
+  const cpu = CpuMeter.spent(cpuBefore, await cpuMeter!.read());
   // Baseline: the same 1,000 points as one call each (MLflow's log_metric pattern), measured once.
   const single: number[] = [];
   for (let r = 0; r < 1; r++, step++) {
@@ -85,6 +89,9 @@ async function logBatch(c: RegistryClients): Promise<void> {
     );
   }
   print('log_batch_1000_ms', median(batched), 'ms');
+  // CPU per call, means over the timed calls: the registry process (all threads), its PostgreSQL backends.
+  print('log_batch_1000_service_cpu_ms', cpu.service / REPEATS, 'ms');
+  if (cpu.postgres !== undefined) print('log_batch_1000_db_cpu_ms', cpu.postgres / REPEATS, 'ms');
   print('log_1000_single_calls_ms', median(single), 'ms');
   print('log_batch_speedup_vs_single_calls', median(single) / median(batched), 'x');
 }
@@ -199,6 +206,7 @@ async function benchOn(db: Db, env: Record<string, string>): Promise<void> {
   });
   const clients = registryClients(registry.grpcAddress);
   seedTarget = db === 'sqlite' ? { dataDir: registry.dataDir } : { databaseUrl: env['KEEL_DATABASE_URL']! };
+  cpuMeter = await CpuMeter.open(registry.child.pid!, env['KEEL_DATABASE_URL']);
   try {
     const where = db === 'sqlite' ? `SQLite (${registry.dataDir})` : `PostgreSQL (${env['KEEL_DATABASE_URL']})`;
     process.stdout.write(`# registry process on ${where}, client in this process, medians\n`);
@@ -206,6 +214,7 @@ async function benchOn(db: Db, env: Record<string, string>): Promise<void> {
     await searchRuns(clients);
     await resolveAlias(clients);
   } finally {
+    await cpuMeter.close();
     clients.close();
     await registry.stop();
   }

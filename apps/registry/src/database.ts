@@ -22,7 +22,11 @@ import {
   RunRow,
   RunTagRow,
 } from './runs/runs.entities';
-import { CreateRunTables1764300001000, DropSeriesRunForeignKey1764600000000 } from './runs/runs.migration';
+import {
+  CreateRunTables1764300001000,
+  DropSeriesRunForeignKey1764600000000,
+  SeriesPrimaryKey1764700000000,
+} from './runs/runs.migration';
 
 /** The registry's own tables, in migration order (runs before models: versions reference runs). */
 export const registryEntities = [
@@ -52,4 +56,5 @@ export const registryMigrations = [
   CreateAuthTables1764500000000,
   CreateAuditTable1764300003000,
   DropSeriesRunForeignKey1764600000000,
+  SeriesPrimaryKey1764700000000,
 ];

@@ -112,6 +112,23 @@ describeEachRegistry('experiments and runs over gRPC', (h) => {
     expect(page.nextPageToken).not.toBe('');
   });
 
+  it('should read back every logged point exactly when keys have spaces and values need all 17 digits', async () => {
+    const runId = runs[1]!.id;
+    const values = [0.1 + 0.2, 1e-300, -1.7976931348623157e308, 123_456_789.123_456_79, 5e-324];
+    await h().clients.runs.LogBatch({
+      runId,
+      metrics: values.map((value, step) => ({ key: 'val loss', value, step, timestampMs: 1_764_000_000_000 + step })),
+    });
+    const page = await h().clients.runs.GetMetricHistory({ runId, key: 'val loss', page: { pageSize: 10 } });
+    expect(page.metrics.map((m) => [m.value, m.step, m.timestampMs])).toEqual(
+      values.map((value, step) => [value, step, 1_764_000_000_000 + step]),
+    );
+    expect((await h().clients.runs.GetRun({ runId })).latestMetrics.find((m) => m.key === 'val loss')).toMatchObject({
+      value: 5e-324,
+      step: 4,
+    });
+  });
+
   it('should reject bad batches naming the field and keep params write-once', async () => {
     const runId = runs[0]!.id;
     await expectStatus(

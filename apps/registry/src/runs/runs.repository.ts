@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
+import type { PoolClient } from 'pg';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Direction, Page } from '@keel/domain';
 import { chunks, isPostgres, rawQuery, writeTransaction } from '@keel/persistence';
+import { numberArrayLiteral, textArrayLiteral } from './pg-array-literal';
 import { hydrateRuns } from './run-hydrate';
 import {
   ExperimentRow,
@@ -43,12 +45,33 @@ function latestPoints(metrics: MetricPoint[]): Map<string, MetricPoint> {
   return latest;
 }
 
-const columns = (points: MetricPoint[]) => [
-  points.map((p) => p.key),
-  points.map((p) => p.value),
-  points.map((p) => p.step),
-  points.map((p) => p.timestamp),
+/** The points as four PostgreSQL array literals (key, value, step, timestamp) for unnest(). */
+const columns = (points: MetricPoint[]): string[] => [
+  textArrayLiteral(points.map((p) => p.key)),
+  numberArrayLiteral(points.map((p) => p.value)),
+  numberArrayLiteral(points.map((p) => p.step)),
+  numberArrayLiteral(points.map((p) => p.timestamp)),
 ];
+
+/**
+ * LogMetrics on PostgreSQL, one statement: lock the run (`FOR KEY SHARE`, as in lockRunForWrite), insert the
+ * series, upsert the latest points, count the run (0: not found, nothing written). A named prepared
+ * statement: each pooled connection parses and plans it once, not on every batch.
+ */
+const LOG_METRICS_PG = {
+  name: 'keel_registry_log_metrics_v1',
+  text: `WITH run AS (SELECT id FROM runs WHERE id = $1 FOR KEY SHARE),
+    series AS (
+      INSERT INTO run_metrics (run_id, key, value, step, logged_at)
+      SELECT run.id, k, v, s, t FROM run, unnest($2::varchar[], $3::float8[], $4::bigint[], $5::bigint[]) AS u(k, v, s, t)
+    ),
+    latest AS (
+      INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at)
+      SELECT run.id, k, v, s, t FROM run, unnest($6::varchar[], $7::float8[], $8::bigint[], $9::bigint[]) AS u(k, v, s, t)
+      ${LATEST_UPSERT}
+    )
+    SELECT COUNT(*) AS found FROM run`,
+};
 
 @Injectable()
 export class RunsRepository {
@@ -120,25 +143,15 @@ export class RunsRepository {
         await this.logBatch(m, runId, metrics, [], []);
         return true;
       });
-    const latest = [...latestPoints(metrics).values()];
-    const [row] = await rawQuery<{ found: string | number }>(
-      this.dataSource,
-      `WITH run AS (SELECT id FROM runs WHERE id = ? FOR KEY SHARE),
-       series AS (
-         INSERT INTO run_metrics (run_id, key, value, step, logged_at)
-         SELECT run.id, k, v, s, t
-           FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
-       ),
-       latest AS (
-         INSERT INTO run_latest_metrics (run_id, key, value, step, logged_at)
-         SELECT run.id, k, v, s, t
-           FROM run, unnest(?::varchar[], ?::float8[], ?::bigint[], ?::bigint[]) AS u(k, v, s, t)
-         ${LATEST_UPSERT}
-       )
-       SELECT COUNT(*) AS found FROM run`,
-      [runId, ...columns(metrics), ...columns(latest)],
-    );
-    return Number(row!.found) > 0;
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const values = [runId, ...columns(metrics), ...columns([...latestPoints(metrics).values()])];
+      const { rows } = await client.query<{ found: string }>({ ...LOG_METRICS_PG, values });
+      return Number(rows[0]!.found) > 0;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
