@@ -86,6 +86,14 @@ export function derivedEventId(topic: string, partition: number, offset: string,
 
 export type DecodeResult = { ok: true; envelope: DecodedEnvelope } | { ok: false; message: string };
 
+// Messages produced in the same millisecond carry the same ce_time: the last valid one is not parsed again.
+let lastValidTime: string | undefined;
+function validTime(time: string): boolean {
+  if (Number.isNaN(Date.parse(time))) return false;
+  lastValidTime = time;
+  return true;
+}
+
 const kafkaTime = (timestamp: string): string => new Date(Number(timestamp)).toISOString();
 
 export function decodeEnvelope(
@@ -116,7 +124,7 @@ export function decodeEnvelope(
   const source = headers[CE.source];
   const time = headers[CE.time];
   // The problems are only listed when there are some (this runs for every consumed message).
-  const badTime = time !== undefined && Number.isNaN(Date.parse(time));
+  const badTime = time !== undefined && time !== lastValidTime && !validTime(time);
   if (spec !== SPEC_VERSION || !type || !source || badTime) {
     const problems: string[] = [];
     if (spec !== SPEC_VERSION) problems.push(`${CE.specversion} must be ${SPEC_VERSION} (got ${JSON.stringify(spec)})`);
