@@ -17,10 +17,16 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+// utime + stime of a /proc stat file, in seconds (clock ticks of 10 ms).
+function statSeconds(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** CPU of a whole process (every thread: JavaScript, GC helpers, JIT compilers, libuv). */
+const cpuSeconds = (pid: number): number => statSeconds(`/proc/${pid}/stat`);
+/** CPU of a process's main thread only (its JavaScript and the GC pauses on it). */
+const mainThreadSeconds = (pid: number): number => statSeconds(`/proc/${pid}/task/${pid}/stat`);
 
 export interface ThroughputResult {
   monitoringPerS: number;
@@ -28,6 +34,9 @@ export interface ThroughputResult {
   monitoringCpuUsPerEvent: number;
   /** CPU of the raw consumer's process per message (kafkajs fetch and decode, headers, JSON.parse). */
   rawCpuUsPerEvent: number;
+  /** The same two on the main thread only: the rest is GC helper and compiler threads. */
+  monitoringMainThreadUsPerEvent: number;
+  rawMainThreadUsPerEvent: number;
 }
 
 export async function throughput(events: number): Promise<ThroughputResult> {
@@ -69,6 +78,8 @@ export async function throughput(events: number): Promise<ThroughputResult> {
     // CPU of this process (only the raw consumer runs in it meanwhile) from its first batch to its last.
     let cpuFirst = 0;
     let cpuLast = 0;
+    let mainFirst = 0;
+    let mainLast = 0;
     const consumer = kafka.consumer({ groupId: 'bench-raw', maxWaitTimeInMs: 250 });
     await consumer.connect();
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
@@ -77,6 +88,7 @@ export async function throughput(events: number): Promise<ThroughputResult> {
         if (first === 0) {
           first = performance.now();
           cpuFirst = cpuMicros();
+          mainFirst = mainThreadSeconds(process.pid);
         }
         for (const m of batch.messages) {
           const headers: Record<string, string> = {};
@@ -86,6 +98,7 @@ export async function throughput(events: number): Promise<ThroughputResult> {
         }
         last = performance.now();
         cpuLast = cpuMicros();
+        mainLast = mainThreadSeconds(process.pid);
       },
     });
     await waitFor(() => seen >= events, { timeoutMs: 600_000, intervalMs: 20, what: 'raw consumer' });
@@ -119,6 +132,7 @@ export async function throughput(events: number): Promise<ThroughputResult> {
       });
       const t0 = performance.now();
       const cpu0 = cpuSeconds(monitoring.child.pid!);
+      const main0 = mainThreadSeconds(monitoring.child.pid!);
       await waitFor(async () => (await count()) >= events, {
         timeoutMs: 600_000,
         intervalMs: 50,
@@ -126,11 +140,14 @@ export async function throughput(events: number): Promise<ThroughputResult> {
       });
       const seconds = (performance.now() - t0) / 1000;
       const cpu = cpuSeconds(monitoring.child.pid!) - cpu0;
+      const main = mainThreadSeconds(monitoring.child.pid!) - main0;
       return {
         monitoringPerS: (events - n0) / seconds,
         rawPerS,
         monitoringCpuUsPerEvent: (cpu * 1e6) / (events - n0),
         rawCpuUsPerEvent,
+        monitoringMainThreadUsPerEvent: (main * 1e6) / (events - n0),
+        rawMainThreadUsPerEvent: ((mainLast - mainFirst) * 1e6) / (events - 1),
       };
     } finally {
       mon.close();

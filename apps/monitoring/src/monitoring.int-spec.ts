@@ -322,6 +322,8 @@ describe('monitoring service on the real broker and registry', () => {
       ['performance', 'firing'],
       ['drift', 'resolved'],
     ]);
+    // The monitor counts the firing alerts of both kinds.
+    expect((await mon.monitors.GetMonitor({ model: 'churn' })).firingAlerts).toBe(1);
     const drift = items[1];
     expect(drift).toMatchObject({
       model: 'churn',

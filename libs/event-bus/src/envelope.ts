@@ -86,11 +86,20 @@ export function derivedEventId(topic: string, partition: number, offset: string,
 
 export type DecodeResult = { ok: true; envelope: DecodedEnvelope } | { ok: false; message: string };
 
+// Messages produced in the same millisecond carry the same ce_time: the last valid one is not parsed again.
+let lastValidTime: string | undefined;
+function validTime(time: string): boolean {
+  if (Number.isNaN(Date.parse(time))) return false;
+  lastValidTime = time;
+  return true;
+}
+
+const kafkaTime = (timestamp: string): string => new Date(Number(timestamp)).toISOString();
+
 export function decodeEnvelope(
   headers: Record<string, string>,
   at: { topic: string; partition: number; offset: string; timestamp: string },
 ): DecodeResult {
-  const kafkaTime = () => new Date(Number(at.timestamp)).toISOString();
   const id = headers[CE.id];
   if (id === undefined || id === '') {
     // Plain producers (kcat, any client) may write raw JSON to an ingest topic.
@@ -104,25 +113,35 @@ export function decodeEnvelope(
         id: derivedEventId(at.topic, at.partition, at.offset, at.timestamp),
         type: INGEST_RECORD_TYPE,
         source: headers[CE.source] ?? `kafka:${at.topic}`,
-        time: headers[CE.time] ?? kafkaTime(),
+        time: headers[CE.time] ?? kafkaTime(at.timestamp),
         subject: headers[CE.subject],
         derivedId: true,
       },
     };
   }
-  const problems: string[] = [];
   const spec = headers[CE.specversion];
-  if (spec !== SPEC_VERSION) problems.push(`${CE.specversion} must be ${SPEC_VERSION} (got ${JSON.stringify(spec)})`);
   const type = headers[CE.type];
-  if (!type) problems.push(`missing ${CE.type}`);
   const source = headers[CE.source];
-  if (!source) problems.push(`missing ${CE.source}`);
   const time = headers[CE.time];
-  if (time !== undefined && Number.isNaN(Date.parse(time)))
-    problems.push(`${CE.time} is not a timestamp (${JSON.stringify(time)})`);
-  if (problems.length || !type || !source) return { ok: false, message: problems.join('; ') };
+  // The problems are only listed when there are some (this runs for every consumed message).
+  const badTime = time !== undefined && time !== lastValidTime && !validTime(time);
+  if (spec !== SPEC_VERSION || !type || !source || badTime) {
+    const problems: string[] = [];
+    if (spec !== SPEC_VERSION) problems.push(`${CE.specversion} must be ${SPEC_VERSION} (got ${JSON.stringify(spec)})`);
+    if (!type) problems.push(`missing ${CE.type}`);
+    if (!source) problems.push(`missing ${CE.source}`);
+    if (badTime) problems.push(`${CE.time} is not a timestamp (${JSON.stringify(time)})`);
+    return { ok: false, message: problems.join('; ') };
+  }
   return {
     ok: true,
-    envelope: { id, type, source, time: time ?? kafkaTime(), subject: headers[CE.subject], derivedId: false },
+    envelope: {
+      id,
+      type,
+      source,
+      time: time ?? kafkaTime(at.timestamp),
+      subject: headers[CE.subject],
+      derivedId: false,
+    },
   };
 }

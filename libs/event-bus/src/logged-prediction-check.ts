@@ -28,6 +28,26 @@ function onlyKnownKeys(o: Obj, known: Set<string>): boolean {
 
 const id = (v: unknown): boolean => typeof v === 'string' && v.length >= 1 && v.length <= 128;
 
+/** Every cell a finite number: its own loop, so reading a double cell needs no boxed number. */
+function finiteNumbers(data: unknown[]): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i];
+    if (typeof c !== 'number' || !Number.isFinite(c)) return false;
+  }
+  return true;
+}
+
+/** Every cell a finite number, a string or a boolean. */
+function cells(data: unknown[]): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const c: unknown = data[i];
+    if (typeof c === 'number') {
+      if (!Number.isFinite(c)) return false;
+    } else if (typeof c !== 'string' && typeof c !== 'boolean') return false;
+  }
+  return true;
+}
+
 function tensor(t: unknown): boolean {
   if (!plainObject(t) || !onlyKnownKeys(t, TENSOR_KEYS)) return false;
   const { name, datatype, shape, data } = t;
@@ -37,13 +57,8 @@ function tensor(t: unknown): boolean {
     const d: unknown = shape[i];
     if (!Number.isSafeInteger(d) || (d as number) < -1) return false;
   }
-  for (let i = 0; i < data.length; i++) {
-    const c: unknown = data[i];
-    if (typeof c === 'number') {
-      if (!Number.isFinite(c)) return false;
-    } else if (typeof c !== 'string' && typeof c !== 'boolean') return false;
-  }
-  return true;
+  // Numeric tensors usually hold only numbers; any other cell sends the tensor through the full check.
+  return (datatype !== 'BYTES' && finiteNumbers(data)) || cells(data);
 }
 
 function tensors(v: unknown): boolean {

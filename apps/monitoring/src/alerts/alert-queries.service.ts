@@ -21,7 +21,8 @@ export class AlertQueries {
     return (await this.repo.deliveries({ alertId: alertId || undefined, limit: limitOf(limit) })).map(deliveryView);
   }
 
-  firing(model: string, kind: string): Promise<number> {
-    return this.repo.firingCount(model, kind);
+  /** Firing alerts of the model of any of `kinds`. */
+  firing(model: string, ...kinds: string[]): Promise<number> {
+    return this.repo.firingCount(model, kinds);
   }
 }

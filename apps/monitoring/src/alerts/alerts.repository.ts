@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@keel/runtime';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AlertRow, RetrainRequestRow, WebhookDeliveryRow } from '../common/monitoring.entities';
 
 @Injectable()
@@ -35,8 +35,9 @@ export class AlertsRepository {
     return this.dataSource.getRepository(AlertRow).find({ where, order: { firedAt: 'DESC' }, take: filter.limit });
   }
 
-  firingCount(model: string, kind: string): Promise<number> {
-    return this.dataSource.getRepository(AlertRow).count({ where: { model, kind, status: 'firing' } });
+  /** Firing alerts of the model of any of `kinds`, in one query. */
+  firingCount(model: string, kinds: readonly string[]): Promise<number> {
+    return this.dataSource.getRepository(AlertRow).count({ where: { model, kind: In(kinds), status: 'firing' } });
   }
 
   deliveries(filter: { alertId?: string; limit: number }): Promise<WebhookDeliveryRow[]> {

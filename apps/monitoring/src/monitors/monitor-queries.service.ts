@@ -16,7 +16,8 @@ export class MonitorQueries {
   ) {}
 
   private async view(m: MonitoredModel): Promise<MonitorView> {
-    const firing = (await this.alerts.firing(m.model, 'drift')) + (await this.alerts.firing(m.model, 'performance'));
+    // One query for both kinds: GetMonitor is what dashboards and the bench poll.
+    const firing = await this.alerts.firing(m.model, 'drift', 'performance');
     return monitorView(m, this.states.get(m.model), firing);
   }
 

@@ -61,7 +61,12 @@ export class JoinStore {
   }
 
   /** Records a prediction under its keys; returns the label when one was already waiting for it. */
-  addPrediction(keys: string[], p: PendingPrediction): EarlyLabel | null {
+  addPrediction(keys: readonly string[], p: PendingPrediction): EarlyLabel | null {
+    return this.addScore(keys, p.model, p.version, p.positive, p.at);
+  }
+
+  /** addPrediction without a PendingPrediction object (one per logged row otherwise). */
+  addScore(keys: readonly string[], model: string, version: number, positive: number, at: number): EarlyLabel | null {
     if (this.early.size > 0) {
       for (const key of keys) {
         const waiting = this.early.get(key);
@@ -73,7 +78,7 @@ export class JoinStore {
       }
     }
     // A key seen again moves to the end, as a Map's delete-then-set would.
-    for (const key of keys) this.predictions.put(key, p.model, p.version, p.positive, p.at);
+    for (let k = 0; k < keys.length; k++) this.predictions.put(keys[k]!, model, version, positive, at);
     while (this.predictions.size > this.o.maxEntries) {
       this.predictions.dropOldest();
       this.counters.evicted++;

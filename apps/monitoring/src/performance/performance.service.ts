@@ -70,20 +70,21 @@ export class PerformanceService implements OnApplicationBootstrap, OnApplication
     now: number,
   ): void {
     if (!rows.positive) return;
+    const keys = this.keys;
     for (let r = 0; r < rows.rows; r++) {
-      const keys = [requestKey(p.requestId, r)];
+      keys.length = 0;
+      keys.push(requestKey(p.requestId, r));
       const entity = p.entityIds?.[r] ?? (rows.rows === 1 ? p.entityId : undefined);
       if (entity !== undefined) keys.push(entityKey(entity));
-      const pending: PendingPrediction = {
-        model: state.model,
-        version: state.version,
-        positive: rows.positive[r]!,
-        at: now,
-      };
-      const early = this.join.addPrediction(keys, pending);
-      if (early) void this.labelled(pending, early.label, now);
+      const positive = rows.positive[r]!;
+      const early = this.join.addScore(keys, state.model, state.version, positive, now);
+      if (early)
+        void this.labelled({ model: state.model, version: state.version, positive, at: now }, early.label, now);
     }
   }
+
+  // The keys of one row, reused row after row (the join store does not keep the array).
+  private readonly keys: string[] = [];
 
   /** Sets the join-size gauge: once per run of logged records (and every 5 s), not per record. */
   noteJoinSize(): void {

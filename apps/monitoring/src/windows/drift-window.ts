@@ -57,12 +57,17 @@ export interface DriftWindowOptions {
   predictionProfile?: ReferenceProfile | null;
 }
 
+// What add() returns for the usual request that closes no window (frozen: callers only read it).
+const NO_WINDOWS: ClosedWindow[] = Object.freeze([]) as unknown as ClosedWindow[];
+
 export class DriftWindow {
   private readonly panes: Pane[] = [];
   private current: Pane | null = null;
   private seq = 0;
   /** Log position right after the last row added. */
-  private next: LogPosition | null = null;
+  // As two numbers, not a LogPosition per row: the position is only needed when a window closes.
+  private nextOffset = -1;
+  private nextRow = 0;
   private predictionProfile: ReferenceProfile | null;
   private readonly paneRows: number;
   private readonly paneMs: number;
@@ -120,12 +125,16 @@ export class DriftWindow {
    * closed (usually none). With the record's `offset`, windows know where in the log they begin.
    */
   add(rows: PredictionRows, eventTime: number, now: number = eventTime, offset?: number, fromRow = 0): ClosedWindow[] {
-    const closed = this.paneMs > 0 ? this.tick(now) : [];
+    let closed = this.paneMs > 0 ? this.tick(now) : NO_WINDOWS;
     const cols = this.columns(rows);
     for (let r = fromRow; r < rows.rows; r++) {
       const pane = this.open(now, rows.positive !== null);
       if (pane.rows === 0) pane.start = offset === undefined ? null : { offset, row: r };
-      if (offset !== undefined) this.next = r + 1 < rows.rows ? { offset, row: r + 1 } : { offset: offset + 1, row: 0 };
+      if (offset !== undefined) {
+        const last = r + 1 >= rows.rows;
+        this.nextOffset = last ? offset + 1 : offset;
+        this.nextRow = last ? 0 : r + 1;
+      }
       for (let c = 0; c < cols.length; c++) {
         const col = cols[c];
         pane.slots[c]!.add(col === undefined ? undefined : col[r]);
@@ -138,7 +147,7 @@ export class DriftWindow {
       pane.rows++;
       if (this.paneRows > 0 && pane.rows >= this.paneRows) {
         const w = this.closePane();
-        if (w) closed.push(w);
+        if (w) (closed === NO_WINDOWS ? (closed = []) : closed).push(w);
       }
     }
     return closed;
@@ -243,7 +252,8 @@ export class DriftWindow {
     const window = this.merge(this.panes);
     if (this.panesPerWindow === 1) this.panes.length = 0;
     else this.panes.shift();
-    if (window) window.resume = this.panes.find((p) => p.start)?.start ?? this.next;
+    const next = this.nextOffset >= 0 ? { offset: this.nextOffset, row: this.nextRow } : null;
+    if (window) window.resume = this.panes.find((p) => p.start)?.start ?? next;
     return window;
   }
 

@@ -16,7 +16,7 @@ export interface PredictionRows {
   /** The input tensors as logged, in order, when decoded from a log: windows read these directly. */
   tensors?: readonly LoggedTensor[];
   /** P(positive class) per row, or null when the model logged no `probabilities` output. */
-  positive: Float64Array | null;
+  positive: ArrayLike<number> | null;
 }
 
 // The name → column map is only built if asked for: a drift window reads the tensors in place.
@@ -26,7 +26,7 @@ class LoggedRows implements PredictionRows {
   constructor(
     readonly rows: number,
     readonly tensors: readonly LoggedTensor[],
-    readonly positive: Float64Array | null,
+    readonly positive: ArrayLike<number> | null,
   ) {}
 
   get inputs(): ReadonlyMap<string, ArrayLike<RawValue>> {
@@ -44,14 +44,18 @@ function bad(message: string, field: string): MonitoringError {
   return new MonitoringError(MonitoringErrorCode.InvalidPredictionLog, message, field);
 }
 
-/** Rows of a tensor: its first dimension, which must agree with the data length for [n] and [n, 1]. */
-function rowsOf(t: LoggedTensor, width: number, field: string): number {
+/**
+ * Rows of a tensor: its first dimension, which must agree with the data length for [n] and [n, 1]. The
+ * error's field is only spelt out when there is an error (`inputs.<i>` or `outputs.<i>`): this runs for
+ * every tensor of every logged request.
+ */
+function rowsOf(t: LoggedTensor, width: number, side: 'inputs' | 'outputs', index: number): number {
   const n = t.shape[0] ?? t.data.length;
-  if (!Number.isInteger(n) || n < 0) throw bad(`tensor "${t.name}" has no row count in shape`, field);
+  if (!Number.isInteger(n) || n < 0) throw bad(`tensor "${t.name}" has no row count in shape`, `${side}.${index}`);
   if (n * width !== t.data.length)
     throw bad(
       `tensor "${t.name}" holds ${t.data.length} values, shape [${t.shape.join(', ')}] says ${n * width}`,
-      field,
+      `${side}.${index}`,
     );
   return n;
 }
@@ -64,24 +68,26 @@ export function decodePredictions(inputs: LoggedTensor[], outputs: LoggedTensor[
     let width = 1;
     for (let d = 1; d < t.shape.length; d++) width *= t.shape[d]!;
     if (width !== 1) throw bad(`input "${t.name}" must have one value per row (shape [n, 1])`, `inputs.${i}.shape`);
-    const n = rowsOf(t, 1, `inputs.${i}`);
+    const n = rowsOf(t, 1, 'inputs', i);
     if (rows >= 0 && n !== rows) throw bad(`input "${t.name}" has ${n} rows, others have ${rows}`, `inputs.${i}`);
     rows = n;
   }
-  let positive: Float64Array | null = null;
-  const probaIndex = outputs.findIndex((o) => o.name === PROBABILITIES_OUTPUT);
-  if (probaIndex >= 0) {
+  // A plain array of doubles: a typed array per logged request costs an ArrayBuffer each.
+  let positive: number[] | null = null;
+  let probaIndex = 0;
+  while (probaIndex < outputs.length && outputs[probaIndex]!.name !== PROBABILITIES_OUTPUT) probaIndex++;
+  if (probaIndex < outputs.length) {
     const proba = outputs[probaIndex]!;
     const width = proba.shape[1] ?? 1;
-    const field = `outputs.${probaIndex}`;
-    if (width < 2) throw bad('output "probabilities" must have two columns (shape [n, 2])', field);
-    const n = rowsOf(proba, width, field);
-    if (rows >= 0 && n !== rows) throw bad(`output "probabilities" has ${n} rows, inputs have ${rows}`, field);
+    if (width < 2) throw bad('output "probabilities" must have two columns (shape [n, 2])', `outputs.${probaIndex}`);
+    const n = rowsOf(proba, width, 'outputs', probaIndex);
+    if (rows >= 0 && n !== rows)
+      throw bad(`output "probabilities" has ${n} rows, inputs have ${rows}`, `outputs.${probaIndex}`);
     rows = n;
-    positive = new Float64Array(n);
+    positive = [];
     for (let r = 0; r < n; r++) {
       const p = proba.data[r * width + 1];
-      positive[r] = typeof p === 'number' ? p : Number(p);
+      positive.push(typeof p === 'number' ? p : Number(p));
     }
   }
   return new LoggedRows(Math.max(rows, 0), inputs, positive);

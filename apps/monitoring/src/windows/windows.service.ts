@@ -113,13 +113,20 @@ export class WindowsService implements OnApplicationBootstrap, OnApplicationShut
     end: number,
     traceparent: string | null,
   ): Promise<void> {
+    // Records logged in the same millisecond carry the same ce_time: parsed once.
+    let time = '';
+    let parsed = Number.NaN;
     try {
       for (let i = start; i < end; i++) {
         const e = events[i]!;
         const now = Date.now();
         const at = { partition: e.partition, offset: Number(e.offset) };
+        if (e.time !== time) {
+          time = e.time;
+          parsed = Date.parse(time);
+        }
         // Only a window close, a rebuild or a new state waits; the common record is taken synchronously.
-        const waiting = this.take(e.data, rows[i]!, Date.parse(e.time) || now, at, traceparent, now);
+        const waiting = this.take(e.data, rows[i]!, parsed || now, at, traceparent, now);
         if (waiting) await waiting;
       }
     } finally {
