@@ -1,4 +1,4 @@
-import type { EventBus } from '@keel/event-bus';
+import { EventBusError, type EventBus } from '@keel/event-bus';
 import { PredictionLog, type LogEntry } from './prediction-log';
 
 const entry = (requestId: string): LogEntry => ({
@@ -103,6 +103,44 @@ describe('prediction log', () => {
     expect(sent).toEqual(['c', 'd']);
     expect(log.dropped).toBe(2);
     expect(drops).toBe(2);
+    await log.stop();
+  });
+
+  it('should drop, count and report once an entry the bus refuses as invalid or that cannot be built, never retrying it', async () => {
+    const attempts: string[] = [];
+    const sent: string[] = [];
+    const bus = {
+      publish: (_type: string, payload: LogEntry) => {
+        attempts.push(payload.requestId);
+        if (payload.requestId === 'bad')
+          return Promise.reject(
+            new EventBusError('INVALID_PAYLOAD', 'invalid keel.inference.logged', ['inputs.0.data: NaN']),
+          );
+        sent.push(payload.requestId);
+        return Promise.resolve();
+      },
+    } as unknown as EventBus;
+    const errors: string[] = [];
+    let drops = 0;
+    const log = new PredictionLog(bus, {
+      capacity: 10,
+      sample: 1,
+      onDrop: () => drops++,
+      onError: (err) => errors.push(err.message),
+    });
+    log.offer(() => entry('a'));
+    log.offer(() => entry('bad'));
+    log.offer(() => {
+      throw new Error('cannot build the entry');
+    });
+    log.offer(() => entry('c'));
+    log.start();
+    await until(() => sent.length === 2 && drops === 2);
+    await new Promise((r) => setTimeout(r, 700)); // past the outage back-off: nothing is retried
+    expect(attempts).toEqual(['a', 'bad', 'c']);
+    expect(sent).toEqual(['a', 'c']);
+    expect({ dropped: log.dropped, sent: log.sent, drops }).toEqual({ dropped: 2, sent: 2, drops: 2 });
+    expect(errors.sort()).toEqual(['cannot build the entry', 'invalid keel.inference.logged: inputs.0.data: NaN']);
     await log.stop();
   });
 });

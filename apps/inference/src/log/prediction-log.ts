@@ -4,7 +4,7 @@
 // arrays) only when the log sends it, off the request's path; batches are bounded by tensor elements
 // so that sending one never holds up the requests being served for long.
 import type { EventPayload } from '@keel/contracts';
-import type { EventBus } from '@keel/event-bus';
+import { EventBusError, type EventBus } from '@keel/event-bus';
 import { context, type Context } from '@opentelemetry/api';
 
 export type LogEntry = EventPayload<'keel.inference.logged'>;
@@ -82,8 +82,9 @@ export class PredictionLog {
       }
       const batch = this.queue.splice(0, this.batchLength());
       this.options.onDepth?.(this.queue.length + batch.length);
+      const droppedBefore = this.dropped;
       const failed = await this.send(bus, batch);
-      this.sent += batch.length - failed.length;
+      this.sent += batch.length - failed.length - (this.dropped - droppedBefore);
       this.options.onDepth?.(this.queue.length + failed.length);
       if (failed.length) {
         this.options.onError(failed[0]!.err);
@@ -111,7 +112,8 @@ export class PredictionLog {
 
   /**
    * Publishes a batch in one go (the bus makes it one produce request); resolves with the entries
-   * that were not sent.
+   * that were not sent and may be sent again. An entry the bus refuses as invalid (or that cannot be
+   * built) would be refused again: it is dropped, counted and reported, not put back in the queue.
    */
   private async send(bus: EventBus, batch: Queued[]): Promise<{ q: Queued; err: Error }[]> {
     const failed: { q: Queued; err: Error }[] = [];
@@ -119,18 +121,29 @@ export class PredictionLog {
     for (const q of batch) {
       const sent = context
         .with(q.ctx, () => {
+          let entry: LogEntry;
           try {
-            const entry = q.make();
-            return bus.publish('keel.inference.logged', entry, { key: entry.model });
+            entry = q.make();
           } catch (err) {
-            return Promise.reject(err as Error);
+            this.refuse(err as Error);
+            return Promise.resolve();
           }
+          return bus.publish('keel.inference.logged', entry, { key: entry.model });
         })
-        .catch((err: unknown) => void failed.push({ q, err: err as Error }));
+        .catch((err: unknown) => {
+          if (isInvalid(err)) this.refuse(err as Error);
+          else failed.push({ q, err: err as Error });
+        });
       sends.push(sent);
     }
     await Promise.all(sends);
     return failed;
+  }
+
+  private refuse(err: Error): void {
+    this.dropped++;
+    this.options.onDrop();
+    this.options.onError(err);
   }
 
   /** Sends what is queued (bounded by the caller's shutdown) and stops. */
@@ -139,4 +152,9 @@ export class PredictionLog {
     this.wake?.();
     await this.loop;
   }
+}
+
+/** The bus refused the entry as invalid: sending it again cannot help. */
+function isInvalid(err: unknown): boolean {
+  return err instanceof EventBusError && err.code === 'INVALID_PAYLOAD';
 }
