@@ -13,6 +13,7 @@ import type { inference } from '@keel/contracts';
 import { csvColumns, parseCsv, trainModel } from '@keel/ml';
 import { WORKSPACE_ROOT, spawnTs, startBroker, startServiceProcess, waitFor } from '@keel/testing';
 import { closedLoop, interleaved, openLoop, type InterleavedRun } from './load';
+import { startOtherInference } from './other-checkout';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
 const MODEL = 'churn-bench';
@@ -235,6 +236,30 @@ async function main(): Promise<void> {
     const failures = [k1, k64, off, k100].reduce((n, r) => n + r!.failures, lagRun.failures + half.failures);
     result('failures_total', failures, 'requests');
     result('keel_log_dropped_total', await metric(keel.httpUrl, 'keel_inference_log_dropped_total'), 'entries');
+
+    // BENCH_COMPARE_ROOT: this checkout's service against another checkout's, alternating slices.
+    const otherRoot = process.env['BENCH_COMPARE_ROOT'];
+    if (otherRoot) {
+      const other = await startOtherInference(otherRoot, env);
+      const o = inferenceClient(other.grpcAddress);
+      const O = { client: o, pid: other.child.pid, settle: () => logDrained(other.httpUrl).then(() => undefined) };
+      try {
+        await interleaved([K, O], one, 16, 2, 2);
+        for (const [rows, req] of [
+          [1, one],
+          [100, hundred],
+        ] as const) {
+          const [mine, theirs] = await interleaved([K, O], req, 64, SECONDS * 2, 8);
+          result(`ab_${rows}row_c64_rps_this`, mine!.rps, 'req/s');
+          result(`ab_${rows}row_c64_rps_other`, theirs!.rps, 'req/s');
+          cpu(`ab_${rows}row_c64_cpu_this`, mine!);
+          cpu(`ab_${rows}row_c64_cpu_other`, theirs!);
+        }
+      } finally {
+        o.close();
+        other.child.kill('SIGTERM');
+      }
+    }
 
     const python = await startPython(features);
     if (python) {

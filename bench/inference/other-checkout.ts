@@ -1,0 +1,42 @@
+// BENCH_COMPARE_ROOT=<another checkout>: the inference service of that checkout (e.g. main, in a detached
+// worktree with its node_modules), started against this run's broker and registry, so that two builds of
+// the service are measured in the same run, in alternating slices, instead of in runs minutes apart on a
+// machine whose load keeps changing.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from '@keel/testing';
+
+export interface OtherService {
+  grpcAddress: string;
+  httpUrl: string;
+  child: ChildProcess;
+}
+
+export async function startOtherInference(root: string, env: Record<string, string>): Promise<OtherService> {
+  const grpcPort = await freePort();
+  const httpPort = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['-r', join(root, 'tools/register-ts.cjs'), join(root, 'apps/inference/src/main.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...env,
+        KEEL_DATA_DIR: mkdtempSync(join(tmpdir(), 'keel-inference-other-')),
+        KEEL_INFERENCE_GRPC_PORT: String(grpcPort),
+        KEEL_INFERENCE_HTTP_PORT: String(httpPort),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  await waitFor(async () => (await fetch(`${httpUrl}/readyz`).catch(() => undefined))?.ok || undefined, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    what: `the inference service of ${root}`,
+  });
+  return { grpcAddress: `127.0.0.1:${grpcPort}`, httpUrl, child };
+}
