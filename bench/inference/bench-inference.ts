@@ -237,27 +237,33 @@ async function main(): Promise<void> {
     result('failures_total', failures, 'requests');
     result('keel_log_dropped_total', await metric(keel.httpUrl, 'keel_inference_log_dropped_total'), 'entries');
 
-    // BENCH_COMPARE_ROOT: this checkout's service against another checkout's, alternating slices.
+    // BENCH_COMPARE_ROOT: this checkout's service against another checkout's, both started fresh for it
+    // and warmed alike (a service that served the whole bench is cheaper per request than a new one),
+    // measured in alternating slices.
     const otherRoot = process.env['BENCH_COMPARE_ROOT'];
     if (otherRoot) {
-      const other = await startOtherInference(otherRoot, env);
-      const o = inferenceClient(other.grpcAddress);
-      const O = { client: o, pid: other.child.pid, settle: () => logDrained(other.httpUrl).then(() => undefined) };
+      const fresh = [await startOtherInference(WORKSPACE_ROOT, env), await startOtherInference(otherRoot, env)];
+      const clients = fresh.map((f) => inferenceClient(f.grpcAddress));
+      const [A, O] = fresh.map((f, i) => ({
+        client: clients[i]!,
+        pid: f.child.pid,
+        settle: () => logDrained(f.httpUrl).then(() => undefined),
+      }));
       try {
-        await interleaved([K, O], one, 16, 2, 2);
+        for (const req of [one, hundred]) await interleaved([A!, O!], req, 64, SECONDS, 4);
         for (const [rows, req] of [
           [1, one],
           [100, hundred],
         ] as const) {
-          const [mine, theirs] = await interleaved([K, O], req, 64, SECONDS * 2, 8);
+          const [mine, theirs] = await interleaved([A!, O!], req, 64, SECONDS * 2, 8);
           result(`ab_${rows}row_c64_rps_this`, mine!.rps, 'req/s');
           result(`ab_${rows}row_c64_rps_other`, theirs!.rps, 'req/s');
           cpu(`ab_${rows}row_c64_cpu_this`, mine!);
           cpu(`ab_${rows}row_c64_cpu_other`, theirs!);
         }
       } finally {
-        o.close();
-        other.child.kill('SIGTERM');
+        clients.forEach((c) => c.close());
+        fresh.forEach((f) => f.child.kill('SIGTERM'));
       }
     }
 
