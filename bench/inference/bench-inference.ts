@@ -242,7 +242,13 @@ async function main(): Promise<void> {
     // measured in alternating slices.
     const otherRoot = process.env['BENCH_COMPARE_ROOT'];
     if (otherRoot) {
-      const fresh = [await startOtherInference(WORKSPACE_ROOT, env), await startOtherInference(otherRoot, env)];
+      const profiled = prof
+        ? { ...env, NODE_OPTIONS: `--require ${join(WORKSPACE_ROOT, 'bench/inference/cpu-profile.cjs')}` }
+        : env;
+      const fresh = [
+        await startOtherInference(WORKSPACE_ROOT, profiled),
+        await startOtherInference(otherRoot, profiled),
+      ];
       const clients = fresh.map((f) => inferenceClient(f.grpcAddress));
       const [A, O] = fresh.map((f, i) => ({
         client: clients[i]!,
