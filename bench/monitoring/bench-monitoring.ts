@@ -82,6 +82,9 @@ async function predictionsPerSecond(): Promise<void> {
   result('monitoring_predictions_per_s', t.monitoringPerS, 'predictions/s');
   result('raw_kafkajs_predictions_per_s', t.rawPerS, 'messages/s');
   result('monitoring_vs_raw_ratio', t.monitoringPerS / t.rawPerS, 'ratio');
+  // The service's predictions consumer fetches 4 MiB per partition: the raw consumer with that setting too.
+  result('raw_kafkajs_4mib_fetch_predictions_per_s', t.raw4MibFetchPerS, 'messages/s');
+  result('monitoring_vs_raw_4mib_fetch_ratio', t.monitoringPerS / t.raw4MibFetchPerS, 'ratio');
   result('monitoring_cpu_us_per_prediction', t.monitoringCpuUsPerEvent, 'us');
   // CPU per event is far less at the mercy of the other engineers' load than a rate is.
   result('raw_kafkajs_cpu_us_per_message', t.rawCpuUsPerEvent, 'us');

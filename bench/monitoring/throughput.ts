@@ -31,6 +31,8 @@ const mainThreadSeconds = (pid: number): number => statSeconds(`/proc/${pid}/tas
 export interface ThroughputResult {
   monitoringPerS: number;
   rawPerS: number;
+  /** The raw consumer with the service's fetch size (4 MiB per partition instead of kafkajs' 1 MiB). */
+  raw4MibFetchPerS: number;
   monitoringCpuUsPerEvent: number;
   /** CPU of the raw consumer's process per message (kafkajs fetch and decode, headers, JSON.parse). */
   rawCpuUsPerEvent: number;
@@ -71,41 +73,13 @@ export async function throughput(events: number): Promise<ThroughputResult> {
     }
     await producer.disconnect();
 
-    // Baseline: the bare consumer.
-    let seen = 0;
-    let first = 0;
-    let last = 0;
-    // CPU of this process (only the raw consumer runs in it meanwhile) from its first batch to its last.
-    let cpuFirst = 0;
-    let cpuLast = 0;
-    let mainFirst = 0;
-    let mainLast = 0;
-    const consumer = kafka.consumer({ groupId: 'bench-raw', maxWaitTimeInMs: 250 });
-    await consumer.connect();
-    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (first === 0) {
-          first = performance.now();
-          cpuFirst = cpuMicros();
-          mainFirst = mainThreadSeconds(process.pid);
-        }
-        for (const m of batch.messages) {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
-          JSON.parse(m.value!.toString('utf8'));
-          seen++;
-        }
-        last = performance.now();
-        cpuLast = cpuMicros();
-        mainLast = mainThreadSeconds(process.pid);
-      },
+    // Baseline: the bare consumer with kafkajs' default fetch size; then the same with the fetch size the
+    // service's predictions consumer uses (4 MiB per partition), to show what that setting alone buys.
+    const raw = await drainRaw(kafka, 'bench-raw', events, {});
+    const rawBig = await drainRaw(kafka, 'bench-raw-4mib', events, {
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
     });
-    await waitFor(() => seen >= events, { timeoutMs: 600_000, intervalMs: 20, what: 'raw consumer' });
-    await consumer.disconnect();
-    const rawPerS = (events - 1) / ((last - first) / 1000);
-    // The first batch's messages are counted but its decoding happened before cpuFirst: like the rate.
-    const rawCpuUsPerEvent = (cpuLast - cpuFirst) / (events - 1);
 
     // Monitoring drains the same backlog from its own consumer group.
     const monitoring = await startServiceProcess('monitoring', {
@@ -143,11 +117,12 @@ export async function throughput(events: number): Promise<ThroughputResult> {
       const main = mainThreadSeconds(monitoring.child.pid!) - main0;
       return {
         monitoringPerS: (events - n0) / seconds,
-        rawPerS,
+        rawPerS: raw.perS,
+        raw4MibFetchPerS: rawBig.perS,
         monitoringCpuUsPerEvent: (cpu * 1e6) / (events - n0),
-        rawCpuUsPerEvent,
+        rawCpuUsPerEvent: raw.cpuUsPerEvent,
         monitoringMainThreadUsPerEvent: (main * 1e6) / (events - n0),
-        rawMainThreadUsPerEvent: ((mainLast - mainFirst) * 1e6) / (events - 1),
+        rawMainThreadUsPerEvent: raw.mainThreadUsPerEvent,
       };
     } finally {
       mon.close();
@@ -157,4 +132,56 @@ export async function throughput(events: number): Promise<ThroughputResult> {
     await registry.stop();
     await broker.stop();
   }
+}
+
+interface RawDrain {
+  perS: number;
+  cpuUsPerEvent: number;
+  mainThreadUsPerEvent: number;
+}
+
+/** A bare kafkajs consumer group drains the topic: headers decoded, each JSON body parsed. */
+async function drainRaw(
+  kafka: Kafka,
+  groupId: string,
+  events: number,
+  fetch: { maxBytesPerPartition?: number; maxBytes?: number },
+): Promise<RawDrain> {
+  let seen = 0;
+  let first = 0;
+  let last = 0;
+  // CPU of this process (only the raw consumer runs in it meanwhile) from its first batch to its last.
+  let cpuFirst = 0;
+  let cpuLast = 0;
+  let mainFirst = 0;
+  let mainLast = 0;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, ...fetch });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (first === 0) {
+        first = performance.now();
+        cpuFirst = cpuMicros();
+        mainFirst = mainThreadSeconds(process.pid);
+      }
+      for (const m of batch.messages) {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
+        JSON.parse(m.value!.toString('utf8'));
+        seen++;
+      }
+      last = performance.now();
+      cpuLast = cpuMicros();
+      mainLast = mainThreadSeconds(process.pid);
+    },
+  });
+  await waitFor(() => seen >= events, { timeoutMs: 600_000, intervalMs: 20, what: 'raw consumer' });
+  await consumer.disconnect();
+  return {
+    perS: (events - 1) / ((last - first) / 1000),
+    // The first batch's messages are counted but its decoding happened before cpuFirst: like the rate.
+    cpuUsPerEvent: (cpuLast - cpuFirst) / (events - 1),
+    mainThreadUsPerEvent: ((mainLast - mainFirst) * 1e6) / (events - 1),
+  };
 }

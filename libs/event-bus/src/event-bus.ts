@@ -255,6 +255,7 @@ export class EventBus {
       groupId: opts.group,
       ...CONSUMER_SESSION,
       maxWaitTimeInMs: 250,
+      ...fetchLimits(opts.fetchBytesPerPartition),
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });
@@ -422,4 +423,10 @@ export class EventBus {
       throw new EventBusError('INVALID_CONFIG', (err as Error).message, [], { cause: err });
     }
   }
+}
+
+/** kafkajs' fetch limits for a per-partition size (its defaults: 1 MiB per partition, 10 MiB per fetch). */
+function fetchLimits(perPartition: number | undefined): { maxBytesPerPartition?: number; maxBytes?: number } {
+  if (!perPartition) return {};
+  return { maxBytesPerPartition: perPartition, maxBytes: Math.max(10 * 1024 * 1024, 4 * perPartition) };
 }

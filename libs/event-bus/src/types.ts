@@ -80,6 +80,12 @@ export type SubscribeOptions<T extends EventType> = {
   chunkSize?: number;
   /** Partitions processed at once by this member (default 1; keep 1 on SQLite). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Bytes fetched per partition in one fetch (kafkajs' maxBytesPerPartition, default 1 MiB). A
+   * high-volume consumer raises it to wait for fetches less often while draining a backlog; one
+   * fetch then holds up to this much per partition in memory.
+   */
+  fetchBytesPerPartition?: number;
 } & DatasetScoped<T>;
 
 export interface Subscription {

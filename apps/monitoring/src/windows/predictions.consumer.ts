@@ -12,7 +12,13 @@ import { WindowsService } from './windows.service';
 export class PredictionsConsumer {
   constructor(private readonly windows: WindowsService) {}
 
-  @OnEventBatch('keel.inference.logged', { group: 'keel-monitoring-predictions', chunkSize: 100 })
+  // 4 MiB per partition per fetch (kafkajs: 1 MiB): a backlog drains with a quarter of the fetch waits
+  // (bench:monitoring, docs/benchmarks/monitoring.md).
+  @OnEventBatch('keel.inference.logged', {
+    group: 'keel-monitoring-predictions',
+    chunkSize: 100,
+    fetchBytesPerPartition: 4 * 1024 * 1024,
+  })
   async onLogged(events: ConsumedEvent<'keel.inference.logged'>[]): Promise<void> {
     try {
       await this.windows.onPredictionBatch(events);
