@@ -1,9 +1,7 @@
-import { startBroker, type TestBroker } from '@keel/testing';
-import { Registry } from 'prom-client';
 import { DLQ_HEADERS } from './dead-letter';
-import { EventBus } from './event-bus';
+import { embeddedBrokerBus } from './testing/embedded-broker-bus';
 import { eventually, produceRaw, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
-import type { ConsumedEvent, Subscription } from './types';
+import type { ConsumedEvent } from './types';
 
 const fastRetry = { attempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0 };
 type Records = ConsumedEvent<'keel.ingest.record'>[];
@@ -11,29 +9,7 @@ type Records = ConsumedEvent<'keel.ingest.record'>[];
 // subscribeBatch: chunks in one handler call, with the per-event semantics (dead-letters, retries, outage
 // waits) of subscribe when a chunk fails.
 describe('batch handlers against the embedded broker', () => {
-  let broker: TestBroker;
-  let bus: EventBus;
-  const registry = new Registry();
-  const subs: Subscription[] = [];
-
-  beforeAll(async () => {
-    broker = await startBroker();
-    bus = new EventBus({
-      clientId: 'batch',
-      brokers: broker.brokers,
-      source: 'keel/spec',
-      metrics: registry,
-      topicPartitions: 1,
-      provisionTopics: false,
-    });
-    await bus.connect();
-  });
-
-  afterAll(async () => {
-    await Promise.all(subs.map((s) => s.close()));
-    await bus?.close();
-    await broker?.stop();
-  });
+  const spec = embeddedBrokerBus('batch');
 
   const newDataset = () => uniqueName('d').replace(/-/g, '_');
   const values = (from: number, to: number) =>
@@ -45,9 +21,13 @@ describe('batch handlers against the embedded broker', () => {
     const topic = `keel.ingest.${dataset}`;
     const calls: number[][] = [];
     // Produced before subscribing, so the records arrive in one fetch.
-    await produceRaw(broker.brokers, topic, [...values(0, 30), { key: 'k', value: 'not json' }, ...values(30, 60)]);
-    subs.push(
-      await bus.subscribeBatch('keel.ingest.record', async (events) => void calls.push(ns(events)), {
+    await produceRaw(spec.broker.brokers, topic, [
+      ...values(0, 30),
+      { key: 'k', value: 'not json' },
+      ...values(30, 60),
+    ]);
+    spec.subs.push(
+      await spec.bus.subscribeBatch('keel.ingest.record', async (events) => void calls.push(ns(events)), {
         group: uniqueName('g'),
         dataset,
         chunkSize: 25,
@@ -59,7 +39,7 @@ describe('batch handlers against the embedded broker', () => {
     expect(Math.max(...calls.map((c) => c.length))).toBe(25);
     // A chunk stops before the invalid record: it never joins a chunk.
     expect(calls.some((c) => c[c.length - 1] === 29)).toBe(true);
-    const [dead] = await readTopic(broker.brokers, `${topic}.dlq`, 1);
+    const [dead] = await readTopic(spec.broker.brokers, `${topic}.dlq`, 1);
     expect(dead!.value).toBe('not json');
     expect(dead!.headers[DLQ_HEADERS.code]).toBe('INVALID_JSON');
   });
@@ -69,13 +49,13 @@ describe('batch handlers against the embedded broker', () => {
     const topic = `keel.ingest.${dataset}`;
     const handled: number[] = [];
     const sizes: number[] = [];
-    await produceRaw(broker.brokers, topic, [
+    await produceRaw(spec.broker.brokers, topic, [
       ...values(0, 10),
       { key: 'k', value: JSON.stringify({ poison: true }) },
       ...values(10, 20),
     ]);
-    subs.push(
-      await bus.subscribeBatch(
+    spec.subs.push(
+      await spec.bus.subscribeBatch(
         'keel.ingest.record',
         async (events) => {
           sizes.push(events.length);
@@ -90,7 +70,7 @@ describe('batch handlers against the embedded broker', () => {
     expect(handled).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(sizes[0]).toBe(21);
     expect(sizes.slice(1).every((s) => s === 1)).toBe(true);
-    const [dead] = await readTopic(broker.brokers, `${topic}.dlq`, 1);
+    const [dead] = await readTopic(spec.broker.brokers, `${topic}.dlq`, 1);
     expect(dead!.value).toBe(JSON.stringify({ poison: true }));
     expect(dead!.headers).toMatchObject({
       [DLQ_HEADERS.code]: 'HANDLER_FAILED',
@@ -105,9 +85,9 @@ describe('batch handlers against the embedded broker', () => {
     const handled: number[] = [];
     let down = true;
     let failures = 0;
-    await produceRaw(broker.brokers, topic, values(0, 40));
-    subs.push(
-      await bus.subscribeBatch(
+    await produceRaw(spec.broker.brokers, topic, values(0, 40));
+    spec.subs.push(
+      await spec.bus.subscribeBatch(
         'keel.ingest.record',
         async (events) => {
           if (down) {
@@ -119,13 +99,13 @@ describe('batch handlers against the embedded broker', () => {
         { group: uniqueName('g'), dataset, chunkSize: 100, retry: fastRetry },
       ),
     );
-    await eventually(() => bus.pausedPartitions().length === 1, 'the paused partition');
+    await eventually(() => spec.bus.pausedPartitions().length === 1, 'the paused partition');
     await eventually(() => failures > fastRetry.attempts, 'retries past the attempts of the policy');
     expect(handled).toEqual([]);
     down = false;
     await eventually(() => handled.length === 40, 'the 40 records after the outage');
     expect(handled).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    await eventually(() => bus.pausedPartitions().length === 0, 'the partition to resume');
-    expect(await topicSize(broker.brokers, `${topic}.dlq`)).toBe(0);
+    await eventually(() => spec.bus.pausedPartitions().length === 0, 'the partition to resume');
+    expect(await topicSize(spec.broker.brokers, `${topic}.dlq`)).toBe(0);
   });
 });

@@ -1,38 +1,13 @@
 import { EVENT_EXAMPLES } from '@keel/contracts';
-import { startBroker, type TestBroker } from '@keel/testing';
-import { Registry } from 'prom-client';
 import { DLQ_HEADERS } from './dead-letter';
 import { PermanentEventError } from './errors';
-import { EventBus } from './event-bus';
+import { embeddedBrokerBus } from './testing/embedded-broker-bus';
 import { eventually, produceRaw, rawKafka, readTopic, topicSize, uniqueName } from './testing/kafka-test-kit';
-import type { Subscription } from './types';
 
 const fastRetry = { attempts: 4, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0 };
 
 describe('delivery: retries and dead-letter against the embedded broker', () => {
-  let broker: TestBroker;
-  let bus: EventBus;
-  const registry = new Registry();
-  const subs: Subscription[] = [];
-
-  beforeAll(async () => {
-    broker = await startBroker();
-    bus = new EventBus({
-      clientId: 'delivery',
-      brokers: broker.brokers,
-      source: 'keel/spec',
-      metrics: registry,
-      topicPartitions: 1,
-      provisionTopics: false,
-    });
-    await bus.connect();
-  });
-
-  afterAll(async () => {
-    await Promise.all(subs.map((s) => s.close()));
-    await bus?.close();
-    await broker?.stop();
-  });
+  const spec = embeddedBrokerBus('delivery');
 
   const newDataset = () => uniqueName('d').replace(/-/g, '_');
 
@@ -41,8 +16,8 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     let calls = 0;
     const attempts: number[] = [];
     const succeeded: unknown[] = [];
-    subs.push(
-      await bus.subscribe(
+    spec.subs.push(
+      await spec.bus.subscribe(
         'keel.ingest.record',
         async (e) => {
           calls++;
@@ -53,11 +28,11 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
         { group: uniqueName('g'), dataset, retry: fastRetry },
       ),
     );
-    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
+    await spec.bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
     await eventually(() => succeeded.length === 1, 'the fourth attempt');
     expect(attempts).toEqual([1, 2, 3, 4]);
     expect(succeeded).toEqual([{ n: 1 }]);
-    expect(await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)).toBe(0);
+    expect(await topicSize(spec.broker.brokers, `keel.ingest.${dataset}.dlq`)).toBe(0);
   });
 
   it('should dead-letter the original bytes with every keel header and go on with later messages when the handler always throws', async () => {
@@ -65,8 +40,8 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     const topic = `keel.ingest.${dataset}`;
     const handled: number[] = [];
     let poisonCalls = 0;
-    subs.push(
-      await bus.subscribe(
+    spec.subs.push(
+      await spec.bus.subscribe(
         'keel.ingest.record',
         async (e) => {
           if (e.data['poison']) {
@@ -78,14 +53,14 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
         { group: uniqueName('g'), dataset, retry: fastRetry },
       ),
     );
-    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'k', dataset });
-    await bus.publish('keel.ingest.record', { poison: true }, { key: 'k', dataset, subject: 'bad' });
-    await bus.publish('keel.ingest.record', { n: 2 }, { key: 'k', dataset });
+    await spec.bus.publish('keel.ingest.record', { n: 1 }, { key: 'k', dataset });
+    await spec.bus.publish('keel.ingest.record', { poison: true }, { key: 'k', dataset, subject: 'bad' });
+    await spec.bus.publish('keel.ingest.record', { n: 2 }, { key: 'k', dataset });
     await eventually(() => handled.length === 2, 'the messages after the poison one');
     expect(handled).toEqual([1, 2]);
     expect(poisonCalls).toBe(4);
-    const [source] = (await readTopic(broker.brokers, topic, 3)).filter((r) => r.value?.includes('poison'));
-    const [dead] = await readTopic(broker.brokers, `${topic}.dlq`, 1);
+    const [source] = (await readTopic(spec.broker.brokers, topic, 3)).filter((r) => r.value?.includes('poison'));
+    const [dead] = await readTopic(spec.broker.brokers, `${topic}.dlq`, 1);
     expect(dead!.value).toBe(source!.value);
     expect(dead!.key).toBe('k');
     expect(dead!.headers).toMatchObject({ ...source!.headers });
@@ -104,14 +79,14 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     const dataset = newDataset();
     const topic = `keel.ingest.${dataset}`;
     const handled: unknown[] = [];
-    subs.push(
-      await bus.subscribe('keel.ingest.record', async (e) => void handled.push(e.data), {
+    spec.subs.push(
+      await spec.bus.subscribe('keel.ingest.record', async (e) => void handled.push(e.data), {
         group: uniqueName('g'),
         dataset,
         retry: fastRetry,
       }),
     );
-    await produceRaw(broker.brokers, topic, [
+    await produceRaw(spec.broker.brokers, topic, [
       { key: 'a', value: '[1,2,3]', headers: { x_tag: ['one', 'two'] } },
       { key: 'b', value: 'not json' },
       { key: 'c', value: '{"ok":1}', headers: { ce_id: 'x1', ce_type: 'keel.ingest.record', ce_source: 'kcat' } },
@@ -119,7 +94,7 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     ]);
     await eventually(() => handled.length === 1, 'the valid record');
     expect(handled).toEqual([{ ok: 2 }]);
-    const dead = await readTopic(broker.brokers, `${topic}.dlq`, 3);
+    const dead = await readTopic(spec.broker.brokers, `${topic}.dlq`, 3);
     expect(dead.map((d) => [d.key, d.headers[DLQ_HEADERS.code], d.headers[DLQ_HEADERS.attempts]])).toEqual([
       ['a', 'INVALID_PAYLOAD', '0'],
       ['b', 'INVALID_JSON', '0'],
@@ -132,30 +107,30 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
 
   it('should dead-letter a message of another type at once when it arrives on a typed topic', async () => {
     const handled: unknown[] = [];
-    subs.push(
-      await bus.subscribe('keel.feedback', async (e) => void handled.push(e.data), {
+    spec.subs.push(
+      await spec.bus.subscribe('keel.feedback', async (e) => void handled.push(e.data), {
         group: uniqueName('g'),
         retry: fastRetry,
       }),
     );
-    await produceRaw(broker.brokers, 'keel.feedback', [
+    await produceRaw(spec.broker.brokers, 'keel.feedback', [
       {
         key: 'x',
         value: JSON.stringify(EVENT_EXAMPLES['keel.feedback']),
         headers: { ce_specversion: '1.0', ce_id: 'f-1', ce_type: 'keel.model.promoted', ce_source: 'elsewhere' },
       },
     ]);
-    await bus.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'y' });
+    await spec.bus.publish('keel.feedback', EVENT_EXAMPLES['keel.feedback'], { key: 'y' });
     await eventually(() => handled.length === 1, 'the good feedback');
-    const [dead] = await readTopic(broker.brokers, 'keel.feedback.dlq', 1);
+    const [dead] = await readTopic(spec.broker.brokers, 'keel.feedback.dlq', 1);
     expect(dead!.headers).toMatchObject({ [DLQ_HEADERS.code]: 'UNEXPECTED_TYPE', ce_id: 'f-1' });
   });
 
   it('should dead-letter after one attempt when the handler throws a PermanentEventError', async () => {
     const dataset = newDataset();
     let calls = 0;
-    subs.push(
-      await bus.subscribe(
+    spec.subs.push(
+      await spec.bus.subscribe(
         'keel.ingest.record',
         async () => {
           calls++;
@@ -164,11 +139,11 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
         { group: uniqueName('g'), dataset, retry: fastRetry },
       ),
     );
-    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
-    const [dead] = await readTopic(broker.brokers, `keel.ingest.${dataset}.dlq`, 1);
+    await spec.bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
+    const [dead] = await readTopic(spec.broker.brokers, `keel.ingest.${dataset}.dlq`, 1);
     expect(dead!.headers).toMatchObject({ [DLQ_HEADERS.code]: 'HANDLER_REJECTED', [DLQ_HEADERS.attempts]: '1' });
     expect(calls).toBe(1);
-    expect(await registry.metrics()).toMatch(
+    expect(await spec.registry.metrics()).toMatch(
       /keel_events_dead_lettered_total\{topic="keel.ingest.d_[0-9a-f]+",group="g-[0-9a-f]+",code="HANDLER_REJECTED"\} 1/,
     );
   });
@@ -180,7 +155,7 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let entered = false;
-    const first = await bus.subscribe(
+    const first = await spec.bus.subscribe(
       'keel.ingest.record',
       async (e) => {
         entered = true;
@@ -189,7 +164,7 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
       },
       { group, dataset },
     );
-    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
+    await spec.bus.publish('keel.ingest.record', { n: 1 }, { key: 'a', dataset });
     await eventually(() => entered, 'the handler to start');
     const closed = first.close();
     let closedEarly = false;
@@ -200,10 +175,10 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     expect(handled).toEqual([1]);
 
     // The same group resumes after the committed offset: the finished message is not delivered again.
-    await bus.publish('keel.ingest.record', { n: 2 }, { key: 'a', dataset });
+    await spec.bus.publish('keel.ingest.record', { n: 2 }, { key: 'a', dataset });
     const again: number[] = [];
-    subs.push(
-      await bus.subscribe('keel.ingest.record', async (e) => void again.push(e.data['n'] as number), {
+    spec.subs.push(
+      await spec.bus.subscribe('keel.ingest.record', async (e) => void again.push(e.data['n'] as number), {
         group,
         dataset,
       }),
@@ -217,10 +192,10 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
     const group = uniqueName('g');
     const handled: number[] = [];
     await Promise.all(
-      Array.from({ length: 40 }, (_, n) => bus.publish('keel.ingest.record', { n }, { key: 'k', dataset })),
+      Array.from({ length: 40 }, (_, n) => spec.bus.publish('keel.ingest.record', { n }, { key: 'k', dataset })),
     );
-    subs.push(
-      await bus.subscribe(
+    spec.subs.push(
+      await spec.bus.subscribe(
         'keel.ingest.record',
         async (e) => {
           await new Promise((r) => setTimeout(r, 60));
@@ -229,7 +204,7 @@ describe('delivery: retries and dead-letter against the embedded broker', () => 
         { group, dataset },
       ),
     );
-    const admin = rawKafka(broker.brokers).admin();
+    const admin = rawKafka(spec.broker.brokers).admin();
     await admin.connect();
     try {
       // All 40 arrive in one batch; a committed offset before the last handler ran shows the chunk yielded.

@@ -1,35 +1,13 @@
 import { withDatabaseLock } from '@keel/persistence';
 import { describeEachDatabase } from '@keel/persistence/testing';
-import { startBroker, type TestBroker } from '@keel/testing';
-import { Registry } from 'prom-client';
 import { PermanentEventError } from './errors';
-import { EventBus } from './event-bus';
+import { embeddedBrokerBus } from './testing/embedded-broker-bus';
 import { SideEffect, specSchema } from './testing/spec-entities';
 import { eventually, produceRaw, produceWithKcat, rawKafka, topicSize, uniqueName } from './testing/kafka-test-kit';
 
 const fastRetry = { attempts: 4, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2, jitter: 0 };
 
-let broker: TestBroker;
-let bus: EventBus;
-const registry = new Registry();
-
-beforeAll(async () => {
-  broker = await startBroker();
-  bus = new EventBus({
-    clientId: 'idem',
-    brokers: broker.brokers,
-    source: 'keel/spec',
-    metrics: registry,
-    topicPartitions: 1,
-    provisionTopics: false,
-  });
-  await bus.connect();
-});
-
-afterAll(async () => {
-  await bus?.close();
-  await broker?.stop();
-});
+const spec = embeddedBrokerBus('idem');
 
 describeEachDatabase('idempotent consumption', specSchema, (db) => {
   const newDataset = () => uniqueName('i').replace(/-/g, '_');
@@ -46,8 +24,12 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
       calls++;
       await e.manager.insert(SideEffect, { eventId: e.id, label: String(e.data['n']) });
     };
-    const first = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
-    for (let n = 1; n <= 3; n++) await bus.publish('keel.ingest.record', { n }, { key: 'k', dataset });
+    const first = await spec.bus.subscribe('keel.ingest.record', handler, {
+      group,
+      dataset,
+      dataSource: db.dataSource(),
+    });
+    for (let n = 1; n <= 3; n++) await spec.bus.publish('keel.ingest.record', { n }, { key: 'k', dataset });
     await eventually(
       async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '3' })) === 1,
       'three side effects',
@@ -56,7 +38,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     expect(calls).toBe(3);
 
     // The crash window: side effects and dedupe rows are committed, the group's offset is not.
-    const admin = rawKafka(broker.brokers).admin();
+    const admin = rawKafka(spec.broker.brokers).admin();
     await admin.connect();
     await admin.setOffsets({
       groupId: group,
@@ -65,8 +47,12 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     });
     await admin.disconnect();
 
-    await bus.publish('keel.ingest.record', { n: 4 }, { key: 'k', dataset });
-    const second = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    await spec.bus.publish('keel.ingest.record', { n: 4 }, { key: 'k', dataset });
+    const second = await spec.bus.subscribe('keel.ingest.record', handler, {
+      group,
+      dataset,
+      dataSource: db.dataSource(),
+    });
     await eventually(
       async () => (await db.dataSource().getRepository(SideEffect).countBy({ label: '4' })) === 1,
       'the fourth side effect',
@@ -78,7 +64,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
       .find({ where: [{ label: '1' }, { label: '2' }, { label: '3' }, { label: '4' }] });
     expect(rows.map((r) => r.label).sort()).toEqual(['1', '2', '3', '4']);
     expect(calls).toBe(4);
-    expect(await registry.metrics()).toContain(
+    expect(await spec.registry.metrics()).toContain(
       `keel_events_consumed_total{type="keel.ingest.record",group="${group}",outcome="duplicate"} 3`,
     );
   });
@@ -86,7 +72,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
   it("should roll back a failed attempt's writes and record each event once when a handler fails after writing", async () => {
     const dataset = newDataset();
     const tries = new Map<number, number>();
-    const sub = await bus.subscribe(
+    const sub = await spec.bus.subscribe(
       'keel.ingest.record',
       async (e) => {
         const n = e.data['n'] as number;
@@ -96,14 +82,14 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
       },
       { group: uniqueName('g'), dataset, dataSource: db.dataSource(), retry: fastRetry },
     );
-    for (let n = 1; n <= 5; n++) await bus.publish('keel.ingest.record', { n }, { key: 'k', dataset });
+    for (let n = 1; n <= 5; n++) await spec.bus.publish('keel.ingest.record', { n }, { key: 'k', dataset });
     const repo = db.dataSource().getRepository(SideEffect);
     const mine = async () => (await repo.find()).filter((r) => r.label.startsWith(`${dataset}-`));
     await eventually(async () => (await mine()).length >= 5, 'five side effects');
     await sub.close();
     expect((await mine()).map((r) => r.label).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${dataset}-${n}`));
     expect(tries.get(3)).toBe(3);
-    expect(await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)).toBe(0);
+    expect(await topicSize(spec.broker.brokers, `keel.ingest.${dataset}.dlq`)).toBe(0);
   });
 
   it('should dedupe plain kcat records by their derived id when they are redelivered', async () => {
@@ -119,18 +105,22 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
       ids.push(e.id);
       await e.manager.insert(SideEffect, { eventId: e.id, label: `kcat-${dataset}` });
     };
-    await bus.ensureTopics([topic]);
-    await produceWithKcat(broker.brokers, topic, ['c1:{"CustomerID":1}', 'c2:{"CustomerID":2}', 'c3:{"CustomerID":3}']);
+    await spec.bus.ensureTopics([topic]);
+    await produceWithKcat(spec.broker.brokers, topic, [
+      'c1:{"CustomerID":1}',
+      'c2:{"CustomerID":2}',
+      'c3:{"CustomerID":3}',
+    ]);
     const effects = db.dataSource().getRepository(SideEffect);
-    let sub = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    let sub = await spec.bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
     await eventually(async () => (await effects.countBy({ label: `kcat-${dataset}` })) === 3, 'three kcat records');
     await sub.close();
-    const admin = rawKafka(broker.brokers).admin();
+    const admin = rawKafka(spec.broker.brokers).admin();
     await admin.connect();
     await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '0' }] });
     await admin.disconnect();
-    await produceWithKcat(broker.brokers, topic, ['c4:{"CustomerID":4}']);
-    sub = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    await produceWithKcat(spec.broker.brokers, topic, ['c4:{"CustomerID":4}']);
+    sub = await spec.bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
     await eventually(async () => (await effects.countBy({ label: `kcat-${dataset}` })) === 4, 'the fourth kcat record');
     await sub.close();
     expect(ids.map((id) => id.replace(/@\d+$/, ''))).toEqual(
@@ -139,15 +129,15 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
 
     // The topic is deleted and created again (or the broker reset): offsets start at 0 again, and the
     // new records must not be taken for the old ones that had the same offsets.
-    const admin2 = rawKafka(broker.brokers).admin();
+    const admin2 = rawKafka(spec.broker.brokers).admin();
     await admin2.connect();
     await admin2.deleteTopics({ topics: [topic] });
     await eventually(async () => !(await admin2.listTopics()).includes(topic), 'the topic to go');
     await admin2.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     await admin2.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '0' }] });
     await admin2.disconnect();
-    await produceWithKcat(broker.brokers, topic, ['c5:{"CustomerID":5}', 'c6:{"CustomerID":6}']);
-    sub = await bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
+    await produceWithKcat(spec.broker.brokers, topic, ['c5:{"CustomerID":5}', 'c6:{"CustomerID":6}']);
+    sub = await spec.bus.subscribe('keel.ingest.record', handler, { group, dataset, dataSource: db.dataSource() });
     await eventually(async () => (await effects.countBy({ label: `kcat-${dataset}` })) === 6, 'the recreated topic');
     await sub.close();
     expect(ids.slice(4).map((id) => id.replace(/@\d+$/, ''))).toEqual([`kafka:${topic}:0:0`, `kafka:${topic}:0:1`]);
@@ -157,7 +147,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     const dataset = newDataset();
     const topic = `keel.ingest.${dataset}`;
     const seen: string[] = [];
-    await bus.ensureTopics([topic]);
+    await spec.bus.ensureTopics([topic]);
     const ce = (source: string) => ({
       ce_specversion: '1.0',
       ce_id: 'same-id',
@@ -180,8 +170,8 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
         ),
     );
     records.unshift({ key: 'a', value: '{"n":0}', headers: { ...ce('keel/a'), ce_id: 'legacy-id' } });
-    await produceRaw(broker.brokers, topic, records);
-    const sub = await bus.subscribe(
+    await produceRaw(spec.broker.brokers, topic, records);
+    const sub = await spec.bus.subscribe(
       'keel.ingest.record',
       async (e) => {
         seen.push(`${e.source} ${String(e.data['n'])}`);
@@ -190,9 +180,9 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
       { group, dataset, dataSource: db.dataSource(), chunkSize: 1 },
     );
     await eventually(() => seen.length >= 2, 'both sources');
-    await produceRaw(broker.brokers, topic, [{ key: 'a', value: '{"n":4}', headers: ce('keel/b') }]);
+    await produceRaw(spec.broker.brokers, topic, [{ key: 'a', value: '{"n":4}', headers: ce('keel/b') }]);
     const duplicates = async () =>
-      (await bus.metrics.consumed.get()).values
+      (await spec.bus.metrics.consumed.get()).values
         .filter((v) => v.labels['group'] === group && v.labels['outcome'] === 'duplicate')
         .reduce((n, v) => n + v.value, 0);
     await eventually(async () => (await duplicates()) === 3, 'the three duplicates to be skipped');
@@ -205,7 +195,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let inHandler = false;
-    const sub = await bus.subscribe(
+    const sub = await spec.bus.subscribe(
       'keel.ingest.record',
       async (e) => {
         await e.manager.insert(SideEffect, { eventId: e.id, label: `handler-${dataset}` });
@@ -215,7 +205,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
       },
       { group: uniqueName('g'), dataset, dataSource: db.dataSource(), retry: fastRetry },
     );
-    await bus.publish('keel.ingest.record', { n: 1 }, { key: 'k', dataset });
+    await spec.bus.publish('keel.ingest.record', { n: 1 }, { key: 'k', dataset });
     await eventually(() => inHandler, 'the handler to hold its transaction open');
     // A write by the service itself, e.g. a gRPC request, while the consumer's transaction is open.
     const outside = withDatabaseLock(db.dataSource(), () =>
@@ -227,7 +217,7 @@ describeEachDatabase('idempotent consumption', specSchema, (db) => {
     release();
     await outside;
     await eventually(
-      async () => (await topicSize(broker.brokers, `keel.ingest.${dataset}.dlq`)) === 1,
+      async () => (await topicSize(spec.broker.brokers, `keel.ingest.${dataset}.dlq`)) === 1,
       'the dead-lettered event',
     );
     await sub.close();

@@ -5,18 +5,12 @@
 import type { DataSource } from 'typeorm';
 import { rawQuery } from '@keel/persistence';
 import { DATA_SOURCE } from '@keel/runtime';
-import { waitFor } from '@keel/testing';
 import { sha } from '../testing/expect-status';
+import { explain, waitForStatistics, type PlanNode } from '../testing/query-plans';
 import { startRegistry, type RegistryHarness } from '../testing/registry-harness';
 import { ModelsRepository } from './models.repository';
 
 const VERSIONS = 5000;
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
 
 /** Whole-table reads of model_versions, and full sorts (a top-N over every version of the model). */
 function badNodes(node: PlanNode): string[] {
@@ -81,17 +75,7 @@ describe('listing model versions on PostgreSQL', () => {
   });
 
   it('should analyse model_versions by itself after a bulk load', async () => {
-    await waitFor(
-      async () => {
-        const [row] = await rawQuery<{ reltuples: number }>(
-          db,
-          `SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = current_schema() AND c.relname = 'model_versions'`,
-        );
-        return Number(row?.reltuples ?? 0) >= VERSIONS * 0.9;
-      },
-      { timeoutMs: 30_000, intervalMs: 250, what: 'statistics for the bulk-loaded model_versions' },
-    );
+    await waitForStatistics(db, ['model_versions'], VERSIONS * 0.9, 30_000);
   }, 45_000);
 
   it('should read the first page of a model by walking its version index, not sorting every version', async () => {
@@ -104,9 +88,7 @@ describe('listing model versions on PostgreSQL', () => {
         { offset: 0, limit: 100 },
       );
     const [sql, params] = query.getQueryAndParameters();
-    const [row] = await db.query<[{ 'QUERY PLAN': [{ Plan: PlanNode }] }]>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-    const plan = row!['QUERY PLAN'][0].Plan;
-    const text = JSON.stringify(plan);
+    const { plan, text } = await explain(db, sql, params);
     expect({ bad: badNodes(plan), plan: text }).toEqual({ bad: [], plan: text });
 
     const page = await h.clients.models.ListModelVersions({

@@ -4,7 +4,7 @@
 import type { DataSource } from 'typeorm';
 import { placeholders, rawQuery } from '@keel/persistence';
 import { DATA_SOURCE } from '@keel/runtime';
-import { waitFor } from '@keel/testing';
+import { explain, waitForStatistics, type PlanNode } from '../testing/query-plans';
 import { startRegistry, type RegistryHarness } from '../testing/registry-harness';
 import { hydrationStatement } from './run-hydrate';
 import { searchRunIdsSql, type RunSearch } from './run-search.query';
@@ -15,12 +15,6 @@ const SEARCH_TABLES = ['runs', 'run_params', 'run_tags', 'run_latest_metrics'];
 /** Two experiments of 3,000 runs each, every run with 2 params, a tag and 2 metrics. */
 const RUNS = 6000;
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
 /** Sequential scans of the search tables, and nested loops that rescan a materialised side (the 2.6 s plan). */
 function badNodes(node: PlanNode): string[] {
   const own: string[] = [];
@@ -29,12 +23,6 @@ function badNodes(node: PlanNode): string[] {
   if (node['Node Type'] === 'Nested Loop' && node.Plans?.some((p) => p['Node Type'] === 'Materialize'))
     own.push('Nested Loop over Materialize');
   return [...own, ...(node.Plans ?? []).flatMap(badNodes)];
-}
-
-async function explain(db: DataSource, sql: string, params: unknown[]): Promise<{ plan: PlanNode; text: string }> {
-  const [row] = await rawQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(db, `EXPLAIN (FORMAT JSON) ${sql}`, params);
-  const plan = row!['QUERY PLAN'][0].Plan;
-  return { plan, text: JSON.stringify(plan) };
 }
 
 describe('search plans on PostgreSQL', () => {
@@ -76,18 +64,7 @@ describe('search plans on PostgreSQL', () => {
   });
 
   it('should analyse the search tables by itself after a bulk load', async () => {
-    await waitFor(
-      async () => {
-        const rows = await rawQuery<{ relname: string; reltuples: number }>(
-          db,
-          `SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = current_schema() AND c.relname IN (?, ?, ?, ?)`,
-          [...SEARCH_TABLES],
-        );
-        return rows.length === 4 && rows.every((r) => Number(r.reltuples) >= RUNS * 0.9);
-      },
-      { timeoutMs: 45_000, intervalMs: 250, what: 'statistics for the bulk-loaded search tables' },
-    );
+    await waitForStatistics(db, SEARCH_TABLES, RUNS * 0.9, 45_000);
   }, 60_000);
 
   const base: RunSearch = {
