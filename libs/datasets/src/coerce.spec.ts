@@ -31,6 +31,22 @@ describe('validateRecord', () => {
     });
   });
 
+  it('should read a column named like an Object.prototype member as missing when the record lacks it', () => {
+    const proto = checkSchema({
+      columns: [
+        { name: 'toString', type: 'numeric', required: false },
+        { name: '__proto__', type: 'categorical', required: false },
+      ],
+      target: 'toString',
+    });
+    expect(validateRecord(proto, {})).toEqual({ ok: true, row: [null, null], unknownFields: 0 });
+    expect(validateRecordBytes(proto, bytes('{"toString":2,"__proto__":"x"}'))).toEqual({
+      ok: true,
+      row: [2, 'x'],
+      unknownFields: 0,
+    });
+  });
+
   it.each([
     ['0', false],
     ['no', false],

@@ -78,7 +78,10 @@ export function validateRecord(schema: DatasetSchema, value: unknown): RecordOut
   let known = 0;
   for (let i = 0; i < schema.columns.length; i++) {
     const column = schema.columns[i]!;
-    const raw = record[column.name];
+    let raw = record[column.name];
+    // A column named like a member of Object.prototype (toString, __proto__, ...) and absent from the
+    // record would read the inherited member: JSON never yields a function or the prototype itself.
+    if (typeof raw === 'function' || raw === Object.prototype) raw = undefined;
     if (raw !== undefined) known++;
     const cell = coerceCell(column, raw);
     if (typeof cell === 'object' && cell !== null) return cell;
