@@ -3,6 +3,7 @@
 // monitoring read with it.
 export * from './schema';
 export * from './coerce';
+export * from './accept-scan';
 export * from './infer';
 export * from './parquet';
 export * from './profile';

@@ -4,7 +4,7 @@
 // and duplicates nothing (a mark at or past a message's offset means it was handled).
 import { Inject, Injectable } from '@nestjs/common';
 import { datasetOfIngestTopic, deadLetterTopic } from '@keel/contracts';
-import { validateRecordBytes, type CellValue, type Rejection } from '@keel/datasets';
+import { scanAccepted, UNSURE, validateRecordBytes, type CellValue, type Rejection } from '@keel/datasets';
 import { DLQ_HEADERS, remoteSpanContext } from '@keel/event-bus';
 import { writeTransaction } from '@keel/persistence';
 import { SERVICE_CONFIG, type ConfigOf } from '@keel/runtime';
@@ -103,13 +103,26 @@ export class RecordsService {
         : messages.filter((m) => BigInt(m.offset) >= mark);
     if (fresh.length === 0) return 0;
     const dataset = await this.dataset(name);
+    const keyOf = dataset?.dedupe ? dedupeKey(dataset) : null;
     let rows: StagedInsert[] = [];
     const rejects: { message: IngestMessage; rejection: Rejection }[] = [];
     let unknownFields = 0;
     for (const m of fresh) {
-      const outcome = dataset
-        ? validateRecordBytes(dataset.schema, m.value, this.maxBytes)
-        : ({ ok: false, reason: 'unknown_dataset', field: '', message: `dataset "${name}" does not exist` } as const);
+      if (!dataset) {
+        rejects.push({ message: m, rejection: unknownDataset(name) });
+        continue;
+      }
+      // The byte scan decides most records without building them; the typed row is needed only to dedupe.
+      const known =
+        keyOf === null && m.value !== null && m.value.length <= this.maxBytes
+          ? scanAccepted(dataset.schema, m.value)
+          : UNSURE;
+      if (known !== UNSURE) {
+        rows.push({ row: null, value: m.value!, partition, offset: m.offset });
+        unknownFields += known;
+        continue;
+      }
+      const outcome = validateRecordBytes(dataset.schema, m.value, this.maxBytes);
       if (outcome.ok) {
         rows.push({ row: outcome.row, value: m.value!, partition, offset: m.offset });
         unknownFields += outcome.unknownFields;
@@ -122,7 +135,6 @@ export class RecordsService {
       const current = await this.staging.nextOffset(this.group, topic, partition, manager, true);
       // Another member handled this range after a rebalance: drop ours, the batch is redelivered.
       if (current !== mark) throw new OffsetConflictError(`offset mark of ${topic}/${partition} moved`);
-      const keyOf = dataset?.dedupe ? dedupeKey(dataset) : null;
       staged = rows.length && dataset && keyOf ? await this.staging.firstSeen(manager, name, rows, keyOf) : rows;
       // The batch's span waits with its rows: the snapshot that takes them links to it.
       const traceparent = staged.length && dataset ? traceparentOf() : null;
@@ -205,13 +217,22 @@ export class RecordsService {
   }
 }
 
+const unknownDataset = (name: string): Rejection => ({
+  ok: false,
+  reason: 'unknown_dataset',
+  field: '',
+  message: `dataset "${name}" does not exist`,
+});
+
 /** (entity key, event time) of a validated row as text, or null when either is missing (never deduped). */
-function dedupeKey(dataset: Dataset): ((row: CellValue[]) => [string, string] | null) | null {
+function dedupeKey(dataset: Dataset): ((row: CellValue[] | null) => [string, string] | null) | null {
   const cols = dataset.schema.columns.map((c) => c.name);
   const k = cols.indexOf(dataset.schema.entityKey ?? '');
   const t = cols.indexOf(dataset.schema.eventTime ?? '');
   if (k < 0 || t < 0) return null;
   return (row) => {
+    // process() builds the typed row of every record of a deduped dataset.
+    if (!row) throw new Error('a deduped dataset needs the validated rows');
     const key = row[k];
     const time = row[t];
     return key === null || key === undefined || time === null || time === undefined

@@ -4,8 +4,11 @@ import { DATA_SOURCE } from '@keel/runtime';
 import type { CellValue, DatasetColumn } from '@keel/datasets';
 import type { DataSource, EntityManager } from 'typeorm';
 
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
 export interface StagedInsert {
-  row: CellValue[];
+  /** The typed row; null when the byte scan accepted the record (rows are needed only to dedupe). */
+  row: CellValue[] | null;
   /** The record's original JSON bytes (staged as they came: nothing is re-encoded on the hot path). */
   value: Buffer;
   partition: number;
