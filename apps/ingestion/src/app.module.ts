@@ -14,6 +14,9 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
     DatabaseModule.forRoot({
       entities: [...eventTableEntities, ...ingestionEntities],
       migrations: [...eventTableMigrations, ...ingestionMigrations],
+      // Each staging commit appends a ~0.5 MB chunk: 16 KiB pages write it as a quarter of the WAL frames
+      // (measured alone: 2.2 → 1.3 ms per chunk; docs/benchmarks/ingest.md).
+      sqlitePageSize: 16384,
     }),
     KafkaModule,
     DatasetsModule,

@@ -1,4 +1,15 @@
-import { Column, Entity, PrimaryColumn, Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Column,
+  Entity,
+  PrimaryColumn,
+  Table,
+  type DataSource,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import { openDatabase, pingDatabase } from './data-source';
 import { describeEachDatabase } from './testing';
 
@@ -59,6 +70,44 @@ describeEachDatabase('openDatabase', schema, (db) => {
       expect(rows).toHaveLength(1);
     } finally {
       await again.destroy();
+    }
+  });
+});
+
+describe('openDatabase on SQLite with a page size', () => {
+  const pragma = async (ds: DataSource, name: string) =>
+    Object.values(((await ds.query(`PRAGMA ${name}`)) as Record<string, unknown>[])[0]!)[0];
+
+  it('should create a new database with that page size in WAL mode and leave an existing one as it is', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'keel-page-size-'));
+    try {
+      const older = await openDatabase({ service: 'older', dataDir, ...schema });
+      await older.destroy();
+      const created = await openDatabase({ service: 'created', dataDir, sqlitePageSize: 16384, ...schema });
+      const reopened = await openDatabase({ service: 'older', dataDir, sqlitePageSize: 16384, ...schema });
+      try {
+        expect(await pragma(created, 'page_size')).toBe(16384);
+        expect(await pragma(created, 'journal_mode')).toBe('wal');
+        await created.getRepository(Widget).save({ id: 'a', size: 1 });
+        expect(await created.getRepository(Widget).count()).toBe(1);
+        expect(await pragma(reopened, 'page_size')).toBe(4096);
+      } finally {
+        await created.destroy();
+        await reopened.destroy();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should refuse a page size SQLite does not have, naming it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'keel-page-size-'));
+    try {
+      await expect(openDatabase({ service: 'odd', dataDir, sqlitePageSize: 10000, ...schema })).rejects.toThrow(
+        'invalid SQLite page size 10000',
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -34,10 +34,18 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     enableWAL: true,
     timeout: 10_000,
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      // Before TypeORM switches the file to WAL: a new database takes the page size, an existing one ignores it.
+      if (options.sqlitePageSize !== undefined) db.pragma(`page_size = ${sqlitePageSize(options.sqlitePageSize)}`);
       db.pragma('foreign_keys = ON');
       db.pragma('synchronous = NORMAL');
     },
   });
+}
+
+function sqlitePageSize(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < 512 || bytes > 65536 || (bytes & (bytes - 1)) !== 0)
+    throw new Error(`invalid SQLite page size ${bytes}: a power of two from 512 to 65536`);
+  return bytes;
 }
 
 /** libpq `options`: the schema as search path, then the service's own session settings. */

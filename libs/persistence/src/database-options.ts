@@ -21,6 +21,11 @@ export interface DatabaseOptions {
   logging?: boolean;
   /** PostgreSQL planner settings for every session of this service (e.g. random_page_cost). */
   postgresSettings?: Record<string, string>;
+  /**
+   * SQLite page size in bytes for a database this creates (an existing file keeps its own): larger pages
+   * for a service that writes large rows (ingestion's staged chunks) mean fewer WAL frames per commit.
+   */
+  sqlitePageSize?: number;
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres';

@@ -57,11 +57,13 @@ export class StagingRepository implements OnModuleInit {
 
   /**
    * SQLite: staging appends ~0.5 MB per chunk, so the default WAL checkpoint (every 1,000 pages, each one
-   * an fsync blocking the event loop) ran every few chunks. Checkpoint every 16,384 pages (64 MB) instead.
+   * an fsync blocking the event loop) ran every few chunks. Checkpoint every 64 MB of WAL instead, in pages
+   * of this database's size (16 KiB for a database the service created, 4 KiB for an older one).
    */
   async onModuleInit(): Promise<void> {
-    if (this.dataSource.options.type === 'better-sqlite3')
-      await this.dataSource.query('PRAGMA wal_autocheckpoint = 16384');
+    if (this.dataSource.options.type !== 'better-sqlite3') return;
+    const [{ page_size: pageSize }] = await this.dataSource.query<{ page_size: number }[]>('PRAGMA page_size');
+    await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${Math.ceil(CHECKPOINT_BYTES / pageSize)}`);
   }
 
   /** The next offset to process of one partition for the group, or null when it never processed any. */
@@ -198,7 +200,7 @@ export class StagingRepository implements OnModuleInit {
     manager: EntityManager,
     dataset: string,
     rows: StagedInsert[],
-    keyOf: (row: CellValue[]) => [string, string] | null,
+    keyOf: (row: CellValue[] | null) => [string, string] | null,
   ): Promise<StagedInsert[]> {
     const keyed = rows.map((r) => ({ r, k: keyOf(r.row) }));
     const seen = new Set<string>();

@@ -24,6 +24,7 @@ export class DatabaseModule {
     entities: EntityList;
     migrations: MigrationList;
     postgresSettings?: Record<string, string>;
+    sqlitePageSize?: number;
   }): DynamicModule {
     return {
       module: DatabaseModule,
