@@ -122,8 +122,12 @@ class Scanner {
     if (b[this.pos] === CLOSE) this.pos++;
     else
       for (;;) {
-        if (b[this.pos] !== Q || !this.string()) return UNSURE;
-        const column = this.column();
+        if (b[this.pos] !== Q) return UNSURE;
+        let column = this.expectedKey();
+        if (column < 0) {
+          if (!this.string()) return UNSURE;
+          column = this.column();
+        }
         this.ws();
         if (b[this.pos] !== COLON) return UNSURE;
         this.pos++;
@@ -174,6 +178,21 @@ class Scanner {
     this.ascii = ascii;
     this.pos = i + 1;
     return true;
+  }
+
+  /** The key at `pos` when it is exactly the name of the column after the last match (the usual case). */
+  private expectedKey(): number {
+    const i = this.next;
+    if (i >= this.columns.length) return -1;
+    const name = this.columns[i]!.name;
+    const { b } = this;
+    const from = this.pos + 1;
+    // A name has no quote or backslash: a quote right after its bytes ends the key there.
+    if (b[from + name.length] !== Q) return -1;
+    for (let j = 0; j < name.length; j++) if (b[from + j] !== name[j]) return -1;
+    this.pos = from + name.length + 1;
+    this.next = i + 1;
+    return i;
   }
 
   /** The schema column whose name is the key just read, or -1: the one after the last match first. */
