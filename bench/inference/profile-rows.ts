@@ -41,6 +41,16 @@ function threadCpu(pid: number): Map<string, number> {
   return out;
 }
 
+/** Sum of a Prometheus series over its labels, from the service's /metrics. */
+async function metricSum(httpUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))) sum += Number(m[1]);
+  return sum;
+}
+
+const RUN_METRICS = ['nv_inference_compute_infer_duration_us', 'nv_inference_exec_count'] as const;
+
 async function main(): Promise<void> {
   const broker = await startBroker();
   const brokers = broker.brokers.join(',');
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
   try {
     const req = request(features, ROWS);
     await closedLoop(client, req, 64, 4);
+    const runs0 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const before = threadCpu(pid);
     if (V8_PROFILE) service.child.kill('SIGUSR2');
     const run = await closedLoop(client, req, 64, SECONDS);
@@ -82,7 +93,13 @@ async function main(): Promise<void> {
     );
     if (V8_PROFILE) service.child.kill('SIGUSR2');
     const after = threadCpu(pid);
+    const runs1 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const perReq = (ms: number) => ((ms * 1000) / run.requests).toFixed(0);
+    // onnxruntime's run() itself (timed in the worker around session.run, feeds already made).
+    process.stdout.write(
+      `session.run: ${((runs1[0]! - runs0[0]!) / run.requests).toFixed(0)} us/req, ` +
+        `${(run.requests / (runs1[1]! - runs0[1]!)).toFixed(2)} requests per batch\n`,
+    );
     let total = 0;
     for (const [thread, ms] of after) {
       const spent = ms - (before.get(thread) ?? 0);

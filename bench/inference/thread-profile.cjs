@@ -24,7 +24,12 @@ function toggle() {
   if (!profiling) {
     profiling = true;
     session.post('Profiler.start');
-    if (heap) session.post('HeapProfiler.startSampling', { samplingInterval: 4096 });
+    if (heap)
+      session.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
     return;
   }
   profiling = false;
