@@ -62,36 +62,20 @@ function fromContents(name: string, datatype: Datatype, c: Contents | null): Ten
   }
 }
 
-// Typed contents as plain arrays, by index: Array.from on a typed array walks it with an iterator (an
-// object per element), which for a 100-row answer was most of the mapper's garbage.
-function numbers(data: Exclude<TensorData, string[] | BigInt64Array>): number[] {
-  const out = new Array<number>(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i]!;
-  return out;
-}
-
 function toContents(t: Tensor): inference.InferTensorContents {
   switch (t.datatype) {
     case 'FP32':
-      return { fp32Contents: numbers(t.data as Float32Array) };
+      return { fp32Contents: Array.from(t.data as Float32Array) };
     case 'FP64':
-      return { fp64Contents: numbers(t.data as Float64Array) };
-    case 'INT64': {
-      const data = t.data as BigInt64Array;
-      const out = new Array<number>(data.length);
-      for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
-      return { int64Contents: out };
-    }
-    case 'BOOL': {
-      const data = t.data as Uint8Array;
-      const out = new Array<boolean>(data.length);
-      for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0;
-      return { boolContents: out };
-    }
+      return { fp64Contents: Array.from(t.data as Float64Array) };
+    case 'INT64':
+      return { int64Contents: Array.from(t.data as BigInt64Array, (v) => Number(v)) };
+    case 'BOOL':
+      return { boolContents: Array.from(t.data as Uint8Array, (v) => v !== 0) };
     case 'BYTES':
       return { bytesContents: (t.data as string[]).map((s) => Buffer.from(s, 'utf8')) };
     default:
-      return { intContents: numbers(t.data as Int32Array) };
+      return { intContents: Array.from(t.data as Int32Array) };
   }
 }
 
