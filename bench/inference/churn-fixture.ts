@@ -13,8 +13,6 @@ export const MODEL = 'churn-bench';
 
 export type Features = { name: string; numeric: boolean }[];
 
-type Features = { name: string; numeric: boolean }[];
-
 export async function registerModel(address: string): Promise<Features> {
   const csv = join(WORKSPACE_ROOT, '../shared/data/ecommerce-customer-churn.csv');
   const columns = Object.fromEntries(csvColumns(parseCsv(readFileSync(csv, 'utf8'))));
