@@ -4,87 +4,17 @@
 // Everything runs on 127.0.0.1 as processes (broker, registry, two inference servers, the bare server).
 // Where Debian's python3-grpcio, python3-grpc-tools and python3-sklearn are installed, also against a
 // Python grpcio server of the same proto scoring the same churn model with scikit-learn (MLServer's stack).
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { inferenceClient, registryClients, uploadChunks } from '@keel/clients';
-import type { inference } from '@keel/contracts';
-import { csvColumns, parseCsv, trainModel } from '@keel/ml';
+import { inferenceClient } from '@keel/clients';
 import { WORKSPACE_ROOT, spawnTs, startBroker, startServiceProcess, waitFor } from '@keel/testing';
+import { registerModel, request, type Features } from './churn-fixture';
 import { closedLoop, interleaved, openLoop, type InterleavedRun } from './load';
 import { startOtherInference } from './other-checkout';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
-const MODEL = 'churn-bench';
-
-type Features = { name: string; numeric: boolean }[];
-
 function result(name: string, value: number, unit: string): void {
   process.stdout.write(`RESULT ${name} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`);
-}
-
-async function registerModel(address: string): Promise<Features> {
-  const csv = join(WORKSPACE_ROOT, '../shared/data/ecommerce-customer-churn.csv');
-  const columns = Object.fromEntries(csvColumns(parseCsv(readFileSync(csv, 'utf8'))));
-  const { pipeline } = trainModel(columns, { target: 'Churn', idColumn: 'CustomerID', algo: 'lr', seed: 7 });
-  const features = pipeline.card.features.map((f) => ({ name: f.name, numeric: f.type !== 'categorical' }));
-  const r = registryClients(address);
-  try {
-    const snapshot = createHash('sha256').update('bench-snapshot').digest('hex');
-    await r.datasets.CreateDataset({
-      name: MODEL,
-      columns: [{ name: 'Churn', type: 'COLUMN_TYPE_NUMBER', nullable: false }],
-      target: 'Churn',
-    });
-    await r.datasets.RegisterSnapshot({
-      dataset: MODEL,
-      sha256: snapshot,
-      rows: 1,
-      profileJson: '{"columns":[]}',
-      artifactUri: `keel-artifact:${snapshot}`,
-      windowFromMs: 1,
-      windowToMs: 2,
-    });
-    const exp = await r.runs.CreateExperiment({ name: MODEL });
-    const run = await r.runs.CreateRun({ experimentId: exp.id, name: 'bench', snapshotSha256: snapshot });
-    await r.runs.EndRun({ runId: run.id, status: 'RUN_STATUS_FINISHED' });
-    const artifact = await uploadChunks(r.artifacts.raw, [Buffer.from(pipeline.toOnnx())]);
-    await r.models.CreateRegisteredModel({ name: MODEL });
-    const v = await r.models.CreateModelVersion({
-      model: MODEL,
-      runId: run.id,
-      snapshotSha256: snapshot,
-      artifactSha256: artifact.sha256,
-      format: 'MODEL_FORMAT_ONNX',
-      signature: {
-        inputs: features.map((f) => ({ name: f.name, datatype: f.numeric ? 'FP32' : 'BYTES', shape: [-1, 1] })),
-        outputs: [
-          { name: 'label', datatype: 'INT64', shape: [-1] },
-          { name: 'probabilities', datatype: 'FP32', shape: [-1, 2] },
-        ],
-      },
-    });
-    await r.models.SetAlias({ model: MODEL, alias: 'production', version: v.version });
-    return features;
-  } finally {
-    r.close();
-  }
-}
-
-/** A request of `rows` rows in raw_input_contents (as Triton's clients send them). */
-function request(features: Features, rows: number): inference.ModelInferRequest {
-  return {
-    modelName: MODEL,
-    inputs: features.map((f) => ({ name: f.name, datatype: f.numeric ? 'FP32' : 'BYTES', shape: [rows, 1] })),
-    rawInputContents: features.map((f, i) => {
-      if (f.numeric) return Buffer.from(Float32Array.from({ length: rows }, (_, r) => (r + i) % 7).buffer);
-      const cell = Buffer.from('Mobile Phone');
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(cell.length);
-      return Buffer.concat(Array.from({ length: rows }, () => [len, cell]).flat());
-    }),
-  };
 }
 
 async function startBare(): Promise<{ address: string; child: ChildProcess }> {
@@ -154,6 +84,50 @@ async function logDrained(httpUrl: string): Promise<number> {
   return Date.now() - started;
 }
 
+/**
+ * BENCH_COMPARE_ROOT: this checkout's service against another checkout's, both started fresh for it and
+ * warmed alike (a service that served the whole bench is cheaper per request than a new one), measured
+ * in alternating slices.
+ */
+async function compareWith(
+  otherRoot: string,
+  env: Record<string, string>,
+  one: ReturnType<typeof request>,
+  hundred: ReturnType<typeof request>,
+): Promise<void> {
+  const fresh = [await startOtherInference(WORKSPACE_ROOT, env), await startOtherInference(otherRoot, env)];
+  const clients = fresh.map((f) => inferenceClient(f.grpcAddress));
+  const [A, O] = fresh.map((f, i) => ({
+    client: clients[i]!,
+    pid: f.child.pid,
+    settle: () => logDrained(f.httpUrl).then(() => undefined),
+  }));
+  try {
+    for (const req of [one, hundred]) await interleaved([A!, O!], req, 64, SECONDS, 4);
+    for (const [rows, req] of [
+      [1, one],
+      [100, hundred],
+    ] as const) {
+      const [mine, theirs] = await interleaved([A!, O!], req, 64, SECONDS * 2, 8);
+      result(`ab_${rows}row_c64_rps_this`, mine!.rps, 'req/s');
+      result(`ab_${rows}row_c64_rps_other`, theirs!.rps, 'req/s');
+      if (Number.isFinite(mine!.cpuUsPerRequest)) result(`ab_${rows}row_c64_cpu_this`, mine!.cpuUsPerRequest, 'us/req');
+      if (Number.isFinite(theirs!.cpuUsPerRequest))
+        result(`ab_${rows}row_c64_cpu_other`, theirs!.cpuUsPerRequest, 'us/req');
+    }
+  } finally {
+    clients.forEach((c) => c.close());
+    fresh.forEach((f) => f.child.kill('SIGTERM'));
+  }
+}
+
+/** With BENCH_CPU_PROF=<dir>, the environment that makes a service write its V8 CPU profile there. */
+function profiled(env: Record<string, string>): Record<string, string> {
+  const prof = process.env['BENCH_CPU_PROF'];
+  if (!prof) return env;
+  return { ...env, NODE_OPTIONS: `--require ${join(WORKSPACE_ROOT, 'bench/inference/cpu-profile.cjs')}` };
+}
+
 async function main(): Promise<void> {
   const broker = await startBroker();
   const brokers = broker.brokers.join(',');
@@ -163,10 +137,20 @@ async function main(): Promise<void> {
   });
   const features = await registerModel(registry.grpcAddress);
   const env = { KEEL_KAFKA_BROKERS: brokers, KEEL_REGISTRY_ADDRESS: registry.grpcAddress, KEEL_LOG_LEVEL: 'warn' };
+  // BENCH_AB_ONLY=1 (with BENCH_COMPARE_ROOT): only the two fresh services, compared (the ab_* lines).
+  const abOnly = process.env['BENCH_AB_ONLY'] === '1' && process.env['BENCH_COMPARE_ROOT'];
+  if (abOnly) {
+    try {
+      await compareWith(abOnly, profiled(env), request(features, 1), request(features, 100));
+    } finally {
+      await registry.stop();
+      await broker.stop();
+    }
+    return;
+  }
   // BENCH_CPU_PROF=<dir>: the measured service writes a V8 CPU profile there when it stops.
-  const prof = process.env['BENCH_CPU_PROF'];
   const keel = await startServiceProcess('inference', {
-    env: prof ? { ...env, NODE_OPTIONS: `--require ${join(WORKSPACE_ROOT, 'bench/inference/cpu-profile.cjs')}` } : env,
+    env: profiled(env),
     readyTimeoutMs: 120_000,
   });
   const unbatched = await startServiceProcess('inference', {
@@ -237,41 +221,8 @@ async function main(): Promise<void> {
     result('failures_total', failures, 'requests');
     result('keel_log_dropped_total', await metric(keel.httpUrl, 'keel_inference_log_dropped_total'), 'entries');
 
-    // BENCH_COMPARE_ROOT: this checkout's service against another checkout's, both started fresh for it
-    // and warmed alike (a service that served the whole bench is cheaper per request than a new one),
-    // measured in alternating slices.
     const otherRoot = process.env['BENCH_COMPARE_ROOT'];
-    if (otherRoot) {
-      const profiled = prof
-        ? { ...env, NODE_OPTIONS: `--require ${join(WORKSPACE_ROOT, 'bench/inference/cpu-profile.cjs')}` }
-        : env;
-      const fresh = [
-        await startOtherInference(WORKSPACE_ROOT, profiled),
-        await startOtherInference(otherRoot, profiled),
-      ];
-      const clients = fresh.map((f) => inferenceClient(f.grpcAddress));
-      const [A, O] = fresh.map((f, i) => ({
-        client: clients[i]!,
-        pid: f.child.pid,
-        settle: () => logDrained(f.httpUrl).then(() => undefined),
-      }));
-      try {
-        for (const req of [one, hundred]) await interleaved([A!, O!], req, 64, SECONDS, 4);
-        for (const [rows, req] of [
-          [1, one],
-          [100, hundred],
-        ] as const) {
-          const [mine, theirs] = await interleaved([A!, O!], req, 64, SECONDS * 2, 8);
-          result(`ab_${rows}row_c64_rps_this`, mine!.rps, 'req/s');
-          result(`ab_${rows}row_c64_rps_other`, theirs!.rps, 'req/s');
-          cpu(`ab_${rows}row_c64_cpu_this`, mine!);
-          cpu(`ab_${rows}row_c64_cpu_other`, theirs!);
-        }
-      } finally {
-        clients.forEach((c) => c.close());
-        fresh.forEach((f) => f.child.kill('SIGTERM'));
-      }
-    }
+    if (otherRoot) await compareWith(otherRoot, profiled(env), one, hundred);
 
     const python = await startPython(features);
     if (python) {

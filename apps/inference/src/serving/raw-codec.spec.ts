@@ -8,6 +8,27 @@ describe('raw tensor contents', () => {
     expect(decodeRaw('x', 'BYTES', raw)).toEqual(['Mobile Phone', '', 'é']);
   });
 
+  it('should decode every BYTES element as written when categories repeat, interleave or never repeat', () => {
+    const categories = ['Mobile Phone', 'Laptop & Accessory', 'Fashion', '', 'Café', 'Grocery', 'Others'];
+    const long = 'x'.repeat(100);
+    const values = [
+      ...Array.from({ length: 60 }, (_, i) => categories[(i * 3) % categories.length]!),
+      ...Array.from({ length: 12 }, (_, i) => `city-${i}`),
+      long,
+      'Mobile Phone',
+      long,
+      ...Array.from({ length: 40 }, (_, i) => `customer-${i * 7919}`),
+      'Mobile Phone',
+      'Café',
+    ];
+    expect(decodeRaw('x', 'BYTES', encodeRaw('BYTES', values))).toEqual(values);
+    // A second tensor decodes on its own: nothing remembered from the first leaks into it.
+    expect(decodeRaw('y', 'BYTES', encodeRaw('BYTES', ['Mobile Phonf', 'Mobile Phone']))).toEqual([
+      'Mobile Phonf',
+      'Mobile Phone',
+    ]);
+  });
+
   it('should decode little-endian numbers from an unaligned buffer', () => {
     const backing = Buffer.alloc(13);
     const view = backing.subarray(1);
