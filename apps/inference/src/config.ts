@@ -80,6 +80,12 @@ export const inferenceSettings = {
     'Prediction log entries waiting for Kafka at most; beyond it entries are dropped and counted (0: no log).',
     { default: 10_000, min: 0, max: 10_000_000 },
   ),
+  logLingerMs: setting.int(
+    'KEEL_INFERENCE_LOG_LINGER_MS',
+    'How long the prediction log lets a first entry wait for others before sending them in one produce ' +
+      'request (0: as soon as the answers of that moment are written).',
+    { default: 5, min: 0, max: 1000 },
+  ),
   logSample: setting.string('KEEL_INFERENCE_LOG_SAMPLE', 'Share of requests written to the prediction log.', {
     default: '1',
     pattern: /^(0(\.\d+)?|1(\.0+)?)$/,

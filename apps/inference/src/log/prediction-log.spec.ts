@@ -63,6 +63,50 @@ describe('prediction log', () => {
     await log.stop();
   });
 
+  it("should not build or send an entry in the turn that offered it, so that turn's answers go out first", async () => {
+    const { bus, sent } = recordingBus();
+    const log = new PredictionLog(bus, { capacity: 10, sample: 1, onDrop: () => undefined, onError: () => undefined });
+    log.start();
+    await new Promise((r) => setImmediate(r)); // the sender is waiting for entries
+    let built = 0;
+    log.offer(() => (built++, entry('a')));
+    for (let i = 0; i < 10; i++) await Promise.resolve(); // the rest of the turn: its promise callbacks
+    expect(built).toBe(0);
+    await until(() => sent.length === 1);
+    expect(built).toBe(1);
+    await log.stop();
+  });
+
+  it('should send the entries offered within the linger in one batch, and a full batch without waiting', async () => {
+    const { bus, sent } = recordingBus();
+    const depths: number[] = [];
+    const log = new PredictionLog(bus, {
+      capacity: 1000,
+      sample: 1,
+      lingerMs: 200,
+      onDrop: () => undefined,
+      onError: () => undefined,
+      onDepth: (n) => depths.push(n),
+    });
+    log.start();
+    await new Promise((r) => setImmediate(r));
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) {
+      log.offer(() => entry(`light${i}`));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sent).toEqual([]);
+    await until(() => sent.length === 3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(depths[0]).toBe(3); // one batch of the three
+    // 200 entries fill a batch: sent at once, not after the linger.
+    const full = Date.now();
+    for (let i = 0; i < 200; i++) log.offer(() => entry(`burst${i}`));
+    await until(() => sent.length === 203);
+    expect(Date.now() - full).toBeLessThan(150);
+    await log.stop();
+  });
+
   it('should put back only the entries that failed, and send them after the outage', async () => {
     const { bus, sent } = recordingBus(new Set(['b']));
     const errors: string[] = [];

@@ -2,7 +2,9 @@
 // request path. Entries wait in a bounded queue; when it is full they are dropped and counted, so a
 // slow or absent Kafka never slows or fails serving. An entry is built (its tensors copied into JSON-safe
 // arrays) only when the log sends it, off the request's path; batches are bounded by tensor elements
-// so that sending one never holds up the requests being served for long.
+// so that sending one never holds up the requests being served for long. The sender never runs in the
+// turn that offered an entry: it starts after the answers of that turn are written (the linger, or the
+// next check phase), and a linger of a few ms lets entries of a light load share one produce request.
 import type { EventPayload } from '@keel/contracts';
 import { EventBusError, type EventBus } from '@keel/event-bus';
 import { context, type Context } from '@opentelemetry/api';
@@ -16,6 +18,8 @@ export interface PredictionLogOptions {
   onError: (err: Error) => void;
   /** Entries queued or being sent, after each change the sending makes (for a gauge). */
   onDepth?: (queued: number) => void;
+  /** How long the first entry of an idle log waits for others before they are sent (0: next turn). */
+  lingerMs?: number;
 }
 
 const BATCH = 200;
@@ -33,9 +37,14 @@ interface Queued {
 
 export class PredictionLog {
   private queue: Queued[] = [];
+  /** Tensor elements of the queued entries. */
+  private queuedElements = 0;
   private running = false;
   private stopped = false;
+  /** Set while the sender waits for entries; resolved by `wakeSender`. */
   private wake: (() => void) | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private loop: Promise<void> | undefined;
   dropped = 0;
   sent = 0;
@@ -58,8 +67,22 @@ export class PredictionLog {
       return;
     }
     this.queue.push({ make, elements, ctx: context.active() });
-    this.wake?.();
+    this.queuedElements += elements;
+    if (!this.wake) return; // the sender is busy sending: it comes back for these
+    const linger = this.options.lingerMs ?? 0;
+    if (linger <= 0 || this.queue.length >= BATCH || this.queuedElements >= BATCH_ELEMENTS)
+      this.immediate ??= setImmediate(this.wakeSender);
+    else this.lingerTimer ??= setTimeout(this.wakeSender, linger);
   }
+
+  private readonly wakeSender = (): void => {
+    clearTimeout(this.lingerTimer);
+    clearImmediate(this.immediate);
+    this.lingerTimer = this.immediate = undefined;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  };
 
   /** Starts sending; the caller connected the bus first. */
   start(): void {
@@ -73,14 +96,11 @@ export class PredictionLog {
     while (!this.stopped || this.queue.length) {
       if (!this.queue.length) {
         if (this.stopped) break;
-        await new Promise<void>((r) => {
-          this.wake = r;
-          setTimeout(r, 200).unref();
-        });
-        this.wake = undefined;
+        await new Promise<void>((r) => (this.wake = r));
         continue;
       }
       const batch = this.queue.splice(0, this.batchLength());
+      for (const q of batch) this.queuedElements -= q.elements;
       this.options.onDepth?.(this.queue.length + batch.length);
       const droppedBefore = this.dropped;
       const failed = await this.send(bus, batch);
@@ -91,7 +111,9 @@ export class PredictionLog {
         if (this.stopped) break;
         // Put the unsent back in front (what does not fit is dropped) and wait out the outage.
         const room = Math.max(0, this.options.capacity - this.queue.length);
-        this.queue.unshift(...failed.slice(0, room).map((f) => f.q));
+        const back = failed.slice(0, room).map((f) => f.q);
+        this.queue.unshift(...back);
+        for (const q of back) this.queuedElements += q.elements;
         const lost = failed.length - Math.min(failed.length, room);
         this.dropped += lost;
         for (let i = 0; i < lost; i++) this.options.onDrop();
@@ -149,7 +171,7 @@ export class PredictionLog {
   /** Sends what is queued (bounded by the caller's shutdown) and stops. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.wakeSender();
     await this.loop;
   }
 }

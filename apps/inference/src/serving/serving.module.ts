@@ -160,6 +160,7 @@ class ServingLifecycle implements OnModuleInit, OnApplicationShutdown {
         new PredictionLog(bus, {
           capacity: c.logQueueSize,
           sample: Number(c.logSample),
+          lingerMs: c.logLingerMs,
           onDrop: () => m.logDropped.inc(),
           onDepth: (queued) => m.logQueued.set(queued),
           onError: (err) => logger.warn({ err: err.message }, 'prediction log cannot reach Kafka'),
