@@ -102,6 +102,7 @@ async function compareWith(
     pid: f.child.pid,
     settle: () => logDrained(f.httpUrl).then(() => undefined),
   }));
+  let rate = 1;
   try {
     for (const req of [one, hundred]) await interleaved([A!, O!], req, 64, SECONDS, 4);
     for (const [rows, req] of [
@@ -114,6 +115,35 @@ async function compareWith(
       if (Number.isFinite(mine!.cpuUsPerRequest)) result(`ab_${rows}row_c64_cpu_this`, mine!.cpuUsPerRequest, 'us/req');
       if (Number.isFinite(theirs!.cpuUsPerRequest))
         result(`ab_${rows}row_c64_cpu_other`, theirs!.cpuUsPerRequest, 'us/req');
+      if (rows === 1) rate = Math.max(1, Math.floor(Math.min(mine!.rps, theirs!.rps) / 2));
+    }
+    // One caller at a time (every request its own batch), then the same open-loop rate for both: the
+    // latency side, where per-request fixed costs and wake-ups show and c=64's amortisation hides them.
+    const [mine, theirs] = await interleaved([A!, O!], one, 1, SECONDS * 2, 8);
+    for (const [side, run] of [
+      ['this', mine!],
+      ['other', theirs!],
+    ] as const) {
+      result(`ab_1row_c1_rps_${side}`, run.rps, 'req/s');
+      result(`ab_1row_c1_p50_${side}`, run.p50, 'ms');
+      if (Number.isFinite(run.cpuUsPerRequest)) result(`ab_1row_c1_cpu_${side}`, run.cpuUsPerRequest, 'us/req');
+    }
+    const open: Record<'this' | 'other', number[][]> = { this: [], other: [] };
+    for (const [side, i] of [
+      ['this', 0],
+      ['other', 1],
+      ['other', 1],
+      ['this', 0],
+    ] as const) {
+      const run = await openLoop(clients[i]!, one, rate, SECONDS / 2);
+      open[side].push([run.p50, run.p99]);
+    }
+    result('ab_open_rate', rate, 'req/s');
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const side of ['this', 'other'] as const) {
+      // The mean of each side's two slices.
+      result(`ab_open_p50_${side}`, mean(open[side].map((r) => r[0]!)), 'ms');
+      result(`ab_open_p99_${side}`, mean(open[side].map((r) => r[1]!)), 'ms');
     }
   } finally {
     clients.forEach((c) => c.close());
