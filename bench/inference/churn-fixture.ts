@@ -1,6 +1,7 @@
 // The bench's model and requests, shared by bench-inference.ts and profile-rows.ts: the churn pipeline
 // trained with libs/ml and registered (with its signature and production alias), and OIP requests of
-// n rows in raw_input_contents.
+// n rows in raw_input_contents, made of the data set's own first n rows (blank numeric cells as NaN,
+// categorical cells as they are: a realistic mix of values, not one repeated value).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +14,15 @@ export const MODEL = 'churn-bench';
 
 export type Features = { name: string; numeric: boolean }[];
 
-export async function registerModel(address: string): Promise<Features> {
+let churnColumns: Record<string, string[]> | undefined;
+/** The e-commerce churn CSV by column, read once. */
+function churn(): Record<string, string[]> {
   const csv = join(WORKSPACE_ROOT, '../shared/data/ecommerce-customer-churn.csv');
-  const columns = Object.fromEntries(csvColumns(parseCsv(readFileSync(csv, 'utf8'))));
+  return (churnColumns ??= Object.fromEntries(csvColumns(parseCsv(readFileSync(csv, 'utf8')))));
+}
+
+export async function registerModel(address: string): Promise<Features> {
+  const columns = churn();
   const { pipeline } = trainModel(columns, { target: 'Churn', idColumn: 'CustomerID', algo: 'lr', seed: 7 });
   const features = pipeline.card.features.map((f) => ({ name: f.name, numeric: f.type !== 'categorical' }));
   const r = registryClients(address);
@@ -66,12 +73,18 @@ export function request(features: Features, rows: number): inference.ModelInferR
   return {
     modelName: MODEL,
     inputs: features.map((f) => ({ name: f.name, datatype: f.numeric ? 'FP32' : 'BYTES', shape: [rows, 1] })),
-    rawInputContents: features.map((f, i) => {
-      if (f.numeric) return Buffer.from(Float32Array.from({ length: rows }, (_, r) => (r + i) % 7).buffer);
-      const cell = Buffer.from('Mobile Phone');
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(cell.length);
-      return Buffer.concat(Array.from({ length: rows }, () => [len, cell]).flat());
+    rawInputContents: features.map((f) => {
+      const column = churn()[f.name]!;
+      const cells = Array.from({ length: rows }, (_, r) => column[r % column.length]!);
+      if (f.numeric) return Buffer.from(Float32Array.from(cells, (c) => (c.trim() === '' ? NaN : Number(c))).buffer);
+      return Buffer.concat(
+        cells.flatMap((c) => {
+          const cell = Buffer.from(c);
+          const len = Buffer.alloc(4);
+          len.writeUInt32LE(cell.length);
+          return [len, cell];
+        }),
+      );
     }),
   };
 }
