@@ -1,4 +1,4 @@
-import { scanAccepted, UNSURE } from './accept-scan';
+import { scanAccepted, scanAcceptedIn, UNSURE } from './accept-scan';
 import { validateRecordBytes } from './coerce';
 import { checkSchema, type DatasetSchema } from './schema';
 
@@ -31,6 +31,12 @@ function expectAgreement(text: string): void {
     unknown: fast,
   });
 }
+
+/** The 20,000 generated records of the agreement test (the packed test reuses them as neighbours). */
+const generated: string[] = [];
+/** Tails that could complete a truncated record if the scan read past its end. */
+const TAILS = ['}', '"}', '0}', ' }', '"a"}', 'ue}', '1,"x":2}', '\n}'];
+const pickTail = (rand: () => number): string => TAILS[Math.floor(rand() * TAILS.length)]!;
 
 describe('scanAccepted', () => {
   it('should accept well-formed records and count their unknown fields', () => {
@@ -136,6 +142,7 @@ describe('scanAccepted', () => {
     const keys = ['id', 'age', 'city', 'tag', 'vip', 'at', 'toString', 'x', 'y', '__proto__', 'é', 'i\\u0064'];
     const spaces = ['', '', '', ' ', '\n', '\t ', '\r\n'];
     let sure = 0;
+    generated.length = 0;
     for (let n = 0; n < 20_000; n++) {
       const fields: string[] = [];
       if (rand() < 0.9) fields.push(`"id":${pick(['1', '"2"', '3.25', '-4'])}`);
@@ -149,9 +156,33 @@ describe('scanAccepted', () => {
       if (rand() < 0.05) text = text.slice(0, Math.floor(rand() * text.length));
       expectAgreement(text);
       if (scan(text) !== UNSURE) sure++;
+      generated.push(text);
     }
     // The fast path is a fast path: it decides a good share of these mostly odd records by itself.
     expect(sure).toBeGreaterThan(2_000);
+  });
+
+  it('should answer for a record packed between others exactly as for the record alone, or UNSURE', () => {
+    // The staging worker scans records back to back in one buffer: a truncated record must not borrow
+    // its neighbour's bytes to look complete. Neighbours are the generated records themselves.
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    expect(generated.length).toBe(20_000);
+    let agreed = 0;
+    for (let n = 0; n < 20_000; n += 1) {
+      const record = generated[n]!;
+      const before = generated[Math.floor(rand() * generated.length)]!;
+      const after = rand() < 0.5 ? generated[Math.floor(rand() * generated.length)]! : pickTail(rand);
+      const bytes = Buffer.from(before + record + after, 'utf8');
+      const start = Buffer.byteLength(before);
+      const packed = scanAcceptedIn(schema, bytes, start, start + Buffer.byteLength(record));
+      const alone = scan(record);
+      if (packed !== UNSURE) {
+        expect({ record, after, packed }).toEqual({ record, after, packed: alone });
+        agreed++;
+      }
+    }
+    expect(agreed).toBeGreaterThan(2_000);
   });
 
   it('should keep answering right when records of different schemas interleave', () => {

@@ -75,12 +75,25 @@ function columnPlan(c: DatasetColumn): ColumnPlan {
  * UNSURE otherwise. The caller checks the size limit first.
  */
 export function scanAccepted(schema: DatasetSchema, bytes: Buffer): number {
+  return scannerOf(schema).record(bytes, 0, bytes.length);
+}
+
+/**
+ * scanAccepted of the record in `bytes[start, end)`, without a view of it: records packed back to back in
+ * one buffer (the staging worker's input). A scan that reads past `end` (a truncated record runs into the
+ * next one) consumes those bytes, so it never ends exactly at `end` and answers UNSURE.
+ */
+export function scanAcceptedIn(schema: DatasetSchema, bytes: Buffer, start: number, end: number): number {
+  return scannerOf(schema).record(bytes, start, end);
+}
+
+function scannerOf(schema: DatasetSchema): Scanner {
   if (recent?.schema !== schema) {
     let scanner = scanners.get(schema);
     if (!scanner) scanners.set(schema, (scanner = new Scanner(schema.columns.map(columnPlan))));
     recent = { schema, scanner };
   }
-  return recent.scanner.record(bytes);
+  return recent.scanner;
 }
 
 /** One per schema, reused record after record (single-threaded: a scan never yields). */
@@ -105,9 +118,9 @@ class Scanner {
     this.seen = new Uint32Array(columns.length);
   }
 
-  record(bytes: Buffer): number {
+  record(bytes: Buffer, start: number, end: number): number {
     this.b = bytes;
-    this.pos = 0;
+    this.pos = start;
     this.unknownCount = 0;
     this.next = 0;
     if (++this.generation === 0xffffffff) {
@@ -146,7 +159,7 @@ class Scanner {
         this.ws();
       }
     this.ws();
-    if (this.pos !== b.length) return UNSURE;
+    if (this.pos !== end) return UNSURE;
     for (let i = 0; i < columns.length; i++) if (seen[i] !== generation && columns[i]!.required) return UNSURE;
     return this.unknownCount;
   }
