@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { Entity, PrimaryColumn } from 'typeorm';
 import { holdsDatabaseLock, withDatabaseLock } from './database-lock';
 import { testDatabase } from './testing';
@@ -87,5 +88,29 @@ describe('the SQLite write lock', () => {
     const ds = db.dataSource();
     await expect(withDatabaseLock(ds, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(withDatabaseLock(ds, async () => 'next')).resolves.toBe('next');
+  });
+  it('should take the file lock when a write transaction begins, so reading first cannot lose to another connection', async () => {
+    // Another connection to the same file (another thread's, like the ingestion staging worker's). Were the
+    // transaction DEFERRED, the other write would commit after our read and ours fail with SQLITE_BUSY_SNAPSHOT.
+    const ds = db.dataSource();
+    const other = new Database((ds.options as { database: string }).database, { timeout: 0 });
+    try {
+      let refused: unknown;
+      await writeTransaction(ds, async (m) => {
+        await m.query('SELECT COUNT(*) AS n FROM lock_probe');
+        try {
+          other.prepare(`INSERT INTO lock_probe (id) VALUES ('other')`).run();
+        } catch (err) {
+          refused = err;
+        }
+        await m.insert(LockProbe, { id: 'reader' });
+      });
+      expect((refused as { code?: string }).code).toBe('SQLITE_BUSY');
+      other.prepare(`INSERT INTO lock_probe (id) VALUES ('other')`).run();
+      const ids = (await ds.getRepository(LockProbe).find()).map((r) => r.id).sort();
+      expect(ids).toEqual(expect.arrayContaining(['other', 'reader']));
+    } finally {
+      other.close();
+    }
   });
 });
