@@ -30,6 +30,16 @@ export const ingestionSettings = {
     'How often new keel.ingest.<dataset> topics are looked for (the consumer then resubscribes).',
     { default: 10, min: 1, max: 3600 },
   ),
+  stagingWorker: setting.bool(
+    'KEEL_INGESTION_STAGING_WORKER',
+    true,
+    'On SQLite, validate and stage records of datasets that do not dedupe on a worker thread with its own connection, so the event loop decodes the next fetch meanwhile (false: everything on the event loop).',
+  ),
+  maxChunksInFlight: setting.int(
+    'KEEL_INGESTION_MAX_CHUNKS_IN_FLIGHT',
+    'Chunks (of up to 2,000 records) handed on for staging and not yet committed, over all partitions: the consumer fetches ahead until this many are pending.',
+    { default: 32, min: 1, max: 256 },
+  ),
   leaseSeconds: setting.int(
     'KEEL_INGESTION_LEASE_SECONDS',
     'Snapshot-builder lease of a dataset: renewed every third of it while a replica builds; a replica that died mid-build loses it after this long.',

@@ -3,6 +3,7 @@ import { rawQuery } from '@keel/persistence';
 import { DATA_SOURCE } from '@keel/runtime';
 import type { DatasetSchema } from '@keel/datasets';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ADD_COUNTS_SQL } from '../common/staging-sql';
 import type { Dataset, SnapshotPolicy } from './datasets.commands';
 
 interface DatasetSqlRow {
@@ -91,11 +92,7 @@ export class DatasetsRepository {
     rejected: number,
     duplicates = 0,
   ): Promise<void> {
-    await rawQuery(
-      manager,
-      'UPDATE ingest_datasets SET accepted = accepted + ?, rejected = rejected + ?, duplicates = duplicates + ? WHERE name = ?',
-      [accepted, rejected, duplicates, name],
-    );
+    await rawQuery(manager, ADD_COUNTS_SQL, [accepted, rejected, duplicates, name]);
   }
 
   async setLatestVersion(manager: EntityManager, name: string, version: number): Promise<void> {

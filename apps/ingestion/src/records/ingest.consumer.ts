@@ -2,6 +2,13 @@
 // keel.ingest.<dataset> topic. kafkajs resolves a subscription's topics once, so the consumer looks for
 // new ingest topics every KEEL_INGESTION_TOPIC_REFRESH_SECONDS (and when a dataset is created) and
 // resubscribes; a topic for a dataset that does not exist is consumed too, its records dead-lettered.
+//
+// Fetching runs ahead of staging: kafkajs fetches again only when eachBatch returns, so eachBatch hands
+// its chunks on (at most KEEL_INGESTION_MAX_CHUNKS_IN_FLIGHT pending) and returns, resolving their
+// offsets in kafkajs's memory only. The database's offset marks are what was handled: Kafka's committed
+// offsets follow them (committed here once a chunk's transaction committed, never before), and a
+// redelivered record below a mark is skipped. A chunk that fails restarts the consumer, which resumes
+// from the committed offsets.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { datasetOfIngestTopic, ingestTopic, isIngestTopic } from '@keel/contracts';
 import { CONSUMER_SESSION } from '@keel/event-bus';
@@ -11,19 +18,31 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { IngestionSettings } from '../config';
 import { KAFKA, TopicAdmin } from '../common/kafka.module';
 import { DatasetsService } from '../datasets/datasets.service';
+import { PartitionOrder } from './chunk-order';
 import { RecordsMetrics } from './records.metrics';
 import { RecordsService } from './records.service';
 
 // Messages per staging transaction: big enough to amortise the commit, small enough to heartbeat often.
 const CHUNK = 2000;
+const COMMIT_INTERVAL_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 @Injectable()
 export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: Consumer;
   private topics = new Set<string>();
   private timer?: NodeJS.Timeout;
+  private commitTimer?: NodeJS.Timeout;
   private refreshing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Per topic-partition of the current consumer: the order of its chunks in flight. */
+  private orders = new Map<string, PartitionOrder>();
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Offsets staged and not yet committed to Kafka, by topic-partition. */
+  private readonly staged = new Map<string, { topic: string; partition: number; offset: string }>();
+  private failed = false;
+  private failures = 0;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -41,6 +60,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     this.refresh();
     this.timer = setInterval(() => this.refresh(), this.config.topicRefreshSeconds * 1000);
     this.timer.unref();
+    this.commitTimer = setInterval(() => void this.commitStaged(), COMMIT_INTERVAL_MS);
+    this.commitTimer.unref();
   }
 
   /** Looks for new ingest topics and resubscribes when there are any (serialised; errors are retried next tick). */
@@ -63,7 +84,12 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async restart(topics: string[]): Promise<void> {
+    await this.commitStaged();
     await this.consumer?.disconnect();
+    // The old consumer's chunks finish first: the new one starts each partition's order afresh.
+    await this.drained();
+    this.orders = new Map();
+    this.failed = false;
     const consumer = this.kafka.consumer({
       groupId: this.config.consumerGroup,
       ...CONSUMER_SESSION,
@@ -75,8 +101,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1000,
+      // Committed here, after the staging transactions (commitStaged), never ahead of them.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (p) => this.eachBatch(p),
     });
@@ -86,23 +112,105 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   private async eachBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
-    for (let i = 0; i < batch.messages.length && p.isRunning() && !p.isStale(); i += CHUNK) {
+    const key = `${batch.topic}\u0000${batch.partition}`;
+    for (let i = 0; i < batch.messages.length; i += CHUNK) {
+      while (this.inFlight >= this.config.maxChunksInFlight && !this.failed && !this.stopped) await this.slot();
+      if (this.failed || this.stopped || !p.isRunning() || p.isStale()) return;
       const chunk = batch.messages.slice(i, i + CHUNK);
-      await this.records.handleBatch(batch.topic, batch.partition, chunk);
       const last = chunk[chunk.length - 1]!.offset;
+      const next = (BigInt(last) + 1n).toString();
+      let order = this.orders.get(key);
+      if (!order) this.orders.set(key, (order = new PartitionOrder()));
+      const turn = order.turn(BigInt(next));
+      this.inFlight++;
+      const done = this.records.handleBatch(batch.topic, batch.partition, chunk, turn);
+      order.finished(turn, done);
+      done
+        .then(
+          () => {
+            this.failures = 0;
+            this.staged.set(key, { topic: batch.topic, partition: batch.partition, offset: next });
+            this.metrics.lag.set(
+              { topic: batch.topic, partition: String(batch.partition) },
+              Math.max(0, Number(batch.highWatermark) - Number(next)),
+            );
+          },
+          (err: unknown) => this.chunkFailed(batch.topic, batch.partition, err),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.wakeAll();
+        });
+      // kafkajs fetches from its resolved offsets: the next fetch starts after this chunk.
       p.resolveOffset(last);
-      this.metrics.lag.set(
-        { topic: batch.topic, partition: String(batch.partition) },
-        Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
-      );
       await p.heartbeat();
     }
+  }
+
+  /** Resolves at the next change: a chunk finished, a failure, the shutdown (callers re-check). */
+  private slot(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Stops fetching (a failed chunk waits for the restart; the shutdown for the chunks in flight). */
+  private pauseAll(): void {
+    try {
+      this.consumer?.pause([...this.topics].map((topic) => ({ topic })));
+    } catch {
+      // Not running (yet): nothing is being fetched.
+    }
+  }
+
+  /** Waits until every chunk handed on is staged or failed. */
+  private async drained(): Promise<void> {
+    while (this.inFlight > 0) await this.slot();
+  }
+
+  /** Commits to Kafka the offsets whose staging transactions committed (the database marks lead). */
+  private async commitStaged(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer || this.staged.size === 0) return;
+    const offsets = [...this.staged.values()];
+    this.staged.clear();
+    await consumer.commitOffsets(offsets).catch((err: unknown) => {
+      // A rebalance or an outage: the marks still hold; the next owner skips what is below them.
+      this.logger.debug({ err: (err as Error).message }, 'ingest offset commit failed');
+    });
+  }
+
+  /**
+   * A chunk could not be staged (a database or dead-letter failure, or a mark another member moved): the
+   * chunks after it on its partition are refused too, and the consumer restarts from the committed offsets.
+   */
+  private chunkFailed(topic: string, partition: number, err: unknown): void {
+    if (this.failed || this.stopped) return;
+    this.failed = true;
+    this.pauseAll();
+    this.wakeAll();
+    const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** this.failures++);
+    this.logger.warn(
+      { err: (err as Error).message, topic, partition, retryInMs: delay },
+      'ingest chunk failed; restarting the consumer',
+    );
+    this.refreshing = this.refreshing
+      .then(() => new Promise((r) => setTimeout(r, delay)))
+      .then(() => (this.stopped ? undefined : this.restart([...this.topics])))
+      .catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'ingest consumer restart failed'));
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.commitTimer);
+    this.pauseAll();
+    this.wakeAll();
     await this.refreshing;
+    await this.drained();
+    await this.commitStaged();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.records.close();
   }

@@ -1,7 +1,10 @@
-// One batch of one ingest partition: validate every record against its dataset's schema, dead-letter the
+// One chunk of one ingest partition: validate every record against its dataset's schema, dead-letter the
 // rejects (original bytes and headers plus keel_reason/keel_field/source coordinates), then stage the
 // accepted rows and advance the partition's offset mark in one transaction: a crash at any point loses
-// and duplicates nothing (a mark at or past a message's offset means it was handled).
+// and duplicates nothing (a mark at or past a message's offset means it was handled). On SQLite the
+// validation and the transaction of a dataset that does not dedupe run on the staging worker thread
+// (stage-thread.ts), so the event loop goes on decoding the next fetch meanwhile; everything else runs
+// here, in the same order per partition (chunk-order.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import { datasetOfIngestTopic, deadLetterTopic } from '@keel/contracts';
 import { scanAccepted, UNSURE, validateRecordBytes, type CellValue, type Rejection } from '@keel/datasets';
@@ -13,6 +16,8 @@ import { SpanKind, type Link } from '@opentelemetry/api';
 import type { Kafka, Producer, IHeaders } from 'kafkajs';
 import type { IngestionSettings } from '../config';
 import { KAFKA } from '../common/kafka.module';
+import type { ChunkTurn } from './chunk-order';
+import { StageThread, StageThreadError } from './stage-thread';
 import type { Dataset } from '../datasets/datasets.commands';
 import { DatasetsService } from '../datasets/datasets.service';
 import { RecordsMetrics } from './records.metrics';
@@ -39,6 +44,21 @@ export class OffsetConflictError extends Error {
   override readonly name = 'OffsetConflictError';
 }
 
+/** The previous chunk of the partition was not staged: this one must not move the mark over it. */
+export class ChunkGapError extends Error {
+  override readonly name = 'ChunkGapError';
+}
+
+/** A chunk on its own (tests, tools): no predecessor in flight. */
+const ALONE: ChunkTurn = {
+  expect: null,
+  previousPosted: Promise.resolve(),
+  previousDone: Promise.resolve(),
+  posted: () => undefined,
+};
+
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
 @Injectable()
 export class RecordsService {
   private producer?: Promise<Producer>;
@@ -46,6 +66,9 @@ export class RecordsService {
   private readonly listeners = new Set<(dataset: string, accepted: number) => void>();
   private readonly group: string;
   private readonly maxBytes: number;
+  /** SQLite with KEEL_INGESTION_STAGING_WORKER: the staging worker; otherwise everything runs here. */
+  private readonly thread?: StageThread;
+  private readonly columnsText = new WeakMap<Dataset, string>();
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -57,6 +80,13 @@ export class RecordsService {
     this.group = config.consumerGroup;
     this.maxBytes = config.maxRecordBytes;
     datasets.onChange((name) => this.schemas.delete(name));
+    const options = staging.dataSource.options;
+    if (config.stagingWorker && options.type === 'better-sqlite3')
+      this.thread = new StageThread({
+        file: options.database,
+        busyTimeoutMs: options.timeout ?? 10_000,
+        checkpointBytes: CHECKPOINT_BYTES,
+      });
   }
 
   /** Called after each committed batch with the number of rows staged (the snapshot trigger listens). */
@@ -64,8 +94,15 @@ export class RecordsService {
     this.listeners.add(listener);
   }
 
-  async handleBatch(topic: string, partition: number, messages: IngestMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * Handles one chunk of one partition (offsets rising). `turn` orders it after the partition's chunk
+   * before it when several are in flight; resolves when the chunk is staged (or dead-lettered).
+   */
+  async handleBatch(topic: string, partition: number, messages: IngestMessage[], turn = ALONE): Promise<void> {
+    if (messages.length === 0) {
+      turn.posted();
+      return;
+    }
     const name = datasetOfIngestTopic(topic);
     const links: Link[] = [];
     for (const m of messages) {
@@ -78,7 +115,7 @@ export class RecordsService {
     await withSpan(
       `ingest ${topic}`,
       async (span) => {
-        const accepted = await this.process(name, topic, partition, messages);
+        const accepted = await this.process(name, topic, partition, messages, turn);
         span.setAttribute('keel.ingest.accepted', accepted);
       },
       {
@@ -94,15 +131,27 @@ export class RecordsService {
     );
   }
 
-  private async process(name: string, topic: string, partition: number, messages: IngestMessage[]): Promise<number> {
+  private async process(
+    name: string,
+    topic: string,
+    partition: number,
+    messages: IngestMessage[],
+    turn: ChunkTurn,
+  ): Promise<number> {
+    await turn.previousPosted;
+    const dataset = await this.dataset(name);
+    if (this.thread && dataset && !dataset.dedupe)
+      return this.processOnWorker(this.thread, dataset, topic, partition, messages, turn);
+    await turn.previousDone;
     const mark = await this.staging.nextOffset(this.group, topic, partition);
+    if (turn.expect !== null && (mark === null || mark < turn.expect))
+      throw new ChunkGapError(`the chunk before offset ${messages[0]!.offset} of ${topic}/${partition} was not staged`);
     // Offsets rise within a batch: only a batch that starts below the mark (a redelivery) needs filtering.
     const fresh =
       mark === null || BigInt(messages[0]!.offset) >= mark
         ? messages
         : messages.filter((m) => BigInt(m.offset) >= mark);
     if (fresh.length === 0) return 0;
-    const dataset = await this.dataset(name);
     const keyOf = dataset?.dedupe ? dedupeKey(dataset) : null;
     let rows: StagedInsert[] = [];
     const rejects: { message: IngestMessage; rejection: Rejection }[] = [];
@@ -154,11 +203,72 @@ export class RecordsService {
     const duplicates = rows.length - staged.length;
     if (duplicates) this.metrics.duplicates.inc({ dataset: name }, duplicates);
     rows = staged;
-    if (rows.length) this.metrics.accepted.inc({ dataset: name }, rows.length);
-    if (unknownFields) this.metrics.unknownFields.inc({ dataset: name }, unknownFields);
-    for (const r of rejects) this.metrics.rejected.inc({ dataset: name, reason: r.rejection.reason });
-    if (rows.length) for (const l of this.listeners) l(name, rows.length);
+    this.counted(
+      name,
+      rows.length,
+      unknownFields,
+      rejects.map((r) => r.rejection.reason),
+    );
     return rows.length;
+  }
+
+  /** The worker validates and stages; rejects come back to be dead-lettered before the transaction. */
+  private async processOnWorker(
+    thread: StageThread,
+    dataset: Dataset,
+    topic: string,
+    partition: number,
+    messages: IngestMessage[],
+    turn: ChunkTurn,
+  ): Promise<number> {
+    const reasons: string[] = [];
+    const staged = thread.stage(
+      {
+        schema: dataset.schema,
+        schemaVersion: dataset.schemaVersion,
+        columnsJson: this.columnsJson(dataset),
+        dataset: dataset.name,
+        group: this.group,
+        topic,
+        partition,
+        expect: turn.expect,
+        messages,
+        maxBytes: this.maxBytes,
+        traceparent: traceparentOf() ?? null,
+      },
+      async (rejects) => {
+        await this.deadLetter(
+          topic,
+          partition,
+          rejects.map((r) => ({ message: messages[r.index]!, rejection: { ok: false, ...r } })),
+        );
+        for (const r of rejects) reasons.push(r.reason);
+      },
+    );
+    turn.posted();
+    let result;
+    try {
+      result = await staged;
+    } catch (err) {
+      if (err instanceof StageThreadError && err.code === 'gap') throw new ChunkGapError(err.message);
+      if (err instanceof StageThreadError && err.code === 'conflict') throw new OffsetConflictError(err.message);
+      throw err;
+    }
+    this.counted(dataset.name, result.staged, result.unknownFields, reasons);
+    return result.staged;
+  }
+
+  private counted(name: string, accepted: number, unknownFields: number, rejected: readonly string[]): void {
+    if (accepted) this.metrics.accepted.inc({ dataset: name }, accepted);
+    if (unknownFields) this.metrics.unknownFields.inc({ dataset: name }, unknownFields);
+    for (const reason of rejected) this.metrics.rejected.inc({ dataset: name, reason });
+    if (accepted) for (const l of this.listeners) l(name, accepted);
+  }
+
+  private columnsJson(dataset: Dataset): string {
+    let text = this.columnsText.get(dataset);
+    if (text === undefined) this.columnsText.set(dataset, (text = JSON.stringify(dataset.schema.columns)));
+    return text;
   }
 
   private async deadLetter(
@@ -212,6 +322,7 @@ export class RecordsService {
   }
 
   async close(): Promise<void> {
+    await this.thread?.close();
     const p = await this.producer?.catch(() => undefined);
     await p?.disconnect();
   }

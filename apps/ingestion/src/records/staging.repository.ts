@@ -3,6 +3,13 @@ import { chunks, isPostgres, rawQuery } from '@keel/persistence';
 import { DATA_SOURCE } from '@keel/runtime';
 import type { CellValue, DatasetColumn } from '@keel/datasets';
 import type { DataSource, EntityManager } from 'typeorm';
+import {
+  INSERT_CHUNK_SQL,
+  INSERT_MARK_SQL,
+  INSERT_TRACE_SQL,
+  SELECT_MARK_SQL,
+  UPDATE_MARK_SQL,
+} from '../common/staging-sql';
 
 const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
@@ -75,11 +82,11 @@ export class StagingRepository implements OnModuleInit {
     forUpdate = false,
   ): Promise<bigint | null> {
     const lock = forUpdate && isPostgres(db) ? ' FOR UPDATE' : '';
-    const rows = await rawQuery<{ next_offset: string | number }>(
-      db,
-      `SELECT next_offset FROM ingest_offsets WHERE group_id = ? AND topic = ? AND partition = ?${lock}`,
-      [group, topic, partition],
-    );
+    const rows = await rawQuery<{ next_offset: string | number }>(db, `${SELECT_MARK_SQL}${lock}`, [
+      group,
+      topic,
+      partition,
+    ]);
     return rows[0] ? BigInt(rows[0].next_offset) : null;
   }
 
@@ -91,18 +98,8 @@ export class StagingRepository implements OnModuleInit {
     previous: bigint | null,
     next: bigint,
   ): Promise<void> {
-    if (previous === null)
-      await rawQuery(
-        manager,
-        'INSERT INTO ingest_offsets (group_id, topic, partition, next_offset) VALUES (?, ?, ?, ?)',
-        [group, topic, partition, next.toString()],
-      );
-    else
-      await rawQuery(
-        manager,
-        'UPDATE ingest_offsets SET next_offset = ? WHERE group_id = ? AND topic = ? AND partition = ?',
-        [next.toString(), group, topic, partition],
-      );
+    if (previous === null) await rawQuery(manager, INSERT_MARK_SQL, [group, topic, partition, next.toString()]);
+    else await rawQuery(manager, UPDATE_MARK_SQL, [next.toString(), group, topic, partition]);
   }
 
   /**
@@ -125,21 +122,16 @@ export class StagingRepository implements OnModuleInit {
       parts[2 * i + 1] = rows[i]!.value;
     }
     parts[rows.length * 2] = CLOSE;
-    await rawQuery(
-      manager,
-      'INSERT INTO ingest_staged_chunks (dataset, schema_version, columns, rows, data, source_partition, ' +
-        'last_offset, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        dataset,
-        schema.version,
-        this.columnsJson(schema.columns),
-        rows.length,
-        Buffer.concat(parts),
-        rows[0]!.partition,
-        rows[rows.length - 1]!.offset,
-        receivedAt,
-      ],
-    );
+    await rawQuery(manager, INSERT_CHUNK_SQL, [
+      dataset,
+      schema.version,
+      this.columnsJson(schema.columns),
+      rows.length,
+      Buffer.concat(parts),
+      rows[0]!.partition,
+      rows[rows.length - 1]!.offset,
+      receivedAt,
+    ]);
   }
 
   /**
@@ -242,11 +234,7 @@ export class StagingRepository implements OnModuleInit {
 
   /** The trace context of a staged batch, in the batch's transaction (ingest_staged_traces). */
   async stageTrace(manager: EntityManager, dataset: string, traceparent: string, at: number): Promise<void> {
-    await rawQuery(manager, 'INSERT INTO ingest_staged_traces (dataset, traceparent, staged_at) VALUES (?, ?, ?)', [
-      dataset,
-      traceparent,
-      at,
-    ]);
+    await rawQuery(manager, INSERT_TRACE_SQL, [dataset, traceparent, at]);
   }
 
   /** The newest `limit` staged batches' trace contexts, how many there are, and the last id. */
