@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
+import Database from 'better-sqlite3';
 import { ingestionClients, type IngestionClients } from '@keel/clients';
 import { deadLetterTopic, ingestTopic, type ingestionV1 } from '@keel/contracts';
 import {
@@ -271,6 +272,56 @@ describe('ingestion service (broker, registry, ingestion processes)', () => {
     kcat(ingestTopic(name), [rec(6, 121), rec(7, 122), rec(8, 123), rec(9, 124)]);
     expect(await snapshotAfter(9)).toEqual({ rows: 4, from: 121, to: 124, parts: 1 });
   }, 120_000);
+
+  it('should wait out its database held locked past the busy timeout and stage every record exactly once', async () => {
+    // Another process holds the SQLite file's write lock for longer than the service waits (10 s): the
+    // staging worker's transactions fail, the consumer restarts from the committed offsets, and once the
+    // lock is gone every record is staged once. Nothing is dead-lettered: an outage is not bad input.
+    const name = 'locked';
+    await client.datasets.CreateDataset({
+      name,
+      columns: [
+        { name: 'id', type: 'COLUMN_TYPE_NUMERIC', required: true },
+        { name: 'x', type: 'COLUMN_TYPE_NUMERIC', required: false },
+        { name: 'y', type: 'COLUMN_TYPE_BOOLEAN', required: true },
+      ],
+      target: 'y',
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = (from: number, n: number) =>
+      producer.send({
+        topic: ingestTopic(name),
+        messages: Array.from({ length: n }, (_, i) => ({
+          value: JSON.stringify({ id: from + i, x: (from + i) / 7, y: (from + i) % 2 === 0 }),
+        })),
+      });
+    await send(0, 3000);
+    const accepted = async () =>
+      Number(((await client.datasets.GetDataset({ name })) as ingestionV1.Dataset__Output).accepted);
+    await waitFor(async () => (await accepted()) === 3000, { timeoutMs: 60_000, what: 'the first 3,000 records' });
+    const holder = new Database(join(dir, 'ingestion', 'ingestion.sqlite'), { timeout: 0 });
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      for (let k = 0; k < 6; k++) await send(3000 + k * 2000, 2000);
+      await new Promise((r) => setTimeout(r, 12_000));
+      expect(await accepted()).toBe(3000);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+      await producer.disconnect();
+    }
+    await waitFor(async () => (await accepted()) === 15_000, { timeoutMs: 90_000, what: 'all 15,000 records' });
+    const d = (await client.datasets.GetDataset({ name })) as ingestionV1.Dataset__Output;
+    expect({ accepted: Number(d.accepted), staged: Number(d.staged), rejected: Number(d.rejected) }).toEqual({
+      accepted: 15_000,
+      staged: 15_000,
+      rejected: 0,
+    });
+    // Exactly once: the snapshot holds 15,000 rows, not one more.
+    const s = (await client.datasets.CreateSnapshot({ dataset: name, wait: true })) as ingestionV1.Snapshot__Output;
+    expect(Number(s.rows)).toBe(15_000);
+  }, 180_000);
 
   it('should let one of two ingestion processes on one PostgreSQL database build a snapshot at a time', async () => {
     const pg = await createPgDatabase();
