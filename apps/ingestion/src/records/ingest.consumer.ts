@@ -43,6 +43,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   private readonly staged = new Map<string, { topic: string; partition: number; offset: string }>();
   private failed = false;
   private failures = 0;
+  private cancelBackoff?: () => void;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -197,13 +198,26 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       'ingest chunk failed; restarting the consumer',
     );
     this.refreshing = this.refreshing
-      .then(() => new Promise((r) => setTimeout(r, delay)))
+      .then(() => this.backoff(delay))
       .then(() => (this.stopped ? undefined : this.restart([...this.topics])))
       .catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'ingest consumer restart failed'));
   }
 
+  /** Waits `ms` before a restart; the shutdown cuts it short. */
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.cancelBackoff = done;
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.cancelBackoff?.();
     clearInterval(this.timer);
     clearInterval(this.commitTimer);
     this.pauseAll();
