@@ -323,6 +323,66 @@ describe('ingestion service (broker, registry, ingestion processes)', () => {
     expect(Number(s.rows)).toBe(15_000);
   }, 180_000);
 
+  it('should wait out a broker outage that fails its dead-lettering, losing and duplicating nothing', async () => {
+    // Chunk A waits for the SQLite lock; chunk B (with 10 malformed records) queues behind it; the broker
+    // is killed; the lock goes. B's dead letters cannot be sent: B is not staged, the consumer restarts (and
+    // keeps retrying while the broker is away), and once the broker is back B is dead-lettered and staged.
+    const name = 'outage';
+    await client.datasets.CreateDataset({
+      name,
+      columns: [
+        { name: 'id', type: 'COLUMN_TYPE_NUMERIC', required: true },
+        { name: 'y', type: 'COLUMN_TYPE_BOOLEAN', required: true },
+      ],
+      target: 'y',
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    const records = (from: number, n: number, bad = 0) =>
+      Array.from({ length: n }, (_, i) => ({
+        value:
+          i < bad
+            ? JSON.stringify({ id: `bad-${from + i}`, y: true })
+            : JSON.stringify({ id: from + i, y: i % 2 === 0 }),
+      }));
+    const status = async () => {
+      const d = (await client.datasets.GetDataset({ name })) as ingestionV1.Dataset__Output;
+      return { accepted: Number(d.accepted), rejected: Number(d.rejected), staged: Number(d.staged) };
+    };
+    const holder = new Database(join(dir, 'ingestion', 'ingestion.sqlite'), { timeout: 0 });
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      await producer.send({ topic: ingestTopic(name), messages: records(0, 1000) });
+      await new Promise((r) => setTimeout(r, 1000));
+      await producer.send({ topic: ingestTopic(name), messages: records(1000, 1010, 10) });
+      await producer.disconnect();
+      await new Promise((r) => setTimeout(r, 1000));
+      await broker.kill();
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    await new Promise((r) => setTimeout(r, 8000));
+    expect((await status()).rejected).toBe(0);
+    await broker.restart();
+    await waitFor(async () => (await status()).accepted === 2000, {
+      timeoutMs: 120_000,
+      what: 'all 2,000 valid records',
+    });
+    expect(await status()).toEqual({ accepted: 2000, rejected: 10, staged: 2000 });
+    const consumer = kafka.consumer({ groupId: `outage-dlq-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: deadLetterTopic(ingestTopic(name)), fromBeginning: true });
+    const offsets = new Set<string>();
+    await consumer.run({
+      eachMessage: async ({ message }) =>
+        void offsets.add(`${message.headers?.['keel_source_partition']}/${message.headers?.['keel_source_offset']}`),
+    });
+    await waitFor(() => offsets.size >= 10, { timeoutMs: 30_000, what: 'the dead letters' });
+    await consumer.disconnect();
+    expect(offsets.size).toBe(10);
+  }, 400_000);
+
   it('should let one of two ingestion processes on one PostgreSQL database build a snapshot at a time', async () => {
     const pg = await createPgDatabase();
     const replicas: ServiceProcess[] = [];

@@ -192,15 +192,20 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     this.failed = true;
     this.pauseAll();
     this.wakeAll();
+    this.logger.warn({ err: (err as Error).message, topic, partition }, 'ingest chunk failed; restarting the consumer');
+    this.scheduleRestart();
+  }
+
+  /** Restarts the consumer after a backoff; a restart that fails (the broker away) is tried again. */
+  private scheduleRestart(): void {
     const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** this.failures++);
-    this.logger.warn(
-      { err: (err as Error).message, topic, partition, retryInMs: delay },
-      'ingest chunk failed; restarting the consumer',
-    );
     this.refreshing = this.refreshing
       .then(() => this.backoff(delay))
       .then(() => (this.stopped ? undefined : this.restart([...this.topics])))
-      .catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'ingest consumer restart failed'));
+      .catch((e: unknown) => {
+        this.logger.warn({ err: (e as Error).message }, 'ingest consumer restart failed; retrying');
+        if (!this.stopped) this.scheduleRestart();
+      });
   }
 
   /** Waits `ms` before a restart; the shutdown cuts it short. */
