@@ -119,10 +119,11 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       if (this.failed || this.stopped || !p.isRunning() || p.isStale()) return;
       const chunk = batch.messages.slice(i, i + CHUNK);
       const last = chunk[chunk.length - 1]!.offset;
-      const next = (BigInt(last) + 1n).toString();
+      const nextOffset = BigInt(last) + 1n;
+      const next = nextOffset.toString();
       let order = this.orders.get(key);
       if (!order) this.orders.set(key, (order = new PartitionOrder()));
-      const turn = order.turn(BigInt(next));
+      const turn = order.turn(nextOffset);
       this.inFlight++;
       const done = this.records.handleBatch(batch.topic, batch.partition, chunk, turn);
       order.finished(turn, done);

@@ -21,7 +21,7 @@ import { StageThread, StageThreadError } from './stage-thread';
 import type { Dataset } from '../datasets/datasets.commands';
 import { DatasetsService } from '../datasets/datasets.service';
 import { RecordsMetrics } from './records.metrics';
-import { StagingRepository, type StagedInsert } from './staging.repository';
+import { CHECKPOINT_BYTES, StagingRepository, type StagedInsert } from './staging.repository';
 
 export interface IngestMessage {
   key: Buffer | null;
@@ -57,8 +57,6 @@ const ALONE: ChunkTurn = {
   posted: () => undefined,
 };
 
-const CHECKPOINT_BYTES = 64 * 1024 * 1024;
-
 @Injectable()
 export class RecordsService {
   private producer?: Promise<Producer>;
@@ -68,7 +66,6 @@ export class RecordsService {
   private readonly maxBytes: number;
   /** SQLite with KEEL_INGESTION_STAGING_WORKER: the staging worker; otherwise everything runs here. */
   private readonly thread?: StageThread;
-  private readonly columnsText = new WeakMap<Dataset, string>();
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -226,7 +223,7 @@ export class RecordsService {
       {
         schema: dataset.schema,
         schemaVersion: dataset.schemaVersion,
-        columnsJson: this.columnsJson(dataset),
+        columnsJson: this.staging.columnsJson(dataset.schema.columns),
         dataset: dataset.name,
         group: this.group,
         topic,
@@ -263,12 +260,6 @@ export class RecordsService {
     if (unknownFields) this.metrics.unknownFields.inc({ dataset: name }, unknownFields);
     for (const reason of rejected) this.metrics.rejected.inc({ dataset: name, reason });
     if (accepted) for (const l of this.listeners) l(name, accepted);
-  }
-
-  private columnsJson(dataset: Dataset): string {
-    let text = this.columnsText.get(dataset);
-    if (text === undefined) this.columnsText.set(dataset, (text = JSON.stringify(dataset.schema.columns)));
-    return text;
   }
 
   private async deadLetter(

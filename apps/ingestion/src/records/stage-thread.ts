@@ -75,13 +75,13 @@ export class StageThread {
     if (schemaId === undefined) {
       schemaId = ++this.nextSchemaId;
       this.schemaIds.set(key, schemaId);
-      this.post(worker, {
+      worker.postMessage({
         type: 'schema',
         id: schemaId,
         schema: request.schema,
         version: request.schemaVersion,
         columnsJson: request.columnsJson,
-      });
+      } satisfies ToWorker);
     }
     const { messages } = request;
     const n = messages.length;
@@ -134,10 +134,6 @@ export class StageThread {
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
-  }
-
-  private post(worker: Worker, m: ToWorker): void {
-    worker.postMessage(m);
   }
 
   private started(): Worker {

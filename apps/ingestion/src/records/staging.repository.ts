@@ -11,7 +11,8 @@ import {
   UPDATE_MARK_SQL,
 } from '../common/staging-sql';
 
-const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+/** WAL autocheckpoint of the ingestion database, in bytes (the staging worker's connection uses it too). */
+export const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 export interface StagedInsert {
   /** The typed row; null when the byte scan accepted the record (rows are needed only to dedupe). */
@@ -56,7 +57,8 @@ export class StagingRepository implements OnModuleInit {
 
   constructor(@Inject(DATA_SOURCE) readonly dataSource: DataSource) {}
 
-  private columnsJson(columns: readonly DatasetColumn[]): string {
+  /** The columns a chunk was validated against, as stored with it (JSON, built once per schema). */
+  columnsJson(columns: readonly DatasetColumn[]): string {
     let text = this.columnsText.get(columns);
     if (text === undefined) this.columnsText.set(columns, (text = JSON.stringify(columns)));
     return text;
