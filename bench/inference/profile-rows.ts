@@ -41,6 +41,13 @@ function threadCpu(pid: number): Map<string, number> {
   return out;
 }
 
+/** CPU ms of a whole process (all its threads). */
+function processCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Sum of a Prometheus series over its labels, from the service's /metrics. */
 async function metricSum(httpUrl: string, name: string): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
@@ -52,7 +59,18 @@ async function metricSum(httpUrl: string, name: string): Promise<number> {
 const RUN_METRICS = ['nv_inference_compute_infer_duration_us', 'nv_inference_exec_count'] as const;
 
 async function main(): Promise<void> {
-  const broker = await startBroker();
+  // PROFILE_BROKER=1: the broker's main thread is profiled too, over the same seconds (into PROFILE_DIR).
+  const brokerProf = V8_PROFILE && process.env['PROFILE_BROKER'] === '1';
+  const broker = await startBroker(
+    brokerProf
+      ? {
+          env: {
+            BENCH_THREAD_PROF: DIR,
+            NODE_OPTIONS: `--require ${join(WORKSPACE_ROOT, 'bench/inference/thread-profile.cjs')}`,
+          },
+        }
+      : {},
+  );
   const brokers = broker.brokers.join(',');
   const registry = await startServiceProcess('registry', {
     env: { KEEL_KAFKA_BROKERS: brokers, KEEL_LOG_LEVEL: 'warn' },
@@ -81,7 +99,9 @@ async function main(): Promise<void> {
     await closedLoop(client, req, 64, 4);
     const runs0 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const before = threadCpu(pid);
+    const otherBefore = [processCpu(broker.pid), process.cpuUsage()] as const;
     if (V8_PROFILE) service.child.kill('SIGUSR2');
+    if (brokerProf) process.kill(broker.pid, 'SIGUSR2');
     const run = await closedLoop(client, req, 64, SECONDS);
     // The log's backlog is this load's work too.
     await waitFor(
@@ -92,7 +112,11 @@ async function main(): Promise<void> {
       { timeoutMs: 60_000, intervalMs: 5, what: 'the prediction log to drain' },
     );
     if (V8_PROFILE) service.child.kill('SIGUSR2');
+    if (brokerProf) process.kill(broker.pid, 'SIGUSR2');
     const after = threadCpu(pid);
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    const brokerMs = processCpu(broker.pid) - otherBefore[0];
+    const generator = process.cpuUsage(otherBefore[1]);
     const runs1 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const perReq = (ms: number) => ((ms * 1000) / run.requests).toFixed(0);
     // onnxruntime's run() itself (timed in the worker around session.run, feeds already made).
@@ -106,6 +130,12 @@ async function main(): Promise<void> {
       total += spent;
       if (spent > 0) process.stdout.write(`thread ${thread}: ${perReq(spent)} us/req\n`);
     }
+    // The log's records cost the broker too, and the load generator shares the machine: both beside it.
+    process.stdout.write(
+      `broker process: ${perReq(brokerMs)} us/req\n` +
+        `load generator (this process): ${perReq((generator.user + generator.system) / 1000)} us/req\n` +
+        `service RSS after the load: ${rssMb.toFixed(0)} MB\n`,
+    );
     process.stdout.write(
       `RESULT profile_${ROWS}rows_c64_rps ${run.rps.toFixed(0)} req/s\n` +
         `RESULT profile_${ROWS}rows_c64_cpu ${perReq(total)} us/req\nprofiles in ${DIR}\n`,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { WORKSPACE_ROOT } from '@keel/testing';
-import { DEFAULT_SERVICE_PORTS } from '@keel/contracts';
+import { DEFAULT_SERVICE_PORTS, SERVICE_NODE_OPTIONS, type ServiceName } from '@keel/contracts';
 
 // The deployment files are checked by the real tools (Debian's docker-compose and Prometheus' promtool),
 // and cross-checked against the services' default ports.
@@ -72,6 +72,16 @@ describe('docker-compose.yml', () => {
   it('should build every app from the one Dockerfile when its APP argument is set', () => {
     for (const app of Object.keys(httpPorts)) expect(config).toMatch(new RegExp(`APP: ${app}\\n`));
     expect(readFileSync(join(WORKSPACE_ROOT, 'deploy/docker/Dockerfile'), 'utf8')).toContain('npx nx build "$APP"');
+  });
+
+  it("should build each app's image with the app's own Node options, as keel up and the benches start it", () => {
+    const compose = parse(config) as { services: Record<string, { build: { args?: Record<string, string> } }> };
+    for (const app of Object.keys(httpPorts) as ServiceName[])
+      expect(compose.services[app]!.build.args?.['NODE_OPTIONS'] ?? '').toBe(SERVICE_NODE_OPTIONS[app]);
+    expect(SERVICE_NODE_OPTIONS.inference).toContain('--max-semi-space-size=');
+    // The runtime stage turns the argument into the image's environment.
+    const runtime = readFileSync(join(WORKSPACE_ROOT, 'deploy/docker/Dockerfile'), 'utf8').split(' AS runtime')[1]!;
+    expect(runtime).toMatch(/ARG NODE_OPTIONS=""\nENV NODE_OPTIONS=\$\{NODE_OPTIONS\}\n/);
   });
 });
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_SERVICE_PORTS, serviceNodeOptions, type ServiceName } from '@keel/contracts';
 import { freePort } from './ports';
 import { waitFor } from './wait-for';
 
@@ -23,6 +24,10 @@ export interface ServiceProcess {
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => live.forEach((c) => c.kill('SIGKILL')));
+
+function isServiceName(name: string): name is ServiceName {
+  return Object.hasOwn(DEFAULT_SERVICE_PORTS, name);
+}
 
 /** Spawns the node process running a TypeScript entry point from source. */
 export function spawnTs(entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
@@ -59,13 +64,19 @@ export async function startServiceProcess(
   const httpPort = await freePort();
   const ownDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `keel-${name}-`));
-  const child = spawnTs(`apps/${name}/src/main.ts`, {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     KEEL_DATA_DIR: dataDir,
     [`KEEL_${upper}_GRPC_PORT`]: String(grpcPort),
     [`KEEL_${upper}_HTTP_PORT`]: String(httpPort),
     ...options.env,
-  });
+  };
+  // Started as shipped: with the service's own Node options (libs/contracts), ahead of the caller's.
+  if (isServiceName(name)) {
+    const nodeOptions = serviceNodeOptions(name, env['NODE_OPTIONS']);
+    if (nodeOptions !== undefined) env['NODE_OPTIONS'] = nodeOptions;
+  }
+  const child = spawnTs(`apps/${name}/src/main.ts`, env);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
