@@ -14,6 +14,22 @@ export interface OtherService {
   child: ChildProcess;
 }
 
+/**
+ * The inference service's own Node options as that checkout defines them (libs/contracts, ports.ts), so
+ * that each build starts as it ships; none for a checkout from before they existed.
+ */
+function nodeOptionsOf(root: string): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ports = require(join(root, 'libs/contracts/src/ports.ts')) as {
+      SERVICE_NODE_OPTIONS?: Record<string, string>;
+    };
+    return ports.SERVICE_NODE_OPTIONS?.['inference'] ?? '';
+  } catch {
+    return '';
+  }
+}
+
 export async function startOtherInference(root: string, env: Record<string, string>): Promise<OtherService> {
   const grpcPort = await freePort();
   const httpPort = await freePort();
@@ -28,6 +44,9 @@ export async function startOtherInference(root: string, env: Record<string, stri
         KEEL_DATA_DIR: mkdtempSync(join(tmpdir(), 'keel-inference-other-')),
         KEEL_INFERENCE_GRPC_PORT: String(grpcPort),
         KEEL_INFERENCE_HTTP_PORT: String(httpPort),
+        NODE_OPTIONS: [nodeOptionsOf(root), env['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'] ?? '']
+          .filter(Boolean)
+          .join(' '),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
