@@ -20,12 +20,12 @@ export const DEFAULT_SUPERVISOR_HTTP_PORT = 9099;
 
 /**
  * Node (V8) options a service runs with, defined once: `keel up`, the test harness and benches
- * (libs/testing), docker-compose.yml and the Kubernetes manifests start it with these in NODE_OPTIONS,
- * ahead of any the operator sets (a later option wins, so theirs override). The inference service gets a
+ * (libs/testing) and the image (docker-compose.yml's build argument, so Kubernetes too) start it with
+ * these in NODE_OPTIONS, ahead of any the operator sets (a later option wins, so theirs override). The inference service gets a
  * young generation of up to 64 MB per semi-space (V8's default is 16 MB): at thousands of requests a
  * second its short-lived objects (decoded tensors, answers, prediction-log entries) then die young
- * instead of being scavenged again and again — about 20 % less CPU per 1-row request and 7 % per
- * 100-row request, measured in docs/benchmarks/inference.md.
+ * instead of being scavenged again and again — about 20 % less CPU per 1-row request, a few per cent
+ * per 100-row request (docs/benchmarks/inference.md).
  */
 export const SERVICE_NODE_OPTIONS: Readonly<Record<ServiceName, string>> = {
   registry: '',
