@@ -2,7 +2,7 @@
 // worktree with its node_modules), started against this run's broker and registry, so that two builds of
 // the service are measured in the same run, in alternating slices, instead of in runs minutes apart on a
 // machine whose load keeps changing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +19,14 @@ export interface OtherService {
  * that each build starts as it ships; none for a checkout from before they existed.
  */
 function nodeOptionsOf(root: string): string {
+  // Read by that checkout's own code, in a child process: the two checkouts' modules never mix.
+  const script =
+    "const p = require('./libs/contracts/src/ports.ts'); process.stdout.write(p.SERVICE_NODE_OPTIONS?.inference ?? '')";
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ports = require(join(root, 'libs/contracts/src/ports.ts')) as {
-      SERVICE_NODE_OPTIONS?: Record<string, string>;
-    };
-    return ports.SERVICE_NODE_OPTIONS?.['inference'] ?? '';
+    return execFileSync(process.execPath, ['-r', join(root, 'tools/register-ts.cjs'), '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+    });
   } catch {
     return '';
   }
