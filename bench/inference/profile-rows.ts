@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     const runs0 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const before = threadCpu(pid);
     const otherBefore = [processCpu(broker.pid), process.cpuUsage()] as const;
+    const brokerBefore = threadCpu(broker.pid);
     if (V8_PROFILE) service.child.kill('SIGUSR2');
     if (brokerProf) process.kill(broker.pid, 'SIGUSR2');
     const run = await closedLoop(client, req, 64, SECONDS);
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     const after = threadCpu(pid);
     const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
     const brokerMs = processCpu(broker.pid) - otherBefore[0];
+    const brokerAfter = threadCpu(broker.pid);
     const generator = process.cpuUsage(otherBefore[1]);
     const runs1 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const perReq = (ms: number) => ((ms * 1000) / run.requests).toFixed(0);
@@ -132,7 +134,11 @@ async function main(): Promise<void> {
     }
     // The log's records cost the broker too, and the load generator shares the machine: both beside it.
     process.stdout.write(
-      `broker process: ${perReq(brokerMs)} us/req\n` +
+      `broker process: ${perReq(brokerMs)} us/req (${[...brokerAfter]
+        .map(([t, ms]) => [t, ms - (brokerBefore.get(t) ?? 0)] as const)
+        .filter(([, ms]) => ms > 0)
+        .map(([t, ms]) => `${t.split(' ').slice(1).join(' ')} ${perReq(ms)}`)
+        .join(', ')})\n` +
         `load generator (this process): ${perReq((generator.user + generator.system) / 1000)} us/req\n` +
         `service RSS after the load: ${rssMb.toFixed(0)} MB\n`,
     );

@@ -24,8 +24,8 @@ export const DEFAULT_SUPERVISOR_HTTP_PORT = 9099;
  * these in NODE_OPTIONS, ahead of any the operator sets (a later option wins, so theirs override). The inference service gets a
  * young generation of up to 64 MB per semi-space (V8's default is 16 MB): at thousands of requests a
  * second its short-lived objects (decoded tensors, answers, prediction-log entries) then die young
- * instead of being scavenged again and again — about 20 % less CPU per 1-row request, a few per cent
- * per 100-row request (docs/benchmarks/inference.md).
+ * instead of being scavenged again and again — about 20 % less CPU per 1-row request, no measurable
+ * change per 100-row request (docs/benchmarks/inference.md).
  */
 export const SERVICE_NODE_OPTIONS: Readonly<Record<ServiceName, string>> = {
   registry: '',
