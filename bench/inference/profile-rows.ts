@@ -2,7 +2,9 @@
 // bench-inference.ts) under a closed loop of PROFILE_ROWS rows (default 100) at concurrency 64, warmed
 // for 4 s, then PROFILE_SECONDS (default 8) measured. Prints the CPU µs per request of each of the
 // service's threads (Linux /proc/<pid>/task) and writes a V8 CPU profile of the main thread and the
-// worker threads into PROFILE_DIR (default a temporary directory) for profile-summary.cjs.
+// worker threads into PROFILE_DIR (default a temporary directory) for profile-summary.cjs. Beside it: the
+// broker's CPU per request by thread, the load generator's (this process), and the service's RSS after the
+// load; PROFILE_BROKER=1 profiles the broker's main thread too.
 //   node -r ./tools/register-ts.cjs bench/inference/profile-rows.ts
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,13 +41,6 @@ function threadCpu(pid: number): Map<string, number> {
     out.set(`${tid} ${name}`, (Number(fields[11]) + Number(fields[12])) * 10);
   }
   return out;
-}
-
-/** CPU ms of a whole process (all its threads). */
-function processCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Sum of a Prometheus series over its labels, from the service's /metrics. */
@@ -99,8 +94,8 @@ async function main(): Promise<void> {
     await closedLoop(client, req, 64, 4);
     const runs0 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const before = threadCpu(pid);
-    const otherBefore = [processCpu(broker.pid), process.cpuUsage()] as const;
     const brokerBefore = threadCpu(broker.pid);
+    const generatorBefore = process.cpuUsage();
     if (V8_PROFILE) service.child.kill('SIGUSR2');
     if (brokerProf) process.kill(broker.pid, 'SIGUSR2');
     const run = await closedLoop(client, req, 64, SECONDS);
@@ -116,9 +111,8 @@ async function main(): Promise<void> {
     if (brokerProf) process.kill(broker.pid, 'SIGUSR2');
     const after = threadCpu(pid);
     const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-    const brokerMs = processCpu(broker.pid) - otherBefore[0];
-    const brokerAfter = threadCpu(broker.pid);
-    const generator = process.cpuUsage(otherBefore[1]);
+    const brokerThreads = [...threadCpu(broker.pid)].map(([t, ms]) => [t, ms - (brokerBefore.get(t) ?? 0)] as const);
+    const generator = process.cpuUsage(generatorBefore);
     const runs1 = await Promise.all(RUN_METRICS.map((n) => metricSum(service.httpUrl, n)));
     const perReq = (ms: number) => ((ms * 1000) / run.requests).toFixed(0);
     // onnxruntime's run() itself (timed in the worker around session.run, feeds already made).
@@ -134,8 +128,7 @@ async function main(): Promise<void> {
     }
     // The log's records cost the broker too, and the load generator shares the machine: both beside it.
     process.stdout.write(
-      `broker process: ${perReq(brokerMs)} us/req (${[...brokerAfter]
-        .map(([t, ms]) => [t, ms - (brokerBefore.get(t) ?? 0)] as const)
+      `broker process: ${perReq(brokerThreads.reduce((sum, [, ms]) => sum + ms, 0))} us/req (${brokerThreads
         .filter(([, ms]) => ms > 0)
         .map(([t, ms]) => `${t.split(' ').slice(1).join(' ')} ${perReq(ms)}`)
         .join(', ')})\n` +
