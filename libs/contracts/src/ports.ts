@@ -35,10 +35,13 @@ export const SERVICE_NODE_OPTIONS: Readonly<Record<ServiceName, string>> = {
   monitoring: '',
 };
 
-/** NODE_OPTIONS for a service's process: its own options first, then those already in the environment. */
-export function serviceNodeOptions(service: ServiceName, current: string | undefined): string | undefined {
+/**
+ * A service's environment with its own Node options in NODE_OPTIONS, ahead of those already there; the
+ * environment itself when the service has none.
+ */
+export function withServiceNodeOptions<E extends Record<string, string | undefined>>(service: ServiceName, env: E): E {
   const own = SERVICE_NODE_OPTIONS[service];
-  const theirs = current?.trim() ?? '';
-  if (!own) return current;
-  return theirs ? `${own} ${theirs}` : own;
+  if (!own) return env;
+  const theirs = env['NODE_OPTIONS']?.trim();
+  return { ...env, NODE_OPTIONS: theirs ? `${own} ${theirs}` : own };
 }

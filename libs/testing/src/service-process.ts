@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SERVICE_PORTS, serviceNodeOptions, type ServiceName } from '@keel/contracts';
+import { DEFAULT_SERVICE_PORTS, withServiceNodeOptions, type ServiceName } from '@keel/contracts';
 import { freePort } from './ports';
 import { waitFor } from './wait-for';
 
@@ -72,11 +72,7 @@ export async function startServiceProcess(
     ...options.env,
   };
   // Started as shipped: with the service's own Node options (libs/contracts), ahead of the caller's.
-  if (isServiceName(name)) {
-    const nodeOptions = serviceNodeOptions(name, env['NODE_OPTIONS']);
-    if (nodeOptions !== undefined) env['NODE_OPTIONS'] = nodeOptions;
-  }
-  const child = spawnTs(`apps/${name}/src/main.ts`, env);
+  const child = spawnTs(`apps/${name}/src/main.ts`, isServiceName(name) ? withServiceNodeOptions(name, env) : env);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -3,8 +3,8 @@ import {
   DEFAULT_BROKER_PORTS,
   DEFAULT_SERVICE_PORTS,
   DEFAULT_SUPERVISOR_HTTP_PORT,
-  serviceNodeOptions,
   type ServiceName,
+  withServiceNodeOptions,
 } from '@keel/contracts';
 
 /** One process the supervisor runs: where it lives, how it is started, and how to tell it is ready. */
@@ -59,18 +59,12 @@ export function planPlatform(distDir: string, dataDir: string, env: NodeJS.Proce
       name,
       entry: join(distDir, name, 'main.js'),
       args: [],
-      env: withNodeOptions(shared, name),
+      env: withServiceNodeOptions(name, shared),
       readyUrl: `http://${shown}:${http}/readyz`,
       endpoints: { grpc: `${shown}:${grpc}`, http: `http://${shown}:${http}` },
     };
   });
   return [broker, ...services];
-}
-
-/** The environment with the service's own Node options in NODE_OPTIONS (libs/contracts, ports.ts). */
-function withNodeOptions(env: NodeJS.ProcessEnv, name: ServiceName): NodeJS.ProcessEnv {
-  const options = serviceNodeOptions(name, env['NODE_OPTIONS']);
-  return options === undefined ? env : { ...env, NODE_OPTIONS: options };
 }
 
 /** The address clients use for KEEL_HOST (a wildcard bind is reached on loopback). */
